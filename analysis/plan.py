@@ -1,0 +1,294 @@
+"""The improvement plan's rules: overdue, the RAG roll-up, "since the last board", import previews.
+
+Pure functions on frames and plain values; nothing here reads the store or draws.
+
+The RAG roll-up rule (:func:`roll_up`), as shown on the plan page:
+
+    A project's or recommendation's RAG is the worst RAG of its open actions (those not Blue):
+    Red if any open action is Red, else Amber if any is Amber, else Green if any is Green, else Grey
+    (every open action not started). It is Blue only when every action is complete (Blue), and
+    "No actions" when it has none. Being overdue does not change an action's RAG; overdue actions
+    are counted separately.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import pandas as pd
+
+# The plan's RAG scale, in the order the board reads it.
+RAG_STATUSES = ("Red", "Amber", "Green", "Blue", "Grey")
+RAG_MEANING = {
+    "Red": "Red: off track",
+    "Amber": "Amber: at risk",
+    "Green": "Green: on track",
+    "Blue": "Blue: complete",
+    "Grey": "Grey: not started",
+}
+COMPLETE = "Blue"
+NOT_STARTED = "Grey"
+NO_ACTIONS = "No actions"
+# Worst first: the roll-up takes the first of these found among the open actions.
+_OPEN_SEVERITY = ("Red", "Amber", "Green", "Grey")
+
+ROLL_UP_RULE = (
+    "Roll-up rule: a project's or recommendation's RAG is the worst RAG of its open actions "
+    "(Red if any is Red, else Amber if any is Amber, else Green if any is Green, else Grey when no "
+    "open action has started). It is Blue only when every action is complete. Overdue actions are "
+    "counted separately and do not change the RAG."
+)
+
+# The partner organisations named in the plan, offered first when choosing a lead.
+ORGANISATIONS = (
+    "City of York Council",
+    "Vale of York CCG",
+    "York Teaching Hospital NHS FT",
+    "Tees, Esk and Wear Valleys NHS FT",
+    "York CVS (voluntary sector)",
+    "Humber, Coast and Vale STP",
+    "Place Based Improvement Partnership",
+)
+
+ACTION_REF = re.compile(r"R(\d+)\.(\d+)")
+# The fields of an action a person edits; each change to one of them is kept in the history.
+EDITABLE_FIELDS = ("description", "lead", "due_date", "progress", "rag")
+# Excel column headings of the plan's action tables, and the field each one holds.
+EXCEL_COLUMNS = {
+    "Ref": "ref",
+    "Actions": "description",
+    "Lead": "lead",
+    "Date for Completion": "due_date",
+    "Progress": "progress",
+    "RAG": "rag",
+}
+
+
+def recommendation_of(action_ref: str) -> str | None:
+    """The recommendation an action ref belongs to ("R5.2" -> "R5"), or None if it is not R<n>.<k>."""
+    match = ACTION_REF.fullmatch(str(action_ref).strip())
+    return f"R{int(match.group(1))}" if match else None
+
+
+def is_overdue(rag: str, due_date: date | None, as_at: date) -> bool:
+    """True when an action is not complete and its date for completion is before `as_at`.
+
+    On the due date itself the action is not yet overdue; it becomes overdue the day after.
+    """
+    if due_date is None or pd.isna(due_date) or rag == COMPLETE:
+        return False
+    return pd.Timestamp(due_date).date() < as_at
+
+
+def overdue_flags(actions: pd.DataFrame, as_at: date) -> pd.Series:
+    """`is_overdue` for every row of a frame with `rag` and `due_date` columns."""
+    due = pd.to_datetime(actions["due_date"])
+    return (actions["rag"] != COMPLETE) & due.notna() & (due < pd.Timestamp(as_at))
+
+
+def roll_up(rags: Iterable[str]) -> str:
+    """The RAG of a group of actions by the rule in the module docstring (:data:`ROLL_UP_RULE`)."""
+    rags = [rag for rag in rags if isinstance(rag, str)]
+    if not rags:
+        return NO_ACTIONS
+    open_rags = {rag for rag in rags if rag != COMPLETE}
+    if not open_rags:
+        return COMPLETE
+    return next(rag for rag in _OPEN_SEVERITY if rag in open_rags)
+
+
+def rag_counts(actions: pd.DataFrame, by: str, as_at: date) -> pd.DataFrame:
+    """Counts of each RAG, the overdue count and the rolled-up RAG, one row per value of `by`."""
+    frame = actions.assign(is_overdue=overdue_flags(actions, as_at))
+    rows = []
+    for key, group in frame.groupby(by, sort=False):
+        row = {by: key}
+        for rag in RAG_STATUSES:
+            row[rag] = int((group["rag"] == rag).sum())
+        row["Total"] = len(group)
+        row["Overdue"] = int(group["is_overdue"].sum())
+        row["Roll-up"] = roll_up(group["rag"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[by, *RAG_STATUSES, "Total", "Overdue", "Roll-up"])
+
+
+# --- Validation of one action as a person enters it -----------------------------------------------
+
+
+def validate_action(action: dict, recommendation_refs: Iterable[str]) -> list[str]:
+    """Every problem with an action about to be saved, as sentences; empty when it can be saved.
+
+    `action` has `ref`, `description`, `lead`, `due_date`, `progress`, `rag`. The description is
+    required, the date must be a real date, the RAG one of :data:`RAG_STATUSES`, the lead named, and
+    the ref R<n>.<k> of a recommendation the plan has.
+    """
+    problems = []
+    ref = str(action.get("ref") or "").strip()
+    recommendation = recommendation_of(ref)
+    if recommendation is None:
+        problems.append(f'the ref "{ref}" is not of the form R<n>.<k>, for example R5.2')
+    elif recommendation not in set(recommendation_refs):
+        problems.append(f'the ref "{ref}" names {recommendation}, which is not a recommendation of the plan')
+    if not str(action.get("description") or "").strip():
+        problems.append("the action needs a description")
+    if not str(action.get("lead") or "").strip():
+        problems.append("the action needs a lead (a person and organisation)")
+    if action.get("rag") not in RAG_STATUSES:
+        problems.append(f'the RAG "{action.get("rag")}" is not one of {", ".join(RAG_STATUSES)}')
+    due = action.get("due_date")
+    if due is not None and parse_date(due) is None:
+        problems.append(f'the date for completion "{due}" is not a real date')
+    return problems
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
+
+
+def parse_date(value) -> date | None:
+    """A date from a date, a datetime or text as the plan writes dates (2019-03-31, 31/03/2019)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def value_text(field: str, value) -> str | None:
+    """How a field's value is written in the history (dates as ISO text, blanks as None)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if field == "due_date":
+        parsed = parse_date(value)
+        return parsed.isoformat() if parsed else str(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+# --- "Since the last board" ------------------------------------------------------------------------
+
+
+def state_at(history: pd.DataFrame, when: datetime) -> pd.DataFrame:
+    """Each action's fields as they stood at `when`, rebuilt from its change history.
+
+    `history` has `action_ref, changed_at, field, new_value` (and a `history_id` giving the order of
+    changes made in the same second). Actions created after `when` are absent.
+    """
+    columns = ["ref", *EDITABLE_FIELDS]
+    upto = history[pd.to_datetime(history["changed_at"]) <= pd.Timestamp(when)]
+    if upto.empty:
+        return pd.DataFrame(columns=columns)
+    order = ["changed_at", "history_id"] if "history_id" in upto else ["changed_at"]
+    latest = upto.sort_values(order).groupby(["action_ref", "field"]).tail(1)
+    state = latest.pivot(index="action_ref", columns="field", values="new_value")
+    state = state.reindex(columns=list(EDITABLE_FIELDS)).rename_axis(None, axis=1)
+    return state.rename_axis("ref").reset_index()[columns]
+
+
+def since_last_board(history: pd.DataFrame, meeting: date, as_at: date) -> pd.DataFrame:
+    """What changed between the board meeting on `meeting` and `as_at`, one row per change.
+
+    `change` is one of "New action", "RAG changed", "Completed", "Became overdue". State "at the
+    meeting" is the state at the end of that day. An action completed since the meeting is
+    reported as both "RAG changed" and "Completed"; one whose date for completion passed since
+    the meeting without it being completed "Became overdue".
+    """
+    before = state_at(history, datetime.combine(meeting, datetime.max.time())).set_index("ref")
+    after = state_at(history, datetime.combine(as_at, datetime.max.time())).set_index("ref")
+    rows = []
+    for ref, now in after.iterrows():
+        was = before.loc[ref] if ref in before.index else None
+        due_now = parse_date(now["due_date"]) if isinstance(now["due_date"], str) else None
+        overdue_now = is_overdue(now["rag"], due_now, as_at)
+        if was is None:
+            rows.append((ref, "New action", None, now["rag"]))
+            if overdue_now:
+                rows.append((ref, "Became overdue", None, now["due_date"]))
+            continue
+        if was["rag"] != now["rag"]:
+            rows.append((ref, "RAG changed", was["rag"], now["rag"]))
+            if now["rag"] == COMPLETE:
+                rows.append((ref, "Completed", was["rag"], now["rag"]))
+        due_then = parse_date(was["due_date"]) if isinstance(was["due_date"], str) else None
+        if overdue_now and not is_overdue(was["rag"], due_then, meeting):
+            rows.append((ref, "Became overdue", was["due_date"], now["due_date"]))
+    result = pd.DataFrame(rows, columns=["ref", "change", "from", "to"])
+    return result.sort_values(["ref", "change"], key=_ref_sort_key).reset_index(drop=True)
+
+
+def rag_timeline(history: pd.DataFrame, ref: str) -> pd.DataFrame:
+    """One action's RAG over time: `changed_at, changed_by, old_value, new_value`, oldest first."""
+    rows = history[(history["action_ref"] == ref) & (history["field"] == "rag")]
+    order = ["changed_at", "history_id"] if "history_id" in rows else ["changed_at"]
+    return rows.sort_values(order)[["changed_at", "changed_by", "old_value", "new_value"]].reset_index(
+        drop=True)
+
+
+# --- Import preview --------------------------------------------------------------------------------
+
+
+def import_preview(incoming: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """What applying an imported action plan would change, one row per changed field.
+
+    `incoming` and `current` both have `ref` and the :data:`EDITABLE_FIELDS`. Rows: `ref, change,
+    field, old_value, new_value`, where `change` is "new action" or "changed". Actions held but
+    absent from the workbook are left as they are and not listed; unchanged actions are not listed.
+    """
+    held = current.set_index("ref") if len(current) else pd.DataFrame(columns=list(EDITABLE_FIELDS))
+    rows = []
+    for _, action in incoming.iterrows():
+        ref = action["ref"]
+        for field in EDITABLE_FIELDS:
+            new = value_text(field, action[field])
+            if ref not in held.index:
+                if new is not None:
+                    rows.append((ref, "new action", field, None, new))
+                continue
+            old = value_text(field, held.at[ref, field])
+            if old != new:
+                rows.append((ref, "changed", field, old, new))
+    return pd.DataFrame(rows, columns=["ref", "change", "field", "old_value", "new_value"])
+
+
+def sort_refs(refs: Iterable[str]) -> list[str]:
+    """Refs in plan order: R2 before R10, R5.2 before R5.10."""
+    return sorted(refs, key=_ref_key)
+
+
+def _ref_key(ref: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", str(ref))) or (10**9,)
+
+
+def _ref_sort_key(column: pd.Series) -> pd.Series:
+    if column.name == "ref":
+        return column.map(_ref_key)
+    return column
+
+
+# --- Export for board papers -----------------------------------------------------------------------
+
+DEMONSTRATION_LABEL = "Demonstration data"
+
+
+def export_frame(actions: pd.DataFrame, as_at: date) -> pd.DataFrame:
+    """The action plan as the board sees it: the plan's Excel columns first, then status columns.
+
+    Importing this frame's first six columns back changes nothing (the export round-trip).
+    """
+    frame = pd.DataFrame({heading: actions[field] for heading, field in EXCEL_COLUMNS.items()})
+    frame["Date for Completion"] = pd.to_datetime(frame["Date for Completion"]).dt.date
+    frame["Recommendation"] = actions["recommendation_ref"]
+    frame["Overdue"] = overdue_flags(actions, as_at).map({True: "Overdue", False: ""})
+    frame["Updated by"] = actions["updated_by"]
+    frame["Updated at"] = pd.to_datetime(actions["updated_at"])
+    frame["Data"] = actions["is_demonstration"].map({True: DEMONSTRATION_LABEL, False: ""})
+    return frame.reset_index(drop=True)

@@ -1,0 +1,63 @@
+"""What every reader returns: rows ready for the store, with the spreadsheet row they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+AREA_TYPES = {
+    "E92": "country", "E12": "region", "E10": "county", "E06": "unitary authority",
+    "E07": "non-metropolitan district", "E08": "metropolitan district", "E09": "London borough",
+    "E47": "combined authority", "E38": "CCG", "W06": "Welsh unitary authority", "W92": "country",
+    "S12": "Scottish council area", "S92": "country", "N09": "Northern Ireland district",
+    "N92": "country",
+}
+
+
+def area_type_for(code: str) -> str:
+    """The kind of area an ONS code names, from its prefix."""
+    return AREA_TYPES.get(str(code)[:3], "other")
+
+
+@dataclass
+class StoreContext:
+    """What a reader may need to know about the store it is loading into."""
+
+    indicators: pd.DataFrame          # indexed by indicator_id: multiplier, value_kind, ...
+    area_codes: frozenset[str]
+    today: date
+
+
+@dataclass
+class Extract:
+    """The rows one file holds, in the store's shape.
+
+    `observations` has the store's observation columns plus `source_row` (the spreadsheet row the
+    value came from, for messages); `populations` and `areas` likewise.
+    """
+
+    layout: str
+    observations: pd.DataFrame | None = None
+    populations: pd.DataFrame | None = None
+    areas: pd.DataFrame | None = None
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(frame) for frame in (self.observations, self.populations) if frame is not None)
+
+
+def month_bounds(periods: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last day of each month given as YYYY-MM text or dates."""
+    start = pd.to_datetime(periods).dt.to_period("M").dt.start_time
+    end = start + pd.offsets.MonthEnd(0)
+    return start, end
+
+
+def financial_year_bounds(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last day of financial years written "2017/18"."""
+    first_year = labels.str.slice(0, 4).astype(int)
+    start = pd.to_datetime(first_year.astype(str) + "-04-01")
+    end = pd.to_datetime((first_year + 1).astype(str) + "-03-31")
+    return start, end

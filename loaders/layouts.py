@@ -1,0 +1,98 @@
+"""Every file layout the loaders know, recognised by content (never by file name)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders import ae, dtoc, falls, mar, tidy
+from loaders.csvread import decode, header_cells
+from loaders.errors import LoadError
+from loaders.extract import Extract, StoreContext
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    description: str
+    recognise: Callable[[Path, list[list[str]]], bool]
+    read: Callable[[Path, str, StoreContext], Extract]
+
+
+def _csv(test: Callable[[list[str]], bool]) -> Callable[[Path, list[list[str]]], bool]:
+    """A CSV layout is recognised by a header among the file's first lines."""
+    return lambda path, lines: any(test(cells) for cells in lines)
+
+
+def _read_la_type_b(path: Path, file: str, context: StoreContext) -> Extract:
+    from loaders.dtoc_xls import read_la_type_b
+    return dtoc.dtoc_extract(read_la_type_b(path), file, layout="nhse_dtoc_la_type_b_xls")
+
+
+def _read_mar_xls(path: Path, file: str, context: StoreContext) -> Extract:
+    from loaders.mar_xls import read_mar_commissioner
+    return mar.mar_extract(read_mar_commissioner(path), file, layout="nhse_mar_commissioner_xls")
+
+
+def _is_la_type_b(path: Path, lines: list[list[str]]) -> bool:
+    if lines:  # text files are never spreadsheets
+        return False
+    from loaders.dtoc_xls import looks_like_la_type_b
+    return looks_like_la_type_b(path)
+
+
+def _is_mar_xls(path: Path, lines: list[list[str]]) -> bool:
+    if lines:
+        return False
+    from loaders.mar_xls import looks_like_mar_commissioner
+    return looks_like_mar_commissioner(path)
+
+
+def _is_population(path: Path, lines: list[list[str]]) -> bool:
+    from loaders.population import looks_like_ons_population
+    return bool(lines) and looks_like_ons_population(path)
+
+
+def _read_population(path: Path, file: str, context: StoreContext) -> Extract:
+    from loaders.population import read_population
+    frame = read_population(path)
+    areas = frame.drop_duplicates("area_code", keep="last")[["area_code", "area_name", "area_type"]]
+    return Extract(layout="ons_population_csv", populations=frame, areas=areas.assign(region=None))
+
+
+LAYOUTS: list[Layout] = [
+    Layout("tidy_template_csv", "Dashboard tidy template CSV", _csv(tidy.looks_like_tidy_csv),
+           tidy.read_tidy_csv),
+    Layout("nhse_dtoc_tidy_csv", "NHS England delayed transfers of care, tidy monthly CSV",
+           _csv(dtoc.looks_like_dtoc_csv), lambda p, f, c: dtoc.read_dtoc_csv(p, f)),
+    Layout("nhse_dtoc_la_type_b_xls", "NHS England delayed transfers of care, LA-Type-B spreadsheet",
+           _is_la_type_b, _read_la_type_b),
+    Layout("nhse_mar_tidy_csv", "NHS England Monthly Activity Return, commissioner CSV",
+           _csv(mar.looks_like_mar_csv), lambda p, f, c: mar.read_mar_csv(p, f)),
+    Layout("nhse_mar_commissioner_xls", "NHS England Monthly Activity Return, commissioner spreadsheet",
+           _is_mar_xls, _read_mar_xls),
+    Layout("nhse_ae_provider_csv", "NHS England A&E attendances by provider, monthly CSV",
+           _csv(ae.looks_like_ae_csv), lambda p, f, c: ae.read_ae_csv(p, f)),
+    Layout("ons_population_csv", "ONS mid-year population estimates by single year of age",
+           _is_population, _read_population),
+    Layout("fingertips_falls_csv", "OHID Fingertips PHOF 22401 falls admissions 65+ CSV",
+           _csv(falls.looks_like_falls_csv), lambda p, f, c: falls.read_falls_csv(p, f)),
+]
+BY_NAME = {layout.name: layout for layout in LAYOUTS}
+
+
+def detect_layout(path: Path, file: str | None = None) -> Layout:
+    """The layout of a file, from its content; LoadError when no known layout matches."""
+    file = file or Path(path).name
+    lines = header_cells(path)
+    for layout in LAYOUTS:
+        if layout.recognise(Path(path), lines):
+            return layout
+    if not lines:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+        if not head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):
+            decode(head, file)  # raises the reason a text file could not be read, if there is one
+    raise LoadError("is not a layout the dashboard knows (expected one of: "
+                    + "; ".join(layout.description for layout in LAYOUTS) + ")", file=file)

@@ -1,0 +1,54 @@
+"""About this dashboard: who maintains it, where the data comes from, and how fresh each indicator is."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analysis.periods import period_label
+from analysis.staleness import staleness
+from store import indicators as store_indicators
+from store import queries
+from ui import context, presentation
+
+presentation.presentation_mode()
+settings = context.settings()
+con = context.connection()
+area = queries.area_name(con, settings.area_code) or settings.area_code
+
+st.title("About this dashboard")
+st.markdown(
+    f"This dashboard shows how {area}'s health and care system is doing on the indicators the Care Quality "
+    "Commission tracked in its local system review (October/November 2017) and progress review (November "
+    "2018), compared with England. It is maintained for the **York Place Based Improvement Partnership "
+    "(PBIP)** by the partnership's analysts; questions and corrections go to the PBIP programme support team.")
+st.markdown(
+    "- **Data sources:** NHS England (delayed transfers of care; Monthly Activity Return; A&E attendances), "
+    "the Office for National Statistics (mid-year population estimates), OHID Fingertips (falls admissions). "
+    "The five CQC indicators with no public series hold **demonstration data** until an analyst loads a real "
+    "extract.\n"
+    "- **Methods:** XmR charts with the NHS England *Making Data Count* rules; comparisons with England by "
+    "the OHID Fingertips methods (Wilson score for proportions, Byar's method for rates, 95% confidence).")
+
+if queries.observation_count(con) == 0:
+    st.info("No data has been loaded into this dashboard's database yet, so there is nothing to report on.")
+    st.stop()
+
+status = store_indicators.data_status(con, settings.area_code)
+history = queries.load_history(con)
+last = pd.to_datetime(history["loaded_at"]).max()
+st.markdown(f"**Last refresh:** {last:%-d %B %Y at %H:%M}, {len(history)} files loaded.")
+
+st.subheader("Data status")
+today = date.today()
+st.dataframe(pd.DataFrame({
+    "Indicator": status["short_name"],
+    "Latest period": [period_label(s, e) for s, e in zip(status["period_start"], status["period_end"], strict=True)],
+    "Data age": [staleness(e, f, lag, today).label for e, f, lag in
+                 zip(status["period_end"], status["frequency"], status["publication_lag_days"], strict=True)],
+    "Kind": ["Demonstration data" if demo else "Proxy" if proxy else "Published data"
+             for demo, proxy in zip(status["is_demonstration"].fillna(False), status["is_proxy"], strict=True)],
+    "Last loaded": [f"{pd.Timestamp(t):%-d %b %Y}" if pd.notna(t) else "never" for t in status["loaded_at"]],
+    "Loaded by": status["loaded_by"].fillna("").to_numpy(),
+    "File": status["files"].fillna("").to_numpy(),
+}), hide_index=True, width="stretch")

@@ -1,0 +1,223 @@
+"""The improvement plan: the action RAG grid, since the last board, Excel in and out, and the editor."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from analysis import plan as rules
+from charts import plan as plan_charts
+from loaders.errors import LoadError
+from loaders.plan import read_action_workbook, write_action_workbook
+from store import plan
+from ui import context, presentation
+
+USER_KEY = "plan_user_name"
+NEW = "New action"
+OTHER_LEAD = "Someone else (type below)"
+
+con = context.connection()
+st.title("The improvement plan: actions and RAG")
+presentation.presentation_mode()
+st.sidebar.text_input("Your name, for the change history", key=USER_KEY)
+
+if not plan.has_plan(con):
+    st.info("The improvement plan is not in this dashboard's database yet. An analyst can load it with "
+            "`python -m loaders build`.")
+    st.stop()
+
+recommendations = plan.recommendations(con)
+refs = recommendations["ref"].tolist()
+
+
+def _user() -> str:
+    return str(st.session_state.get(USER_KEY) or "").strip()
+
+
+def _editor_values(ref: str) -> dict:
+    state = st.session_state
+    lead = state.get(f"plan_lead_{ref}")
+    if lead == OTHER_LEAD:
+        lead = state.get(f"plan_new_lead_{ref}")
+    return {"ref": state.get("plan_new_ref", "").strip() if ref == NEW else ref,
+            "description": state.get(f"plan_description_{ref}"), "lead": lead,
+            "due_date": state.get(f"plan_due_{ref}"), "progress": state.get(f"plan_progress_{ref}"),
+            "rag": state.get(f"plan_rag_{ref}")}
+
+
+def _save(ref: str, close: bool = False) -> None:
+    """Button callback: validate and save, before the page is drawn again with the new state."""
+    cursor = context.connection()
+    if not _user():
+        st.session_state["plan_message"] = ("error", "Enter your name in the sidebar before changing the plan; "
+                                            "it goes in the change history.")
+        return
+    values = _editor_values(ref)
+    if close:
+        values["rag"] = rules.COMPLETE
+    problems = rules.validate_action(values, refs)
+    held = set(plan.actions(cursor)["ref"])
+    if ref == NEW and values["ref"] in held:
+        problems.append(f"there is already an action {values['ref']}; choose it above to edit it")
+    if problems:
+        st.session_state["plan_message"] = ("error", "Not saved: " + "; ".join(problems) + ".")
+        return
+    if ref == NEW:
+        plan.add_action(cursor, values, user=_user())
+        st.session_state["plan_message"] = ("success", f"Added action {values['ref']}.")
+        st.session_state["plan_edit_ref"] = values["ref"]
+    else:
+        changed = plan.update_action(cursor, ref, {f: values[f] for f in rules.EDITABLE_FIELDS}, user=_user())
+        verb = "Closed" if close else "Saved"
+        st.session_state["plan_message"] = ("success", f"{verb} {ref}: changed " + (", ".join(changed) or
+                                                                                  "nothing") + ".")
+
+
+actions = plan.actions(con)
+if actions["is_demonstration"].any():
+    st.warning("**Demonstration data**: the plan's action tables are empty in the document, so the actions "
+               "marked \"Demonstration data\" are invented (by `loaders/demonstration_actions.py`) to show "
+               "how the grid works. Import the real action plan to replace them.", icon="⚠️")
+
+as_at = st.sidebar.date_input("Overdue as at", value=date.today(), key="plan_as_at",
+                              help="An action not complete (Blue) is overdue from the day after its date.")
+actions["is_overdue"] = rules.overdue_flags(actions, as_at)
+actions["data"] = actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""})
+st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
+
+grid_tab, board_tab, files_tab, edit_tab = st.tabs(
+    ["Action grid", "Since the last board", "Excel import and export", "Add, edit or close an action"])
+
+with grid_tab:
+    project_names = (recommendations.drop_duplicates("project_number")
+                     .assign(label=lambda f: "Project " + f["project_number"].astype(str) + ": " + f["project_title"]))
+    columns = st.columns(5)
+    chosen_projects = columns[0].multiselect("Project", project_names["label"].tolist(), key="plan_f_project")
+    chosen_recs = columns[1].multiselect("Recommendation", refs, key="plan_f_rec")
+    chosen_leads = columns[2].multiselect("Lead", sorted(actions["lead"].dropna().unique()), key="plan_f_lead")
+    chosen_rags = columns[3].multiselect("RAG", list(rules.RAG_STATUSES), key="plan_f_rag")
+    only_overdue = columns[4].checkbox("Overdue only", key="plan_f_overdue")
+    shown = actions
+    if chosen_projects:
+        numbers = project_names.loc[project_names["label"].isin(chosen_projects), "project_number"]
+        shown = shown[shown["project_number"].isin(numbers)]
+    if chosen_recs:
+        shown = shown[shown["recommendation_ref"].isin(chosen_recs)]
+    if chosen_leads:
+        shown = shown[shown["lead"].isin(chosen_leads)]
+    if chosen_rags:
+        shown = shown[shown["rag"].isin(chosen_rags)]
+    if only_overdue:
+        shown = shown[shown["is_overdue"]]
+    st.dataframe(
+        shown[["ref", "recommendation_ref", "description", "lead", "due_date", "rag", "is_overdue", "progress",
+               "updated_by", "updated_at", "data"]],
+        hide_index=True, width="stretch", key="plan_grid",
+        column_config={"ref": "Ref", "recommendation_ref": "Recommendation", "description": "Action",
+                       "lead": "Lead", "due_date": st.column_config.DateColumn("Date for completion"),
+                       "rag": "RAG", "is_overdue": st.column_config.CheckboxColumn("Overdue"),
+                       "progress": "Progress", "updated_by": "Last updated by",
+                       "updated_at": st.column_config.DatetimeColumn("Last updated at"), "data": "Data"})
+    st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
+               f"{as_at:%d %B %Y}.")
+    left, right = st.columns(2)
+    left.subheader("RAG by project")
+    left.dataframe(rules.rag_counts(shown, "project_title", as_at), hide_index=True, width="stretch")
+    right.subheader("RAG by recommendation")
+    right.dataframe(rules.rag_counts(shown, "recommendation_ref", as_at), hide_index=True, width="stretch")
+
+history = plan.action_history(con)
+with board_tab:
+    latest = pd.to_datetime(history["changed_at"]).max() if len(history) else pd.Timestamp(date.today())
+    columns = st.columns(2)
+    meeting = columns[0].date_input("Board meeting date", value=(latest - timedelta(days=120)).date(),
+                                    key="plan_meeting")
+    board_as_at = columns[1].date_input("Compared with", value=date.today(), key="plan_board_as_at")
+    since = rules.since_last_board(history, meeting, board_as_at)
+    st.subheader(f"Since the board on {meeting:%d %B %Y}")
+    for change in ("RAG changed", "Became overdue", "Completed", "New action"):
+        st.metric(change, int((since["change"] == change).sum()))
+    st.dataframe(since.rename(columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}),
+                 hide_index=True, width="stretch", key="plan_since")
+    st.subheader("RAG history of one action")
+    timeline_ref = st.selectbox("Action", actions["ref"].tolist(), key="plan_timeline_ref")
+    if timeline_ref:
+        timeline = rules.rag_timeline(history, timeline_ref)
+        st.plotly_chart(plan_charts.rag_timeline(timeline, timeline_ref), key="plan_timeline_chart")
+        st.dataframe(timeline.rename(columns={"changed_at": "When", "changed_by": "By", "old_value": "From",
+                                              "new_value": "To"}), hide_index=True, width="stretch")
+
+with files_tab:
+    st.subheader("Export for board papers")
+    export = rules.export_frame(actions, as_at)
+    since_export = since.rename(columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"})
+    title = (f"York improvement plan actions, exported {date.today():%d %B %Y}, overdue as at {as_at:%d %B %Y}"
+             + ("; rows marked Demonstration data are invented" if actions["is_demonstration"].any() else ""))
+    columns = st.columns(3)
+    columns[0].download_button("Action plan and since last board (.xlsx)",
+                               write_action_workbook(export, title=title, since=since_export),
+                               file_name="york_action_plan.xlsx", key="plan_export_xlsx")
+    columns[1].download_button("Action plan (.csv)", export.to_csv(index=False).encode("utf-8"),
+                               file_name="york_action_plan.csv", mime="text/csv", key="plan_export_csv")
+    columns[2].download_button("Since last board (.csv)", since_export.to_csv(index=False).encode("utf-8"),
+                               file_name="york_since_last_board.csv", mime="text/csv", key="plan_since_csv")
+
+    st.subheader("Import an action plan workbook")
+    st.caption("An .xlsx with the plan's columns (" + ", ".join(rules.EXCEL_COLUMNS) + "), on one sheet or one "
+               "sheet per recommendation. You see what would change before anything is stored.")
+    upload = st.file_uploader("Action plan workbook", type=["xlsx"], key="plan_upload")
+    if upload is not None:
+        try:
+            incoming = read_action_workbook(upload.getvalue(), file_name=upload.name,
+                                            recommendation_refs=set(refs))
+        except LoadError as error:
+            st.error(f"Nothing was stored. {error}")
+        else:
+            preview = rules.import_preview(incoming, actions)
+            st.write(f"{upload.name}: {len(incoming)} actions; "
+                     f"{preview.loc[preview['change'] == 'new action', 'ref'].nunique()} new, "
+                     f"{preview.loc[preview['change'] == 'changed', 'ref'].nunique()} changed.")
+            st.dataframe(preview, hide_index=True, width="stretch", key="plan_preview")
+            if preview.empty:
+                st.info("The workbook matches the plan held: there is nothing to apply.")
+            elif st.button("Apply these changes", key="plan_apply", disabled=not _user(),
+                           help=None if _user() else "Enter your name in the sidebar first."):
+                counts = plan.apply_import(con, incoming, user=_user())
+                st.success(f"Applied: {counts['added']} added, {counts['changed']} changed, "
+                           f"{counts['unchanged']} unchanged. Every change is in the history.")
+
+with edit_tab:
+    if not _user():
+        st.info("Enter your name in the sidebar (\"Your name, for the change history\") before adding, "
+                "editing or closing an action.")
+    message = st.session_state.pop("plan_message", None)
+    if message:
+        (st.error if message[0] == "error" else st.success)(message[1])
+    choice = st.selectbox("Action", [NEW, *actions["ref"].tolist()], key="plan_edit_ref")
+    current = actions.set_index("ref").loc[choice] if choice != NEW else None
+    if choice == NEW:
+        st.text_input("Ref (R<n>.<k>, for example R5.4)", key="plan_new_ref")
+    st.text_area("Action", value="" if current is None else current["description"],
+                 key=f"plan_description_{choice}")
+    lead_options = list(dict.fromkeys([*plan.leads(con), *rules.ORGANISATIONS])) + [OTHER_LEAD]
+    held_lead = None if current is None else current["lead"]
+    st.selectbox("Lead", lead_options, index=lead_options.index(held_lead) if held_lead in lead_options else 0,
+                 key=f"plan_lead_{choice}")
+    st.text_input("New lead (person and organisation), when not in the list", key=f"plan_new_lead_{choice}")
+    held_due = None if current is None or pd.isna(current["due_date"]) else pd.Timestamp(current["due_date"]).date()
+    st.date_input("Date for completion", value=held_due, key=f"plan_due_{choice}", format="DD/MM/YYYY")
+    st.text_area("Progress", value="" if current is None or current["progress"] is None else current["progress"],
+                 key=f"plan_progress_{choice}")
+    held_rag = "Grey" if current is None else current["rag"]
+    st.selectbox("RAG", list(rules.RAG_STATUSES), index=rules.RAG_STATUSES.index(held_rag),
+                 format_func=rules.RAG_MEANING.get, key=f"plan_rag_{choice}")
+    columns = st.columns(2)
+    columns[0].button("Add action" if choice == NEW else "Save changes", key="plan_save", on_click=_save,
+                      args=(choice,), disabled=not _user())
+    if choice != NEW:
+        columns[1].button("Close action (mark complete)", key="plan_close", on_click=_save,
+                          args=(choice, True), disabled=not _user())
+        st.subheader(f"Change history of {choice}")
+        st.dataframe(plan.action_history(con, choice)[["changed_at", "changed_by", "field", "old_value",
+                                                       "new_value"]],
+                     hide_index=True, width="stretch", key="plan_history")

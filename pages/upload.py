@@ -1,0 +1,201 @@
+"""Upload: an analyst checks a new extract, sees what it would change, confirms it, or undoes a load."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from loaders.errors import LoadError
+from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
+from loaders.pipeline import (
+    RetryLoad,
+    confirm_load,
+    preview,
+    previous_load_of,
+    read_file,
+    sha256_of,
+    store_context,
+    undo_load,
+)
+from store import queries
+from store.preview import UndoRefused, recent_loads
+from store.settings import PROJECT_ROOT
+from ui import auth, context
+
+TEMPLATE = PROJECT_ROOT / "data" / "templates" / "tidy_template_example.csv"
+DETECT = "Detect from the file's content"
+CHANGED_ROWS_SHOWN = 1000
+RECENT_LOADS_SHOWN = 10
+
+st.title("Upload data")
+user = auth.current_user()
+if user is None or not user.can("analyst"):
+    who = f"You are signed in as {user.name}, a {user.role}. " if user else ""
+    st.info(f"{who}Only analysts can upload data or undo a load. Ask an analyst, or an administrator to "
+            "give you the analyst role (`python -m store.users add NAME --role analyst`).")
+    st.stop()
+
+settings = context.settings()
+con = context.connection()
+state = st.session_state
+
+
+def _discard_work() -> None:
+    """Drop the temporary copy and the checked extract; nothing was stored."""
+    work = state.pop("upload_work", None)
+    if work:
+        shutil.rmtree(work["dir"], ignore_errors=True)
+
+
+def _forget_upload() -> None:
+    """Cancel (or done): discard the work and clear the file chooser."""
+    _discard_work()
+    state["upload_round"] = state.get("upload_round", 0) + 1
+
+
+st.caption("Check a new extract, see exactly what it would change, then confirm it. Nothing is stored "
+           "until you confirm, and any load can be undone below.")
+st.download_button("Download the tidy template (example CSV)", TEMPLATE.read_bytes(),
+                   file_name="tidy_template_example.csv", mime="text/csv")
+
+uploaded = st.file_uploader("Extract to load (CSV, or an NHS England .xls spreadsheet)",
+                            type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}")
+layout_names = [DETECT, *BY_NAME]
+chosen = st.selectbox("Layout", layout_names, format_func=lambda name: name if name == DETECT
+                      else f"{BY_NAME[name].description} ({name})",
+                      help="The layout is recognised from the file's content; choose one to override it.")
+
+if uploaded is not None:
+    key = (uploaded.file_id, chosen)
+    work = state.get("upload_work")
+    if work is None or work["key"] != key:
+        _discard_work()
+        limit = settings.upload_limit_mb
+        if uploaded.size > limit * 1024 * 1024:
+            st.error(f"{uploaded.name}: is {uploaded.size / 1024 / 1024:.1f} MB, above the {limit:g} MB "
+                     "limit; split it or ask for the limit to be raised.")
+            st.stop()
+        folder = Path(tempfile.mkdtemp(prefix="pbip-upload-"))
+        path = folder / Path(uploaded.name).name
+        progress = st.progress(0, text="Saving the upload")
+        with st.status(f"Checking {uploaded.name}", expanded=True) as status:
+            try:
+                path.write_bytes(uploaded.getbuffer())
+                progress.progress(15, text="Recognising the layout")
+                layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, uploaded.name)
+                st.write(f"Layout: {layout.description}")
+                progress.progress(30, text="Reading and validating every row")
+                extract = read_file(path, store_context(con), file=uploaded.name, layout=layout.name,
+                                    size_limit_mb=limit)
+                st.write(f"{extract.row_count:,} rows read and checked")
+                progress.progress(70, text="Comparing with the stored data")
+                shown = preview(con, extract)
+                sha256 = sha256_of(path)
+                progress.progress(100, text="Ready to confirm")
+                status.update(label=f"{uploaded.name} checked", state="complete", expanded=False)
+            except LoadError as error:
+                shutil.rmtree(folder, ignore_errors=True)
+                status.update(label=f"{uploaded.name} cannot be loaded", state="error")
+                st.error(str(error))
+                st.stop()
+        progress.empty()
+        work = {"key": key, "dir": folder, "path": path, "file": uploaded.name, "layout": layout,
+                "extract": extract, "preview": shown, "sha256": sha256}
+        state["upload_work"] = work
+
+    shown = work["preview"]
+    counts = shown.counts
+    st.success(f"**{work['file']}** passed every check: {work['extract'].row_count:,} rows, read as "
+               f"{work['layout'].description}.")
+    earlier = previous_load_of(con, work["sha256"])
+    if earlier:
+        st.warning(f"This exact file (sha256 {work['sha256'][:12]}…) was already loaded as load {earlier[0]} "
+                   f"by {earlier[1]} on {earlier[2][:16]}; loading it again changes nothing new.")
+    columns = st.columns(4)
+    columns[0].metric("Added", f"{counts.added:,}")
+    columns[1].metric("Changed", f"{counts.changed:,}")
+    columns[2].metric("Unchanged", f"{counts.unchanged:,}")
+    periods = shown.periods
+    columns[3].metric("Periods covered", "—" if periods is None
+                      else f"{periods[0]:%b %Y} – {periods[1]:%b %Y}")
+
+    if not shown.summary.empty:
+        st.subheader("What would change, per indicator and area")
+        st.dataframe(shown.summary, hide_index=True, width="stretch")
+        changed = shown.observations[shown.observations["status"] == "changed"]
+        if not changed.empty:
+            st.markdown(f"**Changed rows (old → new)**, first {min(len(changed), CHANGED_ROWS_SHOWN):,} "
+                        f"of {len(changed):,}")
+            st.dataframe(changed.head(CHANGED_ROWS_SHOWN), hide_index=True, width="stretch")
+
+        pairs = shown.summary[["indicator_id", "area_code"]].drop_duplicates()
+        labels = [f"{row.indicator_id} — {row.area_code}" for row in pairs.itertuples()]
+        picked = st.selectbox("Chart the new series over the stored one for", labels)
+        indicator_id, area_code = picked.split(" — ")
+        stored = queries.indicator_series(con, indicator_id, [area_code])
+        new = shown.observations[(shown.observations["indicator_id"] == indicator_id)
+                                 & (shown.observations["area_code"] == area_code)]
+        figure = go.Figure()
+        figure.add_scatter(x=stored["period_start"], y=stored["value"], name="stored", mode="lines+markers",
+                           line={"color": "#768692"})
+        figure.add_scatter(x=new["period_start"], y=new["new_value"], name="this file", mode="markers",
+                           marker={"color": "#005EB8", "size": 9})
+        figure.update_layout(height=360, margin={"t": 30}, legend={"orientation": "h"},
+                             xaxis_title="period start", yaxis_title=indicator_id)
+        st.plotly_chart(figure, width="stretch")
+    if not shown.population_summary.empty:
+        st.subheader("Population estimates that would change, per area")
+        st.dataframe(shown.population_summary, hide_index=True, width="stretch")
+
+    confirm, cancel = st.columns(2)
+    if cancel.button("Cancel", width="stretch"):
+        _forget_upload()
+        st.rerun()
+    if confirm.button("Confirm and store", type="primary", width="stretch"):
+        try:
+            with st.spinner("Storing in one transaction"):
+                result = confirm_load(con, work["path"], work["extract"], user=user,
+                                      archive_dir=settings.archive_dir, file=work["file"],
+                                      expected_version=shown.store_version)
+        except RetryLoad as error:
+            st.warning(str(error))
+            _forget_upload()
+        except LoadError as error:
+            st.error(str(error))
+        else:
+            _forget_upload()
+            state["upload_message"] = (f"Stored {result.file} as load {result.load_id}: {result.counts.added:,} "
+                                       f"added, {result.counts.changed:,} changed, "
+                                       f"{result.counts.unchanged:,} unchanged.")
+            st.rerun()
+
+if message := state.pop("upload_message", None):
+    st.success(message)
+
+st.subheader("Recent loads")
+loads = recent_loads(con, RECENT_LOADS_SHOWN)
+if loads.empty:
+    st.info("No loads yet.")
+for row in loads.itertuples():
+    text, button = st.columns([5, 1])
+    text.markdown(f"**{row.load_id}** · {row.file_name} · {row.loader} · {row.row_count:,} rows · "
+                  f"{pd.Timestamp(row.loaded_at):%d %b %Y %H:%M} · {row.loaded_by}"
+                  + (" · demonstration" if row.is_demonstration else ""))
+    refused = row.undo_refused if isinstance(row.undo_refused, str) else None
+    if button.button("Undo", key=f"undo_{row.load_id}", disabled=bool(refused), help=refused or
+                     "Take this load back: the store returns exactly to its state before it."):
+        try:
+            undone = undo_load(con, int(row.load_id), user=user)
+        except (UndoRefused, RetryLoad) as error:
+            st.warning(str(error))
+        else:
+            state["upload_message"] = (f"Load {row.load_id} undone: {undone.added:,} rows removed, "
+                                       f"{undone.changed:,} earlier rows current again.")
+            st.rerun()
+with st.expander("Layouts the upload recognises"):
+    st.markdown("\n".join(f"- {layout.description} (`{layout.name}`)" for layout in LAYOUTS))

@@ -1,0 +1,250 @@
+"""The improvement plan in the store: every read and write of the plan's tables.
+
+Actions are kept in `plan_actions_t` (current state) and every change to one, including its
+creation, is appended to `plan_action_history` (who, when, field, old, new). The history is
+append-only: nothing here updates or deletes its rows, so no action is changed without trace.
+Public write functions hold their own transaction (`store.transaction`); `load_plan` writes the plan
+and the demonstration actions in one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from analysis.plan import COMPLETE, EDITABLE_FIELDS, recommendation_of, value_text
+from store import transaction
+
+PROJECT_COLUMNS = ["project_number", "title", "lead_officer", "strategic_outcomes", "recommendations_note",
+                   "cqc_said"]
+RECOMMENDATION_COLUMNS = ["ref", "project_number", "recommendation", "aim", "cqc_said", "objectives",
+                          "measurable_outcomes", "cluster_table_text"]
+FINDING_COLUMNS = ["finding_id", "recommendation_ref", "section", "area", "finding", "review_date",
+                   "source", "link", "basis"]
+LINK_COLUMNS = ["recommendation_ref", "indicator_id", "why"]
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+# --- Writes -----------------------------------------------------------------------------------------
+
+
+def load_plan(con: duckdb.DuckDBPyConnection, *, projects: pd.DataFrame, recommendations: pd.DataFrame,
+              findings: pd.DataFrame, indicator_links: pd.DataFrame,
+              demonstration_actions: list[dict] | None = None, user: str) -> None:
+    """Set the plan (projects, R1-R13, CQC findings, indicator links) and add demonstration actions.
+
+    Each demonstration action is a dict with the action fields, `created_at` and `rag_history`
+    (a list of (datetime, RAG)); its RAG changes are replayed through the history so that "since
+    the last board" has something to show. Actions already held are kept, never replaced.
+    """
+    with transaction(con):
+        _replace(con, "plan_projects", projects, PROJECT_COLUMNS)
+        _replace(con, "plan_recommendations_t", recommendations, RECOMMENDATION_COLUMNS)
+        _replace(con, "plan_findings", findings, FINDING_COLUMNS)
+        _replace(con, "plan_indicator_links", indicator_links, LINK_COLUMNS)
+        held = {ref for (ref,) in con.execute("SELECT ref FROM plan_actions_t").fetchall()}
+        for action in demonstration_actions or []:
+            if action["ref"] in held:
+                continue
+            steps = list(action["rag_history"])
+            first_when, first_rag = steps[0]
+            _insert_action(con, {**action, "rag": first_rag}, user=user, when=first_when,
+                           is_demonstration=True)
+            for when, rag in steps[1:]:
+                _change_action(con, action["ref"], {"rag": rag}, user=user, when=when)
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
+    incoming = frame.reindex(columns=columns).astype(object).where(frame.reindex(columns=columns).notna(), None)
+    con.register("incoming_plan_rows", incoming)
+    try:
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} "
+                    "FROM incoming_plan_rows")
+    finally:
+        con.unregister("incoming_plan_rows")
+
+
+def add_action(con: duckdb.DuckDBPyConnection, action: dict, *, user: str,
+               when: datetime | None = None) -> None:
+    """Add a new action; its creation is recorded in the history field by field."""
+    with transaction(con):
+        _insert_action(con, action, user=user, when=when or _now(), is_demonstration=False)
+
+
+def update_action(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: str,
+                  when: datetime | None = None) -> list[str]:
+    """Change some fields of an action; returns the fields that really changed (each one recorded)."""
+    with transaction(con):
+        return _change_action(con, ref, changes, user=user, when=when or _now())
+
+
+def close_action(con: duckdb.DuckDBPyConnection, ref: str, *, user: str, progress: str | None = None,
+                 when: datetime | None = None) -> list[str]:
+    """Mark an action complete (Blue), with an optional closing progress note."""
+    changes: dict = {"rag": COMPLETE}
+    if progress is not None:
+        changes["progress"] = progress
+    return update_action(con, ref, changes, user=user, when=when)
+
+
+def apply_import(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, *, user: str,
+                 when: datetime | None = None) -> dict[str, int]:
+    """Add or change the actions of an imported plan, all or nothing; returns counts of each."""
+    when = when or _now()
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    with transaction(con):
+        held = {ref for (ref,) in con.execute("SELECT ref FROM plan_actions_t").fetchall()}
+        for action in incoming.to_dict("records"):
+            if action["ref"] in held:
+                changed = _change_action(con, action["ref"], {f: action[f] for f in EDITABLE_FIELDS},
+                                         user=user, when=when)
+                counts["changed" if changed else "unchanged"] += 1
+            else:
+                _insert_action(con, action, user=user, when=when, is_demonstration=False)
+                counts["added"] += 1
+    return counts
+
+
+def _insert_action(con: duckdb.DuckDBPyConnection, action: dict, *, user: str, when: datetime,
+                   is_demonstration: bool) -> None:
+    ref = str(action["ref"]).strip()
+    values = {field: value_text(field, action.get(field)) for field in EDITABLE_FIELDS}
+    completed_on = when.date() if values["rag"] == COMPLETE else None
+    con.execute("""
+        INSERT INTO plan_actions_t (ref, recommendation_ref, description, lead, due_date, progress, rag,
+                                    completed_on, is_demonstration, created_by, created_at, updated_by,
+                                    updated_at)
+        VALUES (?, ?, ?, ?, ?::DATE, ?, ?, ?, ?, ?, ?, ?, ?)
+    """, [ref, recommendation_of(ref), values["description"], values["lead"], values["due_date"],
+          values["progress"], values["rag"], completed_on, is_demonstration, user, when, user, when])
+    for field in EDITABLE_FIELDS:
+        if values[field] is not None:
+            _append_history(con, ref, when, user, field, None, values[field])
+
+
+def _change_action(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: str,
+                   when: datetime) -> list[str]:
+    row = con.execute(f"SELECT {', '.join(EDITABLE_FIELDS)} FROM plan_actions_t WHERE ref = ?",
+                      [ref]).fetchone()
+    if row is None:
+        raise KeyError(f"there is no action {ref}")
+    held = {field: value_text(field, value) for field, value in zip(EDITABLE_FIELDS, row, strict=True)}
+    changed = []
+    for field, value in changes.items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"{field} is not a field of an action a person can change")
+        new = value_text(field, value)
+        if new == held[field]:
+            continue
+        _append_history(con, ref, when, user, field, held[field], new)
+        cast = "?::DATE" if field == "due_date" else "?"
+        con.execute(f"UPDATE plan_actions_t SET {field} = {cast} WHERE ref = ?", [new, ref])
+        changed.append(field)
+    if "rag" in changed:
+        completed_on = when.date() if value_text("rag", changes["rag"]) == COMPLETE else None
+        con.execute("UPDATE plan_actions_t SET completed_on = ? WHERE ref = ?", [completed_on, ref])
+    if changed:
+        con.execute("UPDATE plan_actions_t SET updated_by = ?, updated_at = ? WHERE ref = ?",
+                    [user, when, ref])
+    return changed
+
+
+def _append_history(con: duckdb.DuckDBPyConnection, ref: str, when: datetime, user: str, field: str,
+                    old: str | None, new: str | None) -> None:
+    con.execute("INSERT INTO plan_action_history (action_ref, changed_at, changed_by, field, old_value, "
+                "new_value) VALUES (?, ?, ?, ?, ?, ?)", [ref, when, user, field, old, new])
+
+
+# --- Reads --------------------------------------------------------------------------------------------
+
+
+def projects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The plan's projects, in order."""
+    return con.execute(f"SELECT {', '.join(PROJECT_COLUMNS)} FROM plan_projects "
+                       "ORDER BY project_number").df()
+
+
+def recommendations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """R1-R13 in plan order, with their project's title (the `plan_recommendations` view)."""
+    return con.execute("""
+        SELECT project_number, project_title, ref, recommendation, aim
+        FROM plan_recommendations ORDER BY project_number, try_cast(substr(ref, 2) AS INTEGER)
+    """).df()
+
+
+def recommendation(con: duckdb.DuckDBPyConnection, ref: str) -> dict | None:
+    """One recommendation with every field of the plan, or None."""
+    frame = con.execute("""
+        SELECT r.*, p.title AS project_title
+        FROM plan_recommendations_t AS r LEFT JOIN plan_projects AS p USING (project_number)
+        WHERE r.ref = ?
+    """, [ref]).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def findings(con: duckdb.DuckDBPyConnection, ref: str) -> pd.DataFrame:
+    """What the CQC progress review found on a recommendation, in report order."""
+    return con.execute(f"SELECT {', '.join(FINDING_COLUMNS)} FROM plan_findings "
+                       "WHERE recommendation_ref = ? ORDER BY finding_id", [ref]).df()
+
+
+def indicator_links(con: duckdb.DuckDBPyConnection, ref: str | None = None) -> pd.DataFrame:
+    """The indicators each recommendation is meant to move, with the indicator's name and direction."""
+    return con.execute("""
+        SELECT l.recommendation_ref, l.indicator_id, l.why, i.name, i.short_name, i.unit,
+               i.improvement_direction, i.area_relation, i.is_demonstration
+        FROM plan_indicator_links AS l LEFT JOIN indicators AS i USING (indicator_id)
+        WHERE ? IS NULL OR l.recommendation_ref = ?
+        ORDER BY l.recommendation_ref, i.display_order
+    """, [ref, ref]).df()
+
+
+def actions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every action (the `plan_actions` view) with its project, in plan order."""
+    return con.execute("""
+        SELECT a.*, r.project_number, r.project_title
+        FROM plan_actions AS a LEFT JOIN plan_recommendations AS r ON r.ref = a.recommendation_ref
+        ORDER BY try_cast(substr(a.recommendation_ref, 2) AS INTEGER),
+                 try_cast(split_part(a.ref, '.', 2) AS INTEGER)
+    """).df()
+
+
+def action_history(con: duckdb.DuckDBPyConnection, ref: str | None = None) -> pd.DataFrame:
+    """The change history of one action, or of all: `history_id, action_ref, changed_at, changed_by,
+    field, old_value, new_value`, oldest first."""
+    return con.execute("""
+        SELECT history_id, action_ref, changed_at, changed_by, field, old_value, new_value
+        FROM plan_action_history WHERE ? IS NULL OR action_ref = ?
+        ORDER BY changed_at, history_id
+    """, [ref, ref]).df()
+
+
+def leads(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every lead named on an action so far, alphabetically."""
+    return [lead for (lead,) in con.execute(
+        "SELECT DISTINCT lead FROM plan_actions_t WHERE lead IS NOT NULL ORDER BY lead").fetchall()]
+
+
+def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the plan's recommendations are loaded."""
+    return con.execute("SELECT count(*) FROM plan_recommendations_t").fetchone()[0] > 0
+
+
+
+
+def indicator_area(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> str:
+    """The area an indicator is measured for on a council's pages: the council itself, or the CCG or
+    acute trust that serves it (`area_links`)."""
+    row = con.execute("""
+        SELECT CASE WHEN i.area_relation = 'local_authority' THEN ? ELSE l.linked_code END
+        FROM indicators AS i
+        LEFT JOIN area_links AS l ON l.area_code = ? AND l.relation = i.area_relation
+        WHERE i.indicator_id = ?
+    """, [area_code, area_code, indicator_id]).fetchone()
+    return (row[0] if row and row[0] else area_code)

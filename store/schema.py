@@ -1,0 +1,352 @@
+"""The DuckDB schema, and the forward migrations that bring any older file up to date.
+
+A migration is appended, never edited: a user's database at version n is brought to the latest
+version by running migrations n+1, n+2, … in order, each in its own transaction. The user's file is
+never deleted to "fix" a schema.
+
+Stable views for analysts (any DuckDB client may query them; their columns only ever grow):
+
+- `observations`: one row per indicator, area and period, the current value. Columns
+  `indicator_id, indicator_name, area_code, area_name, area_type, period_start, period_end,
+  numerator, denominator, value, value_note, unit, multiplier, source, is_proxy, is_demonstration,
+  population_note, load_id, loaded_at`. For indicators whose denominator is a population
+  (`indicators.population_age_band`), the denominator is the ONS mid-year estimate for the year the
+  period starts in, and the value is unavailable (NULL) where that population is missing.
+- `current_populations`: `area_code, year, age_band, population, approximation`.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+_V1 = """
+CREATE TABLE areas (
+    area_code   VARCHAR PRIMARY KEY CHECK (length(area_code) BETWEEN 3 AND 12),
+    area_name   VARCHAR NOT NULL CHECK (length(trim(area_name)) > 0),
+    area_type   VARCHAR NOT NULL,
+    region      VARCHAR
+);
+
+CREATE TABLE indicators (
+    indicator_id          VARCHAR PRIMARY KEY CHECK (regexp_full_match(indicator_id, '[a-z][a-z0-9_]*')),
+    name                  VARCHAR NOT NULL,
+    short_name            VARCHAR NOT NULL,
+    definition            VARCHAR NOT NULL,
+    unit                  VARCHAR NOT NULL,
+    multiplier            DOUBLE  NOT NULL CHECK (multiplier > 0),
+    value_kind            VARCHAR NOT NULL CHECK (value_kind IN ('rate', 'percentage', 'count', 'published')),
+    numerator_meaning     VARCHAR NOT NULL,
+    denominator_meaning   VARCHAR,
+    population_age_band   VARCHAR CHECK (population_age_band IN ('all', '18+', '65+')),
+    age_band              VARCHAR NOT NULL,
+    frequency             VARCHAR NOT NULL CHECK (frequency IN ('monthly', 'quarterly', 'annual')),
+    publication_lag_days  INTEGER NOT NULL CHECK (publication_lag_days >= 0),
+    improvement_direction VARCHAR NOT NULL CHECK (improvement_direction IN ('increase', 'decrease', 'neutral')),
+    target                DOUBLE,
+    source                VARCHAR NOT NULL,
+    publisher             VARCHAR NOT NULL,
+    area_relation         VARCHAR NOT NULL CHECK (area_relation IN ('local_authority', 'ccg', 'acute_trust')),
+    is_proxy              BOOLEAN NOT NULL,
+    is_demonstration      BOOLEAN NOT NULL,
+    caveat                VARCHAR,
+    display_order         INTEGER NOT NULL
+);
+
+-- Which NHS organisations serve a local authority, so proxies measured for a CCG or a trust can be
+-- shown on that council's pages.
+CREATE TABLE area_links (
+    area_code    VARCHAR NOT NULL,
+    relation     VARCHAR NOT NULL CHECK (relation IN ('ccg', 'acute_trust')),
+    linked_code  VARCHAR NOT NULL,
+    PRIMARY KEY (area_code, relation)
+);
+
+CREATE SEQUENCE load_id_seq START 1;
+CREATE TABLE loads (
+    load_id          INTEGER PRIMARY KEY DEFAULT nextval('load_id_seq'),
+    file_name        VARCHAR NOT NULL,
+    sha256           VARCHAR NOT NULL CHECK (regexp_full_match(sha256, '[0-9a-f]{64}')),
+    loader           VARCHAR NOT NULL,
+    row_count        INTEGER NOT NULL CHECK (row_count >= 0),
+    loaded_at        TIMESTAMP NOT NULL,
+    loaded_by        VARCHAR NOT NULL CHECK (length(trim(loaded_by)) > 0),
+    is_demonstration BOOLEAN NOT NULL
+);
+
+-- Every version of every observation. A load never updates a value in place: it marks the row it
+-- replaces as superseded and inserts the new one, so history is kept and a load can be undone.
+CREATE TABLE observation_rows (
+    indicator_id  VARCHAR NOT NULL,
+    area_code     VARCHAR NOT NULL,
+    period_start  DATE    NOT NULL,
+    period_end    DATE    NOT NULL,
+    numerator     DOUBLE  CHECK (numerator >= 0),
+    denominator   DOUBLE  CHECK (denominator > 0),
+    value         DOUBLE,
+    value_note    VARCHAR,
+    load_id       INTEGER NOT NULL,
+    superseded_by INTEGER,
+    CHECK (period_end >= period_start)
+);
+
+CREATE TABLE population_rows (
+    area_code     VARCHAR NOT NULL,
+    year          INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    age_band      VARCHAR NOT NULL CHECK (age_band IN ('all', '18+', '65+')),
+    population    BIGINT  CHECK (population >= 0),
+    approximation VARCHAR,
+    load_id       INTEGER NOT NULL,
+    superseded_by INTEGER
+);
+
+-- Append-only: the store inserts here and never updates or deletes (tests/test_store.py checks
+-- that no SQL in the store does).
+CREATE SEQUENCE audit_id_seq START 1;
+CREATE TABLE audit (
+    audit_id   INTEGER PRIMARY KEY DEFAULT nextval('audit_id_seq'),
+    audited_at TIMESTAMP NOT NULL,
+    user_name  VARCHAR NOT NULL,
+    action     VARCHAR NOT NULL,
+    load_id    INTEGER,
+    detail     VARCHAR
+);
+
+CREATE VIEW current_populations AS
+SELECT area_code, year, age_band, population, approximation
+FROM population_rows
+WHERE superseded_by IS NULL;
+
+CREATE VIEW observations AS
+SELECT
+    o.indicator_id,
+    i.name AS indicator_name,
+    o.area_code,
+    a.area_name,
+    a.area_type,
+    o.period_start,
+    o.period_end,
+    o.numerator,
+    CASE WHEN i.population_age_band IS NOT NULL AND o.denominator IS NULL AND o.value IS NULL
+         THEN p.population::DOUBLE ELSE o.denominator END AS denominator,
+    CASE WHEN i.population_age_band IS NOT NULL AND o.denominator IS NULL AND o.value IS NULL
+         THEN o.numerator / nullif(p.population, 0) * i.multiplier
+         ELSE o.value END AS value,
+    o.value_note,
+    i.unit,
+    i.multiplier,
+    i.source,
+    i.is_proxy,
+    l.is_demonstration,
+    CASE WHEN i.population_age_band IS NOT NULL AND o.denominator IS NULL AND o.value IS NULL
+         THEN p.approximation END AS population_note,
+    o.load_id,
+    l.loaded_at
+FROM observation_rows o
+JOIN indicators i USING (indicator_id)
+JOIN loads l USING (load_id)
+LEFT JOIN areas a USING (area_code)
+LEFT JOIN current_populations p
+       ON p.area_code = o.area_code
+      AND p.year = year(o.period_start)
+      AND p.age_band = i.population_age_band
+WHERE o.superseded_by IS NULL;
+"""
+
+# Migration 2: events from the source documents and the rebase dates analysts set on a chart.
+#
+# Stable tables for analysts (columns only ever grow):
+# - `events`: `event_date, end_date, label, source`, reviewed data from data/events.csv, drawn on
+#   every indicator chart. `end_date` is set for an event that spans days or weeks.
+# - `rebase_dates`: `indicator_id, area_code, rebase_date, reason, set_by, set_at`; an XmR chart of
+#   that indicator and area starts a new set of limits at each date.
+_V2_EVENTS = """
+CREATE TABLE events (
+    event_date DATE    NOT NULL,
+    end_date   DATE,
+    label      VARCHAR NOT NULL CHECK (length(trim(label)) > 0),
+    source     VARCHAR NOT NULL CHECK (length(trim(source)) > 0),
+    CHECK (end_date IS NULL OR end_date >= event_date)
+);
+
+CREATE TABLE rebase_dates (
+    indicator_id VARCHAR   NOT NULL,
+    area_code    VARCHAR   NOT NULL,
+    rebase_date  DATE      NOT NULL,
+    reason       VARCHAR   NOT NULL CHECK (length(trim(reason)) > 0),
+    set_by       VARCHAR   NOT NULL CHECK (length(trim(set_by)) > 0),
+    set_at       TIMESTAMP NOT NULL,
+    PRIMARY KEY (indicator_id, area_code, rebase_date)
+);
+"""
+
+# Migration 3: the improvement plan (data/plan/) and its actions.
+#
+# Stable views for analysts (columns only ever grow):
+# - `plan_recommendations`: `project_number, project_title, ref, recommendation, aim`, one row per
+#   CQC recommendation R1-R13.
+# - `plan_actions`: `ref, recommendation_ref, description, lead, due_date, progress, rag, is_overdue,
+#   is_demonstration, updated_by, updated_at` (and `completed_on`). `rag` is Red, Amber, Green,
+#   Blue (complete) or Grey (not started); `is_overdue` is true when the action is not Blue and its
+#   due date is before today. Every change to an action is in `plan_action_history`, which is
+#   append-only: the store inserts there and never updates or deletes.
+_V3_PLAN = """
+CREATE TABLE plan_projects (
+    project_number       INTEGER PRIMARY KEY,
+    title                VARCHAR NOT NULL,
+    lead_officer         VARCHAR,
+    strategic_outcomes   VARCHAR,
+    recommendations_note VARCHAR,
+    cqc_said             VARCHAR
+);
+
+CREATE TABLE plan_recommendations_t (
+    ref                 VARCHAR PRIMARY KEY CHECK (regexp_full_match(ref, 'R[0-9]+')),
+    project_number      INTEGER NOT NULL,
+    recommendation      VARCHAR NOT NULL,
+    aim                 VARCHAR NOT NULL,
+    cqc_said            VARCHAR,
+    objectives          VARCHAR,
+    measurable_outcomes VARCHAR,
+    cluster_table_text  VARCHAR
+);
+
+CREATE TABLE plan_findings (
+    finding_id         VARCHAR NOT NULL,
+    recommendation_ref VARCHAR NOT NULL,
+    section            VARCHAR NOT NULL,
+    area               VARCHAR NOT NULL,
+    finding            VARCHAR NOT NULL,
+    review_date        DATE NOT NULL,
+    source             VARCHAR NOT NULL,
+    link               VARCHAR NOT NULL CHECK (link IN ('direct', 'inferred')),
+    basis              VARCHAR,
+    PRIMARY KEY (finding_id, recommendation_ref)
+);
+
+CREATE TABLE plan_indicator_links (
+    recommendation_ref VARCHAR NOT NULL,
+    indicator_id       VARCHAR NOT NULL,
+    why                VARCHAR,
+    PRIMARY KEY (recommendation_ref, indicator_id)
+);
+
+-- The current state of each action; every change is also appended to plan_action_history.
+CREATE TABLE plan_actions_t (
+    ref                VARCHAR PRIMARY KEY CHECK (regexp_full_match(ref, 'R[0-9]+\\.[0-9]+')),
+    recommendation_ref VARCHAR NOT NULL,
+    description        VARCHAR NOT NULL CHECK (length(trim(description)) > 0),
+    lead               VARCHAR,
+    due_date           DATE,
+    progress           VARCHAR,
+    rag                VARCHAR NOT NULL CHECK (rag IN ('Red', 'Amber', 'Green', 'Blue', 'Grey')),
+    completed_on       DATE,
+    is_demonstration   BOOLEAN NOT NULL,
+    created_by         VARCHAR NOT NULL,
+    created_at         TIMESTAMP NOT NULL,
+    updated_by         VARCHAR NOT NULL CHECK (length(trim(updated_by)) > 0),
+    updated_at         TIMESTAMP NOT NULL
+);
+
+CREATE SEQUENCE plan_history_id_seq START 1;
+CREATE TABLE plan_action_history (
+    history_id  INTEGER PRIMARY KEY DEFAULT nextval('plan_history_id_seq'),
+    action_ref  VARCHAR NOT NULL,
+    changed_at  TIMESTAMP NOT NULL,
+    changed_by  VARCHAR NOT NULL CHECK (length(trim(changed_by)) > 0),
+    field       VARCHAR NOT NULL,
+    old_value   VARCHAR,
+    new_value   VARCHAR
+);
+
+CREATE VIEW plan_recommendations AS
+SELECT r.project_number, p.title AS project_title, r.ref, r.recommendation, r.aim
+FROM plan_recommendations_t AS r
+LEFT JOIN plan_projects AS p USING (project_number);
+
+CREATE VIEW plan_actions AS
+SELECT ref, recommendation_ref, description, lead, due_date, progress, rag,
+       (rag <> 'Blue' AND due_date IS NOT NULL AND due_date < current_date) AS is_overdue,
+       is_demonstration, updated_by, updated_at, completed_on
+FROM plan_actions_t;
+"""
+
+# Migration 4: taking a load back (undo) exactly.
+#
+# - `load_undone`: the record of each undone load (every column it had in `loads`, which it leaves so
+#   the store is exactly as before the load), with who undid it and when. The audit has a line too.
+# - `load_prior_indicators` and `load_prior_areas`: what a load changed outside the versioned rows
+#   (an indicator's demonstration flag; areas it added or gave a region), kept so undo can restore it.
+_V4_UNDO = """
+CREATE TABLE load_undone (
+    load_id          INTEGER PRIMARY KEY,
+    file_name        VARCHAR NOT NULL,
+    sha256           VARCHAR NOT NULL,
+    loader           VARCHAR NOT NULL,
+    row_count        INTEGER NOT NULL,
+    loaded_at        TIMESTAMP NOT NULL,
+    loaded_by        VARCHAR NOT NULL,
+    is_demonstration BOOLEAN NOT NULL,
+    undone_at        TIMESTAMP NOT NULL,
+    undone_by        VARCHAR NOT NULL CHECK (length(trim(undone_by)) > 0)
+);
+
+CREATE TABLE load_prior_indicators (
+    load_id          INTEGER NOT NULL,
+    indicator_id     VARCHAR NOT NULL,
+    is_demonstration BOOLEAN NOT NULL,
+    PRIMARY KEY (load_id, indicator_id)
+);
+
+CREATE TABLE load_prior_areas (
+    load_id   INTEGER NOT NULL,
+    area_code VARCHAR NOT NULL,
+    existed   BOOLEAN NOT NULL,
+    region    VARCHAR,
+    PRIMARY KEY (load_id, area_code)
+);
+"""
+
+# Append new migrations here; never edit one that has shipped.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, _V1),
+    (2, _V2_EVENTS),
+    (3, _V3_PLAN),
+    (4, _V4_UNDO),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of the open database (0 for a new, empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the database forward to the latest schema, one transaction per step; returns the version."""
+    version = current_version(con)
+    if version > LATEST_VERSION:
+        raise RuntimeError(
+            f"this database is at schema version {version}, newer than this code ({LATEST_VERSION}); "
+            "update the dashboard before opening it"
+        )
+    if version == 0:
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                    "(version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+    for number, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version) VALUES (?)", [number])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        version = number
+    return version

@@ -1,0 +1,194 @@
+"""Everything that changes the store. Callers hold the transaction (`store.transaction`).
+
+Observations and populations are versioned: a load marks the rows it replaces as superseded and
+inserts new ones, so nothing stored is ever overwritten without trace.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+OBSERVATION_COLUMNS = ["indicator_id", "area_code", "period_start", "period_end",
+                       "numerator", "denominator", "value", "value_note"]
+POPULATION_COLUMNS = ["area_code", "year", "age_band", "population", "approximation"]
+AREA_COLUMNS = ["area_code", "area_name", "area_type", "region"]
+INDICATOR_COLUMNS = ["indicator_id", "name", "short_name", "definition", "unit", "multiplier",
+                     "value_kind", "numerator_meaning", "denominator_meaning", "population_age_band",
+                     "age_band", "frequency", "publication_lag_days", "improvement_direction", "target",
+                     "source", "publisher", "area_relation", "is_proxy", "is_demonstration", "caveat",
+                     "display_order"]
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """What a load did to the stored rows."""
+
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: RowCounts) -> RowCounts:
+        return RowCounts(self.added + other.added, self.changed + other.changed,
+                         self.unchanged + other.unchanged)
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, loader: str,
+                row_count: int, user: str, is_demonstration: bool) -> int:
+    """Register a load and return its id."""
+    return con.execute(
+        "INSERT INTO loads (file_name, sha256, loader, row_count, loaded_at, loaded_by, is_demonstration) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
+        [file_name, sha256, loader, row_count, now(), user, is_demonstration],
+    ).fetchone()[0]
+
+
+def append_audit(con: duckdb.DuckDBPyConnection, *, user: str, action: str,
+                 load_id: int | None = None, detail: dict | None = None) -> None:
+    """Add one line to the append-only audit trail."""
+    con.execute(
+        "INSERT INTO audit (audited_at, user_name, action, load_id, detail) VALUES (?, ?, ?, ?, ?)",
+        [now(), user, action, load_id, json.dumps(detail or {}, default=str, sort_keys=True)],
+    )
+
+
+def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
+    """Add areas not yet known; an existing area keeps its name and gains a region it lacked."""
+    frame = areas.reindex(columns=AREA_COLUMNS).drop_duplicates("area_code", keep="last")
+    con.register("incoming_areas", frame)
+    try:
+        con.execute("""
+            INSERT INTO areas
+            SELECT area_code::VARCHAR, area_name::VARCHAR, area_type::VARCHAR, region::VARCHAR
+            FROM incoming_areas
+            ON CONFLICT (area_code) DO UPDATE SET region = coalesce(areas.region, excluded.region)
+        """)
+    finally:
+        con.unregister("incoming_areas")
+
+
+def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame) -> None:
+    """Set the indicator definitions (reference data kept under data/indicators.csv)."""
+    frame = indicators.reindex(columns=INDICATOR_COLUMNS)
+    con.register("incoming_indicators", frame)
+    try:
+        con.execute("DELETE FROM indicators")
+        con.execute(f"INSERT INTO indicators ({', '.join(INDICATOR_COLUMNS)}) "
+                    f"SELECT {', '.join(INDICATOR_COLUMNS)} FROM incoming_indicators")
+    finally:
+        con.unregister("incoming_indicators")
+
+
+def replace_area_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
+    """Set which CCG and acute trust serve each council (reference data, data/area_links.csv)."""
+    con.register("incoming_links", links[["area_code", "relation", "linked_code"]])
+    try:
+        con.execute("DELETE FROM area_links")
+        con.execute("INSERT INTO area_links SELECT area_code, relation, linked_code FROM incoming_links")
+    finally:
+        con.unregister("incoming_links")
+
+
+def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame, *, load_id: int,
+                       is_demonstration: bool) -> RowCounts:
+    """Make `observations` the current values for their keys (indicator, area, period start).
+
+    Rows identical to what is stored are left alone; differing rows supersede the stored ones. A real
+    (non-demonstration) load of an indicator supersedes all its demonstration rows, so real and
+    invented values never mix in one series, and the indicator stops being flagged demonstration.
+    """
+    frame = observations.reindex(columns=OBSERVATION_COLUMNS)
+    con.register("incoming_observations_df", frame)
+    try:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE incoming_observations AS
+            SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
+                   period_start::DATE AS period_start, period_end::DATE AS period_end,
+                   numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator,
+                   value::DOUBLE AS value, value_note::VARCHAR AS value_note
+            FROM incoming_observations_df
+        """)
+    finally:
+        con.unregister("incoming_observations_df")
+    duplicate = con.execute("""
+        SELECT indicator_id, area_code, period_start FROM incoming_observations
+        GROUP BY ALL HAVING count(*) > 1 LIMIT 1
+    """).fetchone()
+    if duplicate:
+        raise ValueError(f"duplicate observation for {duplicate[0]}, {duplicate[1]}, {duplicate[2]}")
+
+    if not is_demonstration:
+        con.execute("""
+            UPDATE observation_rows AS o SET superseded_by = ?
+            FROM loads AS l
+            WHERE o.load_id = l.load_id AND l.is_demonstration AND o.superseded_by IS NULL
+              AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM incoming_observations)
+        """, [load_id])
+        con.execute("""
+            UPDATE indicators SET is_demonstration = false
+            WHERE is_demonstration AND indicator_id IN (SELECT DISTINCT indicator_id FROM incoming_observations)
+        """)
+
+    changed = con.execute("""
+        UPDATE observation_rows AS o SET superseded_by = ?
+        FROM incoming_observations AS i
+        WHERE o.superseded_by IS NULL
+          AND o.indicator_id = i.indicator_id AND o.area_code = i.area_code
+          AND o.period_start = i.period_start
+          AND (o.period_end IS DISTINCT FROM i.period_end
+               OR o.numerator IS DISTINCT FROM i.numerator
+               OR o.denominator IS DISTINCT FROM i.denominator
+               OR o.value IS DISTINCT FROM i.value
+               OR o.value_note IS DISTINCT FROM i.value_note)
+    """, [load_id]).fetchone()[0]
+    inserted = con.execute("""
+        INSERT INTO observation_rows
+        SELECT i.*, ?::INTEGER AS load_id, NULL::INTEGER AS superseded_by
+        FROM incoming_observations AS i
+        WHERE NOT EXISTS (
+            SELECT 1 FROM observation_rows AS o
+            WHERE o.superseded_by IS NULL AND o.indicator_id = i.indicator_id
+              AND o.area_code = i.area_code AND o.period_start = i.period_start)
+    """, [load_id]).fetchone()[0]
+    con.execute("DROP TABLE incoming_observations")
+    return RowCounts(added=inserted - changed, changed=changed, unchanged=len(frame) - inserted)
+
+
+def store_populations(con: duckdb.DuckDBPyConnection, populations: pd.DataFrame, *, load_id: int) -> RowCounts:
+    """Make `populations` the current estimates for their keys (area, year, age band)."""
+    frame = populations.reindex(columns=POPULATION_COLUMNS)
+    con.register("incoming_populations_df", frame)
+    try:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE incoming_populations AS
+            SELECT area_code::VARCHAR AS area_code, year::INTEGER AS year, age_band::VARCHAR AS age_band,
+                   population::BIGINT AS population, approximation::VARCHAR AS approximation
+            FROM incoming_populations_df
+        """)
+    finally:
+        con.unregister("incoming_populations_df")
+    changed = con.execute("""
+        UPDATE population_rows AS p SET superseded_by = ?
+        FROM incoming_populations AS i
+        WHERE p.superseded_by IS NULL AND p.area_code = i.area_code AND p.year = i.year
+          AND p.age_band = i.age_band
+          AND (p.population IS DISTINCT FROM i.population OR p.approximation IS DISTINCT FROM i.approximation)
+    """, [load_id]).fetchone()[0]
+    inserted = con.execute("""
+        INSERT INTO population_rows
+        SELECT i.*, ?::INTEGER, NULL::INTEGER FROM incoming_populations AS i
+        WHERE NOT EXISTS (
+            SELECT 1 FROM population_rows AS p
+            WHERE p.superseded_by IS NULL AND p.area_code = i.area_code AND p.year = i.year
+              AND p.age_band = i.age_band)
+    """, [load_id]).fetchone()[0]
+    con.execute("DROP TABLE incoming_populations")
+    return RowCounts(added=inserted - changed, changed=changed, unchanged=len(frame) - inserted)

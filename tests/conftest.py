@@ -1,0 +1,61 @@
+"""Shared pytest options and fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/fixtures/golden/*.csv from the current code")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite golden files instead of comparing them."""
+    return bool(request.config.getoption("--update-golden"))
+
+
+# --- The store under test, built from code -------------------------------------------------------
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import store  # noqa: E402
+from loaders import build  # noqa: E402
+from loaders.build import load_reference  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture
+def con():
+    """A fresh in-memory store: schema applied, reference data (indicators, organisations) loaded."""
+    connection = store.connect(":memory:")
+    load_reference(connection, user="test")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """The store built once from the bundled data (read it; copy it with `built_db` to change it)."""
+    path = tmp_path_factory.mktemp("bundled") / "pbip.duckdb"
+    build(path)
+    return path
+
+
+@pytest.fixture
+def built_db(bundled_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the bundled store."""
+    path = tmp_path / "pbip.duckdb"
+    shutil.copyfile(bundled_db, path)
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    """A store with the schema and nothing else."""
+    path = tmp_path / "empty.duckdb"
+    store.connect(path).close()
+    return path

@@ -1,0 +1,130 @@
+"""The real dashboard in Debian's Chromium: every page, normal and presentation mode, screenshots saved.
+
+Screenshots go to tests/artifacts/ (git-ignored) at 1280x720 and 1920x1080; look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from store.settings import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+STREAMLIT = Path(sys.executable).with_name("streamlit")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
+                       "(apt-get install chromium)"),
+]
+
+# (screenshot name, path and query, the heading text the page must show)
+PAGES = [
+    ("overview", "/", "the CQC indicators"),
+    ("indicator_dtoc", "/indicator?indicator=dtoc_18", "Delayed transfers of care"),
+    ("indicator_length_of_stay", "/indicator?indicator=length_of_stay_65", "lasting longer than 7 days"),
+    ("indicator_trust_proxy", "/indicator?indicator=ae_attendances_all_trust", "local acute trust"),
+    ("about", "/about", "About this dashboard"),
+]
+SIZES = [(1280, 720), (1920, 1080)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's chromium instead of a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(bundled_db, tmp_path_factory):
+    """`streamlit run dashboard.py` on a free port against a copy of the bundled store; its URL."""
+    db = tmp_path_factory.mktemp("browser") / "pbip.duckdb"
+    shutil.copyfile(bundled_db, db)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("browser_log") / "streamlit.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [str(STREAMLIT), "run", "dashboard.py", "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1"],
+            cwd=PROJECT_ROOT, env={**os.environ, "PBIP_DB_PATH": str(db)}, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+                time.sleep(0.2)  # polling a starting server, not waiting on the page
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("name,path,heading", PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_renders_without_exceptions(page, server, name, path, heading, presentation):
+    """Each page shows its heading, no exception box, and is saved as a screenshot at both sizes."""
+    from playwright.sync_api import expect
+
+    query = ("&" if "?" in path else "?") + "presentation=1" if presentation else ""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(server + path + query)
+        expect(page.get_by_test_id("stHeading").first).to_contain_text(heading, timeout=30_000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+        if name.startswith("indicator"):
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+        grids = page.get_by_test_id("stDataFrame")
+        for i in range(grids.count()):
+            expect(grids.nth(i).locator("canvas").first).to_be_attached(timeout=30_000)
+        tables = page.get_by_test_id("stTable")
+        if tables.count():
+            expect(tables.first.locator("td").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_text("Traceback")).to_have_count(0)
+        expect(page.get_by_test_id("stAppDeployButton")).to_have_count(0)
+        mode = "presentation" if presentation else "normal"
+        page.screenshot(path=str(ARTIFACTS / f"{name}_{mode}_{width}x{height}.png"))
+
+
+def test_presentation_text_is_projector_sized(page, server):
+    """In presentation mode body text is at least 20 px and the title at least 28 px."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(server + "/indicator?indicator=dtoc_18&presentation=1")
+    title = page.get_by_test_id("stHeading").locator("h1").first
+    expect(title).to_contain_text("Delayed transfers of care", timeout=30_000)
+    body = page.get_by_test_id("stMarkdownContainer").locator("p").first
+    expect(body).to_be_visible()
+    assert float(title.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28
+    assert float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20

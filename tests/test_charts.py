@@ -1,0 +1,80 @@
+"""The XmR figure: its traces, colours, shapes, hover words, events and rebases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import spc
+from charts.xmr import POINT_STYLES, xmr_figure
+
+MONTHS = pd.date_range("2017-01-01", periods=24, freq="MS")
+EVENTS = pd.DataFrame({"event_date": pd.to_datetime(["2017-10-30", "2017-12-22", "2030-01-01"]),
+                       "end_date": [pd.Timestamp("2017-11-03"), pd.NaT, pd.NaT],
+                       "label": ["CQC local system review", "CQC review report published", "Out of range"],
+                       "source": ["a", "b", "c"]})
+
+
+def result() -> pd.DataFrame:
+    values = np.r_[np.tile([9.0, 11.0], 8), np.tile([11.5, 12.0], 4)]
+    return spc.xmr(pd.Series(values, index=MONTHS), "decrease")
+
+
+def figure(**kwargs):
+    england = pd.Series(np.linspace(11, 12, 24), index=MONTHS)
+    return xmr_figure(result(), area_name="York", unit="%", value_kind="percentage", comparator=england,
+                      comparator_name="England", events=EVENTS, **kwargs)
+
+
+class TestXmrFigure:
+    def test_has_series_mean_limits_point_types_and_comparator(self):
+        """The figure draws York, the mean, the process limits, each point type present, and England."""
+        names = [trace.name for trace in figure().data]
+        assert names[:4] == ["York", "Mean", "Process limits", "Lower process limit"]
+        assert "Common cause" in names and "Special cause: concern" in names
+        assert names[-1] == "England"
+
+    def test_point_types_differ_in_colour_and_shape(self):
+        """Each point type has its own colour and its own marker, so colour is never the only cue."""
+        colours = {style[0] for style in POINT_STYLES.values()}
+        shapes = {style[1] for style in POINT_STYLES.values()}
+        assert len(colours) == len(shapes) == len(POINT_STYLES)
+        concern = next(t for t in figure().data if t.name == "Special cause: concern")
+        assert (concern.marker.color, concern.marker.symbol) == ("#D55E00", "square")
+
+    def test_hover_says_value_period_and_rule(self):
+        """Hovering a special-cause point gives its period, value and the rule in words."""
+        concern = next(t for t in figure().data if t.name == "Special cause: concern")
+        period, value, rule = concern.customdata[-1]
+        assert period == "December 2018" and value == "12.0%"
+        assert rule == "Flagged: 7 points above the mean"
+
+    def test_events_in_range_are_marked_and_labelled(self):
+        """Events inside the charted period get a line and a label; the review week gets a band."""
+        fig = figure()
+        labels = [a.text for a in fig.layout.annotations]
+        assert labels == ["CQC local system review", "CQC review report published"]
+        assert sum(shape.type == "rect" for shape in fig.layout.shapes) == 1
+
+    def test_rebase_dates_are_drawn(self):
+        """A rebase date draws a line labelled Rebase."""
+        fig = figure(rebase_dates=[pd.Timestamp("2018-05-01")])
+        assert "Rebase" in [a.text for a in fig.layout.annotations]
+
+    def test_presentation_mode_uses_projector_sizes(self):
+        """Presentation mode sets chart text to at least 20 px and the title to at least 28 px."""
+        fig = figure(presentation=True, title="DToC")
+        assert fig.layout.font.size >= 20 and fig.layout.title.font.size >= 28
+        assert figure().layout.font.size < 20
+
+    def test_limits_break_between_segments(self):
+        """After a rebase, the mean line has a gap so no line joins two segments."""
+        rebased = spc.xmr(result()["value"], "decrease", rebase=[MONTHS[16]])
+        fig = xmr_figure(rebased, area_name="York", unit="%", value_kind="percentage")
+        mean = next(t for t in fig.data if t.name == "Mean")
+        assert None in list(mean.x)
+
+    def test_a_series_without_comparator_or_events_still_draws(self):
+        """No comparator and no events: the chart shows the area alone."""
+        fig = xmr_figure(result(), area_name="York", unit="%", value_kind="percentage")
+        assert "England" not in [t.name for t in fig.data]

@@ -1,0 +1,237 @@
+"""The plan pages, headless with AppTest on a copy of the built store."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+import store
+from analysis import plan as rules
+from loaders.plan import read_action_workbook, write_action_workbook
+from store import plan
+from store.settings import PROJECT_ROOT
+
+PAGES = PROJECT_ROOT / "pages"
+SCRIPT = "<script>alert('owned')</script>"
+REFS = {f"R{n}" for n in range(1, 14)}
+
+
+def open_page(monkeypatch, db: Path, page: str, **query) -> AppTest:
+    monkeypatch.setenv("PBIP_DB_PATH", str(db))
+    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table on the page that has all these columns (AppTest does not expose table keys)."""
+    for element in at.dataframe:
+        if set(columns) <= set(element.value.columns):
+            return element.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def sign_in(at: AppTest, name: str = "Ann Analyst") -> AppTest:
+    at.sidebar.text_input(key="plan_user_name").set_value(name).run()
+    return at
+
+
+def history(db: Path, ref: str) -> pd.DataFrame:
+    con = store.connect(db)
+    try:
+        return plan.action_history(con, ref)
+    finally:
+        con.close()
+
+
+class TestGrid:
+    def test_grid_lists_every_action_labelled_as_demonstration(self, monkeypatch, built_db):
+        """The grid shows all demonstration actions, each labelled, under a demonstration notice."""
+        at = open_page(monkeypatch, built_db, "plan.py")
+        grid = frame_with(at, "updated_by", "is_overdue")
+        assert len(grid) == 38 and (grid["data"] == rules.DEMONSTRATION_LABEL).all()
+        assert any("Demonstration data" in warning.value for warning in at.warning)
+        assert any("Roll-up rule" in caption.value for caption in at.caption)
+
+    def test_filters_narrow_the_grid(self, monkeypatch, built_db):
+        """Filtering by recommendation and RAG shows only the matching actions."""
+        at = open_page(monkeypatch, built_db, "plan.py")
+        at.multiselect(key="plan_f_rec").set_value(["R10"]).run()
+        grid = frame_with(at, "updated_by", "is_overdue")
+        assert set(grid["recommendation_ref"]) == {"R10"} and len(grid) == 4
+        at.checkbox(key="plan_f_overdue").check().run()
+        assert frame_with(at, "updated_by", "is_overdue")["is_overdue"].all()
+
+    def test_since_last_board_lists_changes(self, monkeypatch, built_db):
+        """Choosing a board date in 2019 lists RAG changes from the demonstration history."""
+        at = open_page(monkeypatch, built_db, "plan.py")
+        at.date_input(key="plan_meeting").set_value(date(2018, 12, 1))
+        at.date_input(key="plan_board_as_at").set_value(date(2019, 3, 1)).run()
+        since = frame_with(at, "Change")
+        assert "RAG changed" in set(since["Change"])
+
+
+class TestEditor:
+    def test_no_edit_without_a_name(self, monkeypatch, built_db):
+        """Without a name for the change history the editor's buttons are disabled."""
+        at = open_page(monkeypatch, built_db, "plan.py")
+        assert at.button(key="plan_save").disabled
+
+    def test_adding_an_action_records_its_history(self, monkeypatch, built_db):
+        """Adding an action through the page stores it and records each field, by the named user."""
+        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at.text_input(key="plan_new_ref").set_value("R5.9")
+        at.text_area(key="plan_description_New action").set_value("Recruit home care workers")
+        at.date_input(key="plan_due_New action").set_value(date(2019, 3, 31))
+        at.selectbox(key="plan_rag_New action").set_value("Amber")
+        at.button(key="plan_save").click().run()
+        assert not at.exception and "Added action R5.9." in [s.value for s in at.success]
+        rows = history(built_db, "R5.9")
+        assert {"description", "lead", "due_date", "rag"} <= set(rows["field"])
+        assert set(rows["changed_by"]) == {"Ann Analyst"}
+
+    def test_a_missing_description_is_refused(self, monkeypatch, built_db):
+        """An action with no description is not saved and the page says why."""
+        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at.text_input(key="plan_new_ref").set_value("R5.9")
+        at.button(key="plan_save").click().run()
+        assert any("description" in error.value for error in at.error)
+        assert history(built_db, "R5.9").empty
+
+    def test_editing_an_action_records_old_and_new(self, monkeypatch, built_db):
+        """Editing the RAG and progress of an action appends old and new values for each."""
+        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at.selectbox(key="plan_edit_ref").set_value("R10.1").run()
+        old_rag = at.selectbox(key="plan_rag_R10.1").value
+        new_rag = "Red" if old_rag != "Red" else "Amber"
+        at.selectbox(key="plan_rag_R10.1").set_value(new_rag)
+        at.text_area(key="plan_progress_R10.1").set_value("Ward round pilot slipped")
+        at.button(key="plan_save").click().run()
+        rows = history(built_db, "R10.1").query("changed_by == 'Ann Analyst'")
+        assert sorted(rows["field"]) == ["progress", "rag"]
+        assert rows.loc[rows["field"] == "rag", ["old_value", "new_value"]].values.tolist() == [[old_rag, new_rag]]
+
+    def test_closing_an_action_makes_it_blue(self, monkeypatch, built_db):
+        """Closing an action records the RAG change to Blue and removes it from the overdue list."""
+        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        open_ref = frame_with(at, "updated_by", "is_overdue").query("rag != 'Blue'")["ref"].iloc[0]
+        at.selectbox(key="plan_edit_ref").set_value(open_ref).run()
+        at.button(key="plan_close").click().run()
+        rows = history(built_db, open_ref).query("changed_by == 'Ann Analyst'")
+        assert rows.loc[rows["field"] == "rag", "new_value"].tolist() == ["Blue"]
+        grid = frame_with(at, "updated_by", "is_overdue").set_index("ref")
+        assert grid.loc[open_ref, "rag"] == "Blue" and not grid.loc[open_ref, "is_overdue"]
+
+    def test_a_script_in_a_note_is_shown_as_text(self, monkeypatch, built_db):
+        """A progress note containing a script tag is stored as typed and never rendered as HTML."""
+        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at.selectbox(key="plan_edit_ref").set_value("R10.1").run()
+        at.text_area(key="plan_progress_R10.1").set_value(SCRIPT)
+        at.button(key="plan_save").click().run()
+        assert frame_with(at, "updated_by", "is_overdue").set_index("ref").loc["R10.1", "progress"] == SCRIPT
+        rec = open_page(monkeypatch, built_db, "recommendation.py", ref="R10")
+        assert SCRIPT in frame_with(rec, "completed_on")["progress"].tolist()
+        for page in (at, rec):
+            for element in page.markdown:
+                assert "<script" not in element.value or not element.allow_html
+
+    def test_no_plan_page_allows_raw_html(self):
+        """Neither plan page ever asks Streamlit to render HTML."""
+        for page in ("plan.py", "recommendation.py"):
+            assert "unsafe_allow_html" not in (PAGES / page).read_text()
+
+
+def workbook_bytes(rows: list[list]) -> bytes:
+    frame = pd.DataFrame(rows, columns=list(rules.EXCEL_COLUMNS))
+    return write_action_workbook(frame, title="test")
+
+
+class TestExcel:
+    def test_export_then_import_changes_nothing(self, built_db):
+        """The exported plan, imported again, previews no change and applying it adds no history."""
+        con = store.connect(built_db)
+        actions = plan.actions(con)
+        data = write_action_workbook(rules.export_frame(actions, date.today()), title="Export",
+                                     since=pd.DataFrame({"Action": ["R1.1"], "Change": ["RAG changed"]}))
+        incoming = read_action_workbook(data, file_name="export.xlsx", recommendation_refs=REFS)
+        assert len(incoming) == len(actions)
+        assert rules.import_preview(incoming, actions).empty
+        before = len(plan.action_history(con))
+        assert plan.apply_import(con, incoming, user="Ann")["changed"] == 0
+        assert len(plan.action_history(con)) == before
+        csv = pd.read_csv(io.StringIO(rules.export_frame(actions, date.today()).to_csv(index=False)))
+        assert list(csv.columns[:6]) == list(rules.EXCEL_COLUMNS)
+        assert load_workbook(io.BytesIO(data)).sheetnames == ["Action plan", "Since last board"]
+
+    def test_import_previews_then_applies(self, monkeypatch, built_db):
+        """Uploading a workbook shows what would change; applying it stores the change with its history."""
+        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        con = store.connect(built_db)
+        held = plan.actions(con).set_index("ref").loc["R5.1"]
+        con.close()
+        new_rag = "Red" if held["rag"] != "Red" else "Green"
+        data = workbook_bytes([["R5.1", held["description"], held["lead"], held["due_date"].date(),
+                                held["progress"], new_rag],
+                               ["R5.9", "A new action", "City of York Council", date(2019, 9, 30), None, "Grey"]])
+        at = _upload(at, data)
+        if at is None:
+            pytest.skip("this Streamlit's AppTest cannot drive st.file_uploader")
+        preview = frame_with(at, "field")
+        assert set(preview["ref"]) == {"R5.1", "R5.9"}
+        assert preview.query("ref == 'R5.1'")["field"].tolist() == ["rag"]
+        assert history(built_db, "R5.9").empty
+        at.button(key="plan_apply").click().run()
+        assert history(built_db, "R5.1").query("changed_by == 'Ann Analyst'")["new_value"].tolist() == [new_rag]
+        assert not history(built_db, "R5.9").empty
+
+    def test_a_bad_workbook_stores_nothing_and_says_where(self, monkeypatch, built_db):
+        """An unknown RAG in an uploaded workbook is reported by sheet, row and column; nothing changes."""
+        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at = _upload(at, workbook_bytes([["R5.1", "x", "y", date(2019, 1, 1), None, "Purple"]]))
+        if at is None:
+            pytest.skip("this Streamlit's AppTest cannot drive st.file_uploader")
+        assert any('sheet "Action plan", row 3, column "RAG"' in error.value for error in at.error)
+        assert history(built_db, "R5.1").query("changed_by == 'Ann Analyst'").empty
+
+
+def _upload(at: AppTest, data: bytes) -> AppTest | None:
+    uploaders = getattr(at, "file_uploader", None)
+    if uploaders is None:
+        return None
+    uploader = at.file_uploader(key="plan_upload")
+    uploader.upload("plan.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return at.run()
+
+
+class TestRecommendationPage:
+    def test_shows_aim_findings_actions_and_indicators(self, monkeypatch, built_db):
+        """R10's page has its aim, the CQC progress review with its date, its actions and linked charts."""
+        at = open_page(monkeypatch, built_db, "recommendation.py", ref="R10")
+        headings = [s.value for s in at.subheader]
+        assert "CQC progress review said (20 November 2018)" in headings
+        assert {"Aim", "Objectives", "Actions"} <= set(headings)
+        assert set(frame_with(at, "completed_on")["ref"]) == {f"R10.{k}" for k in range(1, 5)}
+        assert any("SPC status" in str(m.value) for m in at.markdown)
+        assert any("Demonstration data" in w.value for w in at.warning)
+
+    def test_every_recommendation_page_runs(self, monkeypatch, built_db):
+        """Every recommendation's page opens without an error."""
+        for n in range(1, 14):
+            open_page(monkeypatch, built_db, "recommendation.py", ref=f"R{n}")
+
+
+class TestPresentationMode:
+    def test_plan_pages_open_in_presentation_mode(self, monkeypatch, built_db):
+        """The grid and a recommendation page open with ?presentation=1, with the toggle on."""
+        for page, query in (("plan.py", {}), ("recommendation.py", {"ref": "R5"})):
+            at = open_page(monkeypatch, built_db, page, presentation="1", **query)
+            assert at.sidebar.toggle(key="presentation_toggle").value

@@ -1,0 +1,127 @@
+"""The upload page, headless with AppTest: who may use it, preview, confirm, cancel and undo."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store.settings import PROJECT_ROOT
+from store.users import add_user
+
+PAGE = str(PROJECT_ROOT / "pages/upload.py")
+PASSWORD = "correct horse"
+HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"
+GOOD = (HEADER + "dtoc_18,E06000014,York,2020-01-01,2020-01-31,30,,,\n"
+        "dtoc_18,E06000014,York,2019-12-01,2019-12-31,99,,,\n").encode()
+
+
+@pytest.fixture
+def page(monkeypatch, built_db, tmp_path):
+    """A function giving the page signed in as NAME (an analyst `ana` and a viewer `vic` exist)."""
+    users = tmp_path / "users.json"
+    monkeypatch.setenv("PBIP_DB_PATH", str(built_db))
+    monkeypatch.setenv("PBIP_USERS_FILE", str(users))
+    add_user("ana", PASSWORD, "analyst", users)
+    add_user("vic", PASSWORD, "viewer", users)
+
+    def open_as(name: str | None) -> AppTest:
+        at = AppTest.from_file(PAGE, default_timeout=60).run()
+        assert not at.exception, at.exception
+        if name:
+            at.text_input(key="pbip_login_name").input(name)
+            at.text_input(key="pbip_login_password").input(PASSWORD)
+            at.button[0].click().run()
+            assert not at.exception, at.exception
+        return at
+    return open_as
+
+
+def texts(at: AppTest, *kinds: str) -> str:
+    kinds = kinds or ("markdown", "info", "success", "warning", "error", "caption")
+    return "\n".join(str(element.value) for kind in kinds for element in getattr(at, kind))
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, content, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def stored(db, period: str) -> float | None:
+    con = duckdb.connect(str(db))  # the page holds the file open in this process, read-write
+    try:
+        row = con.execute("SELECT numerator FROM observations WHERE indicator_id = 'dtoc_18' "
+                          "AND area_code = 'E06000014' AND period_start = ?", [period]).fetchone()
+    finally:
+        con.close()
+    return None if row is None else row[0]
+
+
+class TestWhoMayUpload:
+    def test_nobody_signed_in_sees_no_upload_controls(self, page):
+        """Without signing in the page says who can upload and shows no uploader or undo button."""
+        at = page(None)
+        assert "Only analysts can upload" in texts(at, "info")
+        assert len(at.file_uploader) == 0
+
+    def test_a_viewer_sees_a_sentence_not_the_controls(self, page):
+        """A viewer is told who can upload and sees neither the uploader nor any Undo button."""
+        at = page("vic")
+        assert "signed in as vic, a viewer" in texts(at, "info")
+        assert len(at.file_uploader) == 0
+        assert not [button for button in at.button if button.label == "Undo"]
+
+    def test_a_wrong_password_does_not_sign_in(self, page):
+        """A wrong password gets a sentence and no controls."""
+        at = page(None)
+        at.text_input(key="pbip_login_name").input("ana")
+        at.text_input(key="pbip_login_password").input("wrong password")
+        at.button[0].click().run()
+        assert "do not match" in texts(at, "error")
+        assert len(at.file_uploader) == 0
+
+
+class TestUpload:
+    def test_an_analyst_sees_the_preview_then_confirms(self, page, built_db):
+        """The preview counts added and changed rows; Confirm stores them and lists the load."""
+        at = upload(page("ana"), "extract.csv", GOOD)
+        metrics = {metric.label: metric.value for metric in at.metric}
+        assert metrics["Added"] == "1" and metrics["Changed"] == "1"
+        assert "passed every check" in texts(at, "success")
+        assert len(at.get("plotly_chart")) == 1
+        assert stored(built_db, "2020-01-01") is None
+        next(button for button in at.button if button.label == "Confirm and store").click().run()
+        assert not at.exception, at.exception
+        assert "Stored extract.csv as load" in texts(at, "success")
+        assert stored(built_db, "2020-01-01") == 30
+        assert "extract.csv" in texts(at, "markdown")
+
+    def test_cancel_stores_nothing(self, page, built_db):
+        """Cancel before confirm leaves the store as it was."""
+        at = upload(page("ana"), "extract.csv", GOOD)
+        next(button for button in at.button if button.label == "Cancel").click().run()
+        assert not at.exception, at.exception
+        assert stored(built_db, "2020-01-01") is None
+
+    def test_a_bad_file_gets_the_file_row_and_column(self, page):
+        """A validation error is shown as one sentence naming file, row and column."""
+        at = upload(page("ana"), "bad.csv", HEADER.encode() + b"dtoc_18,E06000014,York,2020-01-01,2020-01-31,12a,,,\n")
+        assert 'bad.csv, row 2, column "numerator": "12a" is not a number' in texts(at, "error")
+
+    def test_a_load_can_be_undone_from_the_page(self, page, built_db):
+        """Undo on the newest load takes it back."""
+        at = upload(page("ana"), "extract.csv", GOOD)
+        next(button for button in at.button if button.label == "Confirm and store").click().run()
+        assert stored(built_db, "2020-01-01") == 30
+        undo = next(button for button in at.button if button.label == "Undo" and not button.disabled)
+        undo.click().run()
+        assert not at.exception, at.exception
+        assert "undone" in texts(at, "success")
+        assert stored(built_db, "2020-01-01") is None
+
+    def test_the_template_can_be_downloaded(self, page):
+        """The page offers the tidy template example."""
+        at = page("ana")
+        assert "tidy template" in str(at.get("download_button")[0].proto.label)
