@@ -16,8 +16,8 @@ st.set_page_config(
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True),
     st.Page("pages/indicator.py", title="Indicator", icon=":material/monitoring:", url_path="indicator"),
-    st.Page("pages/plan.py", title="Improvement plan", icon="🗂️", url_path="plan"),
-    st.Page("pages/recommendation.py", title="A recommendation", icon="🎯", url_path="recommendation"),
+    st.Page("pages/plan.py", title="Improvement plan", icon=":material/checklist:", url_path="plan"),
+    st.Page("pages/recommendation.py", title="A recommendation", icon=":material/flag:", url_path="recommendation"),
     st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:", url_path="upload"),
     st.Page("pages/about.py", title="About this dashboard", icon=":material/info:", url_path="about"),
 ])

@@ -145,7 +145,7 @@ comp_text = "no value" if comp_latest is None else format_value(comp_latest["val
 if definition["is_demonstration"] or latest["is_demonstration"]:
     context.demonstration_notice([definition["short_name"]])
 if definition["is_proxy"]:
-    st.warning(f"**Proxy** — {definition['caveat']}", icon="ℹ️")
+    st.warning(f"**Proxy** — {definition['caveat']}", icon=":material/info:")
 
 metrics = st.columns(3)
 metrics[0].metric(subject_name, area_text, help=f"{period_text}, {definition['unit']}")

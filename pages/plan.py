@@ -77,7 +77,7 @@ actions = plan.actions(con)
 if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: the plan's action tables are empty in the document, so the actions "
                "marked \"Demonstration data\" are invented (by `loaders/demonstration_actions.py`) to show "
-               "how the grid works. Import the real action plan to replace them.", icon="⚠️")
+               "how the grid works. Import the real action plan to replace them.", icon=":material/warning:")
 
 as_at = st.sidebar.date_input("Overdue as at", value=date.today(), key="plan_as_at",
                               help="An action not complete (Blue) is overdue from the day after its date.")

@@ -28,13 +28,19 @@ pytestmark = [
                        "(apt-get install chromium)"),
 ]
 
-# (screenshot name, path and query, the heading text the page must show)
+# (screenshot name, path and query, the heading the page must show, text that appears once it has finished)
 PAGES = [
-    ("overview", "/", "the CQC indicators"),
-    ("indicator_dtoc", "/indicator?indicator=dtoc_18", "Delayed transfers of care"),
-    ("indicator_length_of_stay", "/indicator?indicator=length_of_stay_65", "lasting longer than 7 days"),
-    ("indicator_trust_proxy", "/indicator?indicator=ae_attendances_all_trust", "local acute trust"),
-    ("about", "/about", "About this dashboard"),
+    ("overview", "/", "the CQC indicators", "Open an indicator"),
+    ("indicator_dtoc", "/indicator?indicator=dtoc_18", "Delayed transfers of care", "The data behind the chart"),
+    ("indicator_length_of_stay", "/indicator?indicator=length_of_stay_65", "lasting longer than 7 days",
+     "The data behind the chart"),
+    ("indicator_trust_proxy", "/indicator?indicator=ae_attendances_all_trust", "local acute trust",
+     "The data behind the chart"),
+    ("plan", "/plan", "The improvement plan", "RAG by recommendation"),
+    ("recommendation_r10", "/recommendation?ref=R10", "Recommendation 10",
+     "Indicators this recommendation is meant to move"),
+    ("upload", "/upload", "Upload data", "Only analysts can upload data"),
+    ("about", "/about", "About this dashboard", "Data status"),
 ]
 SIZES = [(1280, 720), (1920, 1080)]
 
@@ -88,9 +94,25 @@ def server(bundled_db, tmp_path_factory):
             process.kill()
 
 
+def test_a_deep_link_as_the_first_request_gets_the_dashboard(page, server):
+    """A bookmarked indicator page opened first after a restart still goes through dashboard.py.
+
+    Defined first so that it is the server's first request: Streamlit runs a page beside a `pages/`
+    folder on its own until `st.navigation` has been called once in the process.
+    """
+    from playwright.sync_api import expect
+
+    page.goto(server + "/indicator?indicator=dtoc_18")
+    expect(page.get_by_test_id("stHeading").first).to_contain_text("Delayed transfers of care", timeout=30_000)
+    navigation = page.get_by_test_id("stSidebarNav")
+    expect(navigation).to_contain_text("Overview")
+    expect(navigation).to_contain_text("Improvement plan")
+    expect(navigation.get_by_role("link", name="dashboard", exact=True)).to_have_count(0)
+
+
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
-@pytest.mark.parametrize("name,path,heading", PAGES, ids=[p[0] for p in PAGES])
-def test_every_page_renders_without_exceptions(page, server, name, path, heading, presentation):
+@pytest.mark.parametrize("name,path,heading,finished", PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_renders_without_exceptions(page, server, name, path, heading, finished, presentation):
     """Each page shows its heading, no exception box, and is saved as a screenshot at both sizes."""
     from playwright.sync_api import expect
 
@@ -100,10 +122,11 @@ def test_every_page_renders_without_exceptions(page, server, name, path, heading
         page.set_viewport_size({"width": width, "height": height})
         page.goto(server + path + query)
         expect(page.get_by_test_id("stHeading").first).to_contain_text(heading, timeout=30_000)
+        expect(page.get_by_test_id("stMain").get_by_text(finished).first).to_be_visible(timeout=30_000)
         expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
         if name.startswith("indicator"):
             expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-        grids = page.get_by_test_id("stDataFrame")
+        grids = page.get_by_test_id("stDataFrame").filter(visible=True)  # not those in hidden tabs
         for i in range(grids.count()):
             expect(grids.nth(i).locator("canvas").first).to_be_attached(timeout=30_000)
         tables = page.get_by_test_id("stTable")
@@ -124,7 +147,7 @@ def test_presentation_text_is_projector_sized(page, server):
     page.goto(server + "/indicator?indicator=dtoc_18&presentation=1")
     title = page.get_by_test_id("stHeading").locator("h1").first
     expect(title).to_contain_text("Delayed transfers of care", timeout=30_000)
-    body = page.get_by_test_id("stMarkdownContainer").locator("p").first
+    body = page.get_by_test_id("stMain").get_by_test_id("stMarkdownContainer").locator("p").first
     expect(body).to_be_visible()
     assert float(title.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28
     assert float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
