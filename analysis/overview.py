@@ -114,7 +114,11 @@ def overview_tables(overview: pd.DataFrame, area_name: str, benchmark_name: str,
         table["Data"] = rows.apply(data_label, axis=1)
         table["Source"] = rows["source"]
         table["Open"] = [f"indicator?indicator={i}" for i in rows["indicator_id"]]
-        return table.reset_index(drop=True)
+        # What a board member reads first stays on screen; provenance and links follow.
+        first = ["Indicator", "Data", "Latest period", area_name, benchmark_name, "Unit",
+                 f"Compared with {benchmark_name}", "Variation", "Assurance", "Plan actions", "Open"]
+        order = [c for c in first if c in table] + [c for c in table if c not in first]
+        return table[order].reset_index(drop=True)
 
     core = overview["indicator_id"].isin(CQC_INDICATORS)
     return present(overview[core]), present(overview[~core])

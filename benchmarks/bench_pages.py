@@ -23,6 +23,9 @@ PAGES = [
     ("overview", "pages/overview.py", {}),
     ("indicator (DToC)", "pages/indicator.py", {"indicator": "dtoc_18"}),
     ("indicator (length of stay)", "pages/indicator.py", {"indicator": "length_of_stay_65"}),
+    ("improvement plan", "pages/plan.py", {}),
+    ("recommendation (R10)", "pages/recommendation.py", {"ref": "R10"}),
+    ("upload (signed out)", "pages/upload.py", {}),
     ("about", "pages/about.py", {}),
 ]
 
@@ -48,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's bare-mode warnings hide the table
 
     from streamlit.testing.v1 import AppTest
 

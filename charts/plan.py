@@ -1,21 +1,135 @@
-"""Pictures and safe text for the improvement plan pages: results in, plotly Figures and strings out."""
+"""Pictures, tables and safe text for the improvement plan pages: results in, plotly Figures, styled
+tables and strings out.
+
+RAG is never colour alone: every RAG cell says its word and meaning ("Red: off track") on a swatch
+of its colour, in black or white text, whichever contrasts more (always at least WCAG 2.2 AA's
+4.5:1). Overdue is the word "Overdue", not a tick.
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
+
+from analysis.plan import RAG_MEANING
 
 # The colours boards use for RAG ratings (Blue = complete, Grey = not started).
 RAG_COLOURS = {"Red": "#d5281b", "Amber": "#ffb81c", "Green": "#009639", "Blue": "#005eb8",
                "Grey": "#768692"}
+# WCAG 2.2 success criterion 1.4.3 (contrast, minimum): 4.5:1 for body-size text.
+WCAG_AA_CONTRAST = 4.5
+_SWATCH_TEXT_COLOURS = ("#000000", "#ffffff")
+OVERDUE_WORD = "Overdue"
+_RAG_OF_TEXT = {**{rag: rag for rag in RAG_MEANING}, **{label: rag for rag, label in RAG_MEANING.items()}}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def markdown_text(text: str | None) -> str:
     """`text` escaped for st.markdown: shown as typed, never as markup, HTML or a link."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))
+
+
+# --- Readable RAG tables ---------------------------------------------------------------------------
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance of an sRGB colour "#rrggbb", as WCAG 2.2 defines it."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two "#rrggbb" colours, from 1 (none) to 21 (black on white)."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def swatch_text_colour(background: str) -> str:
+    """Black or white, whichever reads better on `background`."""
+    return max(_SWATCH_TEXT_COLOURS, key=lambda text: contrast_ratio(text, background))
+
+
+RAG_TEXT_COLOURS = {rag: swatch_text_colour(colour) for rag, colour in RAG_COLOURS.items()}
+
+
+def rag_label(value) -> str:
+    """A RAG as people read it, word and meaning ("Blue: complete"); other values as they are."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return RAG_MEANING.get(value, str(value))
+
+
+def readable_actions(actions: pd.DataFrame) -> pd.DataFrame:
+    """The actions with `rag` as its word and meaning and `is_overdue` as "Overdue" or blank.
+
+    Columns keep their names, so a page can still label them; other columns are unchanged.
+    """
+    frame = actions.copy()
+    if "rag" in frame:
+        frame["rag"] = frame["rag"].map(rag_label)
+    if "is_overdue" in frame:
+        overdue = frame["is_overdue"].astype("boolean").fillna(False).astype(bool)
+        frame["is_overdue"] = overdue.map({True: OVERDUE_WORD, False: ""})
+    return frame
+
+
+def readable_rags(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`frame` with each RAG in `columns` as its word and meaning; other values (a date, "No actions")
+    as they are."""
+    return frame.assign(**{column: frame[column].map(rag_label) for column in columns})
+
+
+def readable_rag_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """A table of `analysis.plan.rag_counts` with its roll-up as a RAG word and meaning."""
+    return readable_rags(counts, ["Roll-up"])
+
+
+def _cell_text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, (pd.Timestamp, datetime)):
+        stamp = pd.Timestamp(value)
+        return f"{stamp:%d %b %Y}" if stamp == stamp.normalize() else f"{stamp:%d %b %Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    return str(value)
+
+
+def _rag_css(frame: pd.DataFrame, rag_columns: list[str], source: pd.DataFrame) -> pd.DataFrame:
+    """CSS for each cell of `frame`: a RAG swatch with contrasting text where `source` holds a RAG."""
+    css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for column in rag_columns:
+        if column not in frame:
+            continue
+        for position, value in enumerate(source[column]):
+            rag = _RAG_OF_TEXT.get(value) if isinstance(value, str) else None
+            if rag:
+                css.iloc[position, frame.columns.get_loc(column)] = (
+                    f"background-color: {RAG_COLOURS[rag]}; color: {RAG_TEXT_COLOURS[rag]}; font-weight: 600")
+    return css
+
+
+def rag_styler(frame: pd.DataFrame, rag_columns: list[str]) -> Styler:
+    """`frame` for st.dataframe: each RAG cell on its colour with contrasting text, dates written out,
+    blanks blank. The data underneath is unchanged, so sorting still sorts dates as dates."""
+    styler = frame.style.format(_cell_text)
+    return styler.apply(lambda shown: _rag_css(shown, rag_columns, frame), axis=None)
+
+
+def projector_table(frame: pd.DataFrame, rag_columns: list[str]) -> Styler:
+    """`frame` for st.table in presentation mode, which the projector CSS enlarges.
+
+    Every cell becomes text escaped for Markdown (st.table renders Markdown in cells), so a note
+    holding `<script>` or a link is shown as typed; RAG cells keep their swatch and word. Column
+    headings are the page's own and are left as they are.
+    """
+    text = frame.map(lambda value: markdown_text(_cell_text(value)))
+    return text.style.apply(lambda shown: _rag_css(shown, rag_columns, frame), axis=None)
 
 
 def indicator_with_actions(series: pd.DataFrame, *, title: str, unit: str, completions: pd.DataFrame,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders import ae, dtoc, falls, mar, tidy
+from loaders import ae, dtoc, falls, fingertips, mar, readmissions, tidy
 from loaders.csvread import decode, header_cells
 from loaders.errors import LoadError
 from loaders.extract import Extract, StoreContext
@@ -76,8 +76,16 @@ LAYOUTS: list[Layout] = [
            _csv(ae.looks_like_ae_csv), lambda p, f, c: ae.read_ae_csv(p, f)),
     Layout("ons_population_csv", "ONS mid-year population estimates by single year of age",
            _is_population, _read_population),
-    Layout("fingertips_falls_csv", "OHID Fingertips PHOF 22401 falls admissions 65+ CSV",
+    Layout("fingertips_falls_csv", "OHID Fingertips PHOF 22401 falls admissions 65+, tidy extract CSV "
+           "(area_code, period, value ...)",
            _csv(falls.looks_like_falls_csv), lambda p, f, c: falls.read_falls_csv(p, f)),
+    Layout(fingertips.LAYOUT, "OHID Fingertips data download CSV (Export table, or the API's all-data CSV): "
+           "the indicators the dashboard tracks, such as PHOF 22401 falls 65+",
+           _csv(fingertips.looks_like_fingertips_csv), lambda p, f, c: fingertips.read_fingertips_csv(p, f)),
+    Layout(readmissions.LAYOUT, "NHS Digital Compendium CSV, emergency readmissions within 30 days (I02040): "
+           "all ages and 75+, as proxies (it has no 65+ band)",
+           _csv(readmissions.looks_like_readmissions_csv),
+           lambda p, f, c: readmissions.read_readmissions_csv(p, f)),
 ]
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

@@ -101,7 +101,11 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
                         column="value")
     value = computed.where(computed.notna(), given)
     nothing = value.isna() & numerator.isna()
-    note = missing_reason(frame, "value").where(frame["value_note"] == "", frame["value_note"])
+    # The reason comes from whichever cell says why: a "*" in the numerator with a blank value is suppressed.
+    said = missing_reason(frame, "value")
+    from_numerator = value.isna() & ((said == "blank") | said.isna())
+    said = said.where(~from_numerator, missing_reason(frame, "numerator").fillna(said))
+    note = said.where(frame["value_note"] == "", frame["value_note"])
     note = note.where(~nothing | note.notna(), "blank")
     duplicated = pd.DataFrame({"i": frame["indicator_id"], "a": frame["area_code"], "p": start}).duplicated()
     if duplicated.any():

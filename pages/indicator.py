@@ -14,7 +14,7 @@ from analysis.summary import ASSURANCE_LABELS, COMPARISON_LABELS, indicator_summ
 from charts.xmr import xmr_figure
 from store import indicators as store_indicators
 from store import queries
-from ui import context, presentation
+from ui import auth, context, presentation
 from ui.download import safe_csv
 
 
@@ -221,18 +221,21 @@ st.download_button("Download the data (CSV)", safe_csv(table), file_name=f"{indi
 if not rebases.empty:
     st.caption("Rebase dates: " + "; ".join(f"{pd.Timestamp(r.rebase_date):%b %Y} ({r.reason}, set by {r.set_by})"
                                             for r in rebases.itertuples()))
-if not presenting:
+analyst = auth.signed_in()
+if not presenting and analyst is not None and analyst.can("analyst"):
     with st.expander("Set a rebase date"):
         st.caption("A rebase starts new limits from a period, after a real change in the process. It is stored "
-                   "and audited; every viewer sees it.")
+                   f"and audited as set by {analyst.name}; every viewer sees it.")
         with st.form(f"rebase_{indicator_id}"):
             when = st.selectbox("From period", periods[1:] or periods, format_func=lambda p: f"{p:%B %Y}")
             reason = st.text_input("Reason")
-            who = st.text_input("Your name")
             if st.form_submit_button("Save rebase date"):
-                if not reason.strip() or not who.strip():
-                    st.error("Please give a reason and your name.")
+                if not reason.strip():
+                    st.error("Please give the reason for the rebase: the change in the process it marks.")
                 else:
                     store_indicators.add_rebase_date(con, indicator_id=indicator_id, area_code=subject,
-                                                     rebase_date=pd.Timestamp(when).date(), reason=reason, user=who)
+                                                     rebase_date=pd.Timestamp(when).date(), reason=reason,
+                                                     user=analyst)
                     st.rerun()
+elif not presenting:
+    st.caption("Analysts can set a rebase date here once signed in (sign in on the Upload data page).")

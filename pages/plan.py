@@ -1,4 +1,5 @@
-"""The improvement plan: the action RAG grid, since the last board, Excel in and out, and the editor."""
+"""The improvement plan: the action RAG grid, since the last board and the Excel export for everyone;
+the import and the editor (add, edit, close) for analysts only."""
 
 from datetime import date, timedelta
 
@@ -10,16 +11,25 @@ from charts import plan as plan_charts
 from loaders.errors import LoadError
 from loaders.plan import read_action_workbook, write_action_workbook
 from store import plan
-from ui import context, presentation
+from store.users import User
+from ui import auth, context, presentation
 
-USER_KEY = "plan_user_name"
 NEW = "New action"
 OTHER_LEAD = "Someone else (type below)"
+# RAG and overdue come straight after the ref, so they are on screen without scrolling the grid sideways.
+GRID_LABELS = {"ref": "Ref", "recommendation_ref": "Recommendation", "rag": "RAG", "is_overdue": "Overdue",
+               "description": "Action", "lead": "Lead", "due_date": "Date for completion", "progress": "Progress",
+               "updated_by": "Last updated by", "updated_at": "Last updated at", "data": "Data"}
+COUNT_LABELS = {"project_title": "Project", "recommendation_ref": "Recommendation"}
+# Left off the projector so the grid fits the screen at 22 px: the ref names the recommendation, and the
+# last update is in each action's history.
+NOT_PROJECTED = ("recommendation_ref", "updated_by", "updated_at")
 
 con = context.connection()
 st.title("The improvement plan: actions and RAG")
-presentation.presentation_mode()
-st.sidebar.text_input("Your name, for the change history", key=USER_KEY)
+presenting = presentation.presentation_mode()
+user = auth.current_user()
+can_edit = user is not None and user.can(plan.EDITOR_ROLE)
 
 if not plan.has_plan(con):
     st.info("The improvement plan is not in this dashboard's database yet. An analyst can load it with "
@@ -30,8 +40,17 @@ recommendations = plan.recommendations(con)
 refs = recommendations["ref"].tolist()
 
 
-def _user() -> str:
-    return str(st.session_state.get(USER_KEY) or "").strip()
+def show_table(frame: pd.DataFrame, *, rag_columns: tuple[str, ...] = (), labels: dict | None = None,
+               key: str | None = None) -> None:
+    """A plan table with readable RAG: st.table in presentation mode (the projector CSS enlarges it,
+    unlike st.dataframe's canvas), st.dataframe otherwise."""
+    labels = labels or {}
+    if presenting:
+        st.table(plan_charts.projector_table(frame.rename(columns=labels), [labels.get(c, c) for c in rag_columns]),
+                 hide_index=True)
+    else:
+        st.dataframe(plan_charts.rag_styler(frame, list(rag_columns)), hide_index=True, width="stretch", key=key,
+                     column_config={column: label for column, label in labels.items() if column in frame})
 
 
 def _editor_values(ref: str) -> dict:
@@ -45,13 +64,10 @@ def _editor_values(ref: str) -> dict:
             "rag": state.get(f"plan_rag_{ref}")}
 
 
-def _save(ref: str, close: bool = False) -> None:
-    """Button callback: validate and save, before the page is drawn again with the new state."""
+def _save(ref: str, editor: User, close: bool = False) -> None:
+    """Button callback: validate and save as `editor` (the store refuses anyone but an analyst), before
+    the page is drawn again with the new state."""
     cursor = context.connection()
-    if not _user():
-        st.session_state["plan_message"] = ("error", "Enter your name in the sidebar before changing the plan; "
-                                            "it goes in the change history.")
-        return
     values = _editor_values(ref)
     if close:
         values["rag"] = rules.COMPLETE
@@ -62,12 +78,18 @@ def _save(ref: str, close: bool = False) -> None:
     if problems:
         st.session_state["plan_message"] = ("error", "Not saved: " + "; ".join(problems) + ".")
         return
+    try:
+        if ref == NEW:
+            plan.add_action(cursor, values, user=editor)
+        else:
+            changed = plan.update_action(cursor, ref, {f: values[f] for f in rules.EDITABLE_FIELDS}, user=editor)
+    except PermissionError as refused:
+        st.session_state["plan_message"] = ("error", f"Not saved: {refused}")
+        return
     if ref == NEW:
-        plan.add_action(cursor, values, user=_user())
         st.session_state["plan_message"] = ("success", f"Added action {values['ref']}.")
         st.session_state["plan_edit_ref"] = values["ref"]
     else:
-        changed = plan.update_action(cursor, ref, {f: values[f] for f in rules.EDITABLE_FIELDS}, user=_user())
         verb = "Closed" if close else "Saved"
         st.session_state["plan_message"] = ("success", f"{verb} {ref}: changed " + (", ".join(changed) or
                                                                                   "nothing") + ".")
@@ -84,9 +106,15 @@ as_at = st.sidebar.date_input("Overdue as at", value=date.today(), key="plan_as_
 actions["is_overdue"] = rules.overdue_flags(actions, as_at)
 actions["data"] = actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""})
 st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
+if not can_edit and not presenting:
+    who = f"You are signed in as {plan_charts.markdown_text(user.name)}, a {user.role}. " if user else ""
+    st.caption(f"{who}Only analysts can add, edit or close actions or import a plan; sign in as an analyst "
+               "in the sidebar to change the plan.")
 
-grid_tab, board_tab, files_tab, edit_tab = st.tabs(
-    ["Action grid", "Since the last board", "Excel import and export", "Add, edit or close an action"])
+tab_names = ["Action grid", "Since the last board", "Excel import and export" if can_edit else "Excel export"]
+if can_edit:
+    tab_names.append("Add, edit or close an action")
+grid_tab, board_tab, files_tab, *edit_tabs = st.tabs(tab_names)
 
 with grid_tab:
     project_names = (recommendations.drop_duplicates("project_number")
@@ -109,22 +137,19 @@ with grid_tab:
         shown = shown[shown["rag"].isin(chosen_rags)]
     if only_overdue:
         shown = shown[shown["is_overdue"]]
-    st.dataframe(
-        shown[["ref", "recommendation_ref", "description", "lead", "due_date", "rag", "is_overdue", "progress",
-               "updated_by", "updated_at", "data"]],
-        hide_index=True, width="stretch", key="plan_grid",
-        column_config={"ref": "Ref", "recommendation_ref": "Recommendation", "description": "Action",
-                       "lead": "Lead", "due_date": st.column_config.DateColumn("Date for completion"),
-                       "rag": "RAG", "is_overdue": st.column_config.CheckboxColumn("Overdue"),
-                       "progress": "Progress", "updated_by": "Last updated by",
-                       "updated_at": st.column_config.DatetimeColumn("Last updated at"), "data": "Data"})
+    grid_columns = [column for column in GRID_LABELS if not (presenting and column in NOT_PROJECTED)]
+    show_table(plan_charts.readable_actions(shown[grid_columns]), rag_columns=("rag",), labels=GRID_LABELS,
+               key="plan_grid")
     st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
                f"{as_at:%d %B %Y}.")
-    left, right = st.columns(2)
-    left.subheader("RAG by project")
-    left.dataframe(rules.rag_counts(shown, "project_title", as_at), hide_index=True, width="stretch")
-    right.subheader("RAG by recommendation")
-    right.dataframe(rules.rag_counts(shown, "recommendation_ref", as_at), hide_index=True, width="stretch")
+    # Side by side on a screen; one above the other on the projector, where 22 px needs the width.
+    left, right = (st.container(), st.container()) if presenting else st.columns(2)
+    for column, by, heading in ((left, "project_title", "RAG by project"),
+                                (right, "recommendation_ref", "RAG by recommendation")):
+        with column:
+            st.subheader(heading)
+            show_table(plan_charts.readable_rag_counts(rules.rag_counts(shown, by, as_at)), rag_columns=("Roll-up",),
+                       labels=COUNT_LABELS, key=f"plan_counts_{by}")
 
 history = plan.action_history(con)
 with board_tab:
@@ -135,17 +160,20 @@ with board_tab:
     board_as_at = columns[1].date_input("Compared with", value=date.today(), key="plan_board_as_at")
     since = rules.since_last_board(history, meeting, board_as_at)
     st.subheader(f"Since the board on {meeting:%d %B %Y}")
-    for change in ("RAG changed", "Became overdue", "Completed", "New action"):
-        st.metric(change, int((since["change"] == change).sum()))
-    st.dataframe(since.rename(columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}),
-                 hide_index=True, width="stretch", key="plan_since")
+    for column, change in zip(st.columns(4), ("RAG changed", "Became overdue", "Completed", "New action"),
+                              strict=True):
+        column.metric(change, int((since["change"] == change).sum()))
+    show_table(plan_charts.readable_rags(since, ["from", "to"]).rename(
+        columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}), rag_columns=("From", "To"),
+        key="plan_since")
     st.subheader("RAG history of one action")
     timeline_ref = st.selectbox("Action", actions["ref"].tolist(), key="plan_timeline_ref")
     if timeline_ref:
         timeline = rules.rag_timeline(history, timeline_ref)
         st.plotly_chart(plan_charts.rag_timeline(timeline, timeline_ref), key="plan_timeline_chart")
-        st.dataframe(timeline.rename(columns={"changed_at": "When", "changed_by": "By", "old_value": "From",
-                                              "new_value": "To"}), hide_index=True, width="stretch")
+        show_table(plan_charts.readable_rags(timeline, ["old_value", "new_value"]).rename(
+            columns={"changed_at": "When", "changed_by": "By", "old_value": "From", "new_value": "To"}),
+            rag_columns=("From", "To"), key="plan_timeline")
 
 with files_tab:
     st.subheader("Export for board papers")
@@ -162,6 +190,9 @@ with files_tab:
     columns[2].download_button("Since last board (.csv)", since_export.to_csv(index=False).encode("utf-8"),
                                file_name="york_since_last_board.csv", mime="text/csv", key="plan_since_csv")
 
+
+def import_workbook() -> None:
+    """The import, for analysts: read a workbook, preview what it changes, apply it on request."""
     st.subheader("Import an action plan workbook")
     st.caption("An .xlsx with the plan's columns (" + ", ".join(rules.EXCEL_COLUMNS) + "), on one sheet or one "
                "sheet per recommendation. You see what would change before anything is stored.")
@@ -180,16 +211,21 @@ with files_tab:
             st.dataframe(preview, hide_index=True, width="stretch", key="plan_preview")
             if preview.empty:
                 st.info("The workbook matches the plan held: there is nothing to apply.")
-            elif st.button("Apply these changes", key="plan_apply", disabled=not _user(),
-                           help=None if _user() else "Enter your name in the sidebar first."):
-                counts = plan.apply_import(con, incoming, user=_user())
-                st.success(f"Applied: {counts['added']} added, {counts['changed']} changed, "
-                           f"{counts['unchanged']} unchanged. Every change is in the history.")
+            elif st.button("Apply these changes", key="plan_apply"):
+                try:
+                    counts = plan.apply_import(con, incoming, user=user)
+                except PermissionError as refused:
+                    st.error(f"Nothing was stored. {refused}")
+                else:
+                    st.success(f"Applied: {counts['added']} added, {counts['changed']} changed, "
+                               f"{counts['unchanged']} unchanged, as {user.name}. Every change is in the "
+                               "history and the audit.")
 
-with edit_tab:
-    if not _user():
-        st.info("Enter your name in the sidebar (\"Your name, for the change history\") before adding, "
-                "editing or closing an action.")
+
+def editor() -> None:
+    """The editor, for analysts: add an action, or edit or close one, with its change history."""
+    st.caption(f"Changes are saved as **{plan_charts.markdown_text(user.name)}** and kept in each action's "
+               "change history and the audit.")
     message = st.session_state.pop("plan_message", None)
     if message:
         (st.error if message[0] == "error" else st.success)(message[1])
@@ -213,11 +249,18 @@ with edit_tab:
                  format_func=rules.RAG_MEANING.get, key=f"plan_rag_{choice}")
     columns = st.columns(2)
     columns[0].button("Add action" if choice == NEW else "Save changes", key="plan_save", on_click=_save,
-                      args=(choice,), disabled=not _user())
+                      args=(choice, user))
     if choice != NEW:
         columns[1].button("Close action (mark complete)", key="plan_close", on_click=_save,
-                          args=(choice, True), disabled=not _user())
+                          args=(choice, user, True))
         st.subheader(f"Change history of {choice}")
         st.dataframe(plan.action_history(con, choice)[["changed_at", "changed_by", "field", "old_value",
                                                        "new_value"]],
                      hide_index=True, width="stretch", key="plan_history")
+
+
+if can_edit:
+    with files_tab:
+        import_workbook()
+    with edit_tabs[0]:
+        editor()

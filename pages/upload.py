@@ -112,6 +112,10 @@ if uploaded is not None:
     counts = shown.counts
     st.success(f"**{work['file']}** passed every check: {work['extract'].row_count:,} rows, read as "
                f"{work['layout'].description}.")
+    left_out = getattr(work["extract"], "skipped", {})
+    if left_out:
+        st.info("Rows of the download this dashboard does not hold were left out: "
+                + "; ".join(f"{count:,} {reason}" for reason, count in left_out.items()) + ".")
     earlier = previous_load_of(con, work["sha256"])
     if earlier:
         st.warning(f"This exact file (sha256 {work['sha256'][:12]}…) was already loaded as load {earlier[0]} "

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from store import writes
+from store.users import User, require_role
 
 EVENT_COLUMNS = ["event_date", "end_date", "label", "source"]
 
@@ -123,15 +124,19 @@ def rebase_dates(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: s
 
 
 def add_rebase_date(con: duckdb.DuckDBPyConnection, *, indicator_id: str, area_code: str, rebase_date: date,
-                    reason: str, user: str) -> None:
-    """Store a rebase date (a new set of limits from that period) and audit who set it and why."""
+                    reason: str, user: User) -> None:
+    """Store a rebase date (a new set of limits from that period) and audit who set it and why.
+
+    Only an analyst may: a rebase changes the limits every viewer sees.
+    """
+    require_role(user, "analyst")
     if not reason or not reason.strip():
         raise ValueError("a rebase date needs a reason, e.g. the change in the process that it marks")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("INSERT OR REPLACE INTO rebase_dates VALUES (?, ?, ?, ?, ?, ?)",
-                    [indicator_id, area_code, rebase_date, reason.strip(), user, writes.now()])
-        writes.append_audit(con, user=user, action="rebase date set",
+                    [indicator_id, area_code, rebase_date, reason.strip(), user.name, writes.now()])
+        writes.append_audit(con, user=user.name, action="rebase date set",
                             detail={"indicator_id": indicator_id, "area_code": area_code,
                                     "rebase_date": str(rebase_date), "reason": reason.strip()})
         con.execute("COMMIT")

@@ -3,8 +3,12 @@
 Actions are kept in `plan_actions_t` (current state) and every change to one, including its
 creation, is appended to `plan_action_history` (who, when, field, old, new). The history is
 append-only: nothing here updates or deletes its rows, so no action is changed without trace.
-Public write functions hold their own transaction (`store.transaction`); `load_plan` writes the plan
-and the demonstration actions in one.
+
+Only analysts change actions: `add_action`, `update_action`, `close_action` and `apply_import` take
+the signed-in `User` and refuse anyone else with PermissionError before touching the store. Each
+write that changes the plan also adds one line, naming the user, to the store's `audit` table.
+Public write functions hold their own transaction (`store.transaction`); `load_plan` (the build,
+under a system user name) writes the plan and the demonstration actions in one.
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ import duckdb
 import pandas as pd
 
 from analysis.plan import COMPLETE, EDITABLE_FIELDS, recommendation_of, value_text
-from store import transaction
+from store import transaction, writes
+from store.users import User, require_role
+
+# The role a person needs to change the plan's actions (store/users.py).
+EDITOR_ROLE = "analyst"
 
 PROJECT_COLUMNS = ["project_number", "title", "lead_officer", "strategic_outcomes", "recommendations_note",
                    "cqc_said"]
@@ -48,6 +56,7 @@ def load_plan(con: duckdb.DuckDBPyConnection, *, projects: pd.DataFrame, recomme
         _replace(con, "plan_findings", findings, FINDING_COLUMNS)
         _replace(con, "plan_indicator_links", indicator_links, LINK_COLUMNS)
         held = {ref for (ref,) in con.execute("SELECT ref FROM plan_actions_t").fetchall()}
+        added = []
         for action in demonstration_actions or []:
             if action["ref"] in held:
                 continue
@@ -57,6 +66,10 @@ def load_plan(con: duckdb.DuckDBPyConnection, *, projects: pd.DataFrame, recomme
                            is_demonstration=True)
             for when, rag in steps[1:]:
                 _change_action(con, action["ref"], {"rag": rag}, user=user, when=when)
+            added.append(action["ref"])
+        writes.append_audit(con, user=user, action="plan loaded",
+                            detail={"recommendations": len(recommendations),
+                                    "demonstration_actions_added": added})
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
@@ -70,45 +83,72 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, co
         con.unregister("incoming_plan_rows")
 
 
-def add_action(con: duckdb.DuckDBPyConnection, action: dict, *, user: str,
+def add_action(con: duckdb.DuckDBPyConnection, action: dict, *, user: User,
                when: datetime | None = None) -> None:
-    """Add a new action; its creation is recorded in the history field by field."""
+    """Add a new action for an analyst; its creation is recorded in the history field by field."""
+    require_role(user, EDITOR_ROLE)
+    when = when or _now()
     with transaction(con):
-        _insert_action(con, action, user=user, when=when or _now(), is_demonstration=False)
+        _insert_action(con, action, user=user.name, when=when, is_demonstration=False)
+        _audit(con, user, "plan action added", when, ref=str(action["ref"]).strip())
 
 
-def update_action(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: str,
+def update_action(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: User,
                   when: datetime | None = None) -> list[str]:
-    """Change some fields of an action; returns the fields that really changed (each one recorded)."""
-    with transaction(con):
-        return _change_action(con, ref, changes, user=user, when=when or _now())
+    """Change some fields of an action for an analyst; returns the fields that really changed (each
+    one recorded in the history, and the change in the audit)."""
+    require_role(user, EDITOR_ROLE)
+    return _update(con, ref, changes, user=user, when=when or _now(), action="plan action changed")
 
 
-def close_action(con: duckdb.DuckDBPyConnection, ref: str, *, user: str, progress: str | None = None,
+def close_action(con: duckdb.DuckDBPyConnection, ref: str, *, user: User, progress: str | None = None,
                  when: datetime | None = None) -> list[str]:
-    """Mark an action complete (Blue), with an optional closing progress note."""
+    """Mark an action complete (Blue) for an analyst, with an optional closing progress note."""
+    require_role(user, EDITOR_ROLE)
     changes: dict = {"rag": COMPLETE}
     if progress is not None:
         changes["progress"] = progress
-    return update_action(con, ref, changes, user=user, when=when)
+    return _update(con, ref, changes, user=user, when=when or _now(), action="plan action closed")
 
 
-def apply_import(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, *, user: str,
+def apply_import(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, *, user: User,
                  when: datetime | None = None) -> dict[str, int]:
-    """Add or change the actions of an imported plan, all or nothing; returns counts of each."""
+    """Add or change the actions of an imported plan for an analyst, all or nothing; returns counts of
+    each. An import that changes something is one line in the audit, with the refs it touched."""
+    require_role(user, EDITOR_ROLE)
     when = when or _now()
     counts = {"added": 0, "changed": 0, "unchanged": 0}
+    touched: dict[str, list[str]] = {"added": [], "changed": []}
     with transaction(con):
         held = {ref for (ref,) in con.execute("SELECT ref FROM plan_actions_t").fetchall()}
         for action in incoming.to_dict("records"):
             if action["ref"] in held:
                 changed = _change_action(con, action["ref"], {f: action[f] for f in EDITABLE_FIELDS},
-                                         user=user, when=when)
+                                         user=user.name, when=when)
                 counts["changed" if changed else "unchanged"] += 1
+                if changed:
+                    touched["changed"].append(action["ref"])
             else:
-                _insert_action(con, action, user=user, when=when, is_demonstration=False)
+                _insert_action(con, action, user=user.name, when=when, is_demonstration=False)
                 counts["added"] += 1
+                touched["added"].append(action["ref"])
+        if touched["added"] or touched["changed"]:
+            _audit(con, user, "plan import applied", when, **touched)
     return counts
+
+
+def _update(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: User, when: datetime,
+            action: str) -> list[str]:
+    with transaction(con):
+        changed = _change_action(con, ref, changes, user=user.name, when=when)
+        if changed:
+            _audit(con, user, action, when, ref=ref, fields=changed)
+    return changed
+
+
+def _audit(con: duckdb.DuckDBPyConnection, user: User, action: str, when: datetime, **detail) -> None:
+    # The action history keeps the field values; the audit says who changed the plan, when and where.
+    writes.append_audit(con, user=user.name, action=action, detail={"changed_at": when, **detail})
 
 
 def _insert_action(con: duckdb.DuckDBPyConnection, action: dict, *, user: str, when: datetime,
@@ -234,8 +274,6 @@ def leads(con: duckdb.DuckDBPyConnection) -> list[str]:
 def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the plan's recommendations are loaded."""
     return con.execute("SELECT count(*) FROM plan_recommendations_t").fetchone()[0] > 0
-
-
 
 
 def indicator_area(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> str:

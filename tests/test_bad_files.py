@@ -81,6 +81,14 @@ def test_suppressed_values_are_missing_with_their_reason_never_zero(loaded, row,
     con, _, _ = loaded
     observations = read_file(BAD / "ok_suppressed.csv", store_context(con)).observations.set_index("source_row")
     assert math.isnan(observations.loc[row, "numerator"]) and math.isnan(observations.loc[row, "value"])
-    if observations.loc[row, "value_note"] != reason:
-        pytest.xfail("loaders/tidy.py takes the reason from the value column, not the numerator")
     assert observations.loc[row, "value_note"] == reason
+
+
+def test_a_value_given_without_its_counts_has_no_missing_reason(loaded, tmp_path):
+    """A published rate with blank counts is a value, not a suppressed cell."""
+    con, _, _ = loaded
+    extract = tmp_path / "rate_only.csv"
+    extract.write_text("indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,"
+                       "value_note\nlength_of_stay_65,E06000014,York,2018-04-01,2018-04-30,,,28.1,\n")
+    row = read_file(extract, store_context(con)).observations.iloc[0]
+    assert row["value"] == 28.1 and row["value_note"] is None

@@ -124,6 +124,7 @@ def test_every_page_renders_without_exceptions(page, server, name, path, heading
         expect(page.get_by_test_id("stHeading").first).to_contain_text(heading, timeout=30_000)
         expect(page.get_by_test_id("stMain").get_by_text(finished).first).to_be_visible(timeout=30_000)
         expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
         if name.startswith("indicator"):
             expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
         grids = page.get_by_test_id("stDataFrame").filter(visible=True)  # not those in hidden tabs

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from store import indicators as store_indicators
 from store.settings import PROJECT_ROOT
+from store.users import User
 
 PAGES = ["pages/overview.py", "pages/indicator.py", "pages/about.py"]
 
@@ -154,10 +155,23 @@ class TestIndicatorPage:
         import datetime
         store_indicators.add_rebase_date(con, indicator_id="dtoc_18", area_code="E06000014",
                                          rebase_date=datetime.date(2018, 4, 1), reason="PBIP established",
-                                         user="test analyst")
+                                         user=User("test analyst", "analyst"))
         con.close()
         at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="dtoc_18")
         assert "Rebase dates: Apr 2018 (PBIP established, set by test analyst)" in text_of(at)
+
+    def test_only_an_analyst_may_set_a_rebase_date(self, monkeypatch, built_db):
+        """The store refuses a viewer; the page shows the form only to a signed-in analyst."""
+        con = store.connect(built_db)
+        import datetime
+        with pytest.raises(PermissionError):
+            store_indicators.add_rebase_date(con, indicator_id="dtoc_18", area_code="E06000014",
+                                             rebase_date=datetime.date(2018, 4, 1), reason="PBIP established",
+                                             user=User("vic", "viewer"))
+        assert con.execute("SELECT count(*) FROM rebase_dates").fetchone()[0] == 0
+        con.close()
+        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="dtoc_18")
+        assert not [e for e in at.get("expander") if "rebase" in str(e.proto.label).lower()]
 
     def test_the_download_is_offered(self, monkeypatch, built_db):
         """The data behind the chart can be downloaded as CSV."""
@@ -181,7 +195,7 @@ class TestAboutPage:
         text = text_of(at)
         assert "Place Based Improvement Partnership" in text and "Last refresh:" in text
         status = at.dataframe[0].value
-        assert len(status) == 9
+        assert len(status) == 11  # one row per indicator in data/indicators.csv
         assert status.loc[status["Indicator"] == "Delayed transfers of care (18+)", "Latest period"].iloc[0] \
             == "December 2019"
         assert set(status["Kind"]) == {"Demonstration data", "Proxy", "Published data"}

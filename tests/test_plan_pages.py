@@ -1,4 +1,5 @@
-"""The plan pages, headless with AppTest on a copy of the built store."""
+"""The plan pages, headless with AppTest on a copy of the built store: who may change the plan, the grid,
+the editor, Excel in and out, the recommendation page and presentation mode."""
 
 from __future__ import annotations
 
@@ -13,20 +14,28 @@ from streamlit.testing.v1 import AppTest
 
 import store
 from analysis import plan as rules
+from charts.plan import markdown_text
 from loaders.plan import read_action_workbook, write_action_workbook
 from store import plan
 from store.settings import PROJECT_ROOT
+from store.users import User
 
 PAGES = PROJECT_ROOT / "pages"
 SCRIPT = "<script>alert('owned')</script>"
 REFS = {f"R{n}" for n in range(1, 14)}
+ANALYST = ("Ann Analyst", "analyst")
+VIEWER = ("Vic Viewer", "viewer")
+EDITOR_KEYS = ("plan_save", "plan_edit_ref", "plan_upload", "plan_apply")
 
 
-def open_page(monkeypatch, db: Path, page: str, **query) -> AppTest:
+def open_page(monkeypatch, db: Path, page: str, *, signed_in: tuple[str, str] | None = None, **query) -> AppTest:
+    """The page run once on `db`, signed in as (name, role) the way ui/auth.py remembers a sign-in."""
     monkeypatch.setenv("PBIP_DB_PATH", str(db))
     at = AppTest.from_file(str(PAGES / page), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
+    if signed_in:
+        at.session_state["pbip_user"] = signed_in
     at.run()
     assert not at.exception, at.exception
     return at
@@ -40,9 +49,22 @@ def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
     raise AssertionError(f"no table with columns {columns}")
 
 
-def sign_in(at: AppTest, name: str = "Ann Analyst") -> AppTest:
-    at.sidebar.text_input(key="plan_user_name").set_value(name).run()
-    return at
+def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first st.table (presentation mode) that has all these columns."""
+    for element in at.table:
+        if set(columns) <= set(element.value.columns):
+            return element.value
+    raise AssertionError(f"no st.table with columns {columns}")
+
+
+def keys_on(at: AppTest) -> set[str]:
+    """The keys of every widget on the page."""
+    return {element.key for kind in ("button", "selectbox", "file_uploader", "text_area", "text_input")
+            for element in getattr(at, kind) if getattr(element, "key", None)}
+
+
+def edit_page(monkeypatch, db: Path) -> AppTest:
+    return open_page(monkeypatch, db, "plan.py", signed_in=ANALYST)
 
 
 def history(db: Path, ref: str) -> pd.DataFrame:
@@ -69,7 +91,22 @@ class TestGrid:
         grid = frame_with(at, "updated_by", "is_overdue")
         assert set(grid["recommendation_ref"]) == {"R10"} and len(grid) == 4
         at.checkbox(key="plan_f_overdue").check().run()
-        assert frame_with(at, "updated_by", "is_overdue")["is_overdue"].all()
+        assert (frame_with(at, "updated_by", "is_overdue")["is_overdue"] == "Overdue").all()
+
+    def test_rag_and_overdue_are_words(self, monkeypatch, built_db):
+        """Every RAG cell of the grid says its word and meaning, and overdue is the word "Overdue"."""
+        at = open_page(monkeypatch, built_db, "plan.py")
+        grid = frame_with(at, "updated_by", "is_overdue")
+        assert set(grid["rag"]) == set(rules.RAG_MEANING.values())
+        assert set(grid["is_overdue"]) <= {"Overdue", ""} and "Overdue" in set(grid["is_overdue"])
+        roll_ups = frame_with(at, "project_title", "Roll-up")["Roll-up"]
+        assert set(roll_ups) <= {*rules.RAG_MEANING.values(), rules.NO_ACTIONS}
+
+    def test_the_counts_say_the_overdue_as_at_date(self, monkeypatch, built_db):
+        """The grid's count of overdue actions names the date it is counted at."""
+        at = open_page(monkeypatch, built_db, "plan.py")
+        at.date_input(key="plan_as_at").set_value(date(2019, 1, 31)).run()
+        assert any("overdue as at 31 January 2019" in caption.value for caption in at.caption)
 
     def test_since_last_board_lists_changes(self, monkeypatch, built_db):
         """Choosing a board date in 2019 lists RAG changes from the demonstration history."""
@@ -80,15 +117,47 @@ class TestGrid:
         assert "RAG changed" in set(since["Change"])
 
 
-class TestEditor:
-    def test_no_edit_without_a_name(self, monkeypatch, built_db):
-        """Without a name for the change history the editor's buttons are disabled."""
-        at = open_page(monkeypatch, built_db, "plan.py")
-        assert at.button(key="plan_save").disabled
+class TestWhoMayChangeThePlan:
+    @pytest.mark.parametrize("signed_in", [None, VIEWER], ids=["nobody", "viewer"])
+    def test_a_viewer_sees_the_plan_but_no_way_to_change_it(self, monkeypatch, built_db, signed_in):
+        """Nobody signed in, or a viewer, gets the grid, the board view and the exports, and no editor or
+        import, with a sentence saying who may change the plan."""
+        at = open_page(monkeypatch, built_db, "plan.py", signed_in=signed_in)
+        assert len(frame_with(at, "updated_by", "is_overdue")) == 38
+        assert "Change" in frame_with(at, "Change").columns
+        assert [tab.label for tab in at.tabs] == ["Action grid", "Since the last board", "Excel export"]
+        assert {"plan_export_xlsx", "plan_export_csv", "plan_since_csv"} <= {b.key for b in at.get("download_button")}
+        assert not keys_on(at) & set(EDITOR_KEYS)
+        assert any("Only analysts can add, edit or close actions" in c.value for c in at.caption)
+        if signed_in:
+            assert any("signed in as Vic Viewer, a viewer" in c.value for c in at.caption)
 
+    def test_an_analyst_gets_the_editor_and_the_import(self, monkeypatch, built_db):
+        """An analyst sees the editor, with their name as the one the history will record, and the import."""
+        at = edit_page(monkeypatch, built_db)
+        assert [tab.label for tab in at.tabs][-2:] == ["Excel import and export", "Add, edit or close an action"]
+        assert {"plan_save", "plan_edit_ref", "plan_upload"} <= keys_on(at)
+        assert any("Changes are saved as **Ann Analyst**" in c.value for c in at.caption)
+        assert not any("Only analysts" in c.value for c in at.caption)
+
+    def test_an_edit_by_an_analyst_is_audited_with_their_name(self, monkeypatch, built_db):
+        """Saving an edit from the page adds an audit line naming the signed-in analyst."""
+        at = edit_page(monkeypatch, built_db)
+        at.selectbox(key="plan_edit_ref").set_value("R10.1").run()
+        at.text_area(key="plan_progress_R10.1").set_value("Pilot extended").run()
+        at.button(key="plan_save").click().run()
+        con = store.connect(built_db)
+        try:
+            rows = con.execute("SELECT user_name, detail FROM audit WHERE action = 'plan action changed'").fetchall()
+        finally:
+            con.close()
+        assert [name for name, _ in rows] == ["Ann Analyst"] and '"R10.1"' in rows[0][1]
+
+
+class TestEditor:
     def test_adding_an_action_records_its_history(self, monkeypatch, built_db):
-        """Adding an action through the page stores it and records each field, by the named user."""
-        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        """Adding an action through the page stores it and records each field, by the signed-in analyst."""
+        at = edit_page(monkeypatch, built_db)
         at.text_input(key="plan_new_ref").set_value("R5.9")
         at.text_area(key="plan_description_New action").set_value("Recruit home care workers")
         at.date_input(key="plan_due_New action").set_value(date(2019, 3, 31))
@@ -101,7 +170,7 @@ class TestEditor:
 
     def test_a_missing_description_is_refused(self, monkeypatch, built_db):
         """An action with no description is not saved and the page says why."""
-        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at = edit_page(monkeypatch, built_db)
         at.text_input(key="plan_new_ref").set_value("R5.9")
         at.button(key="plan_save").click().run()
         assert any("description" in error.value for error in at.error)
@@ -109,7 +178,7 @@ class TestEditor:
 
     def test_editing_an_action_records_old_and_new(self, monkeypatch, built_db):
         """Editing the RAG and progress of an action appends old and new values for each."""
-        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at = edit_page(monkeypatch, built_db)
         at.selectbox(key="plan_edit_ref").set_value("R10.1").run()
         old_rag = at.selectbox(key="plan_rag_R10.1").value
         new_rag = "Red" if old_rag != "Red" else "Amber"
@@ -122,18 +191,18 @@ class TestEditor:
 
     def test_closing_an_action_makes_it_blue(self, monkeypatch, built_db):
         """Closing an action records the RAG change to Blue and removes it from the overdue list."""
-        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
-        open_ref = frame_with(at, "updated_by", "is_overdue").query("rag != 'Blue'")["ref"].iloc[0]
+        at = edit_page(monkeypatch, built_db)
+        open_ref = frame_with(at, "updated_by", "is_overdue").query("rag != 'Blue: complete'")["ref"].iloc[0]
         at.selectbox(key="plan_edit_ref").set_value(open_ref).run()
         at.button(key="plan_close").click().run()
         rows = history(built_db, open_ref).query("changed_by == 'Ann Analyst'")
         assert rows.loc[rows["field"] == "rag", "new_value"].tolist() == ["Blue"]
         grid = frame_with(at, "updated_by", "is_overdue").set_index("ref")
-        assert grid.loc[open_ref, "rag"] == "Blue" and not grid.loc[open_ref, "is_overdue"]
+        assert grid.loc[open_ref, "rag"] == "Blue: complete" and grid.loc[open_ref, "is_overdue"] == ""
 
     def test_a_script_in_a_note_is_shown_as_text(self, monkeypatch, built_db):
         """A progress note containing a script tag is stored as typed and never rendered as HTML."""
-        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at = edit_page(monkeypatch, built_db)
         at.selectbox(key="plan_edit_ref").set_value("R10.1").run()
         at.text_area(key="plan_progress_R10.1").set_value(SCRIPT)
         at.button(key="plan_save").click().run()
@@ -143,6 +212,15 @@ class TestEditor:
         for page in (at, rec):
             for element in page.markdown:
                 assert "<script" not in element.value or not element.allow_html
+        # st.table renders Markdown in its cells: in presentation mode the note is escaped, shown as typed.
+        escaped = markdown_text(SCRIPT)
+        shown = open_page(monkeypatch, built_db, "plan.py", presentation="1")
+        assert table_with(shown, "Progress", "Overdue").set_index("Ref").loc["R10\\.1", "Progress"] == escaped
+        shown_rec = open_page(monkeypatch, built_db, "recommendation.py", presentation="1", ref="R10")
+        assert escaped in table_with(shown_rec, "Completed")["Progress"].tolist()
+        for page in (shown, shown_rec):
+            for element in page.table:
+                assert not element.value.map(lambda cell: "<script" in cell.replace("\\<", "")).any().any()
 
     def test_no_plan_page_allows_raw_html(self):
         """Neither plan page ever asks Streamlit to render HTML."""
@@ -166,7 +244,7 @@ class TestExcel:
         assert len(incoming) == len(actions)
         assert rules.import_preview(incoming, actions).empty
         before = len(plan.action_history(con))
-        assert plan.apply_import(con, incoming, user="Ann")["changed"] == 0
+        assert plan.apply_import(con, incoming, user=User("Ann", "analyst"))["changed"] == 0
         assert len(plan.action_history(con)) == before
         csv = pd.read_csv(io.StringIO(rules.export_frame(actions, date.today()).to_csv(index=False)))
         assert list(csv.columns[:6]) == list(rules.EXCEL_COLUMNS)
@@ -174,7 +252,7 @@ class TestExcel:
 
     def test_import_previews_then_applies(self, monkeypatch, built_db):
         """Uploading a workbook shows what would change; applying it stores the change with its history."""
-        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at = edit_page(monkeypatch, built_db)
         con = store.connect(built_db)
         held = plan.actions(con).set_index("ref").loc["R5.1"]
         con.close()
@@ -195,7 +273,7 @@ class TestExcel:
 
     def test_a_bad_workbook_stores_nothing_and_says_where(self, monkeypatch, built_db):
         """An unknown RAG in an uploaded workbook is reported by sheet, row and column; nothing changes."""
-        at = sign_in(open_page(monkeypatch, built_db, "plan.py"))
+        at = edit_page(monkeypatch, built_db)
         at = _upload(at, workbook_bytes([["R5.1", "x", "y", date(2019, 1, 1), None, "Purple"]]))
         if at is None:
             pytest.skip("this Streamlit's AppTest cannot drive st.file_uploader")
@@ -235,3 +313,24 @@ class TestPresentationMode:
         for page, query in (("plan.py", {}), ("recommendation.py", {"ref": "R5"})):
             at = open_page(monkeypatch, built_db, page, presentation="1", **query)
             assert at.sidebar.toggle(key="presentation_toggle").value
+
+    def test_the_plan_tables_are_drawn_as_enlargeable_tables(self, monkeypatch, built_db):
+        """In presentation mode the action grid and both RAG count tables are st.table (which the
+        projector CSS enlarges), with RAG words and "Overdue" as a word, and not st.dataframe."""
+        at = open_page(monkeypatch, built_db, "plan.py", presentation="1")
+        grid = table_with(at, "Ref", "RAG", "Overdue", "Progress")
+        assert len(grid) == 38
+        assert set(grid["RAG"]) == {markdown_text(label) for label in rules.RAG_MEANING.values()}
+        assert "Overdue" in set(grid["Overdue"])
+        for by in ("Project", "Recommendation"):
+            counts = table_with(at, by, "Roll-up")
+            assert set(counts["Roll-up"]) <= {markdown_text(label) for label in rules.RAG_MEANING.values()}
+        assert not [frame for frame in at.dataframe if {"updated_by", "Roll-up"} & set(frame.value.columns)]
+
+    def test_the_recommendation_actions_are_a_table_in_presentation_mode(self, monkeypatch, built_db):
+        """A recommendation's actions are an st.table in presentation mode, RAG as a word."""
+        at = open_page(monkeypatch, built_db, "recommendation.py", presentation="1", ref="R10")
+        actions = table_with(at, "Ref", "RAG", "Completed")
+        assert len(actions) == 4
+        assert set(actions["RAG"]) <= {markdown_text(label) for label in rules.RAG_MEANING.values()}
+        assert not [frame for frame in at.dataframe if "completed_on" in frame.value.columns]

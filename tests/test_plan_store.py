@@ -1,7 +1,9 @@
-"""The plan in the store: loading data/plan/, actions and their append-only history, workbooks."""
+"""The plan in the store: loading data/plan/, who may change actions, their append-only history and
+audit, workbooks."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -15,10 +17,15 @@ import store
 from loaders.errors import LoadError
 from loaders.plan import load_plan_data, read_action_workbook
 from store import plan
+from store.users import User
 
 STORE_DIR = Path(__file__).resolve().parent.parent / "store"
 REFS = {f"R{n}" for n in range(1, 14)}
 WHEN = datetime(2019, 1, 10, 9, 0)
+ANN = User("Ann", "analyst")
+BOB = User("Bob", "analyst")
+CY = User("Cy", "analyst")
+VIC = User("Vic", "viewer")
 
 
 @pytest.fixture
@@ -67,16 +74,16 @@ class TestPlanData:
 class TestHistory:
     def test_adding_records_every_field(self, plan_con):
         """A new action's creation is in the history, one row per field, by whom and when."""
-        plan.add_action(plan_con, new_action(), user="Ann", when=WHEN)
+        plan.add_action(plan_con, new_action(), user=ANN, when=WHEN)
         history = plan.action_history(plan_con, "R5.9")
         assert set(history["field"]) == {"description", "lead", "due_date", "progress", "rag"}
         assert (history["changed_by"] == "Ann").all() and history["old_value"].isna().all()
 
     def test_editing_records_old_and_new(self, plan_con):
         """An edit appends who, when, field, old and new for each field that changed, and nothing else."""
-        plan.add_action(plan_con, new_action(), user="Ann", when=WHEN)
+        plan.add_action(plan_con, new_action(), user=ANN, when=WHEN)
         changed = plan.update_action(plan_con, "R5.9", {"rag": "Red", "lead": "City of York Council",
-                                                        "due_date": date(2019, 4, 30)}, user="Bob")
+                                                        "due_date": date(2019, 4, 30)}, user=BOB)
         assert sorted(changed) == ["due_date", "rag"]
         history = plan.action_history(plan_con, "R5.9").query("changed_by == 'Bob'")
         assert sorted(history[["field", "old_value", "new_value"]].values.tolist()) == [
@@ -85,8 +92,8 @@ class TestHistory:
 
     def test_closing_marks_complete_with_a_date(self, plan_con):
         """Closing an action makes it Blue, records the change and its completion date."""
-        plan.add_action(plan_con, new_action(), user="Ann", when=WHEN)
-        plan.close_action(plan_con, "R5.9", user="Cy", progress="Done", when=datetime(2019, 5, 2, 10))
+        plan.add_action(plan_con, new_action(), user=ANN, when=WHEN)
+        plan.close_action(plan_con, "R5.9", user=CY, progress="Done", when=datetime(2019, 5, 2, 10))
         row = plan.actions(plan_con).iloc[0]
         assert row["rag"] == "Blue" and row["completed_on"] == pd.Timestamp(2019, 5, 2)
         assert not row["is_overdue"]
@@ -97,13 +104,90 @@ class TestHistory:
         """An import that fails part way leaves the actions and history as they were."""
         bad = pd.DataFrame([new_action(), new_action(ref="R5.10", description=None)])
         with pytest.raises(duckdb.ConstraintException):
-            plan.apply_import(plan_con, bad, user="Ann")
+            plan.apply_import(plan_con, bad, user=ANN)
         assert plan.actions(plan_con).empty and plan.action_history(plan_con).empty
+        assert audit(plan_con, "plan import applied") == []
 
     def test_no_store_code_updates_or_deletes_the_history(self):
         """The action history is append-only: no SQL in the store changes or removes its rows."""
         source = "\n".join(path.read_text() for path in STORE_DIR.glob("*.py"))
         assert not re.search(r"(UPDATE|DELETE\s+FROM)\s+plan_action_history\b", source, re.IGNORECASE)
+
+
+def audit(con, action: str) -> list[tuple[str, dict]]:
+    """The audit lines of one kind, oldest first: (user, detail)."""
+    rows = con.execute("SELECT user_name, detail FROM audit WHERE action = ? ORDER BY audit_id", [action]).fetchall()
+    return [(user, json.loads(detail)) for user, detail in rows]
+
+
+def plan_state(con) -> tuple[int, int, int]:
+    """How many actions, history rows and audit lines the store holds."""
+    return tuple(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                 for table in ("plan_actions_t", "plan_action_history", "audit"))
+
+
+WRITES = {
+    "add_action": lambda con, user: plan.add_action(con, new_action(ref="R5.10"), user=user),
+    "update_action": lambda con, user: plan.update_action(con, "R5.9", {"rag": "Red"}, user=user),
+    "close_action": lambda con, user: plan.close_action(con, "R5.9", user=user),
+    "apply_import": lambda con, user: plan.apply_import(con, pd.DataFrame([new_action(ref="R5.10")]), user=user),
+}
+
+
+class TestOnlyAnalystsChangeThePlan:
+    @pytest.mark.parametrize("write", list(WRITES))
+    @pytest.mark.parametrize("user,message", [
+        (None, "Sign in as an analyst to do this."),
+        (VIC, "Vic has the viewer role; only an analyst may do this."),
+        ("Ann", "only an analyst may do this."),
+    ], ids=["nobody", "viewer", "a bare name"])
+    def test_anyone_but_an_analyst_is_refused_and_nothing_changes(self, plan_con, write, user, message):
+        """Each write function refuses anyone without the analyst role, before touching the store."""
+        plan.add_action(plan_con, new_action(), user=ANN, when=WHEN)
+        before = plan_state(plan_con)
+        with pytest.raises(PermissionError) as refused:
+            WRITES[write](plan_con, user)
+        assert str(refused.value).endswith(message)
+        assert plan_state(plan_con) == before
+
+    @pytest.mark.parametrize("write", list(WRITES))
+    def test_an_analyst_may_make_each_change(self, plan_con, write):
+        """Each write function accepts an analyst."""
+        plan.add_action(plan_con, new_action(), user=ANN, when=WHEN)
+        WRITES[write](plan_con, BOB)
+        assert (plan.action_history(plan_con)["changed_by"] == "Bob").any()
+
+
+class TestAudit:
+    def test_each_change_is_one_audit_line_naming_the_user(self, plan_con):
+        """Adding, editing, closing and importing each add one audit line with the user and the refs."""
+        plan.add_action(plan_con, new_action(), user=ANN, when=WHEN)
+        plan.update_action(plan_con, "R5.9", {"rag": "Red", "progress": "Slipping"}, user=BOB)
+        plan.close_action(plan_con, "R5.9", user=CY)
+        plan.apply_import(plan_con, pd.DataFrame([new_action(ref="R5.10"), new_action(rag="Green")]), user=ANN)
+        assert audit(plan_con, "plan action added") == [("Ann", {"ref": "R5.9", "changed_at": "2019-01-10 09:00:00"})]
+        (user, detail), = audit(plan_con, "plan action changed")
+        assert user == "Bob" and detail["ref"] == "R5.9" and sorted(detail["fields"]) == ["progress", "rag"]
+        (user, detail), = audit(plan_con, "plan action closed")
+        assert user == "Cy" and detail["fields"] == ["rag"]
+        (user, detail), = audit(plan_con, "plan import applied")
+        assert user == "Ann" and detail["added"] == ["R5.10"] and detail["changed"] == ["R5.9"]
+
+    def test_a_change_that_changes_nothing_is_not_audited(self, plan_con):
+        """Saving an action with its values as they are writes no history and no audit line."""
+        plan.add_action(plan_con, new_action(), user=ANN, when=WHEN)
+        before = plan_state(plan_con)
+        assert plan.update_action(plan_con, "R5.9", {"rag": "Amber"}, user=BOB) == []
+        assert plan.apply_import(plan_con, pd.DataFrame([new_action()]), user=BOB)["unchanged"] == 1
+        assert plan_state(plan_con) == before
+
+    def test_loading_the_plan_is_audited_under_its_system_user(self, con):
+        """Loading the plan and its demonstration actions (the build) is one audit line, under the system
+        user the load runs as, listing the demonstration actions it added."""
+        load_plan_data(con, user="bundled data build")
+        (user, detail), = audit(con, "plan loaded")
+        assert user.startswith("demonstration data")
+        assert detail["recommendations"] == 13 and len(detail["demonstration_actions_added"]) == 38
 
 
 HEADER = ["Ref", "Actions", "Lead", "Date for Completion", "Progress", "RAG"]

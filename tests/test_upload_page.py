@@ -59,6 +59,14 @@ def stored(db, period: str) -> float | None:
     return None if row is None else row[0]
 
 
+def test_a_fingertips_export_says_which_rows_it_left_out(page):
+    """A real download carries breakdowns the store does not hold: the page counts them, not silently."""
+    content = (PROJECT_ROOT / "tests/fixtures/fingertips_export_22401.csv").read_bytes()
+    at = upload(page("ana"), "fingertips.csv", content)
+    assert "passed every check" in texts(at, "success")
+    assert "left out" in texts(at, "info")
+
+
 class TestWhoMayUpload:
     def test_nobody_signed_in_sees_no_upload_controls(self, page):
         """Without signing in the page says who can upload and shows no uploader or undo button."""

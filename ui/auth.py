@@ -36,6 +36,17 @@ def _sign_out() -> None:
     st.session_state.pop(_SESSION_KEY, None)
 
 
+def signed_in() -> User | None:
+    """Who is signed in, drawing nothing: for pages that only show or hide an analyst's controls."""
+    if _oidc_configured():
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        name = st.user.get("email") or st.user.get("name") or "signed-in user"
+        return User(name, role_of(name))
+    signed_in = st.session_state.get(_SESSION_KEY)
+    return User(*signed_in) if signed_in else None
+
+
 def current_user() -> User | None:
     """The signed-in user, drawing the sign-in or sign-out controls in the sidebar; None if nobody."""
     if _oidc_configured():

@@ -19,7 +19,8 @@ PRESENTATION_CSS = """
 [data-testid="stSidebarNav"] span, [data-testid="stExpander"] summary p { font-size: 22px !important; }
 [data-baseweb="select"] div, [data-testid="stSliderTickBar"], [data-testid="stPageLink"] p,
 [data-testid="stSliderThumbValue"] { font-size: 20px !important; }
-[data-testid="stMetricValue"] { font-size: 40px !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+    font-size: 40px !important; }
 h1 { font-size: 44px !important; }
 h2 { font-size: 34px !important; }
 h3 { font-size: 30px !important; }

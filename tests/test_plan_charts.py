@@ -1,0 +1,130 @@
+"""The plan's tables and safe text (charts/plan.py), without Streamlit: RAG as words on readable
+swatches, overdue as a word, user text escaped."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from analysis import plan as rules
+from charts import plan as plan_charts
+
+SCRIPT = "<script>alert('owned')</script>"
+
+
+def actions(**overrides) -> pd.DataFrame:
+    rows = {"ref": ["R5.1", "R5.2", "R5.3"], "description": ["Recruit", "[click](javascript:alert(1))", "Hub"],
+            "lead": ["City of York Council", "**Bold** lead", "York CVS"],
+            "due_date": [date(2019, 3, 31), None, date(2019, 6, 30)],
+            "rag": ["Red", "Blue", "Grey"], "is_overdue": [True, False, True],
+            "progress": [SCRIPT, None, "Started"],
+            "updated_at": [datetime(2019, 1, 10, 9, 30), datetime(2019, 2, 1), datetime(2019, 2, 1)]}
+    rows.update(overrides)
+    return pd.DataFrame(rows)
+
+
+def css_of(styler) -> pd.DataFrame:
+    """The CSS a Styler gives each cell, as a frame shaped like its data."""
+    styler._compute()
+    css = pd.DataFrame("", index=range(len(styler.data)), columns=range(len(styler.data.columns)))
+    for (row, column), props in styler.ctx.items():
+        css.iloc[row, column] = "; ".join(f"{name}: {value}" for name, value in props)
+    css.columns = styler.data.columns
+    return css
+
+
+class TestContrast:
+    @pytest.mark.parametrize("rag", list(rules.RAG_STATUSES))
+    def test_every_rag_swatch_text_meets_wcag_aa(self, rag):
+        """The text on each RAG colour contrasts with it by at least 4.5:1 (WCAG 2.2 AA)."""
+        ratio = plan_charts.contrast_ratio(plan_charts.RAG_TEXT_COLOURS[rag], plan_charts.RAG_COLOURS[rag])
+        assert ratio >= plan_charts.WCAG_AA_CONTRAST
+
+    @pytest.mark.parametrize("foreground,background,expected", [
+        ("#000000", "#ffffff", 21.0), ("#ffffff", "#ffffff", 1.0), ("#767676", "#ffffff", 4.54)])
+    def test_contrast_ratio_matches_the_wcag_formula(self, foreground, background, expected):
+        """Black on white is 21:1, a colour on itself 1:1, and #767676 on white is the familiar 4.54:1."""
+        assert plan_charts.contrast_ratio(foreground, background) == pytest.approx(expected, abs=0.01)
+
+
+class TestReadableActions:
+    def test_rag_is_its_word_and_meaning(self):
+        """Each RAG becomes its word with its meaning: "Blue: complete", "Grey: not started"."""
+        assert plan_charts.readable_actions(actions())["rag"].tolist() == [
+            "Red: off track", "Blue: complete", "Grey: not started"]
+
+    def test_overdue_is_a_word(self):
+        """An overdue action says "Overdue"; one that is not says nothing."""
+        assert plan_charts.readable_actions(actions())["is_overdue"].tolist() == ["Overdue", "", "Overdue"]
+
+    def test_rag_columns_become_words_and_other_values_stay(self):
+        """In a "since the last board" table a RAG becomes its word and meaning; a date or a blank stays."""
+        since = pd.DataFrame({"from": ["Green", "2019-05-16", None], "to": ["Blue", "2019-05-16", "Grey"]})
+        shown = plan_charts.readable_rags(since, ["from", "to"])
+        assert shown["from"].tolist() == ["Green: on track", "2019-05-16", ""]
+        assert shown["to"].tolist() == ["Blue: complete", "2019-05-16", "Grey: not started"]
+
+    def test_the_roll_up_is_a_word_and_no_actions_stays_as_it_is(self):
+        """The counts' roll-up column is a RAG word and meaning, or "No actions"."""
+        counts = pd.DataFrame({"recommendation_ref": ["R1", "R2"], "Roll-up": ["Amber", rules.NO_ACTIONS]})
+        assert plan_charts.readable_rag_counts(counts)["Roll-up"].tolist() == ["Amber: at risk", "No actions"]
+
+
+class TestProjectorTable:
+    def table(self):
+        frame = plan_charts.readable_actions(actions()).rename(columns={"rag": "RAG", "is_overdue": "Overdue"})
+        return plan_charts.projector_table(frame, ["RAG"])
+
+    def test_rag_cells_say_the_word_on_a_coloured_swatch(self):
+        """Each RAG cell holds its word and meaning, on its colour, with contrasting text."""
+        styler = self.table()
+        assert styler.data["RAG"].tolist() == [plan_charts.markdown_text(label) for label in
+                                               ("Red: off track", "Blue: complete", "Grey: not started")]
+        css = css_of(styler)["RAG"].tolist()
+        for rag, cell in zip(("Red", "Blue", "Grey"), css, strict=True):
+            assert f"background-color: {plan_charts.RAG_COLOURS[rag]}" in cell
+            assert f"color: {plan_charts.RAG_TEXT_COLOURS[rag]}" in cell
+
+    def test_only_rag_cells_are_coloured(self):
+        """Cells outside the RAG columns carry no colour."""
+        css = css_of(self.table())
+        assert (css.drop(columns="RAG") == "").all().all()
+
+    def test_overdue_is_the_word_overdue(self):
+        """The overdue column says "Overdue", never a tick or True."""
+        assert self.table().data["Overdue"].tolist() == ["Overdue", "", "Overdue"]
+
+    def test_user_text_is_escaped_and_shown_as_typed(self):
+        """A script tag, a Markdown link and bold in user text are escaped, so st.table shows them as typed."""
+        data = self.table().data
+        assert data.loc[0, "progress"] == r"\<script\>alert\('owned'\)\</script\>"
+        assert data.loc[1, "description"] == r"\[click\]\(javascript\:alert\(1\)\)"
+        assert data.loc[1, "lead"] == r"\*\*Bold\*\* lead"
+        every_cell = " ".join(data.astype(str).to_numpy().ravel())
+        assert "<script" not in every_cell.replace("\\<", "")
+
+    def test_dates_are_written_out_and_blanks_are_blank(self):
+        """Dates read as "31 Mar 2019" (with the time when there is one); a missing value is empty."""
+        data = self.table().data
+        assert data["due_date"].tolist() == ["31 Mar 2019", "", "30 Jun 2019"]
+        assert data.loc[0, "updated_at"] == r"10 Jan 2019 09\:30"
+        assert data.loc[1, "progress"] == ""
+
+
+class TestRagStyler:
+    def test_the_data_is_unchanged_and_rag_cells_are_coloured(self):
+        """For st.dataframe the data keeps its values and types; RAG cells get a swatch and contrasting text."""
+        frame = plan_charts.readable_actions(actions())
+        styler = plan_charts.rag_styler(frame, ["rag"])
+        pd.testing.assert_frame_equal(styler.data, frame)
+        css = css_of(styler)
+        assert f"background-color: {plan_charts.RAG_COLOURS['Red']}" in css.loc[0, "rag"]
+        assert (css.drop(columns="rag") == "").all().all()
+
+    def test_the_shown_text_has_no_none_or_nan(self):
+        """Missing values are shown empty, dates written out."""
+        styler = plan_charts.rag_styler(plan_charts.readable_actions(actions()), ["rag"])
+        shown = styler.to_html()
+        assert "None" not in shown and "nan" not in shown and "31 Mar 2019" in shown
