@@ -57,9 +57,14 @@ def swatch_text_colour(background: str) -> str:
 RAG_TEXT_COLOURS = {rag: swatch_text_colour(colour) for rag, colour in RAG_COLOURS.items()}
 
 
+def _blank(value) -> bool:
+    """None, NaN or NaT: a cell with nothing to say."""
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
 def rag_label(value) -> str:
     """A RAG as people read it, word and meaning ("Blue: complete"); other values as they are."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if _blank(value):
         return ""
     return RAG_MEANING.get(value, str(value))
 
@@ -90,7 +95,7 @@ def readable_rag_counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell_text(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if _blank(value):
         return ""
     if isinstance(value, (pd.Timestamp, datetime)):
         stamp = pd.Timestamp(value)

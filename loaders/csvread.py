@@ -160,6 +160,15 @@ def missing_reason(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].map(MISSING_TOKENS).astype("object").where(lambda s: s.notna(), None)
 
 
+def value_missing_reason(frame: pd.DataFrame, value_column: str, count_column: str,
+                         value: pd.Series) -> pd.Series:
+    """Why each value is missing: its own cell's reason or, where that cell is only blank (or the value
+    came from elsewhere), its count's: a "*" numerator beside a blank value is suppressed."""
+    said = missing_reason(frame, value_column)
+    from_count = value.isna() & (said.eq(MISSING_TOKENS[""]) | said.isna())
+    return said.where(~from_count, missing_reason(frame, count_column).fillna(said))
+
+
 def dates(frame: pd.DataFrame, column: str, file: str, fmt: str = "%Y-%m-%d") -> pd.Series:
     """A text column of dates; an impossible or unreadable date is a LoadError naming the cell."""
     text = frame[column].astype("str")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -35,17 +35,25 @@ class Extract:
     """The rows one file holds, in the store's shape.
 
     `observations` has the store's observation columns plus `source_row` (the spreadsheet row the
-    value came from, for messages); `populations` and `areas` likewise.
+    value came from, for messages); `populations` and `areas` likewise. `skipped` counts, by reason,
+    the rows of a published download that the dashboard does not store (other indicators, sexes,
+    breakdowns), so the analyst is told rather than left to wonder.
     """
 
     layout: str
     observations: pd.DataFrame | None = None
     populations: pd.DataFrame | None = None
     areas: pd.DataFrame | None = None
+    skipped: dict[str, int] = field(default_factory=dict)
 
     @property
     def row_count(self) -> int:
         return sum(len(frame) for frame in (self.observations, self.populations) if frame is not None)
+
+
+def left_out_words(skipped: dict[str, int]) -> str:
+    """Rows left out, in words ("1,200 rows for Male or Female; 3 …"), or "" when none were."""
+    return "; ".join(f"{count:,} {reason}" for reason, count in skipped.items())
 
 
 def month_bounds(periods: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from loaders import published
 from loaders.csvread import MISSING_TOKENS, missing_reason, numbers, read_table
+from loaders.extract import Extract
 from loaders.tidy import reject_unsafe_text
 from store.settings import PROJECT_ROOT
 
@@ -39,7 +40,7 @@ def tracked_indicators(path: Path = INDICATORS_CSV) -> pd.DataFrame:
     return frame[frame["fingertips_indicator_id"] != ""].set_index("fingertips_indicator_id")
 
 
-def read_fingertips_csv(path: Path, file: str) -> published.PublishedExtract:
+def read_fingertips_csv(path: Path, file: str) -> Extract:
     """The rows of a Fingertips download for the indicators the dashboard stores.
 
     Rows the dashboard does not store are left out and counted in `skipped`, not refused: a Fingertips

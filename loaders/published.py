@@ -2,31 +2,22 @@
 
 One such file mixes the rows the dashboard stores with breakdowns it does not: other indicators, sexes,
 age bands, deprivation deciles, providers. A reader keeps what it stores and counts what it leaves out,
-by reason, in `PublishedExtract.skipped`, so the analyst can be told; a file that leaves nothing to
+by reason, in `Extract.skipped`, so the analyst can be told; a file that leaves nothing to
 store is refused. Periods are written as years: "2017/18" (financial) or "2018" (calendar).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
 from loaders.csvread import numbers
 from loaders.errors import LoadError
-from loaders.extract import Extract, area_type_for, financial_year_bounds
+from loaders.extract import Extract, area_type_for, financial_year_bounds, left_out_words
 
 _FINANCIAL_YEAR = r"\d{4}/\d{2}"
 _CALENDAR_YEAR = r"\d{4}"
 # What two stored rows of one indicator, area and period must agree on to be the same published value.
 _SAME_VALUE = ["period_end", "numerator", "denominator", "value"]
-
-
-@dataclass
-class PublishedExtract(Extract):
-    """An Extract from a published download; `skipped` counts the rows left out, by reason."""
-
-    skipped: dict[str, int] = field(default_factory=dict)
 
 
 class RowFilter:
@@ -46,7 +37,7 @@ class RowFilter:
     def require_rows(self, file: str) -> pd.DataFrame:
         """The kept rows; a LoadError saying what was left out when none are left."""
         if self.frame.empty:
-            left_out = "; ".join(f"{count:,} {reason}" for reason, count in self.skipped.items())
+            left_out = left_out_words(self.skipped)
             raise LoadError(f"has no rows the dashboard stores (left out: {left_out or 'nothing'})", file=file)
         return self.frame
 
@@ -124,7 +115,7 @@ def _drop_repeats(observations: pd.DataFrame, file: str, column: str) -> tuple[p
 
 
 def published_extract(layout: str, observations: pd.DataFrame, codes: pd.Series, names: pd.Series,
-                      rows: RowFilter, file: str, column: str, repeated: str) -> PublishedExtract:
+                      rows: RowFilter, file: str, column: str, repeated: str) -> Extract:
     """The Extract of a published download: repeats dropped and counted as `repeated`, areas typed by code.
 
     `column` names the area column for a repeat that disagrees; `codes` and `names` are the kept rows'
@@ -135,5 +126,5 @@ def published_extract(layout: str, observations: pd.DataFrame, codes: pd.Series,
         rows.skipped[repeated] = repeats
     areas = pd.DataFrame({"area_code": codes, "area_name": names}).drop_duplicates("area_code")
     areas = areas.assign(area_type=areas["area_code"].map(area_type_for), region=None)
-    return PublishedExtract(layout=layout, observations=observations.reset_index(drop=True), areas=areas,
-                            skipped=rows.skipped)
+    return Extract(layout=layout, observations=observations.reset_index(drop=True), areas=areas,
+                   skipped=rows.skipped)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import published
-from loaders.csvread import MISSING_TOKENS, missing_reason, numbers, read_table
-from loaders.extract import area_type_for
+from loaders.csvread import missing_reason, numbers, read_table, value_missing_reason
+from loaders.extract import Extract, area_type_for
 from loaders.tidy import reject_unsafe_text
 
 LAYOUT = "nhsd_readmissions_compendium_csv"
@@ -41,7 +41,7 @@ def looks_like_readmissions_csv(cells: list[str]) -> bool:
     return {"Breakdown", "Level description", "Age Breakdown", "Indicator value"} <= set(cells)
 
 
-def read_readmissions_csv(path: Path, file: str) -> published.PublishedExtract:
+def read_readmissions_csv(path: Path, file: str) -> Extract:
     """Trend-method rows for all ages and 75+, persons, all diagnoses, by council, region and England.
 
     Every other row of the compendium (other breakdowns, age bands, sexes, diagnosis groups, Snapshot
@@ -70,8 +70,7 @@ def read_readmissions_csv(path: Path, file: str) -> published.PublishedExtract:
     numerator = numbers(frame, "Numerator", file, minimum=0)
     # A blank value beside a "*" numerator is suppressed; a "*" numerator beside a published value
     # leaves the value standing, and the note says the count was withheld.
-    said = missing_reason(frame, "Indicator value").where(value.isna())
-    said = said.where(~(said.eq(MISSING_TOKENS[""]) & numerator.isna()), missing_reason(frame, "Numerator"))
+    said = value_missing_reason(frame, "Indicator value", "Numerator", value).where(value.isna())
     withheld = ("numerator " + missing_reason(frame, "Numerator")).where(value.notna() & numerator.isna())
     banding = frame["Banding"].map(lambda code: f"NHS Digital banding {code}: {BANDING[code]}"
                                    if code in BANDING else (f"NHS Digital banding {code}" if code else None))

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.csvread import dates, missing_reason, numbers, read_table
+from loaders.csvread import dates, numbers, read_table, value_missing_reason
 from loaders.errors import LoadError
 from loaders.extract import Extract, StoreContext
 
@@ -101,10 +101,7 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
                         column="value")
     value = computed.where(computed.notna(), given)
     nothing = value.isna() & numerator.isna()
-    # The reason comes from whichever cell says why: a "*" in the numerator with a blank value is suppressed.
-    said = missing_reason(frame, "value")
-    from_numerator = value.isna() & ((said == "blank") | said.isna())
-    said = said.where(~from_numerator, missing_reason(frame, "numerator").fillna(said))
+    said = value_missing_reason(frame, "value", "numerator", value)
     note = said.where(frame["value_note"] == "", frame["value_note"])
     note = note.where(~nothing | note.notna(), "blank")
     duplicated = pd.DataFrame({"i": frame["indicator_id"], "a": frame["area_code"], "p": start}).duplicated()

@@ -81,18 +81,15 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
     try:
         if ref == NEW:
             plan.add_action(cursor, values, user=editor)
+            message = ("success", f"Added action {values['ref']}.")
+            st.session_state["plan_edit_ref"] = values["ref"]
         else:
             changed = plan.update_action(cursor, ref, {f: values[f] for f in rules.EDITABLE_FIELDS}, user=editor)
+            verb = "Closed" if close else "Saved"
+            message = ("success", f"{verb} {ref}: changed " + (", ".join(changed) or "nothing") + ".")
     except PermissionError as refused:
-        st.session_state["plan_message"] = ("error", f"Not saved: {refused}")
-        return
-    if ref == NEW:
-        st.session_state["plan_message"] = ("success", f"Added action {values['ref']}.")
-        st.session_state["plan_edit_ref"] = values["ref"]
-    else:
-        verb = "Closed" if close else "Saved"
-        st.session_state["plan_message"] = ("success", f"{verb} {ref}: changed " + (", ".join(changed) or
-                                                                                  "nothing") + ".")
+        message = ("error", f"Not saved: {refused}")
+    st.session_state["plan_message"] = message
 
 
 actions = plan.actions(con)

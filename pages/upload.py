@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from loaders.errors import LoadError
+from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
 from loaders.pipeline import (
     RetryLoad,
@@ -112,10 +113,9 @@ if uploaded is not None:
     counts = shown.counts
     st.success(f"**{work['file']}** passed every check: {work['extract'].row_count:,} rows, read as "
                f"{work['layout'].description}.")
-    left_out = getattr(work["extract"], "skipped", {})
+    left_out = left_out_words(work["extract"].skipped)
     if left_out:
-        st.info("Rows of the download this dashboard does not hold were left out: "
-                + "; ".join(f"{count:,} {reason}" for reason, count in left_out.items()) + ".")
+        st.info(f"Rows of the download this dashboard does not hold were left out: {left_out}.")
     earlier = previous_load_of(con, work["sha256"])
     if earlier:
         st.warning(f"This exact file (sha256 {work['sha256'][:12]}…) was already loaded as load {earlier[0]} "

@@ -117,24 +117,20 @@ def apply_import(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, *, user
     each. An import that changes something is one line in the audit, with the refs it touched."""
     require_role(user, EDITOR_ROLE)
     when = when or _now()
-    counts = {"added": 0, "changed": 0, "unchanged": 0}
-    touched: dict[str, list[str]] = {"added": [], "changed": []}
+    touched: dict[str, list[str]] = {"added": [], "changed": [], "unchanged": []}
     with transaction(con):
         held = {ref for (ref,) in con.execute("SELECT ref FROM plan_actions_t").fetchall()}
         for action in incoming.to_dict("records"):
             if action["ref"] in held:
                 changed = _change_action(con, action["ref"], {f: action[f] for f in EDITABLE_FIELDS},
                                          user=user.name, when=when)
-                counts["changed" if changed else "unchanged"] += 1
-                if changed:
-                    touched["changed"].append(action["ref"])
+                touched["changed" if changed else "unchanged"].append(action["ref"])
             else:
                 _insert_action(con, action, user=user.name, when=when, is_demonstration=False)
-                counts["added"] += 1
                 touched["added"].append(action["ref"])
         if touched["added"] or touched["changed"]:
-            _audit(con, user, "plan import applied", when, **touched)
-    return counts
+            _audit(con, user, "plan import applied", when, added=touched["added"], changed=touched["changed"])
+    return {outcome: len(refs) for outcome, refs in touched.items()}
 
 
 def _update(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: User, when: datetime,

@@ -5,6 +5,7 @@ Screenshots go to tests/artifacts/ (git-ignored) at 1280x720 and 1920x1080; look
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import store
 from store.settings import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,13 +61,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(bundled_db, tmp_path_factory):
-    """`streamlit run dashboard.py` on a free port against a copy of the bundled store; its URL."""
-    db = tmp_path_factory.mktemp("browser") / "pbip.duckdb"
-    shutil.copyfile(bundled_db, db)
+@contextlib.contextmanager
+def _serving(db: Path, log: Path):
+    """`streamlit run dashboard.py` on a free port against the store file `db`; its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("browser_log") / "streamlit.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [str(STREAMLIT), "run", "dashboard.py", "--server.headless", "true", "--server.port", str(port),
@@ -92,6 +91,24 @@ def server(bundled_db, tmp_path_factory):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(bundled_db, tmp_path_factory):
+    """The dashboard against a copy of the bundled store; its URL."""
+    db = tmp_path_factory.mktemp("browser") / "pbip.duckdb"
+    shutil.copyfile(bundled_db, db)
+    with _serving(db, tmp_path_factory.mktemp("browser_log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory):
+    """The dashboard against a store with the schema and no data; its URL."""
+    db = tmp_path_factory.mktemp("browser_empty") / "empty.duckdb"
+    store.connect(db).close()
+    with _serving(db, tmp_path_factory.mktemp("browser_empty_log") / "streamlit.log") as url:
+        yield url
 
 
 def test_a_deep_link_as_the_first_request_gets_the_dashboard(page, server):
@@ -152,3 +169,25 @@ def test_presentation_text_is_projector_sized(page, server):
     expect(body).to_be_visible()
     assert float(title.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28
     assert float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+
+
+# (path, the sentence the page must show when the store holds no data)
+EMPTY_PAGES = [
+    ("/", "No data has been loaded"),
+    ("/indicator?indicator=dtoc_18", "No data has been loaded"),
+    ("/plan", "The improvement plan is not in this dashboard's database yet"),
+    ("/recommendation?ref=R10", "The improvement plan is not in this dashboard's database yet"),
+    ("/upload", "Only analysts can upload data"),
+    ("/about", "No data has been loaded"),
+]
+
+
+@pytest.mark.parametrize("path,sentence", EMPTY_PAGES, ids=[p[0] for p in EMPTY_PAGES])
+def test_every_page_says_so_when_the_store_is_empty(page, empty_server, path, sentence):
+    """With no data, each page says so in a sentence: no exception box, no traceback."""
+    from playwright.sync_api import expect
+
+    page.goto(empty_server + path)
+    expect(page.get_by_test_id("stMain").get_by_text(sentence).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)

@@ -14,6 +14,7 @@ from loaders.fingertips import LAYOUT, read_fingertips_csv, tracked_indicators
 from loaders.layouts import LAYOUTS, detect_layout
 from loaders.pipeline import load_into
 from loaders.published import year_bounds
+from tests.published_downloads import edited_copy, load_twice
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPORT = FIXTURES / "fingertips_export_22401.csv"
@@ -24,11 +25,7 @@ FALLS_TIDY = Path(__file__).resolve().parent.parent / "data" / "public" / \
 
 def edited(tmp_path: Path, old: str, new: str, count: int = 1, name: str = "export.csv") -> Path:
     """The fixture with `old` replaced by `new` (the first `count` times), saved as `name`."""
-    text = EXPORT.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / name
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    return path
+    return edited_copy(EXPORT, tmp_path, old, new, count, name)
 
 
 def observation(extract, area: str, start: str) -> pd.Series:
@@ -173,7 +170,7 @@ class TestBadExports:
 class TestStoring:
     def test_loading_stores_the_rows_and_a_second_load_changes_nothing(self, con, tmp_path):
         """Into a fresh store: six rows added; the same file again adds and changes nothing."""
-        first = load_into(con, EXPORT, user="tester", archive_dir=tmp_path / "archive")
+        first = load_twice(con, EXPORT, tmp_path, rows=6)
         assert (first.layout, first.counts.added, first.counts.changed) == (LAYOUT, 6, 0)
         york = con.execute("SELECT value, numerator, denominator, period_end FROM observations "
                            "WHERE indicator_id = 'falls_admissions_65' AND area_code = 'E06000014' "
@@ -181,11 +178,6 @@ class TestStoring:
         assert york[:3] == (2230.06, 845, 37882) and str(york[3]) == "2018-03-31"
         scilly = con.execute("SELECT value, value_note FROM observations WHERE area_code = 'E06000053'").fetchone()
         assert scilly[0] is None and scilly[1].startswith("suppressed")
-        rows_before = con.execute("SELECT * FROM observation_rows ORDER BY ALL").df()
-
-        again = load_into(con, EXPORT, user="tester", archive_dir=tmp_path / "archive")
-        assert (again.counts.added, again.counts.changed, again.counts.unchanged) == (0, 0, 6)
-        pd.testing.assert_frame_equal(rows_before, con.execute("SELECT * FROM observation_rows ORDER BY ALL").df())
 
     def test_an_export_supersedes_the_bundled_falls_values(self, built_db, tmp_path):
         """Over the bundled store, York 2017/18 falls becomes the export's 2230.06 with its counts."""

@@ -13,6 +13,7 @@ from loaders.errors import LoadError
 from loaders.layouts import LAYOUTS, detect_layout
 from loaders.pipeline import load_into
 from loaders.readmissions import LAYOUT, read_readmissions_csv
+from tests.published_downloads import edited_copy, load_twice
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COMPENDIUM = FIXTURES / "readmissions_compendium.csv"
@@ -21,11 +22,7 @@ FINGERTIPS = FIXTURES / "fingertips_export_22401.csv"
 
 def edited(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
     """The fixture with `old` replaced by `new` (the first `count` times), saved as readmissions.csv."""
-    text = COMPENDIUM.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "readmissions.csv"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    return path
+    return edited_copy(COMPENDIUM, tmp_path, old, new, count, "readmissions.csv")
 
 
 def observation(extract, indicator: str, area: str, start: str) -> pd.Series:
@@ -156,18 +153,13 @@ class TestBadFiles:
 class TestStoring:
     def test_loading_stores_the_rows_and_a_second_load_changes_nothing(self, con, tmp_path):
         """Into a fresh store: nine rows added under the proxies; the same file again changes nothing."""
-        first = load_into(con, COMPENDIUM, user="tester", archive_dir=tmp_path / "archive")
+        first = load_twice(con, COMPENDIUM, tmp_path, rows=9)
         assert (first.layout, first.counts.added, first.counts.changed) == (LAYOUT, 9, 0)
         stored = dict(con.execute("SELECT indicator_id, count(*) FROM observations GROUP BY 1").fetchall())
         assert stored == {"readmissions_all_ages": 6, "readmissions_75": 3}
         york = con.execute("SELECT value, numerator, denominator, is_proxy FROM observations "
                            "WHERE indicator_id = 'readmissions_75' AND area_code = 'E06000014'").fetchone()
         assert york == (15.8, 1012, 6290, True)
-        rows_before = con.execute("SELECT * FROM observation_rows ORDER BY ALL").df()
-
-        again = load_into(con, COMPENDIUM, user="tester", archive_dir=tmp_path / "archive")
-        assert (again.counts.added, again.counts.changed, again.counts.unchanged) == (0, 0, 9)
-        pd.testing.assert_frame_equal(rows_before, con.execute("SELECT * FROM observation_rows ORDER BY ALL").df())
 
     def test_the_proxies_are_defined_as_what_they_are_not(self, con):
         """Both proxies are flagged as proxies and their caveat says there is no 65+ band."""

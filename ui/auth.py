@@ -24,11 +24,8 @@ def _oidc_configured() -> bool:
 
 def _oidc_user() -> User | None:
     if not getattr(st.user, "is_logged_in", False):
-        st.sidebar.button("Sign in", on_click=st.login, key="pbip_oidc_login")
         return None
     name = st.user.get("email") or st.user.get("name") or "signed-in user"
-    st.sidebar.caption(f"Signed in as **{name}** ({role_of(name)})")
-    st.sidebar.button("Sign out", on_click=st.logout, key="pbip_oidc_logout")
     return User(name, role_of(name))
 
 
@@ -39,24 +36,23 @@ def _sign_out() -> None:
 def signed_in() -> User | None:
     """Who is signed in, drawing nothing: for pages that only show or hide an analyst's controls."""
     if _oidc_configured():
-        if not getattr(st.user, "is_logged_in", False):
-            return None
-        name = st.user.get("email") or st.user.get("name") or "signed-in user"
-        return User(name, role_of(name))
-    signed_in = st.session_state.get(_SESSION_KEY)
-    return User(*signed_in) if signed_in else None
+        return _oidc_user()
+    held = st.session_state.get(_SESSION_KEY)
+    return User(*held) if held else None
 
 
 def current_user() -> User | None:
     """The signed-in user, drawing the sign-in or sign-out controls in the sidebar; None if nobody."""
-    if _oidc_configured():
-        return _oidc_user()
-    signed_in = st.session_state.get(_SESSION_KEY)
-    if signed_in:
-        user = User(*signed_in)
+    oidc = _oidc_configured()
+    user = signed_in()
+    if user is not None:
         st.sidebar.caption(f"Signed in as **{user.name}** ({user.role})")
-        st.sidebar.button("Sign out", on_click=_sign_out, key="pbip_sign_out")
+        st.sidebar.button("Sign out", on_click=st.logout if oidc else _sign_out,
+                          key="pbip_oidc_logout" if oidc else "pbip_sign_out")
         return user
+    if oidc:
+        st.sidebar.button("Sign in", on_click=st.login, key="pbip_oidc_login")
+        return None
     with st.sidebar.form("pbip_sign_in"):
         st.markdown("**Sign in**")
         name = st.text_input("User name", key="pbip_login_name")

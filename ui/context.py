@@ -37,7 +37,6 @@ def _open_store(db_path: str) -> duckdb.DuckDBPyConnection:
 
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the store for this script run (one DuckDB connection shared by all sessions)."""
-    _leave_legacy_page_mode()
     return _open_store(str(settings().db_path)).cursor()
 
 
