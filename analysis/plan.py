@@ -292,3 +292,11 @@ def export_frame(actions: pd.DataFrame, as_at: date) -> pd.DataFrame:
     frame["Updated at"] = pd.to_datetime(actions["updated_at"])
     frame["Data"] = actions["is_demonstration"].map({True: DEMONSTRATION_LABEL, False: ""})
     return frame.reset_index(drop=True)
+
+
+def completion_events(actions: pd.DataFrame) -> pd.DataFrame:
+    """Completed actions as chart events (``event_date, end_date, label``): "R10.1 complete" on its date."""
+    done = actions.dropna(subset=["completed_on"]) if "completed_on" in actions else actions.iloc[0:0]
+    return pd.DataFrame({"event_date": pd.to_datetime(done["completed_on"]).to_numpy(), "end_date": None,
+                         "label": [f"{ref} complete" for ref in done["ref"]]},
+                        columns=["event_date", "end_date", "label"])

@@ -30,6 +30,8 @@ from statistics import NormalDist
 # The 97.5th percentile of the standard normal distribution, for two-sided 95% intervals
 # (Fingertips quotes 1.96; PHEindicatormethods uses qnorm(0.975) = 1.959964, as we do).
 Z_95 = NormalDist().inv_cdf(0.975)
+# Fingertips shows two tiers: 95% and 99.8% (about three standard errors) confidence.
+CONFIDENCE_LEVELS = (0.95, 0.998)
 # Fingertips: Byar's method for counts of 10 or more, the exact Poisson method below.
 BYAR_MIN_COUNT = 10
 
@@ -89,12 +91,24 @@ def rate_interval(count: float, denominator: float, multiplier: float = 1.0, z: 
     return lower / denominator * multiplier, upper / denominator * multiplier
 
 
-def method_for(value_kind: str, numerator_meaning: str | None = None) -> str | None:
+def z_for(confidence: float) -> float:
+    """The two-sided standard normal quantile for a confidence level (1.96 for 95%, 3.09 for 99.8%)."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (got {confidence!r})")
+    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+
+
+def confidence_label(confidence: float) -> str:
+    """"95%" or "99.8%"."""
+    return f"{confidence * 100:g}%"
+
+
+def method_for(value_kind: str, numerator_meaning: str | None = None, confidence: float = 0.95) -> str | None:
     """The interval method that applies to an indicator, or None when no test applies."""
     if value_kind == "percentage":
-        return WILSON
+        return WILSON.replace("95%", confidence_label(confidence))
     if value_kind == "rate" and not _is_average(numerator_meaning):
-        return BYAR
+        return BYAR.replace("95%", confidence_label(confidence))
     return None
 
 
@@ -112,9 +126,13 @@ def compare(value: float, lower: float, upper: float, comparator: float, improve
 
 def compare_with(*, value_kind: str, numerator: float | None, denominator: float | None, multiplier: float,
                  comparator_value: float | None, improvement_direction: str,
-                 numerator_meaning: str | None = None) -> Comparison:
-    """Test the area's value (numerator/denominator x multiplier) against the comparator's value."""
-    method = method_for(value_kind, numerator_meaning)
+                 numerator_meaning: str | None = None, confidence: float = 0.95) -> Comparison:
+    """Test the area's value (numerator/denominator x multiplier) against the comparator's value.
+
+    ``confidence`` is the interval's level: 0.95 or 0.998 (Fingertips' two tiers).
+    """
+    z = z_for(confidence)
+    method = method_for(value_kind, numerator_meaning, confidence)
     if method is None:
         if _is_average(numerator_meaning):
             reason = ("not compared: the numerator is an average per day, not a count of events, so neither "
@@ -133,12 +151,12 @@ def compare_with(*, value_kind: str, numerator: float | None, denominator: float
         if numerator > denominator:
             return Comparison("not compared", method,
                               reason="not compared: the numerator is larger than the denominator")
-        low, high = wilson_interval(numerator, denominator)
+        low, high = wilson_interval(numerator, denominator, z)
         lower, upper = low * multiplier, high * multiplier
     else:
-        lower, upper = rate_interval(numerator, denominator, multiplier)
+        lower, upper = rate_interval(numerator, denominator, multiplier, z)
         if numerator < BYAR_MIN_COUNT:
-            method = EXACT_POISSON
+            method = EXACT_POISSON.replace("95%", confidence_label(confidence))
     call = compare(value, lower, upper, comparator_value, improvement_direction)
     return Comparison(call, method, lower, upper)
 

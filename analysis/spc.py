@@ -168,8 +168,8 @@ def xmr(
     * The index need not be sorted; the maths runs in date order and rows come back in input
       order. An empty series gives an empty frame, the common-cause icon, ``trial_limits`` True
       and, with a target, ``hit_or_miss`` (as for missing limits).
-    * Means are plain double-precision sums divided by counts; R accumulates in long double, so
-      the last binary digit can differ.
+    * Means follow R's ``mean`` (sum / n, then corrected by the mean residual) with correctly rounded
+      sums in place of R's long double, so a point on the mean in decimal arithmetic is on it here too.
 
     Kept from the reference on purpose: a segment whose values are all equal has every moving
     range 0, screening drops them all (``0 < 3.267 x 0`` is false) and its limits are NaN; with
@@ -485,11 +485,24 @@ def _limits(
 
 def _group_mean(values: np.ndarray, counted: np.ndarray, group: np.ndarray, n_groups: int
                 ) -> np.ndarray:
-    """Mean of ``values`` where ``counted`` in each group, NaN for a group with nothing counted."""
-    total = np.bincount(group, weights=values, minlength=n_groups)
-    count = np.bincount(group, weights=counted, minlength=n_groups)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    """Mean of ``values`` where ``counted`` in each group, NaN for a group with nothing counted.
+
+    Groups are contiguous (segments in date order). Each mean is computed as R's ``mean`` does it, a
+    sum divided by the count and then corrected by the mean of the residuals, with every sum correctly
+    rounded (``math.fsum``) where R uses long double. So a value on the centre line in decimal
+    arithmetic is exactly on it here: a plain running sum puts the mean of ``962.3, 964.2, ... 960.6``
+    at 961.9999999999998 (and ``1.1, 2.2, 3.3`` at 2.1999999999999997), and the point at 962 would
+    then join a run that NHSRplotthedots does not see.
+    """
+    means = np.full(n_groups, np.nan)
+    bounds = np.flatnonzero(np.diff(group)) + 1
+    for chunk_group, chunk, keep in zip(np.split(group, bounds), np.split(values, bounds),
+                                        np.split(counted.astype(bool), bounds), strict=True):
+        kept = chunk[keep]
+        if kept.size:
+            first = math.fsum(kept) / kept.size
+            means[chunk_group[0]] = first + math.fsum(kept - first) / kept.size
+    return means
 
 
 def _block_lengths(starts: np.ndarray) -> np.ndarray:

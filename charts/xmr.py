@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.assess import Assessment
 from analysis.periods import format_value
 from analysis.spc import RULE_LABELS
 
@@ -143,3 +144,20 @@ def _add_events(fig: go.Figure, events: pd.DataFrame | None, x: pd.DatetimeIndex
         fig.add_annotation(x=start, y=1 - 0.075 * (i % 4), yref="paper", text=row.label, showarrow=False,
                            xanchor="left", yanchor="top", font={"size": BASE_FONT[presentation] - 3, "color": TEXT},
                            bgcolor="rgba(255,255,255,0.85)")
+
+
+def assessment_figure(a: Assessment, *, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                      title: str | None = None, presentation: bool = False) -> go.Figure:
+    """The indicator's XmR chart from its assessment, drawn for the periods ``start``..``end``.
+
+    The window only changes what is drawn: the limits are the assessment's, from the whole series.
+    """
+    points = a.points.sort_index()
+    comparator = a.comparator_series.sort_index()
+    if start is not None:
+        points, comparator = points[points.index >= start], comparator[comparator.index >= start]
+    if end is not None:
+        points, comparator = points[points.index <= end], comparator[comparator.index <= end]
+    return xmr_figure(points, area_name=a.area_name, unit=a.unit, value_kind=a.value_kind,
+                      comparator=comparator if a.comparator_code else None, comparator_name=a.comparator_name,
+                      events=a.events, rebase_dates=a.rebase_dates, title=title, presentation=presentation)

@@ -1,13 +1,14 @@
-"""Overview: the six CQC indicators, the area against its benchmark, latest period, and what the charts say."""
+"""Overview: every indicator's assessment for the area against its benchmark, in one table."""
 
 from datetime import date
 
 import streamlit as st
 
-from analysis.overview import CQC_INDICATORS, indicator_story, overview_tables
-from analysis.summary import counts_line
+from analysis.assess import assess
+from analysis.overview import CQC_INDICATORS, headline, overview_table
 from store import indicators as store_indicators
 from store import queries
+from store.assessment import assessment_inputs, default_comparator
 from ui import context, presentation
 
 presenting = presentation.presentation_mode()
@@ -25,22 +26,19 @@ if queries.observation_count(con) == 0:
             "data with `python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
     st.stop()
 
-definitions = store_indicators.definitions(con)
-overview = queries.indicator_overview(con, settings.area_code, settings.benchmark_code).merge(
-    definitions[["indicator_id", "publication_lag_days"]], on="indicator_id", how="left")
-story = indicator_story(overview, store_indicators.all_series(con, settings.area_code),
-                        store_indicators.latest_counts(con, settings.area_code, settings.benchmark_code),
-                        definitions)
-core, related = overview_tables(overview, area, benchmark, story=story, rag=store_indicators.plan_rag(con),
-                                today=date.today())
+today = date.today()
+ids = store_indicators.definitions(con)["indicator_id"].tolist()
+events = store_indicators.events(con)
+assessments = [assess(**assessment_inputs(con, i, settings.area_code,
+                                          default_comparator(con, i, settings.benchmark_code), events=events),
+                      today=today)
+               for i in ids]
+core = [a for a in assessments if a.indicator_id in CQC_INDICATORS]
+related = [a for a in assessments if a.indicator_id not in CQC_INDICATORS]
+rag = store_indicators.plan_rag(con)
 
-six = story[story["indicator_id"].isin(CQC_INDICATORS)]
-calls = six["call"].tolist()
-st.markdown(f"**The six indicators: {counts_line(six['variation_icon'].tolist())}** (statistical process "
-            f"control on {area}'s series). Against {benchmark}: {calls.count('better')} significantly better, "
-            f"{calls.count('similar')} similar, {calls.count('worse')} significantly worse, "
-            f"{calls.count('not compared')} not compared.")
-context.demonstration_notice(overview.loc[overview["is_demonstration"], "short_name"].tolist())
+st.markdown(headline(core, area_name=area, comparator_name=benchmark))
+context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration])
 
 column_config = {
     "Trend": st.column_config.LineChartColumn("Trend", width="small", help=f"{area}'s series, oldest to latest"),
@@ -57,15 +55,15 @@ def show(table):
 
 
 st.subheader("The six indicators CQC tracked")
-show(core)
+show(overview_table(core, area_name=area, comparator_name=benchmark, rag=rag))
 st.subheader("Related and proxy measures")
 st.caption("Proxies are published measures that stand near an indicator with no public data; each "
            "one's definition says what it is not.")
-show(related)
+show(overview_table(related, area_name=area, comparator_name=benchmark, rag=rag))
 
 st.subheader("Open an indicator")
 columns = st.columns(3)
 keep = {"presentation": "1"} if presenting else {}
-for i, row in enumerate(overview.itertuples(index=False)):
-    columns[i % 3].page_link("pages/indicator.py", label=row.short_name,
-                             query_params={"indicator": row.indicator_id, **keep})
+for i, a in enumerate(assessments):
+    columns[i % 3].page_link("pages/indicator.py", label=a.short_name,
+                             query_params={"indicator": a.indicator_id, **keep})

@@ -1,24 +1,19 @@
 """One recommendation of the plan: its aim, objectives, what CQC said, its actions and its indicators."""
 
+from dataclasses import replace
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from analysis import plan as rules
-from analysis.spc import xmr
+from analysis.assess import assess
 from charts import plan as plan_charts
 from charts.plan import markdown_text
-from store import plan, queries
+from charts.xmr import assessment_figure
+from store import plan
+from store.assessment import assessment_inputs, default_comparator
 from ui import context, presentation
-
-VARIATION_WORDS = {
-    "common_cause": "common cause variation (no significant change)",
-    "improvement_high": "special cause: improvement (high)",
-    "improvement_low": "special cause: improvement (low)",
-    "concern_high": "special cause: concern (high)",
-    "concern_low": "special cause: concern (low)",
-    "neutral_high": "special cause (high)",
-    "neutral_low": "special cause (low)",
-}
 
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
 ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
@@ -97,21 +92,21 @@ st.subheader("Indicators this recommendation is meant to move")
 links = plan.indicator_links(con, ref)
 if links.empty:
     st.caption("The plan ties no indicator to this recommendation.")
-completions = actions[["ref", "completed_on"]]
+completions = rules.completion_events(actions)
+today = date.today()
 for link in links.itertuples():
-    area = plan.indicator_area(con, link.indicator_id, settings.area_code)
-    series = queries.indicator_series(con, link.indicator_id, [area])
-    series = series[series["value"].notna()]
     st.markdown(f"**{markdown_text(link.name or link.indicator_id)}**: {markdown_text(link.why)}")
-    if series.empty:
+    a = assess(**assessment_inputs(con, link.indicator_id, settings.area_code,
+                                   default_comparator(con, link.indicator_id, settings.benchmark_code)),
+               today=today)
+    if not a.has_data:
         st.caption("No data held for this indicator.")
         continue
-    values = pd.Series(series["value"].to_numpy(), index=pd.DatetimeIndex(series["period_start"]))
-    spc = xmr(values, link.improvement_direction)
-    st.write(f"SPC status: {VARIATION_WORDS.get(spc.attrs['variation_icon'], spc.attrs['variation_icon'])}")
-    if series["is_demonstration"].any():
-        st.warning(f"**Demonstration data**: {link.short_name} is an invented series.", icon=":material/warning:")
-    title = f"{link.short_name}, {series['area_name'].iloc[0]}"
-    st.plotly_chart(plan_charts.indicator_with_actions(series, title=title, unit=link.unit,
-                                                       completions=completions, spc=spc),
-                    key=f"recommendation_chart_{link.indicator_id}")
+    if a.is_demonstration:
+        st.warning(f"**Demonstration data**: {a.short_name} is an invented series.", icon=":material/warning:")
+    st.markdown(f"{a.period_text}: {a.area_name} {a.value_text}, {a.comparator_name or 'no comparator'} "
+                f"{a.comparator_text} · **Compared:** {a.comparison_text} · **Variation:** {a.variation_text} · "
+                f"**Assurance:** {a.assurance_text}")
+    figure = assessment_figure(replace(a, events=completions), title=f"{a.short_name}, {a.area_name}",
+                               presentation=presenting)
+    st.plotly_chart(figure, key=f"recommendation_chart_{link.indicator_id}", width="stretch")

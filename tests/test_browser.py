@@ -34,6 +34,7 @@ pytestmark = [
 # (screenshot name, path and query, the heading the page must show, text that appears once it has finished)
 PAGES = [
     ("overview", "/", "the CQC indicators", "Open an indicator"),
+    ("board", "/board", "the board view", "What changed since"),
     ("indicator_dtoc", "/indicator?indicator=dtoc_18", "Delayed transfers of care", "The data behind the chart"),
     ("indicator_length_of_stay", "/indicator?indicator=length_of_stay_65", "lasting longer than 7 days",
      "The data behind the chart"),
@@ -191,6 +192,7 @@ def test_presentation_text_is_projector_sized(page, server):
 # (path, the sentence the page must show when the store holds no data)
 EMPTY_PAGES = [
     ("/", "No data has been loaded"),
+    ("/board", "No data has been loaded"),
     ("/indicator?indicator=dtoc_18", "No data has been loaded"),
     ("/plan", "The improvement plan is not in this dashboard's database yet"),
     ("/recommendation?ref=R10", "The improvement plan is not in this dashboard's database yet"),

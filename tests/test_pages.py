@@ -75,7 +75,7 @@ class TestChoosingTheSystem:
                             "AND area_code = 'E06000021' AND period_start = '2019-12-01'").fetchone()[0]
         assert dtoc["Stoke-on-Trent"] == f"{stoke:.1f}"
         york_only = table[table["Indicator"] == "Length of stay over 7 days (65+)"].iloc[0]
-        assert york_only["Stoke-on-Trent"] == "unavailable"
+        assert york_only["Stoke-on-Trent"] == "— no data"
 
     def test_environment_overrides_the_settings_file(self, tmp_path):
         """A PBIP_* variable wins over settings.toml."""

@@ -298,7 +298,7 @@ class TestRecommendationPage:
         assert "CQC progress review said (20 November 2018)" in headings
         assert {"Aim", "Objectives", "Actions"} <= set(headings)
         assert set(frame_with(at, "completed_on")["ref"]) == {f"R10.{k}" for k in range(1, 5)}
-        assert any("SPC status" in str(m.value) for m in at.markdown)
+        assert any("**Variation:**" in str(m.value) for m in at.markdown)
         assert any("Demonstration data" in w.value for w in at.warning)
 
     def test_every_recommendation_page_runs(self, monkeypatch, built_db):

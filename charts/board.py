@@ -1,0 +1,108 @@
+"""The board view drawn as HTML: one row per indicator with its icons and a small trend, the plan by project.
+
+Pure: board rows in, HTML text out. Every value is escaped (HTML and so Markdown-free), icons are inline
+SVG with a text alternative, and the table wraps its text instead of scrolling sideways, so it fits a
+1024 x 768 projector. Sizes are in em, so presentation mode's larger type enlarges everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import pandas as pd
+
+from analysis.board import BoardRow
+from charts.icons import assurance_svg, data_uri, variation_svg
+from charts.plan import RAG_COLOURS, swatch_text_colour
+
+BOARD_CSS = """
+<style>
+.pbip-board { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 1em; }
+.pbip-board th, .pbip-board td { padding: 0.3em 0.35em; border-bottom: 1px solid #d9d9d9; vertical-align: middle;
+    text-align: left; overflow-wrap: break-word; }
+.pbip-board th { font-weight: 700; border-bottom: 2px solid #1a1a1a; font-size: 0.92em; overflow-wrap: normal;
+    hyphens: manual; }
+.pbip-board .num { text-align: right; font-variant-numeric: tabular-nums; font-weight: 700; }
+.pbip-board .icon img { width: 2.4em; height: 2.4em; display: block; }
+.pbip-board .trend img { width: 100%; height: 2.2em; display: block; }
+.pbip-board th.num { font-weight: 700; }
+.pbip-board .small { font-size: 0.8em; color: #404040; display: block; }
+.pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
+</style>
+"""
+# Column widths (per cent of the table) chosen so the whole row fits 1024 px without a sideways scroll.
+_WIDTHS = (22, 9, 10, 14, 10, 11, 11, 13)
+
+
+def sparkline_svg(values: Sequence[float], label: str) -> str:
+    """A small line of the values, oldest first, scaled to its own range; described in words for screen readers."""
+    points = [float(v) for v in values]
+    if len(points) < 2:
+        points = points * 2 or [0.0, 0.0]
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    step = 100 / (len(points) - 1)
+    path = " ".join(f"{i * step:.1f},{28 - (v - low) / span * 24:.1f}" for i, v in enumerate(points))
+    last_x, last_y = path.split(" ")[-1].split(",")
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 0 104 32" preserveAspectRatio="none" '
+            f'role="img" aria-label="{escape(label, True)}">'
+            f'<title>{escape(label)}</title><polyline points="{path}" fill="none" stroke="#595959" '
+            f'stroke-width="2" vector-effect="non-scaling-stroke"/>'
+            f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="#1a1a1a"/></svg>')
+
+
+def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_name: str) -> str:
+    """The indicators' table: value, comparator, comparison, variation and assurance icons, trend, plan."""
+    headings = ("Indicator", escape(area_name), escape(comparator_name), "Compared", "Variation", "Assurance",
+                "Trend", "Plan actions")
+    head = "".join(f'<th style="width:{w}%"{" class=num" if i in (1, 2) else ""}>{h}</th>'
+                   for i, (h, w) in enumerate(zip(headings, _WIDTHS, strict=True)))
+    body = []
+    for row in rows:
+        trend_words = (f"{row.name}: {len(row.trend)} periods, from {row.trend[0]:,.1f} to {row.trend[-1]:,.1f}"
+                       if row.trend else f"{row.name}: no trend")
+        note = f'<span class="small">{escape(row.period)}' + (
+            f" · {escape(row.data)}" if row.data != "Published data" else "") + "</span>"
+        body.append(
+            "<tr>"
+            f"<td><strong>{escape(row.name)}</strong>{note}</td>"
+            f'<td class="num">{escape(row.value)}</td>'
+            f'<td class="num">{escape(row.comparator)}</td>'
+            f"<td>{escape(row.comparison)}"
+            + (f'<span class="small">99.8%: {escape(row.comparison_998)}</span>'
+               if row.comparison != row.comparison_998 else "") + "</td>"
+            f'<td class="icon">{_image(variation_svg(row.variation_icon), row.variation)}</td>'
+            f'<td class="icon">{_image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
+            f'<td class="trend">{_image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
+            f"<td>{escape(row.plan)}</td>"
+            "</tr>")
+    return f'{BOARD_CSS}<table class="pbip-board"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def rag_swatch(word: str) -> str:
+    """A RAG word on its colour, in black or white text whichever has the contrast."""
+    colour = RAG_COLOURS.get(word)
+    if colour is None:
+        return escape(word)
+    return (f'<span class="pbip-rag" style="background:{colour};color:{swatch_text_colour(colour)}">'
+            f"{escape(word)}</span>")
+
+
+def projects_table_html(projects: pd.DataFrame) -> str:
+    """RAG by project (``analysis.board.rag_by_project``): counts in numbers, the roll-up as a swatch."""
+    columns = [c for c in projects.columns if c != "Roll-up"]
+    head = ('<th style="width:30%">Project</th>'
+            + "".join(f'<th class="num">{escape(str(c))}</th>' for c in columns if c != "Project")
+            + '<th style="width:16%">Roll-up</th>')
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"num" if c != "Project" else ""}">{escape(str(row[c]))}</td>'
+                         for c in columns)
+        + f"<td>{rag_swatch(str(row['Roll-up']))}</td></tr>"
+        for _, row in projects.iterrows())
+    return f'{BOARD_CSS}<table class="pbip-board"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _image(svg: str, words: str) -> str:
+    """An SVG as an <img> with its words as the text alternative (the page's HTML sanitiser keeps images)."""
+    return f'<img src="{data_uri(svg)}" alt="{escape(words, True)}" title="{escape(words, True)}">'

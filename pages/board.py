@@ -1,0 +1,56 @@
+"""The board view: what a chair puts on the screen and talks from. Everything here is the assessment's."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from analysis import plan as rules
+from analysis.assess import assess
+from analysis.board import board_rows, changes_line, rag_by_project
+from analysis.overview import CQC_INDICATORS
+from charts.board import board_table_html, projects_table_html
+from store import indicators as store_indicators
+from store import plan, queries
+from store.assessment import assessment_inputs, default_comparator
+from ui import context, presentation
+
+presenting = presentation.presentation_mode()
+settings = context.settings()
+con = context.connection()
+area = queries.area_name(con, settings.area_code) or settings.area_code
+benchmark = queries.area_name(con, settings.benchmark_code) or settings.benchmark_code
+
+st.title(f"{area}: the board view")
+if queries.observation_count(con) == 0:
+    st.info("No data has been loaded into this dashboard's database yet. An analyst can load the bundled "
+            "data with `python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
+    st.stop()
+
+today = date.today()
+events = store_indicators.events(con)
+assessments = [assess(**assessment_inputs(con, i, settings.area_code,
+                                          default_comparator(con, i, settings.benchmark_code), events=events),
+                      today=today)
+               for i in CQC_INDICATORS]
+if not presenting:
+    st.caption(f"The CQC indicators for {area} against {benchmark}, latest period held for each; comparisons at "
+               "95% (99.8% shown where it differs); variation and assurance icons as NHS England's Making Data Count "
+               "sets them out.")
+context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting)
+st.html(board_table_html(board_rows(assessments, store_indicators.plan_rag(con)), area_name=area,
+                         comparator_name=benchmark))
+
+if plan.has_plan(con):
+    actions = plan.actions(con)
+    st.subheader("The improvement plan by project")
+    st.html(projects_table_html(rag_by_project(plan.projects(con), plan.recommendations(con), actions, today)))
+    if actions["is_demonstration"].any():
+        st.caption("The plan's actions are invented for demonstration: the plan's action tables are empty.")
+    history = plan.action_history(con)
+    # The last marked event before today stands for the last board; without one, the last quarter.
+    before = events[pd.to_datetime(events["event_date"]).dt.date < today]
+    last_board = pd.Timestamp(before["event_date"].iloc[-1]).date() if len(before) else today - timedelta(days=90)
+    label = f" ({before['label'].iloc[-1]})" if len(before) else ""
+    since = rules.since_last_board(history, last_board, today)
+    st.markdown(f"**What changed since {last_board:%-d %B %Y}{label}:** {changes_line(since)}.")
