@@ -9,10 +9,11 @@ import streamlit as st
 from analysis import plan as rules
 from charts import plan as plan_charts
 from loaders.errors import LoadError
-from loaders.plan import read_action_workbook, write_action_workbook
+from loaders.plan import read_action_workbook
 from store import plan
 from store.users import User
 from ui import auth, context, presentation
+from ui.download import XLSX_MIME, safe_csv, safe_xlsx
 
 NEW = "New action"
 OTHER_LEAD = "Someone else (type below)"
@@ -179,12 +180,13 @@ with files_tab:
     title = (f"York improvement plan actions, exported {date.today():%d %B %Y}, overdue as at {as_at:%d %B %Y}"
              + ("; rows marked Demonstration data are invented" if actions["is_demonstration"].any() else ""))
     columns = st.columns(3)
-    columns[0].download_button("Action plan and since last board (.xlsx)",
-                               write_action_workbook(export, title=title, since=since_export),
+    # The sheet names and title row are the ones `loaders.plan.read_action_workbook` reads back.
+    workbook = safe_xlsx({"Action plan": export, "Since last board": since_export}, titles={"Action plan": title})
+    columns[0].download_button("Action plan and since last board (.xlsx)", workbook, mime=XLSX_MIME,
                                file_name="york_action_plan.xlsx", key="plan_export_xlsx")
-    columns[1].download_button("Action plan (.csv)", export.to_csv(index=False).encode("utf-8"),
-                               file_name="york_action_plan.csv", mime="text/csv", key="plan_export_csv")
-    columns[2].download_button("Since last board (.csv)", since_export.to_csv(index=False).encode("utf-8"),
+    columns[1].download_button("Action plan (.csv)", safe_csv(export), file_name="york_action_plan.csv",
+                               mime="text/csv", key="plan_export_csv")
+    columns[2].download_button("Since last board (.csv)", safe_csv(since_export),
                                file_name="york_since_last_board.csv", mime="text/csv", key="plan_since_csv")
 
 
