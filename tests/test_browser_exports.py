@@ -94,14 +94,15 @@ def markdown_payloads(url: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _serving(db: Path, log: Path):
-    """`streamlit run dashboard.py` on a free port against the store file `db`; its URL."""
+def serving(db: Path, log: Path, *, script: str = "dashboard.py", env: dict | None = None):
+    """`streamlit run <script>` on a free port against the store file `db`; its URL."""
     port = _free_port()
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [str(STREAMLIT), "run", "dashboard.py", "--server.headless", "true", "--server.port", str(port),
+            [str(STREAMLIT), "run", script, "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1"],
-            cwd=PROJECT_ROOT, env={**os.environ, "PBIP_DB_PATH": str(db)}, stdout=out, stderr=subprocess.STDOUT)
+            cwd=PROJECT_ROOT, env={**os.environ, "PBIP_DB_PATH": str(db), **(env or {})}, stdout=out,
+            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -141,7 +142,7 @@ def hostile_server(bundled_db, tmp_path_factory, listener):
                               "rag": "Grey"}, user=analyst)
     finally:
         con.close()
-    with _serving(db, tmp_path_factory.mktemp("hostile_log") / "streamlit.log") as served:
+    with serving(db, tmp_path_factory.mktemp("hostile_log") / "streamlit.log") as served:
         yield served
 
 
