@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis import plan as rules
 from charts import plan as plan_charts
+from charts.text import plain
 from loaders.errors import LoadError
 from loaders.plan import read_action_workbook
 from store import plan
@@ -77,19 +78,19 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
     if ref == NEW and values["ref"] in held:
         problems.append(f"there is already an action {values['ref']}; choose it above to edit it")
     if problems:
-        st.session_state["plan_message"] = ("error", "Not saved: " + "; ".join(problems) + ".")
+        st.session_state["plan_message"] = ("error", "Not saved: " + plain("; ".join(problems)) + ".")
         return
     try:
         if ref == NEW:
             plan.add_action(cursor, values, user=editor)
-            message = ("success", f"Added action {values['ref']}.")
+            message = ("success", f"Added action {plain(values['ref'])}.")
             st.session_state["plan_edit_ref"] = values["ref"]
         else:
             changed = plan.update_action(cursor, ref, {f: values[f] for f in rules.EDITABLE_FIELDS}, user=editor)
             verb = "Closed" if close else "Saved"
-            message = ("success", f"{verb} {ref}: changed " + (", ".join(changed) or "nothing") + ".")
+            message = ("success", f"{verb} {plain(ref)}: changed " + (", ".join(changed) or "nothing") + ".")
     except PermissionError as refused:
-        message = ("error", f"Not saved: {refused}")
+        message = ("error", f"Not saved: {plain(refused)}")
     st.session_state["plan_message"] = message
 
 
@@ -105,7 +106,7 @@ actions["is_overdue"] = rules.overdue_flags(actions, as_at)
 actions["data"] = actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""})
 st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
 if not can_edit and not presenting:
-    who = f"You are signed in as {plan_charts.markdown_text(user.name)}, a {user.role}. " if user else ""
+    who = f"You are signed in as {plain(user.name)}, a {user.role}. " if user else ""
     st.caption(f"{who}Only analysts can add, edit or close actions or import a plan; sign in as an analyst "
                "in the sidebar to change the plan.")
 
@@ -201,10 +202,10 @@ def import_workbook() -> None:
             incoming = read_action_workbook(upload.getvalue(), file_name=upload.name,
                                             recommendation_refs=set(refs))
         except LoadError as error:
-            st.error(f"Nothing was stored. {error}")
+            st.error(f"Nothing was stored. {plain(error)}")
         else:
             preview = rules.import_preview(incoming, actions)
-            st.write(f"{upload.name}: {len(incoming)} actions; "
+            st.write(f"{plain(upload.name)}: {len(incoming)} actions; "
                      f"{preview.loc[preview['change'] == 'new action', 'ref'].nunique()} new, "
                      f"{preview.loc[preview['change'] == 'changed', 'ref'].nunique()} changed.")
             st.dataframe(preview, hide_index=True, width="stretch", key="plan_preview")
@@ -214,16 +215,16 @@ def import_workbook() -> None:
                 try:
                     counts = plan.apply_import(con, incoming, user=user)
                 except PermissionError as refused:
-                    st.error(f"Nothing was stored. {refused}")
+                    st.error(f"Nothing was stored. {plain(refused)}")
                 else:
                     st.success(f"Applied: {counts['added']} added, {counts['changed']} changed, "
-                               f"{counts['unchanged']} unchanged, as {user.name}. Every change is in the "
+                               f"{counts['unchanged']} unchanged, as {plain(user.name)}. Every change is in the "
                                "history and the audit.")
 
 
 def editor() -> None:
     """The editor, for analysts: add an action, or edit or close one, with its change history."""
-    st.caption(f"Changes are saved as **{plan_charts.markdown_text(user.name)}** and kept in each action's "
+    st.caption(f"Changes are saved as **{plain(user.name)}** and kept in each action's "
                "change history and the audit.")
     message = st.session_state.pop("plan_message", None)
     if message:
@@ -252,7 +253,7 @@ def editor() -> None:
     if choice != NEW:
         columns[1].button("Close action (mark complete)", key="plan_close", on_click=_save,
                           args=(choice, user, True))
-        st.subheader(f"Change history of {choice}")
+        st.subheader(f"Change history of {plain(choice)}")
         st.dataframe(plan.action_history(con, choice)[["changed_at", "changed_by", "field", "old_value",
                                                        "new_value"]],
                      hide_index=True, width="stretch", key="plan_history")
