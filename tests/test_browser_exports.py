@@ -23,6 +23,7 @@ import pytest
 from openpyxl import load_workbook
 
 import store
+from charts.text import WORD_JOINER
 from store import plan
 from store.settings import PROJECT_ROOT
 from store.users import User
@@ -210,3 +211,34 @@ def test_no_table_offers_streamlits_own_download(page, hostile_server):
     grid.hover()
     expect(page.get_by_role("button", name="Search").first).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", ["/plan", "/plan?presentation=1", "/recommendation?ref=R5&presentation=1"],
+                         ids=["plan", "plan_presentation", "recommendation_presentation"])
+def test_markdown_in_an_action_makes_the_browser_fetch_nothing(page, hostile_server, listener, path):
+    """An action holding `![x](http://127.0.0.1:PORT/...)` (and a linked image, an <img>, a reference image)
+    is shown as text: no image or link to the listener is in the page, and the listener hears nothing."""
+    from playwright.sync_api import expect
+
+    url, requests = listener
+    page.goto(hostile_server + path)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_test_id("stHeading").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
+    payloads = markdown_payloads(url)
+    if "presentation" in path:
+        # The payload reached the page as the text typed (plain() adds only invisible word joiners): proof
+        # that the checks below looked at it.
+        cell = main.get_by_text(url.removeprefix("http://") + "/image").first
+        expect(cell).to_be_visible(timeout=30_000)
+        assert payloads["image"] in cell.inner_text().replace(WORD_JOINER, "")
+    else:
+        # The lead filter's options are drawn only when it is open (and only those matching what is typed).
+        main.get_by_role("combobox", name="Lead").fill("linked")
+        option = page.get_by_role("option").filter(has_text="/linked")
+        expect(option).to_be_visible(timeout=30_000)
+        assert option.inner_text().replace(WORD_JOINER, "") == payloads["link_image"]
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(f'img[src^="{url}"], a[href^="{url}"]')).to_have_count(0)
+    assert requests == []
