@@ -8,7 +8,6 @@ of its colour, in black or white text, whichever contrasts more (always at least
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -16,6 +15,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from analysis.plan import RAG_MEANING
+from charts.text import plain
 
 # The colours boards use for RAG ratings (Blue = complete, Grey = not started).
 RAG_COLOURS = {"Red": "#d5281b", "Amber": "#ffb81c", "Green": "#009639", "Blue": "#005eb8",
@@ -25,12 +25,8 @@ WCAG_AA_CONTRAST = 4.5
 _SWATCH_TEXT_COLOURS = ("#000000", "#ffffff")
 OVERDUE_WORD = "Overdue"
 _RAG_OF_TEXT = {**{rag: rag for rag in RAG_MEANING}, **{label: rag for rag, label in RAG_MEANING.items()}}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def markdown_text(text: str | None) -> str:
-    """`text` escaped for st.markdown: shown as typed, never as markup, HTML or a link."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))
+# The plan pages' name for the one Markdown escaping (charts.text.plain).
+markdown_text = plain
 
 
 # --- Readable RAG tables ---------------------------------------------------------------------------

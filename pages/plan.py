@@ -8,11 +8,13 @@ import streamlit as st
 
 from analysis import plan as rules
 from charts import plan as plan_charts
+from charts.text import plain
 from loaders.errors import LoadError
-from loaders.plan import read_action_workbook, write_action_workbook
+from loaders.plan import read_action_workbook
 from store import plan
 from store.users import User
 from ui import auth, context, presentation
+from ui.download import XLSX_MIME, safe_csv, safe_xlsx
 
 NEW = "New action"
 OTHER_LEAD = "Someone else (type below)"
@@ -76,19 +78,19 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
     if ref == NEW and values["ref"] in held:
         problems.append(f"there is already an action {values['ref']}; choose it above to edit it")
     if problems:
-        st.session_state["plan_message"] = ("error", "Not saved: " + "; ".join(problems) + ".")
+        st.session_state["plan_message"] = ("error", "Not saved: " + plain("; ".join(problems)) + ".")
         return
     try:
         if ref == NEW:
             plan.add_action(cursor, values, user=editor)
-            message = ("success", f"Added action {values['ref']}.")
+            message = ("success", f"Added action {plain(values['ref'])}.")
             st.session_state["plan_edit_ref"] = values["ref"]
         else:
             changed = plan.update_action(cursor, ref, {f: values[f] for f in rules.EDITABLE_FIELDS}, user=editor)
             verb = "Closed" if close else "Saved"
-            message = ("success", f"{verb} {ref}: changed " + (", ".join(changed) or "nothing") + ".")
+            message = ("success", f"{verb} {plain(ref)}: changed " + (", ".join(changed) or "nothing") + ".")
     except PermissionError as refused:
-        message = ("error", f"Not saved: {refused}")
+        message = ("error", f"Not saved: {plain(refused)}")
     st.session_state["plan_message"] = message
 
 
@@ -104,7 +106,7 @@ actions["is_overdue"] = rules.overdue_flags(actions, as_at)
 actions["data"] = actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""})
 st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
 if not can_edit and not presenting:
-    who = f"You are signed in as {plan_charts.markdown_text(user.name)}, a {user.role}. " if user else ""
+    who = f"You are signed in as {plain(user.name)}, a {user.role}. " if user else ""
     st.caption(f"{who}Only analysts can add, edit or close actions or import a plan; sign in as an analyst "
                "in the sidebar to change the plan.")
 
@@ -179,12 +181,13 @@ with files_tab:
     title = (f"York improvement plan actions, exported {date.today():%d %B %Y}, overdue as at {as_at:%d %B %Y}"
              + ("; rows marked Demonstration data are invented" if actions["is_demonstration"].any() else ""))
     columns = st.columns(3)
-    columns[0].download_button("Action plan and since last board (.xlsx)",
-                               write_action_workbook(export, title=title, since=since_export),
+    # The sheet names and title row are the ones `loaders.plan.read_action_workbook` reads back.
+    workbook = safe_xlsx({"Action plan": export, "Since last board": since_export}, titles={"Action plan": title})
+    columns[0].download_button("Action plan and since last board (.xlsx)", workbook, mime=XLSX_MIME,
                                file_name="york_action_plan.xlsx", key="plan_export_xlsx")
-    columns[1].download_button("Action plan (.csv)", export.to_csv(index=False).encode("utf-8"),
-                               file_name="york_action_plan.csv", mime="text/csv", key="plan_export_csv")
-    columns[2].download_button("Since last board (.csv)", since_export.to_csv(index=False).encode("utf-8"),
+    columns[1].download_button("Action plan (.csv)", safe_csv(export), file_name="york_action_plan.csv",
+                               mime="text/csv", key="plan_export_csv")
+    columns[2].download_button("Since last board (.csv)", safe_csv(since_export),
                                file_name="york_since_last_board.csv", mime="text/csv", key="plan_since_csv")
 
 
@@ -199,10 +202,10 @@ def import_workbook() -> None:
             incoming = read_action_workbook(upload.getvalue(), file_name=upload.name,
                                             recommendation_refs=set(refs))
         except LoadError as error:
-            st.error(f"Nothing was stored. {error}")
+            st.error(f"Nothing was stored. {plain(error)}")
         else:
             preview = rules.import_preview(incoming, actions)
-            st.write(f"{upload.name}: {len(incoming)} actions; "
+            st.write(f"{plain(upload.name)}: {len(incoming)} actions; "
                      f"{preview.loc[preview['change'] == 'new action', 'ref'].nunique()} new, "
                      f"{preview.loc[preview['change'] == 'changed', 'ref'].nunique()} changed.")
             st.dataframe(preview, hide_index=True, width="stretch", key="plan_preview")
@@ -212,16 +215,16 @@ def import_workbook() -> None:
                 try:
                     counts = plan.apply_import(con, incoming, user=user)
                 except PermissionError as refused:
-                    st.error(f"Nothing was stored. {refused}")
+                    st.error(f"Nothing was stored. {plain(refused)}")
                 else:
                     st.success(f"Applied: {counts['added']} added, {counts['changed']} changed, "
-                               f"{counts['unchanged']} unchanged, as {user.name}. Every change is in the "
+                               f"{counts['unchanged']} unchanged, as {plain(user.name)}. Every change is in the "
                                "history and the audit.")
 
 
 def editor() -> None:
     """The editor, for analysts: add an action, or edit or close one, with its change history."""
-    st.caption(f"Changes are saved as **{plan_charts.markdown_text(user.name)}** and kept in each action's "
+    st.caption(f"Changes are saved as **{plain(user.name)}** and kept in each action's "
                "change history and the audit.")
     message = st.session_state.pop("plan_message", None)
     if message:
@@ -250,7 +253,7 @@ def editor() -> None:
     if choice != NEW:
         columns[1].button("Close action (mark complete)", key="plan_close", on_click=_save,
                           args=(choice, user, True))
-        st.subheader(f"Change history of {choice}")
+        st.subheader(f"Change history of {plain(choice)}")
         st.dataframe(plan.action_history(con, choice)[["changed_at", "changed_by", "field", "old_value",
                                                        "new_value"]],
                      hide_index=True, width="stretch", key="plan_history")

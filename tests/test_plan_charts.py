@@ -99,7 +99,7 @@ class TestProjectorTable:
     def test_user_text_is_escaped_and_shown_as_typed(self):
         """A script tag, a Markdown link and bold in user text are escaped, so st.table shows them as typed."""
         data = self.table().data
-        assert data.loc[0, "progress"] == r"\<script\>alert\('owned'\)\</script\>"
+        assert data.loc[0, "progress"] == r"\<script\>alert\(\'owned\'\)\<\/script\>"
         assert data.loc[1, "description"] == r"\[click\]\(javascript\:alert\(1\)\)"
         assert data.loc[1, "lead"] == r"\*\*Bold\*\* lead"
         every_cell = " ".join(data.astype(str).to_numpy().ravel())

@@ -163,7 +163,7 @@ class TestEditor:
         at.date_input(key="plan_due_New action").set_value(date(2019, 3, 31))
         at.selectbox(key="plan_rag_New action").set_value("Amber")
         at.button(key="plan_save").click().run()
-        assert not at.exception and "Added action R5.9." in [s.value for s in at.success]
+        assert not at.exception and f"Added action {markdown_text('R5.9')}." in [s.value for s in at.success]
         rows = history(built_db, "R5.9")
         assert {"description", "lead", "due_date", "rag"} <= set(rows["field"])
         assert set(rows["changed_by"]) == {"Ann Analyst"}
@@ -277,7 +277,8 @@ class TestExcel:
         at = _upload(at, workbook_bytes([["R5.1", "x", "y", date(2019, 1, 1), None, "Purple"]]))
         if at is None:
             pytest.skip("this Streamlit's AppTest cannot drive st.file_uploader")
-        assert any('sheet "Action plan", row 3, column "RAG"' in error.value for error in at.error)
+        where = markdown_text('sheet "Action plan", row 3, column "RAG"')
+        assert any(where in error.value for error in at.error)
         assert history(built_db, "R5.1").query("changed_by == 'Ann Analyst'").empty
 
 
@@ -334,3 +335,48 @@ class TestPresentationMode:
         assert len(actions) == 4
         assert set(actions["RAG"]) <= {markdown_text(label) for label in rules.RAG_MEANING.values()}
         assert not [frame for frame in at.dataframe if "completed_on" in frame.value.columns]
+
+
+IMAGE = "![x](http://127.0.0.1:9/x)"
+
+
+def markdown_shown(at: AppTest) -> list[str]:
+    """Every text on the page that Streamlit renders as Markdown, st.table cells included."""
+    texts = [element.value for kind in ("markdown", "caption", "error", "success", "warning", "info", "subheader",
+                                        "title") for element in getattr(at, kind)]
+    texts += [str(cell) for table in at.table for cell in table.value.to_numpy().ravel()]
+    return texts
+
+
+class TestMarkdownFromData:
+    def test_an_image_in_an_action_is_shown_as_text_on_every_plan_view(self, monkeypatch, built_db):
+        """An action whose text is a Markdown image reaches no Markdown element unescaped, in normal or
+        presentation mode, as a viewer or in the analyst's editor."""
+        con = store.connect(built_db)
+        try:
+            plan.update_action(con, "R10.1", {"description": IMAGE, "progress": f"[a]({IMAGE})", "lead": IMAGE},
+                               user=User("Ann Analyst", "analyst"))
+        finally:
+            con.close()
+        pages = [open_page(monkeypatch, built_db, "plan.py"), open_page(monkeypatch, built_db, "plan.py",
+                                                                       presentation="1")]
+        editor = edit_page(monkeypatch, built_db)
+        editor.selectbox(key="plan_edit_ref").set_value("R10.1").run()
+        pages.append(editor)
+        for at in pages:
+            assert not [text for text in markdown_shown(at) if "![" in text or "](" in text]
+        shown = table_with(pages[1], "Progress", "Overdue").set_index("Ref").loc["R10\\.1"]
+        assert shown["Action"] == markdown_text(IMAGE)
+
+    def test_an_uploaded_file_name_is_shown_as_text(self, monkeypatch, built_db):
+        """A workbook whose name is a Markdown image is named as text, both when it is refused and when read."""
+        for rows in ([["R5.1", "x", "y", date(2019, 1, 1), None, "Purple"]],
+                     [["R5.1", "x", "y", date(2019, 1, 1), None, "Red"]]):
+            at = edit_page(monkeypatch, built_db)
+            uploader = at.file_uploader(key="plan_upload")
+            uploader.upload(f"{IMAGE}.xlsx", workbook_bytes(rows),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            at.run()
+            texts = markdown_shown(at)
+            assert any(markdown_text(IMAGE) in text for text in texts)
+            assert not [text for text in texts if "![" in text]

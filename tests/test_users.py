@@ -5,11 +5,28 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from store.users import User, add_user, authenticate, list_users, remove_user, require_role, users_file
+from store.users import (
+    AUDIT_FAILED_SIGN_IN,
+    FREE_SIGN_IN_FAILURES,
+    MAX_SIGN_IN_DELAY_SECONDS,
+    SIGN_IN_DELAY_VARIABLE,
+    SignInLocked,
+    SignInThrottle,
+    User,
+    add_user,
+    audit_failed_sign_in,
+    authenticate,
+    list_users,
+    remove_user,
+    require_role,
+    sign_in,
+    users_file,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +105,134 @@ class TestCommand:
         listed = subprocess.run([sys.executable, "-m", "store.users", "list"], capture_output=True,
                                 text=True, cwd=PROJECT_ROOT, timeout=60)
         assert "ana\tanalyst" in listed.stdout
+
+
+def _fastest(call, times: int = 3) -> float:
+    """The quickest of a few runs: what the work costs, without another process's interruptions."""
+    best = float("inf")
+    for _ in range(times):
+        start = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+class TestNamesCannotBeGuessed:
+    # bcrypt at the same cost takes the same time; a factor of 3 leaves room for a busy machine while
+    # still failing the 0.1 ms against 0.9 s that a skipped check gives.
+    FACTOR = 3
+
+    def test_an_unknown_name_takes_as_long_as_a_known_one(self, accounts):
+        """A wrong password for a known name and any password for an unknown name cost the same bcrypt check."""
+        add_user("ana", "correct horse", "analyst")
+        authenticate("nobody", "warm up the dummy hash")
+        known = _fastest(lambda: authenticate("ana", "wrong horse"))
+        unknown = _fastest(lambda: authenticate("nobody", "wrong horse"))
+        too_long = _fastest(lambda: authenticate("ana", "x" * 100))
+        assert known / self.FACTOR < unknown < known * self.FACTOR
+        assert known / self.FACTOR < too_long < known * self.FACTOR
+
+    def test_a_password_over_72_bytes_never_signs_in(self, accounts):
+        """bcrypt reads 72 bytes: a longer password sharing them is still refused."""
+        add_user("ana", "y" * 72, "analyst")
+        assert authenticate("ana", "y" * 72) == User("ana", "analyst")
+        assert authenticate("ana", "y" * 73) is None
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class TestThrottle:
+    DELAY = 10.0
+
+    def throttle(self) -> tuple[SignInThrottle, FakeClock]:
+        clock = FakeClock()
+        return SignInThrottle(delay=lambda: self.DELAY, clock=clock), clock
+
+    def test_a_few_slips_are_free_then_each_failure_doubles_the_wait(self):
+        """After the free failures the waits are 10, 20, 40 s...; an attempt during a wait is refused."""
+        throttle, clock = self.throttle()
+        for _ in range(FREE_SIGN_IN_FAILURES):
+            throttle.attempt("account:ana")
+        assert throttle.wait("account:ana") == 0
+        waits = []
+        for _ in range(4):
+            throttle.attempt("account:ana")
+            waits.append(throttle.wait("account:ana"))
+            with pytest.raises(SignInLocked):
+                throttle.attempt("account:ana")
+            clock.now += waits[-1]
+        assert waits == [10, 20, 40, 80]
+
+    def test_the_wait_is_capped(self):
+        """However many failures, the wait never exceeds the cap."""
+        throttle, clock = self.throttle()
+        for _ in range(40):
+            throttle.attempt("account:ana")
+            clock.now += throttle.wait("account:ana")
+        throttle.attempt("account:ana")
+        assert throttle.wait("account:ana") == MAX_SIGN_IN_DELAY_SECONDS
+
+    def test_an_account_waits_whichever_session_tries_it(self):
+        """Failures on one account from many sessions add up; another account is not slowed."""
+        throttle, _ = self.throttle()
+        for session in range(FREE_SIGN_IN_FAILURES + 1):
+            throttle.attempt("account:ana", f"session:{session}")
+        with pytest.raises(SignInLocked):
+            throttle.attempt("account:ana", "session:new")
+        throttle.attempt("account:bea", "session:other")
+
+    def test_a_session_waits_whichever_names_it_tries(self):
+        """One browser session spraying many names is slowed as one."""
+        throttle, _ = self.throttle()
+        for name in range(FREE_SIGN_IN_FAILURES + 1):
+            throttle.attempt(f"account:{name}", "session:s")
+        with pytest.raises(SignInLocked):
+            throttle.attempt("account:fresh", "session:s")
+
+    def test_a_right_password_clears_the_failures(self):
+        """After a success the free slips are available again."""
+        throttle, _ = self.throttle()
+        for _ in range(FREE_SIGN_IN_FAILURES):
+            throttle.attempt("account:ana")
+        throttle.succeeded("account:ana")
+        for _ in range(FREE_SIGN_IN_FAILURES):
+            throttle.attempt("account:ana")
+        assert throttle.wait("account:ana") == 0
+
+
+class TestSignIn:
+    def test_known_and_unknown_names_are_locked_out_alike(self, accounts, monkeypatch):
+        """With the delay set by the environment, both a real and a made-up name are refused unchecked
+        after the free failures and one more, with a sentence saying how long to wait."""
+        monkeypatch.setenv(SIGN_IN_DELAY_VARIABLE, "60")
+        add_user("ana", "correct horse", "analyst")
+        for name in ("ana", "nobody"):
+            throttle = SignInThrottle()
+            for attempt in range(FREE_SIGN_IN_FAILURES + 1):
+                assert sign_in(name, "wrong horse", session=f"s{attempt}", throttle=throttle) is None
+            with pytest.raises(SignInLocked, match=r"try again in \d+ seconds") as locked:
+                sign_in(name, "correct horse", session="another", throttle=throttle)
+            assert 30 < locked.value.seconds <= 60
+
+    def test_the_right_password_signs_in_and_failures_are_logged(self, accounts, caplog):
+        """A wrong password is logged with the name typed; the right one signs in."""
+        add_user("ana", "correct horse", "analyst")
+        throttle = SignInThrottle()
+        with caplog.at_level("WARNING", logger="pbip.sign_in"):
+            assert sign_in("ana", "wrong horse", session="s", throttle=throttle) is None
+        assert "sign-in failed" in caplog.text and "'ana'" in caplog.text
+        assert sign_in("ana", "correct horse", session="s", throttle=throttle) == User("ana", "analyst")
+
+    def test_a_failed_sign_in_is_audited(self, con):
+        """audit_failed_sign_in adds one audit line naming the name typed."""
+        audit_failed_sign_in(con, "mallory", session="s1")
+        rows = con.execute("SELECT user_name, action, detail FROM audit WHERE action = ?",
+                           [AUDIT_FAILED_SIGN_IN]).fetchall()
+        assert [(name, action) for name, action, _ in rows] == [("mallory", AUDIT_FAILED_SIGN_IN)]
+        assert json.loads(rows[0][2]) == {"session": "s1"}
