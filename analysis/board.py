@@ -34,6 +34,9 @@ class BoardRow:
     assurance: str
     trend: list[float]
     plan: str
+    """The linked actions' roll-up RAG ("Red"), or "No actions linked"."""
+    plan_detail: str
+    """'2 Red, 1 Blue, 1 Grey': the linked actions by RAG."""
     data: str
     rank: str | None
 
@@ -45,7 +48,8 @@ def board_rows(assessments: Sequence[Assessment], plan_rag: pd.DataFrame) -> lis
         comparator=a.comparator_text, comparison=a.comparison_text, comparison_998=a.comparison_998_text,
         variation_icon=a.variation_icon, variation=a.variation_text,
         assurance_icon=a.assurance_icon, assurance=a.assurance_text, trend=a.trend[-36:],
-        plan=rag_text(plan_rag, a.indicator_id), data=data_label(a), rank=a.rank.text if a.rank else None,
+        plan=_roll_up(plan_rag, a.indicator_id), plan_detail=rag_text(plan_rag, a.indicator_id), data=data_label(a),
+        rank=a.rank.text if a.rank else None,
     ) for a in assessments]
 
 
@@ -95,3 +99,8 @@ def _sentence_case(title: str) -> str:
              for word in words]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def _roll_up(plan_rag: pd.DataFrame, indicator_id: str) -> str:
+    mine = plan_rag[plan_rag["indicator_id"] == indicator_id] if not plan_rag.empty else plan_rag
+    return rules.roll_up(mine["rag"]) if not mine.empty else "No actions linked"

@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 PAGES = [
     ("overview", "pages/overview.py", {}),
+    ("board view", "pages/board.py", {}),
+    ("board view (presentation)", "pages/board.py", {"presentation": "1"}),
     ("indicator (DToC)", "pages/indicator.py", {"indicator": "dtoc_18"}),
     ("indicator (length of stay)", "pages/indicator.py", {"indicator": "length_of_stay_65"}),
     ("improvement plan", "pages/plan.py", {}),

@@ -27,7 +27,7 @@ BOARD_CSS = """
 .pbip-board .icon img { width: 2.4em; height: 2.4em; display: block; }
 .pbip-board .trend img { width: 100%; height: 2.2em; display: block; }
 .pbip-board th.num { font-weight: 700; }
-.pbip-board .small { font-size: 0.8em; color: #404040; display: block; }
+.pbip-board .small { font-size: 0.92em; color: #404040; display: block; }
 .pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
 </style>
 """
@@ -62,8 +62,8 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
     for row in rows:
         trend_words = (f"{row.name}: {len(row.trend)} periods, from {row.trend[0]:,.1f} to {row.trend[-1]:,.1f}"
                        if row.trend else f"{row.name}: no trend")
-        note = f'<span class="small">{escape(row.period)}' + (
-            f" · {escape(row.data)}" if row.data != "Published data" else "") + "</span>"
+        kind = {"Demonstration data": " · invented", "Proxy": " · proxy"}.get(row.data, "")
+        note = f'<span class="small">{escape(row.period)}{kind}</span>'
         body.append(
             "<tr>"
             f"<td><strong>{escape(row.name)}</strong>{note}</td>"
@@ -75,7 +75,8 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             f'<td class="icon">{_image(variation_svg(row.variation_icon), row.variation)}</td>'
             f'<td class="icon">{_image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
             f'<td class="trend">{_image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
-            f"<td>{escape(row.plan)}</td>"
+            f'<td title="{escape(row.plan_detail, True)}">{rag_swatch(row.plan)}'
+            f'<span class="small detail">{escape(row.plan_detail)}</span></td>'
             "</tr>")
     return f'{BOARD_CSS}<table class="pbip-board"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from analysis.assess import Assessment
 from analysis.periods import format_value
@@ -35,6 +36,10 @@ POINT_STYLES: dict[str, tuple[str, str, str]] = {
 }
 
 BASE_FONT = {False: 14, True: 22}
+# Tick, legend and event-number text: at least 18 px on the projector.
+TICK_FONT = {False: 12, True: 18}
+# A comparator more than this many times the area's typical value (or less than its inverse) gets its own panel.
+SCALE_RATIO = 10
 TITLE_FONT = {False: 20, True: 30}
 MARKER_SIZE = {False: 9, True: 13}
 
@@ -46,22 +51,28 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
     """The area's XmR chart (points by type, mean, process limits), the comparator's series, events, rebases.
 
     ``result`` is :func:`analysis.spc.xmr` output on a DatetimeIndex; ``comparator`` a value Series on
-    a DatetimeIndex; ``events`` has ``event_date, end_date, label``.
+    a DatetimeIndex; ``events`` has ``event_date, end_date, label``. A comparator on another scale (a
+    CCG's admissions against England's) is drawn on its own panel below, never on the area's axis;
+    ``fig.layout.meta["comparator_panel"]`` says so, for the page's caption.
     """
     points = result.sort_index()
     x = pd.DatetimeIndex(points.index)
-    fig = go.Figure()
+    comp = comparator.dropna().sort_index() if comparator is not None else pd.Series(dtype=float)
+    own_panel = not comp.empty and other_scale(points["value"], comp)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.08,
+                        subplot_titles=(None, f"{comparator_name}, on its own scale")) if own_panel else go.Figure()
+    main = {"row": 1, "col": 1} if own_panel else {}
 
     fig.add_trace(go.Scatter(x=x, y=points["value"], mode="lines", name=area_name,
-                             line={"color": SERIES_LINE, "width": 2}, hoverinfo="skip", connectgaps=False))
+                             line={"color": SERIES_LINE, "width": 2}, hoverinfo="skip", connectgaps=False), **main)
     mean_x, mean_y = _segment_lines(points, "mean")
     fig.add_trace(go.Scatter(x=mean_x, y=mean_y, mode="lines", name="Mean",
-                             line={"color": MEAN_LINE, "width": 2}, hoverinfo="skip"))
+                             line={"color": MEAN_LINE, "width": 2}, hoverinfo="skip"), **main)
     for column, name, show in (("upl", "Process limits", True), ("lpl", "Lower process limit", False)):
         lx, ly = _segment_lines(points, column)
         fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name=name, showlegend=show,
                                  legendgroup="limits", line={"color": LIMIT_LINE, "width": 2, "dash": "dash"},
-                                 hoverinfo="skip"))
+                                 hoverinfo="skip"), **main)
 
     for point_type, (colour, symbol, words) in POINT_STYLES.items():
         chosen = points[(points["point_type"] == point_type) & points["value"].notna()]
@@ -75,10 +86,9 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
                         for when, value, rule in zip(chosen.index, chosen["value"], chosen["rule"], strict=True)],
             hovertemplate=(f"<b>{area_name}</b> %{{customdata[0]}}<br>%{{customdata[1]}} {unit}"
                            "<br>%{customdata[2]}<extra></extra>"),
-        ))
+        ), **main)
 
-    if comparator is not None and not comparator.dropna().empty:
-        comp = comparator.sort_index()
+    if not comp.empty:
         fig.add_trace(go.Scatter(
             x=pd.DatetimeIndex(comp.index), y=comp.to_numpy(), mode="lines", name=comparator_name or "Comparator",
             line={"color": COMPARATOR, "width": 2.5, "dash": "dot"},
@@ -86,28 +96,50 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
                         for when, value in comp.items()],
             hovertemplate=(f"<b>{comparator_name}</b> %{{customdata[0]}}<br>%{{customdata[1]}} {unit}"
                            "<extra></extra>"),
-        ))
+        ), **({"row": 2, "col": 1} if own_panel else {}))
 
     _add_events(fig, events, x, presentation)
     for when in rebase_dates:
-        fig.add_vline(x=pd.Timestamp(when), line={"color": TEXT, "width": 2, "dash": "longdash"})
-        fig.add_annotation(x=pd.Timestamp(when), y=0, yref="paper", text="Rebase", showarrow=False,
-                           xanchor="left", yanchor="bottom", font={"size": BASE_FONT[presentation] - 2, "color": TEXT},
-                           bgcolor=BACKGROUND)
+        if len(x) and x.min() <= pd.Timestamp(when) <= x.max():
+            fig.add_vline(x=pd.Timestamp(when), line={"color": TEXT, "width": 2, "dash": "longdash"})
+    if any(len(x) and x.min() <= pd.Timestamp(when) <= x.max() for when in rebase_dates):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="Rebase (new limits from here)",
+                                 line={"color": TEXT, "width": 2, "dash": "longdash"}))
 
     font = BASE_FONT[presentation]
+    tick = TICK_FONT[presentation]
+    legend_rows = -(-sum(1 for trace in fig.data if trace.showlegend is not False) // 3)
     fig.update_layout(
         title={"text": title, "font": {"size": TITLE_FONT[presentation], "color": TEXT}} if title else None,
         font={"size": font, "color": TEXT, "family": "Arial, Helvetica, sans-serif"},
         paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND,
         hoverlabel={"font": {"size": font}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": font}},
-        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
-        height=620 if presentation else 480,
-        yaxis={"title": {"text": unit, "font": {"size": font}}, "gridcolor": GRID, "zeroline": False},
-        xaxis={"gridcolor": GRID, "showgrid": False},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.06 if own_panel else -0.1, "x": 0,
+                "font": {"size": tick}},
+        # Room under the plot for the legend (about three entries a row), above it for the event numbers.
+        margin={"l": 10, "r": 10, "t": (60 if title else 30) + 2 * tick, "b": 40 + legend_rows * (tick + 14)},
+        height=(560 if presentation else 440) + (180 if own_panel else 0) + legend_rows * (tick + 14),
+        meta={"comparator_panel": bool(own_panel)},
     )
+    # The axis ends at the data: half a period of air either side, not plotly's 5 % padding.
+    if len(x):
+        pad = pd.Timedelta(days=16) if len(x) < 2 else (x[1] - x[0]) / 2
+        fig.update_xaxes(range=[x.min() - pad, x.max() + pad])
+    fig.update_xaxes(gridcolor=GRID, showgrid=False, tickfont={"size": tick})
+    fig.update_yaxes(gridcolor=GRID, zeroline=False, tickfont={"size": tick}, title={"font": {"size": tick}},
+                     automargin=True)
+    fig.update_yaxes(title={"text": unit}, **main)
+    for annotation in fig.layout.annotations or ():
+        annotation.font = {"size": tick, "color": TEXT}
     return fig
+
+
+def other_scale(values: pd.Series, comparator: pd.Series) -> bool:
+    """True when the comparator's typical value is over ten times the area's (or under a tenth)."""
+    area, other = values.dropna().abs().median(), comparator.dropna().abs().median()
+    if not area or not other or pd.isna(area) or pd.isna(other):
+        return False
+    return max(area, other) / min(area, other) > SCALE_RATIO
 
 
 def _hover_rule(rule: object) -> str:
@@ -130,20 +162,24 @@ def _segment_lines(points: pd.DataFrame, column: str) -> tuple[list, list]:
 
 
 def _add_events(fig: go.Figure, events: pd.DataFrame | None, x: pd.DatetimeIndex, presentation: bool) -> None:
-    """Events inside the charted period: a shaded band or a line, each labelled at the top, staggered."""
+    """Events inside the charted period: a dotted line (a band for a span) numbered at the top, named in the
+    legend. Labels live in the legend, not on the plot, so they can never overlap each other or the data."""
     if events is None or events.empty or len(x) == 0:
         return
     first, last = x.min(), x.max() + pd.offsets.MonthEnd(0)
     shown = events[(pd.to_datetime(events["event_date"]) >= first) & (pd.to_datetime(events["event_date"]) <= last)]
-    for i, row in enumerate(shown.itertuples(index=False)):
+    for number, row in enumerate(shown.itertuples(index=False), start=1):
         start = pd.Timestamp(row.event_date)
         end = pd.Timestamp(row.end_date) if row.end_date is not None and not pd.isna(row.end_date) else None
         if end is not None and end > start:
             fig.add_vrect(x0=start, x1=end, fillcolor=EVENT, opacity=0.25, line_width=0)
         fig.add_vline(x=start, line={"color": EVENT, "width": 1.5, "dash": "dot"})
-        fig.add_annotation(x=start, y=1 - 0.075 * (i % 4), yref="paper", text=row.label, showarrow=False,
-                           xanchor="left", yanchor="top", font={"size": BASE_FONT[presentation] - 3, "color": TEXT},
-                           bgcolor="rgba(255,255,255,0.85)")
+        # Neighbouring numbers alternate between two heights, so events a month apart stay legible.
+        fig.add_annotation(x=start, y=1, yref="paper", text=str(number), showarrow=False, xanchor="center",
+                           yanchor="bottom", yshift=(number % 2 == 0) * (TICK_FONT[presentation] + 4),
+                           font={"size": TICK_FONT[presentation], "color": TEXT}, bgcolor=BACKGROUND)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{number}: {row.label} ({start:%b %Y})",
+                                 line={"color": EVENT, "width": 1.5, "dash": "dot"}))
 
 
 def assessment_figure(a: Assessment, *, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,

@@ -10,6 +10,7 @@ from analysis.assess import assess
 from analysis.board import board_rows, changes_line, rag_by_project
 from analysis.overview import CQC_INDICATORS
 from charts.board import board_table_html, projects_table_html
+from charts.text import plain
 from store import indicators as store_indicators
 from store import plan, queries
 from store.assessment import assessment_inputs, default_comparator
@@ -21,7 +22,7 @@ con = context.connection()
 area = queries.area_name(con, settings.area_code) or settings.area_code
 benchmark = queries.area_name(con, settings.benchmark_code) or settings.benchmark_code
 
-st.title(f"{area}: the board view")
+st.title(f"{plain(area)}: the board view")
 if queries.observation_count(con) == 0:
     st.info("No data has been loaded into this dashboard's database yet. An analyst can load the bundled "
             "data with `python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
@@ -34,7 +35,8 @@ assessments = [assess(**assessment_inputs(con, i, settings.area_code,
                       today=today)
                for i in CQC_INDICATORS]
 if not presenting:
-    st.caption(f"The CQC indicators for {area} against {benchmark}, latest period held for each; comparisons at "
+    st.caption(f"The CQC indicators for {plain(area)} against {plain(benchmark)}, latest period held for each; "
+               "comparisons at "
                "95% (99.8% shown where it differs); variation and assurance icons as NHS England's Making Data Count "
                "sets them out.")
 context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting)
@@ -51,6 +53,6 @@ if plan.has_plan(con):
     # The last marked event before today stands for the last board; without one, the last quarter.
     before = events[pd.to_datetime(events["event_date"]).dt.date < today]
     last_board = pd.Timestamp(before["event_date"].iloc[-1]).date() if len(before) else today - timedelta(days=90)
-    label = f" ({before['label'].iloc[-1]})" if len(before) else ""
+    label = f" ({plain(before['label'].iloc[-1])})" if len(before) else ""
     since = rules.since_last_board(history, last_board, today)
     st.markdown(f"**What changed since {last_board:%-d %B %Y}{label}:** {changes_line(since)}.")

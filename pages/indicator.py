@@ -9,6 +9,7 @@ from analysis.assess import assess, comparator_order
 from analysis.indicator_table import data_table
 from analysis.significance import method_for
 from analysis.spc import TRIAL_LIMITS_BELOW
+from charts.text import plain
 from charts.xmr import assessment_figure
 from store import indicators as store_indicators
 from store import queries
@@ -34,17 +35,17 @@ ids = choices["indicator_id"].tolist()
 names = dict(zip(choices["indicator_id"], choices["short_name"], strict=True))
 asked = st.query_params.get("indicator")
 if asked is not None and asked not in names:
-    st.error(f'There is no indicator called "{asked}". Choose one from the list below.')
+    st.error(f'There is no indicator called "{plain(asked)}". Choose one from the list below.')
     asked = None
 indicator_id = st.sidebar.selectbox("Indicator", ids, index=ids.index(asked) if asked in ids else 0,
                                     format_func=lambda i: names[i], key="indicator_choice")
 st.query_params["indicator"] = indicator_id
 definition = store_indicators.indicator(con, indicator_id)
-st.title(definition["name"])
+st.title(plain(definition["name"]))
 
 subject, subject_name = subject_of(con, indicator_id, area_code)
 if subject != area_code:
-    st.caption(f"Measured for {subject_name} ({subject}), the organisation that serves {area}.")
+    st.caption(f"Measured for {plain(subject_name)} ({plain(subject)}), the organisation that serves {plain(area)}.")
 
 # Comparator: the benchmark (England) by default, then the region, then any other area with this series.
 options = store_indicators.comparators(con, indicator_id, subject)
@@ -60,14 +61,15 @@ if comparator_code:
 else:
     st.query_params.pop("comparator", None)
     if len(codes) > 1:
-        st.sidebar.caption(f"{queries.area_name(con, settings.benchmark_code) or settings.benchmark_code} has no "
+        benchmark_name = queries.area_name(con, settings.benchmark_code) or settings.benchmark_code
+        st.sidebar.caption(f"{plain(benchmark_name)} has no "
                            "series for this indicator in this database; choose another area to compare with, or "
                            "read the chart on its own.")
 
 a = assess(**assessment_inputs(con, indicator_id, area_code, comparator_code), today=date.today())
 if not a.has_data:
     others = len([c for c in codes if c])
-    st.info(f"There is no {a.short_name} series for {subject_name} in this database. "
+    st.info(f"There is no {plain(a.short_name)} series for {plain(subject_name)} in this database. "
             + (f"Areas that have one: {others}." if others else ""))
     st.stop()
 
@@ -84,17 +86,21 @@ if len(periods) > 1:
 if a.is_demonstration:
     context.demonstration_notice([a.short_name])
 if a.is_proxy:
-    st.warning(f"**Proxy** — {definition['caveat']}", icon=":material/info:")
+    st.warning(f"**Proxy** — {plain(definition['caveat'])}", icon=":material/info:")
 
 metrics = st.columns(3)
-metrics[0].metric(a.area_name, a.value_text, help=f"{a.period_text}, {a.unit}")
-metrics[1].metric(a.comparator_name or "Comparator", a.comparator_text, help=a.period_text)
-metrics[2].metric("Compared", a.comparison_text, help=a.comparison_detail)
+metrics[0].metric(plain(a.area_name), a.value_text, help=plain(f"{a.period_text}, {a.unit}"))
+metrics[1].metric(plain(a.comparator_name or "Comparator"), a.comparator_text, help=plain(a.period_text))
+metrics[2].metric("Compared", a.comparison_text, help=plain(a.comparison_detail))
 st.markdown(f"**Variation:** {a.variation_text} · **Assurance:** {a.assurance_text}"
-            + (f" · **Rank:** {a.rank.text}" if a.rank else ""))
-st.markdown(a.summary)
-st.plotly_chart(assessment_figure(a, start=start, end=end, presentation=presenting), width="stretch",
-                config={"displaylogo": False})
+            + (f" · **Rank:** {plain(a.rank.text)}" if a.rank else ""))
+st.markdown(plain(a.summary))
+figure = assessment_figure(a, start=start, end=end, presentation=presenting)
+# theme=None: the figure's own sizes (18 px ticks on the projector) are kept, not Streamlit's theme.
+st.plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
+if figure.layout.meta["comparator_panel"]:
+    st.caption(f"{plain(a.comparator_name)} is drawn on its own panel below the chart: its values are on another "
+               f"scale from {plain(a.area_name)}'s, so one axis would flatten one of the two lines.")
 
 if a.staleness.stale:
     st.caption(f"{a.staleness.label} ({definition['frequency']} data, published about "
@@ -112,22 +118,22 @@ with st.container(border=True):
     method = method_for(definition["value_kind"], definition["numerator_meaning"])
     first, last = a.rows["period_start"].min(), a.rows["period_end"].max()
     if a.comparison_source == "publisher":
-        comparison_line = f"- **Comparison method:** {a.comparison.method}."
+        comparison_line = f"- **Comparison method:** {plain(a.comparison.method)}."
     elif method:
         comparison_line = (f"- **Comparison method:** {method}, the OHID Fingertips method: the area's confidence "
                            "interval against the comparator's value, at 95% and at 99.8%.")
     else:
-        comparison_line = f"- **Comparison method:** {a.comparison.reason or 'not compared'}."
+        comparison_line = f"- **Comparison method:** {plain(a.comparison.reason or 'not compared')}."
     st.markdown("\n".join(line for line in [
-        f"- **What is counted:** {definition['definition']}",
-        f"- **Numerator:** {definition['numerator_meaning']}",
-        f"- **Denominator:** {definition['denominator_meaning'] or 'none (a count)'}",
-        f"- **Age band:** {definition['age_band']}",
-        f"- **Source:** {definition['source']}",
-        f"- **Publisher:** {definition['publisher']}",
+        f"- **What is counted:** {plain(definition['definition'])}",
+        f"- **Numerator:** {plain(definition['numerator_meaning'])}",
+        f"- **Denominator:** {plain(definition['denominator_meaning'] or 'none (a count)')}",
+        f"- **Age band:** {plain(definition['age_band'])}",
+        f"- **Source:** {plain(definition['source'])}",
+        f"- **Publisher:** {plain(definition['publisher'])}",
         f"- **Period covered:** {first:%B %Y} to {last:%B %Y}",
         comparison_line,
-        f"- **What this is not:** {definition['caveat']}" if definition["caveat"] else "",
+        f"- **What this is not:** {plain(definition['caveat'])}" if definition["caveat"] else "",
     ] if line))
 
 table = data_table(a, start, end)
@@ -138,13 +144,14 @@ st.download_button("Download the data (CSV)", safe_csv(table), file_name=f"{indi
 
 rebases = store_indicators.rebase_dates(con, indicator_id, subject)
 if not rebases.empty:
-    st.caption("Rebase dates: " + "; ".join(f"{pd.Timestamp(r.rebase_date):%b %Y} ({r.reason}, set by {r.set_by})"
+    st.caption("Rebase dates: " + "; ".join(f"{pd.Timestamp(r.rebase_date):%b %Y} ({plain(r.reason)}, "
+                                            f"set by {plain(r.set_by)})"
                                             for r in rebases.itertuples()))
 analyst = auth.signed_in()
 if not presenting and analyst is not None and analyst.can("analyst"):
     with st.expander("Set a rebase date"):
         st.caption("A rebase starts new limits from a period, after a real change in the process. It is stored "
-                   f"and audited as set by {analyst.name}; every viewer sees it.")
+                   f"and audited as set by {plain(analyst.name)}; every viewer sees it.")
         with st.form(f"rebase_{indicator_id}"):
             when = st.selectbox("From period", periods[1:] or periods, format_func=lambda p: f"{p:%B %Y}")
             reason = st.text_input("Reason")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.assess import assess
 from analysis.overview import CQC_INDICATORS, headline, overview_table
+from charts.text import plain
 from store import indicators as store_indicators
 from store import queries
 from store.assessment import assessment_inputs, default_comparator
@@ -17,8 +18,8 @@ con = context.connection()
 area = queries.area_name(con, settings.area_code) or settings.area_code
 benchmark = queries.area_name(con, settings.benchmark_code) or settings.benchmark_code
 
-st.title(f"{area} health and care: the CQC indicators")
-st.caption(f"{area} ({settings.area_code}) compared with {benchmark} ({settings.benchmark_code}), "
+st.title(f"{plain(area)} health and care: the CQC indicators")
+st.caption(f"{plain(area)} ({settings.area_code}) compared with {plain(benchmark)} ({settings.benchmark_code}), "
            "latest period held for each indicator.")
 
 if queries.observation_count(con) == 0:
@@ -37,11 +38,11 @@ core = [a for a in assessments if a.indicator_id in CQC_INDICATORS]
 related = [a for a in assessments if a.indicator_id not in CQC_INDICATORS]
 rag = store_indicators.plan_rag(con)
 
-st.markdown(headline(core, area_name=area, comparator_name=benchmark))
+st.markdown(headline(core, area_name=plain(area), comparator_name=plain(benchmark)))
 context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration])
 
 column_config = {
-    "Trend": st.column_config.LineChartColumn("Trend", width="small", help=f"{area}'s series, oldest to latest"),
+    "Trend": st.column_config.LineChartColumn("Trend", width="small", help=f"{plain(area)}'s series, oldest to latest"),
     "Open": st.column_config.LinkColumn("Open", display_text="Open page", help="Open the indicator page"),
     "Source": st.column_config.TextColumn("Source", width="medium"),
 }
@@ -49,7 +50,9 @@ column_config = {
 
 def show(table):
     if presenting:
-        st.table(table.drop(columns=["Trend", "Open", "Source", "Measured for"]), hide_index=True)
+        # st.table reads Markdown in its cells: every cell is shown as typed.
+        shown = table.drop(columns=["Trend", "Open", "Source", "Measured for"])
+        st.table(shown.map(plain).rename(columns=plain), hide_index=True)
     else:
         st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
 

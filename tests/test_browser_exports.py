@@ -270,8 +270,6 @@ def test_the_indicator_download_escapes_a_formula_in_an_area_name(page, hostile_
     assert "'" + area_payload(url) + " value" in rows[0]
 
 
-@pytest.mark.xfail(strict=True, reason="pages/overview.py and pages/indicator.py show area names unescaped until "
-                   "they pass them through charts.text.plain; remove this mark then")
 @pytest.mark.parametrize("path", ["/", "/indicator?indicator=dtoc_18"], ids=["overview", "indicator"])
 def test_markdown_in_an_area_name_makes_the_browser_fetch_nothing(page, hostile_server, listener, path):
     """An area name holding a Markdown image is shown as text on the overview and indicator pages."""

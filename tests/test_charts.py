@@ -32,7 +32,7 @@ class TestXmrFigure:
         names = [trace.name for trace in figure().data]
         assert names[:4] == ["York", "Mean", "Process limits", "Lower process limit"]
         assert "Common cause" in names and "Special cause: concern" in names
-        assert names[-1] == "England"
+        assert "England" in names
 
     def test_point_types_differ_in_colour_and_shape(self):
         """Each point type has its own colour and its own marker, so colour is never the only cue."""
@@ -49,22 +49,45 @@ class TestXmrFigure:
         assert period == "December 2018" and value == "12.0%"
         assert rule == "Flagged: 7 points above the mean"
 
-    def test_events_in_range_are_marked_and_labelled(self):
-        """Events inside the charted period get a line and a label; the review week gets a band."""
+    def test_events_in_range_are_numbered_and_named_in_the_legend(self):
+        """Events inside the charted period get a line and a number on the chart and their words in the
+        legend (so labels never overlap); the review week gets a band; neighbours' numbers alternate height."""
         fig = figure()
-        labels = [a.text for a in fig.layout.annotations]
-        assert labels == ["CQC local system review", "CQC review report published"]
+        assert [a.text for a in fig.layout.annotations] == ["1", "2"]
+        assert [a.yshift for a in fig.layout.annotations][0] != [a.yshift for a in fig.layout.annotations][1]
+        names = [t.name for t in fig.data]
+        assert "1: CQC local system review (Oct 2017)" in names and "2: CQC review report published (Dec 2017)" in names
+        assert not any("Out of range" in str(n) for n in names)
         assert sum(shape.type == "rect" for shape in fig.layout.shapes) == 1
 
     def test_rebase_dates_are_drawn(self):
-        """A rebase date draws a line labelled Rebase."""
+        """A rebase date draws a line, named in the legend."""
         fig = figure(rebase_dates=[pd.Timestamp("2018-05-01")])
-        assert "Rebase" in [a.text for a in fig.layout.annotations]
+        assert "Rebase (new limits from here)" in [t.name for t in fig.data]
+        assert any(shape.x0 == pd.Timestamp("2018-05-01") for shape in fig.layout.shapes)
+
+    def test_the_axis_ends_at_the_data(self):
+        """The time axis runs from half a period before the first point to half a period after the last."""
+        start, end = figure().layout.xaxis.range
+        assert MONTHS[0] - pd.Timedelta(days=20) < pd.Timestamp(start) < MONTHS[0]
+        assert MONTHS[-1] < pd.Timestamp(end) < MONTHS[-1] + pd.Timedelta(days=20)
+
+    def test_a_comparator_on_another_scale_gets_its_own_panel(self):
+        """A CCG's ~3,000 admissions against England's ~580,000 are never drawn on one axis."""
+        big = pd.Series(np.linspace(550_000, 580_000, 24), index=MONTHS)
+        fig = xmr_figure(result(), area_name="CCG", unit="admissions", value_kind="count", comparator=big,
+                         comparator_name="England")
+        assert fig.layout.meta["comparator_panel"] is True
+        england = next(t for t in fig.data if t.name == "England")
+        assert england.yaxis == "y2"
+        assert figure().layout.meta["comparator_panel"] is False
 
     def test_presentation_mode_uses_projector_sizes(self):
         """Presentation mode sets chart text to at least 20 px and the title to at least 28 px."""
         fig = figure(presentation=True, title="DToC")
         assert fig.layout.font.size >= 20 and fig.layout.title.font.size >= 28
+        assert fig.layout.xaxis.tickfont.size >= 18 and fig.layout.yaxis.tickfont.size >= 18
+        assert fig.layout.legend.font.size >= 18
         assert figure().layout.font.size < 20
 
     def test_limits_break_between_segments(self):

@@ -9,6 +9,7 @@ import store
 from store import indicators as store_indicators
 from store.settings import PROJECT_ROOT
 from store.users import User
+from tests.page_text import as_read
 
 PAGES = ["pages/overview.py", "pages/indicator.py", "pages/about.py"]
 
@@ -30,7 +31,7 @@ def text_of(at: AppTest) -> str:
     parts = [element.value for kind in ("title", "caption", "markdown", "warning", "info", "error", "subheader")
              for element in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(str(part) for part in parts)
+    return as_read("\n".join(str(part) for part in parts))
 
 
 def db_value(db, indicator: str, area: str, period: str) -> float:

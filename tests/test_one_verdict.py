@@ -14,14 +14,14 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import store
 from analysis.assess import assess, comparator_order
 from store import indicators as store_indicators
 from store import plan as store_plan
 from store.assessment import COUNCIL_TYPES, assessment_inputs, default_comparator, subject_of
-from store.settings import PROJECT_ROOT
+from tests.page_text import as_read
+from tests.test_indicator_pages import open_page, text_of
 
 ENGLAND = "E92000001"
 TODAY = date(2026, 11, 27)
@@ -99,23 +99,6 @@ def test_every_indicator_and_council_gets_one_verdict_on_every_page(stores, vari
         con.close()
 
 
-def run(monkeypatch, db, page: str, **query: str) -> AppTest:
-    monkeypatch.setenv("PBIP_DB_PATH", str(db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120).run()
-    at.switch_page(page)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def shown_text(at: AppTest) -> str:
-    parts = [element.value for kind in ("markdown", "caption", "warning", "info") for element in getattr(at, kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(str(part) for part in parts)
-
-
 @pytest.mark.parametrize("variant", ["as built", "rebased"])
 def test_york_pages_show_the_assessment(monkeypatch, stores, variant, tmp_path):
     """The overview row, the indicator page and each linked recommendation page show the assessment's words."""
@@ -131,7 +114,7 @@ def test_york_pages_show_the_assessment(monkeypatch, stores, variant, tmp_path):
     finally:
         con.close()
 
-    overview = run(monkeypatch, db, "pages/overview.py")
+    overview = open_page(monkeypatch, db, "pages/overview.py")
     rows = pd.concat([frame.value for frame in overview.dataframe]).set_index("Indicator")
     for a in assessments.values():
         row = rows.loc[a.short_name]
@@ -142,16 +125,16 @@ def test_york_pages_show_the_assessment(monkeypatch, stores, variant, tmp_path):
     for a in assessments.values():
         if not a.has_data:
             continue
-        page = run(monkeypatch, db, "pages/indicator.py", indicator=a.indicator_id)
-        metrics = {m.label: m.value for m in page.metric}
+        page = open_page(monkeypatch, db, "pages/indicator.py", indicator=a.indicator_id)
+        metrics = {as_read(m.label): m.value for m in page.metric}
         assert metrics[a.area_name] == a.value_text
         assert metrics["Compared"] == a.comparison_text
-        text = shown_text(page)
+        text = text_of(page)
         assert f"**Variation:** {a.variation_text} · **Assurance:** {a.assurance_text}" in text, a.indicator_id
 
     for ref, group in links.groupby("ref"):
-        page = run(monkeypatch, db, "pages/recommendation.py", ref=ref)
-        text = shown_text(page)
+        page = open_page(monkeypatch, db, "pages/recommendation.py", ref=ref)
+        text = text_of(page)
         for indicator_id in group["indicator_id"]:
             a = assessments[indicator_id]
             if a.has_data:

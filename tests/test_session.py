@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import stat
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.requests import Request
@@ -33,7 +34,9 @@ def _call(route, *, body: bytes = b"", cookie: str | None = None):
     async def receive():
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return asyncio.run(route(Request(scope, receive)))
+    # On a thread of its own: a browser test earlier in the session leaves Playwright's loop running here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, route(Request(scope, receive))).result()
 
 
 class TestCookie:

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import store
+from charts.text import plain
 from loaders import ensure_store
 from store.settings import Settings, load_settings
 
@@ -47,5 +48,6 @@ def demonstration_notice(indicator_names: list[str], *, short: bool = False) -> 
                    "(no public series exists).", icon=":material/warning:")
     elif indicator_names:
         st.warning("**Demonstration data**, invented for demonstration: no public series exists for "
-                   + "; ".join(indicator_names) + ". These series follow the shapes the CQC progress report "
-                   "describes and are replaced when an analyst loads a real extract.", icon=":material/warning:")
+                   + "; ".join(plain(name) for name in indicator_names)
+                   + ". These series follow the shapes the CQC progress report describes "
+                   "and are replaced when an analyst loads a real extract.", icon=":material/warning:")

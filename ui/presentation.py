@@ -16,12 +16,19 @@ PRESENTATION_CSS = """
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p,
 [data-testid="stAlertContainer"] p, [data-testid="stTable"] td, [data-testid="stTable"] th,
-[data-testid="stSidebarNav"] span, [data-testid="stExpander"] summary p { font-size: 22px !important; }
+[data-testid="stSidebarNav"] span, [data-testid="stExpander"] summary p,
+[data-testid="stHtml"] { font-size: 22px !important; }
+/* The projector shows the page, not the editing and sign-in controls (they stay in the sidebar's place). */
+[data-testid="stSidebar"] [data-testid="stForm"] { display: none; }
 [data-baseweb="select"] div, [data-testid="stSliderTickBar"], [data-testid="stPageLink"] p,
 [data-testid="stSliderThumbValue"] { font-size: 20px !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
     font-size: 40px !important; }
 h1 { font-size: 44px !important; }
+/* Less empty space above the title: the projector's height is the scarce thing. */
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; }
+/* The board's plan cell keeps its roll-up swatch; the breakdown is for a screen (and the hover). */
+.pbip-board .detail { display: none !important; }
 h2 { font-size: 34px !important; }
 h3 { font-size: 30px !important; }
 </style>

@@ -1,0 +1,101 @@
+"""The board view and the pages a board sees, in a real browser at three projector sizes.
+
+At 1024x768, 1280x720 and 1920x1080 in presentation mode: body text at least 20 px and chart text at
+least 18 px (measured with getComputedStyle, the chart's SVG text included), no sideways scroll in the
+main area, no metric cut short, and none of the words a program leaks ("None", "nan", "NaT", ".py",
+"00:00:00"). Screenshots go to tests/artifacts/ (git-ignored); look at them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, CHROMIUM, _serving, browser_type_launch_args  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
+]
+
+SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
+# (name, path, text shown once the page has finished)
+PAGES = [
+    ("board", "/board", "What changed since"),
+    ("indicator", "/indicator?indicator=dtoc_18", "The data behind the chart"),
+    ("proxy", "/indicator?indicator=nonelective_admissions_all_ccg", "The data behind the chart"),
+    ("recommendation", "/recommendation?ref=R10", "Indicators this recommendation is meant to move"),
+]
+LEAKS = re.compile(r"\bNone\b|\bnan\b|\bNaT\b|\.py\b|00:00:00")
+
+_MEASURE = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const size = e => parseFloat(getComputedStyle(e).fontSize);
+  const body = Array.from(main.querySelectorAll(
+      '[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"], .pbip-board td'))
+    .filter(visible).filter(e => e.textContent.trim());
+  const chart = Array.from(main.querySelectorAll('.js-plotly-plot text')).filter(e => e.textContent.trim());
+  const metrics = Array.from(main.querySelectorAll('[data-testid="stMetricValue"] div, [data-testid="stMetricValue"]'));
+  return {
+    scroll: [main.scrollWidth, main.clientWidth],
+    wide: Array.from(main.querySelectorAll('*')).filter(visible)
+      .filter(e => e.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
+      .map(e => e.tagName).slice(0, 5),
+    smallBody: body.filter(e => size(e) < 20).map(e => [e.textContent.slice(0, 40), size(e)]).slice(0, 5),
+    smallChart: chart.filter(e => size(e) < 18).map(e => [e.textContent.slice(0, 40), size(e)]).slice(0, 5),
+    cut: metrics.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent),
+    text: main.innerText,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(bundled_db, tmp_path_factory):
+    db = tmp_path_factory.mktemp("board") / "pbip.duckdb"
+    shutil.copyfile(bundled_db, db)
+    with _serving(db, tmp_path_factory.mktemp("board_log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("name,path,finished", PAGES, ids=[p[0] for p in PAGES])
+def test_presentation_mode_reads_on_a_projector(page, server, name, path, finished, width, height):
+    """Large enough to read from the back of the room, nothing cut off or scrolled sideways, no leaked words."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(server + path + ("&" if "?" in path else "?") + "presentation=1")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(finished).first).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
+    if name != "board":
+        expect(page.locator(".js-plotly-plot .legend").first).to_be_attached(timeout=60_000)
+    # The presentation style is applied when the page's first paragraph is projector-sized.
+    expect(main.get_by_test_id("stMarkdownContainer").locator("p").first).to_have_css(
+        "font-size", re.compile(r"^(2\d|[3-9]\d)(\.\d+)?px$"), timeout=30_000)
+    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    found = page.evaluate(_MEASURE)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"projector_{name}_{width}x{height}.png"))
+    assert found["scroll"][0] <= found["scroll"][1], f"sideways scroll: {found['scroll']} {found['wide']}"
+    assert found["smallBody"] == [], found["smallBody"]
+    assert found["smallChart"] == [], found["smallChart"]
+    assert found["cut"] == [], found["cut"]
+    assert LEAKS.findall(found["text"]) == []
+
+
+def test_the_board_view_draws_the_icons_with_words(page, server):
+    """Each indicator row has a variation and an assurance icon as an image with its words as alternative."""
+    from playwright.sync_api import expect
+
+    page.goto(server + "/board")
+    expect(page.get_by_test_id("stMain").get_by_text("What changed since").first).to_be_visible(timeout=60_000)
+    icons = page.locator(".pbip-board td.icon img")
+    expect(icons).to_have_count(12)
+    alts = [icons.nth(i).get_attribute("alt") for i in range(12)]
+    assert all(alts) and any("Common cause" in alt or "special cause" in alt.lower() for alt in alts)
+    expect(page.locator(".pbip-board").nth(1)).to_contain_text("No recommendations yet")
