@@ -8,6 +8,7 @@ A first start that finds no store but an archive journal with loads in it replay
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -36,8 +37,8 @@ BUNDLED: list[tuple[Path, bool]] = [
 ]
 
 
-def load_reference(con, user: str = BUILD_USER) -> None:
-    """Indicator definitions, NHS organisations and area links: reviewed data files under data/."""
+@functools.cache
+def _reference_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     indicators = pd.read_csv(DATA / "indicators.csv", dtype={"target": "float64"}, keep_default_na=False,
                              na_values={"target": [""]})
     for column in ("population_age_band", "denominator_meaning", "caveat"):
@@ -45,6 +46,12 @@ def load_reference(con, user: str = BUILD_USER) -> None:
     organisations = pd.read_csv(DATA / "nhs_organisations.csv", dtype=str)
     links = pd.read_csv(DATA / "area_links.csv", dtype=str)
     events = pd.read_csv(DATA / "events.csv", dtype=str, keep_default_na=False)
+    return indicators, organisations, links, events
+
+
+def load_reference(con, user: str = BUILD_USER) -> None:
+    """Indicator definitions, NHS organisations and area links: reviewed data files under data/."""
+    indicators, organisations, links, events = (frame.copy() for frame in _reference_frames())
     with store.writing(con, user=user, action="load the reference data") as write:
         writes.replace_indicators(write.con, indicators)
         writes.upsert_areas(write.con, organisations.assign(region=None))

@@ -204,12 +204,13 @@ def rebuild_from_archive(source, target: Path | str, archive_dir: Path) -> int:
     return len(replay(loads.standing_loads(source), target, archive_dir))
 
 
-def replay(standing: list[loads.StandingLoad], target: Path | str, archive_dir: Path) -> list[loads.StandingLoad]:
-    """Build a new store at `target` from the reference data and these archived loads, in order;
-    returns the loads as stored there (with their new load ids)."""
+def replay(standing: list[loads.StandingLoad], target: Path | str | store.Store,
+           archive_dir: Path) -> list[loads.StandingLoad]:
+    """Build a new store at `target` (a path, or an open, empty Store left open) from the reference data
+    and these archived loads, in order; returns the loads as stored there (with their new load ids)."""
     from loaders.build import load_reference
 
-    built = store.open_store(target)
+    built = target if isinstance(target, store.Store) else store.open_store(target)
     replayed = []
     try:
         load_reference(built, user="rebuild from archive")
@@ -225,5 +226,6 @@ def replay(standing: list[loads.StandingLoad], target: Path | str, archive_dir: 
             replayed.append(dataclasses.replace(entry, load_id=result.load_id))
         loads.checkpoint(built)
     finally:
-        built.close()
+        if built is not target:
+            built.close()
     return replayed

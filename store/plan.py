@@ -5,7 +5,8 @@ creation, is appended to `plan_action_history` (who, when, field, old, new). The
 append-only: nothing here updates or deletes its rows, so no action is changed without trace.
 
 Only analysts change actions: `add_action`, `update_action`, `close_action` and `apply_import` take
-the signed-in `User` and refuse anyone else with PermissionError before touching the store. Each
+the signed-in `User` and refuse anyone else (a bare name too: plan edits come only from the
+dashboard) with PermissionError before touching the store. Each
 write that changes the plan also adds one line, naming the user, to the store's `audit` table.
 Every write goes through the store's door (store/door.py), which checks the role, takes the write
 lock and holds the transaction; `load_plan` (the build, under a system user name) writes the plan and
@@ -21,7 +22,7 @@ import pandas as pd
 
 from plan_vocabulary import COMPLETE, EDITABLE_FIELDS, recommendation_of, value_text
 from store import door
-from store.users import User
+from store.users import User, require_role
 
 # The role a person needs to change the plan's actions (store/users.py).
 EDITOR_ROLE = "analyst"
@@ -84,35 +85,39 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, co
         con.unregister("incoming_plan_rows")
 
 
-def add_action(con, action: dict, *, user: User | str | None,
+def add_action(con, action: dict, *, user: User | None,
                when: datetime | None = None) -> None:
     """Add a new action for an analyst; its creation is recorded in the history field by field."""
+    require_role(user, EDITOR_ROLE)
     when = when or _now()
     with door.writing(con, user=user, action="save the action", role=EDITOR_ROLE) as write:
         _insert_action(write.con, action, user=write.user, when=when, is_demonstration=False)
         _audit(write, "plan action added", when, ref=str(action["ref"]).strip())
 
 
-def update_action(con, ref: str, changes: dict, *, user: User | str | None,
+def update_action(con, ref: str, changes: dict, *, user: User | None,
                   when: datetime | None = None) -> list[str]:
     """Change some fields of an action for an analyst; returns the fields that really changed (each
     one recorded in the history, and the change in the audit)."""
+    require_role(user, EDITOR_ROLE)
     return _update(con, ref, changes, user=user, when=when or _now(), action="plan action changed")
 
 
-def close_action(con, ref: str, *, user: User | str | None, progress: str | None = None,
+def close_action(con, ref: str, *, user: User | None, progress: str | None = None,
                  when: datetime | None = None) -> list[str]:
     """Mark an action complete (Blue) for an analyst, with an optional closing progress note."""
+    require_role(user, EDITOR_ROLE)
     changes: dict = {"rag": COMPLETE}
     if progress is not None:
         changes["progress"] = progress
     return _update(con, ref, changes, user=user, when=when or _now(), action="plan action closed")
 
 
-def apply_import(con, incoming: pd.DataFrame, *, user: User | str | None,
+def apply_import(con, incoming: pd.DataFrame, *, user: User | None,
                  when: datetime | None = None) -> dict[str, int]:
     """Add or change the actions of an imported plan for an analyst, all or nothing; returns counts of
     each. An import that changes something is one line in the audit, with the refs it touched."""
+    require_role(user, EDITOR_ROLE)
     when = when or _now()
     touched: dict[str, list[str]] = {"added": [], "changed": [], "unchanged": []}
     with door.writing(con, user=user, action="apply the import", role=EDITOR_ROLE) as write:
