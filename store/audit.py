@@ -16,6 +16,8 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from store import door
+
 # The hash before the first line.
 GENESIS = "0" * 64
 
@@ -48,6 +50,7 @@ def append(con: duckdb.DuckDBPyConnection, *, user: str, action: str, load_id: i
     Call it inside a write through the store's door (`store.door.Writing.audit`), whose lock keeps
     the chain in order.
     """
+    door.require_write(con)
     text = json.dumps(detail or {}, default=str, sort_keys=True)
     audit_id, audited_at = con.execute(
         "INSERT INTO audit (audited_at, user_name, action, load_id, detail) VALUES (?, ?, ?, ?, ?) "

@@ -243,6 +243,18 @@ def snapshot(handle: Store | duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckD
         con.execute("ROLLBACK")
 
 
+def require_write(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The handle, when it is inside a write through the door on this thread; RuntimeError otherwise.
+
+    The row-level helpers (store/writes.py, store/audit.py) call this, so none of them can be used
+    to change the store around the door.
+    """
+    if id(con) not in _active_handles():
+        raise RuntimeError("this change must be made inside a write through the store's door "
+                           "(store.writing or Store.write)")
+    return con
+
+
 def handle_of(handle: Store | duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A DuckDB handle to read with, from a Store or a handle."""
     return handle.read() if isinstance(handle, Store) else handle

@@ -19,6 +19,7 @@ EVENT_COLUMNS = ["event_date", "end_date", "label", "source"]
 
 def replace_events(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> None:
     """Set the marked events (reference data kept under data/events.csv); inside a write through the door."""
+    door.require_write(con)
     frame = events.reindex(columns=EVENT_COLUMNS)
     con.register("incoming_events", frame)
     try:

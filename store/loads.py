@@ -227,6 +227,7 @@ def validation_reference(con) -> tuple[pd.DataFrame, frozenset[str]]:
 def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, loader: str,
                 row_count: int, user: str, is_demonstration: bool) -> int:
     """Register a load and return its id."""
+    door.require_write(con)
     return con.execute(
         "INSERT INTO loads (file_name, sha256, loader, row_count, loaded_at, loaded_by, is_demonstration) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
@@ -237,6 +238,7 @@ def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, 
 def record_prior_state(con: duckdb.DuckDBPyConnection, load_id: int, indicator_ids: list[str],
                        areas: pd.DataFrame | None) -> None:
     """Keep what a load is about to change outside the versioned rows, so undo can restore it."""
+    door.require_write(con)
     con.execute("""
         INSERT INTO load_prior_indicators
         SELECT ?, indicator_id, is_demonstration FROM indicators WHERE list_contains(?, indicator_id)

@@ -13,7 +13,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from store import audit
+from store import audit, door
 
 OBSERVATION_COLUMNS = ["indicator_id", "area_code", "period_start", "period_end",
                        "numerator", "denominator", "value", "value_note"]
@@ -51,6 +51,7 @@ def append_audit(con: duckdb.DuckDBPyConnection, *, user: str, action: str,
 
 def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
     """Add areas not yet known; an existing area keeps its name and gains a region it lacked."""
+    door.require_write(con)
     frame = areas.reindex(columns=AREA_COLUMNS).drop_duplicates("area_code", keep="last")
     con.register("incoming_areas", frame)
     try:
@@ -66,6 +67,7 @@ def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
 
 def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame) -> None:
     """Set the indicator definitions (reference data kept under data/indicators.csv)."""
+    door.require_write(con)
     frame = indicators.reindex(columns=INDICATOR_COLUMNS)
     con.register("incoming_indicators", frame)
     try:
@@ -78,6 +80,7 @@ def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame)
 
 def replace_area_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
     """Set which CCG and acute trust serve each council (reference data, data/area_links.csv)."""
+    door.require_write(con)
     con.register("incoming_links", links[["area_code", "relation", "linked_code"]])
     try:
         con.execute("DELETE FROM area_links")
@@ -95,6 +98,7 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
     (non-demonstration) load of an indicator supersedes all its demonstration rows, so real and
     invented values never mix in one series, and the indicator stops being flagged demonstration.
     """
+    door.require_write(con)
     frame = observations.reindex(columns=OBSERVATION_COLUMNS)
     con.register("incoming_observations_df", frame)
     try:
@@ -166,6 +170,7 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
 def store_populations(con: duckdb.DuckDBPyConnection, populations: pd.DataFrame, *, load_id: int) -> RowCounts:
     """Make `populations` the current estimates for their keys (area, year, age band), by the rules of
     `store_observations`."""
+    door.require_write(con)
     frame = populations.reindex(columns=POPULATION_COLUMNS)
     con.register("incoming_populations_df", frame)
     try:
