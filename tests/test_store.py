@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 import store
-from store import queries
+from store import audit, indicators, queries, schema, writes
 from store.schema import LATEST_VERSION, current_version, migrate
+from store.settings import load_settings, parse_store
 
 STORE_DIR = Path(__file__).resolve().parent.parent / "store"
 
@@ -80,8 +83,6 @@ class TestAudit:
 class TestAuditChain:
     def test_a_store_from_before_the_chain_is_chained_when_migrated(self, monkeypatch):
         """Migration 5 chains the audit lines already there, and marks older loads as not undoable."""
-        from store import audit, schema
-
         monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:4])
         con = duckdb.connect(":memory:")
         schema.migrate(con)
@@ -97,8 +98,6 @@ class TestAuditChain:
 
     def test_an_update_to_any_audit_line_is_found(self, con):
         """Changing one line's user by hand breaks the chain at that line."""
-        from store import audit
-
         for n in range(3):
             store.door_of(con).write(lambda write, n=n: write.audit(f"step {n}"), user="ana", action="test")
         assert audit.verify(con) is None
@@ -108,8 +107,6 @@ class TestAuditChain:
 
     def test_a_line_added_around_the_door_is_found(self, con):
         """An audit line inserted by another client has no place in the chain and is named."""
-        from store import audit
-
         con.execute("INSERT INTO audit (audited_at, user_name, action) VALUES (now(), 'mallory', 'load')")
         assert "added outside the dashboard" in audit.verify(con).sentence
 
@@ -117,8 +114,6 @@ class TestAuditChain:
 class TestOneDoor:
     def test_two_writes_at_once_are_stored_one_after_the_other(self, con):
         """Writes from two threads through the door never interleave: each sees the other's whole change."""
-        import threading
-
         opened = store.door_of(con)
         seen: list[int] = []
 
@@ -156,22 +151,16 @@ class TestStoreSetting:
                                                   ("/srv/pbip.duckdb", "duckdb", "/srv/pbip.duckdb")])
     def test_the_store_setting_names_an_engine_and_a_location(self, text, engine, tail):
         """`store` is `engine:path` or a bare path (DuckDB)."""
-        from store.settings import parse_store
-
         location = parse_store(text)
         assert location.engine == engine and str(location.path).endswith(tail)
 
     def test_an_unknown_engine_is_refused_with_a_sentence(self):
         """A store naming an engine the dashboard lacks is refused, naming the engines it has."""
-        from store.settings import parse_store
-
         with pytest.raises(ValueError, match="engines: duckdb"):
             parse_store("postgres:pbip")
 
     def test_pbip_store_wins_over_pbip_db_path(self, tmp_path):
         """PBIP_STORE overrides the older PBIP_DB_PATH, which still works alone."""
-        from store.settings import load_settings
-
         both = load_settings(environ={"PBIP_STORE": "duckdb:/a/new.duckdb", "PBIP_DB_PATH": "/b/old.duckdb"})
         alone = load_settings(environ={"PBIP_DB_PATH": "/b/old.duckdb"})
         assert str(both.store.path) == "/a/new.duckdb" and str(alone.db_path) == "/b/old.duckdb"
@@ -180,13 +169,7 @@ class TestStoreSetting:
 class TestIndicatorSubjects:
     def test_a_proxy_is_measured_for_the_ccg_and_a_council_indicator_for_the_council(self, con):
         """The one view answers "which code is this indicator measured for" from the area links."""
-        from store import indicators
-
         opened = store.door_of(con)
-        import pandas as pd
-
-        from store import writes
-
         opened.write(lambda write: writes.upsert_areas(write.con, pd.DataFrame(
             [{"area_code": "E06000014", "area_name": "York", "area_type": "unitary authority"}])),
             user="ana", action="add")
