@@ -101,3 +101,13 @@ def value_text(field: str, value) -> str | None:
         return parsed.isoformat() if parsed else str(value)
     text = str(value)
     return text if text.strip() else None
+
+
+def sort_refs(refs: Iterable[str]) -> list[str]:
+    """Refs in plan order: R2 before R10, R5.2 before R5.10."""
+    return sorted(refs, key=ref_key)
+
+
+def ref_key(ref: str) -> tuple[int, ...]:
+    """The numbers of a ref, for sorting in plan order (refs without numbers last)."""
+    return tuple(int(part) for part in re.findall(r"\d+", str(ref))) or (10**9,)

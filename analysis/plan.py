@@ -13,7 +13,6 @@ The RAG roll-up rule (:func:`roll_up`), as shown on the plan page:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -33,8 +32,10 @@ from plan_vocabulary import (  # noqa: F401
     parse_date,
     recommendation_of,
     roll_up,
+    sort_refs,
     value_text,
 )
+from plan_vocabulary import ref_key as _ref_key
 
 # The partner organisations named in the plan, offered first when choosing a lead.
 ORGANISATIONS = (
@@ -191,15 +192,6 @@ def import_preview(incoming: pd.DataFrame, current: pd.DataFrame) -> pd.DataFram
             if old != new:
                 rows.append((ref, "changed", field, old, new))
     return pd.DataFrame(rows, columns=["ref", "change", "field", "old_value", "new_value"])
-
-
-def sort_refs(refs: Iterable[str]) -> list[str]:
-    """Refs in plan order: R2 before R10, R5.2 before R5.10."""
-    return sorted(refs, key=_ref_key)
-
-
-def _ref_key(ref: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", str(ref))) or (10**9,)
 
 
 def _ref_sort_key(column: pd.Series) -> pd.Series:

@@ -66,7 +66,7 @@ def _verify(args) -> None:
     opened = _open_existing(Path(args.db), read_only=True)
     try:
         broken = audit.verify(opened.connection)
-        lines = opened.connection.execute("SELECT count(*) FROM audit").fetchone()[0]
+        lines = audit.line_count(opened.connection)
     finally:
         opened.close()
     if broken:

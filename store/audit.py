@@ -111,6 +111,11 @@ def entries(con: duckdb.DuckDBPyConnection, *, user: str | None = None, kind: st
     """, {"user": user, "kind": kind, "since": since, "until": until}).df()
 
 
+def line_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many lines the audit holds."""
+    return con.execute("SELECT count(*) FROM audit").fetchone()[0]
+
+
 def users(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Everyone named in the audit, alphabetically."""
     return [name for (name,) in con.execute("SELECT DISTINCT user_name FROM audit ORDER BY 1").fetchall()]
