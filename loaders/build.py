@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -122,6 +123,10 @@ def recover_from_archive(db_path: Path | str) -> int:
         loads.checkpoint(con)
     finally:
         con.close()
+    # A write-ahead log left by the lost file belongs to it, not to the new one: DuckDB would replay it.
+    lost_log = db_path.with_name(db_path.name + ".wal")
+    if lost_log.exists():
+        os.replace(lost_log, lost_log.with_name(f"{lost_log.name}.lost-{datetime.now():%Y%m%dT%H%M%S}"))
     os.replace(building, db_path)
     store_archive.rewrite(archive_dir, replayed)
     return len(replayed)

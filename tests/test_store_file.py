@@ -106,6 +106,16 @@ class TestRecovery:
         finally:
             con.close()
 
+    def test_a_log_left_by_the_lost_file_is_kept_aside_not_replayed(self, bundled_copy):
+        """A write-ahead log of the lost file is moved aside, so the rebuilt store opens clean."""
+        bundled_copy.unlink()
+        lost_log = bundled_copy.with_name(bundled_copy.name + ".wal")
+        lost_log.write_bytes(b"not this store's log")
+        ensure_store(bundled_copy)
+        assert not lost_log.exists()
+        assert list(bundled_copy.parent.glob("pbip.duckdb.wal.lost-*"))
+        store.connect(bundled_copy).close()
+
     def test_an_existing_store_is_left_alone(self, built_db):
         """A start that finds its store does nothing and says nothing."""
         assert ensure_store(built_db) is None
