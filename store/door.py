@@ -155,10 +155,10 @@ class Store:
 
     def file_problem(self) -> str | None:
         """One sentence when the store's file has gone or been replaced since it was opened, else None."""
-        if self.identity is None:
+        if self.location is None:
             return None
         now = FileIdentity.of(self.location.path)
-        if now == self.identity:
+        if now is not None and now == self.identity:
             return None
         what = "has been deleted" if now is None else "has been replaced by another file"
         return (f"The store file {self.location.path} {what} since the dashboard opened it, so nothing was "

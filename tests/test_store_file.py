@@ -60,6 +60,16 @@ class TestFileIdentity:
         for name in before:
             assert before[name].equals(after[name]), name
 
+    def test_a_plain_connection_to_a_deleted_file_is_refused_too(self, built_db, tmp_path):
+        """A DuckDB connection opened without the store's help still meets the door's check."""
+        con = duckdb.connect(str(built_db))
+        try:
+            built_db.unlink()
+            with pytest.raises(StoreFileChanged, match="has been deleted"):
+                load_into(con, tidy(tmp_path), user=ANALYST, archive_dir=tmp_path / "archive")
+        finally:
+            con.close()
+
     def test_an_untouched_file_is_written_as_usual(self, built_db, tmp_path):
         """The identity check lets writes through while the file is the one opened."""
         opened = store.open_store(built_db)
