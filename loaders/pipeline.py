@@ -187,7 +187,13 @@ def confirm_load(con, path: Path | str, extract: Extract, *, user: User | None, 
 
 
 def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path | None = None) -> writes.RowCounts:
-    """Take a load back for an analyst, exactly and audited; UndoRefused says why when it cannot be."""
+    """Take a load back for an analyst, exactly and audited; UndoRefused says why when it cannot be.
+
+    The undo is added to the journal in `archive_dir` (by default the archive beside the store's file).
+    """
+    location = store.door_of(con).location
+    if archive_dir is None and location is not None:
+        archive_dir = location.archive_dir
     with store.writing(con, user=user, action="undo") as write:
         undone = loads.undo(write.con, int(load_id), user=user)
         if archive_dir is not None:
