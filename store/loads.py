@@ -309,13 +309,20 @@ def undo_refusal(con, load_id: int) -> str | None:
         return (f"Load {load_id} was made before this store kept what an undo needs (schema version 5; "
                 "before version 4 it kept nothing), so it cannot be undone exactly; load a corrected file "
                 "over it instead.")
-    # Rows of areas this load added that another load still uses, with no later load adding them again.
+    # Areas this load added that another load uses before a later load would add them again: a
+    # rebuild without this load would refuse that other load's file.
     used = con.execute("""
-        SELECT min(o.load_id) FROM load_prior_areas AS p
-        JOIN observation_rows AS o ON o.area_code = p.area_code
-        WHERE p.load_id = $id AND NOT p.existed AND o.load_id <> $id
-          AND NOT EXISTS (SELECT 1 FROM load_prior_areas AS later
-                          WHERE later.area_code = p.area_code AND later.load_id > $id)
+        WITH users AS (
+            SELECT load_id, area_code FROM observation_rows
+            UNION SELECT load_id, area_code FROM population_rows
+            UNION SELECT load_id, area_code FROM load_reasserted_observations
+            UNION SELECT load_id, area_code FROM load_reasserted_populations
+        )
+        SELECT min(u.load_id) FROM users AS u
+        JOIN load_prior_areas AS p ON p.area_code = u.area_code AND p.load_id = $id AND NOT p.existed
+        WHERE u.load_id <> $id
+          AND NOT EXISTS (SELECT 1 FROM load_prior_areas AS again WHERE again.area_code = u.area_code
+                          AND again.load_id > $id AND again.load_id <= u.load_id)
     """, {"id": load_id}).fetchone()[0]
     if used is not None:
         return (f"Load {load_id} cannot be undone because load {used} uses areas it added; "
@@ -324,8 +331,9 @@ def undo_refusal(con, load_id: int) -> str | None:
 
 
 # Rows the undone load had superseded, each with the load that supersedes it once the undone load is
-# gone: the next standing load asserting its key, or for a demonstration row the next standing real
-# extract of its indicator. Rows with no such load become current again.
+# gone: the first standing load after the undone one that holds its key, or for a demonstration row
+# the first standing real extract of its indicator after it. (Loads between the row's own load and
+# the undone one can only have repeated the row itself.) Rows with no such load become current again.
 _OBSERVATIONS_NEXT = """
 CREATE OR REPLACE TEMP TABLE undo_next AS
 WITH orphans AS (
@@ -341,7 +349,7 @@ held AS (
 by_key AS (
     SELECT r.load_id, r.indicator_id, r.area_code, r.period_start, min(n.load_id) AS next_load
     FROM orphans AS r JOIN held AS n USING (indicator_id, area_code, period_start)
-    WHERE n.load_id > r.load_id
+    WHERE n.load_id > $id
     GROUP BY ALL
 ),
 real_loads AS (
@@ -351,7 +359,7 @@ real_loads AS (
 ),
 by_retirement AS (
     SELECT r.load_id, r.indicator_id, r.area_code, r.period_start, min(x.load_id) AS next_load
-    FROM orphans AS r JOIN real_loads AS x ON x.indicator_id = r.indicator_id AND x.load_id > r.load_id
+    FROM orphans AS r JOIN real_loads AS x ON x.indicator_id = r.indicator_id AND x.load_id > $id
     WHERE r.is_demo
     GROUP BY ALL
 )
@@ -369,7 +377,7 @@ WITH held AS (
 )
 SELECT r.load_id, r.area_code, r.year, r.age_band, min(n.load_id) AS next_load
 FROM population_rows AS r JOIN held AS n USING (area_code, year, age_band)
-WHERE r.superseded_by = $id AND n.load_id > r.load_id
+WHERE r.superseded_by = $id AND n.load_id > $id
 GROUP BY ALL
 """
 

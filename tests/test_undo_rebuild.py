@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 import store
 from loaders import pipeline
+from loaders.errors import LoadError
 from loaders.pipeline import load_into, replay, sha256_of, undo_load
 from store import loads
 from store.settings import PROJECT_ROOT
@@ -65,7 +66,7 @@ class LoadsAndUndos(RuleBasedStateMachine):
     """Random loads (real and demonstration, overlapping and not, populations too) and undos in any order."""
 
     # Extracts by file sha256, shared by every example: the same file always reads the same.
-    extracts: dict[str, object] = {}
+    extracts: dict[tuple[str, frozenset[str]], object] = {}
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,7 +84,8 @@ class LoadsAndUndos(RuleBasedStateMachine):
         self._load(self._tidy(KEYS, [1] * len(KEYS)), is_demonstration=True)
 
     def _read_once(self, path, context, *, file=None, layout=None, **kwargs):
-        key = sha256_of(Path(path))
+        # The areas known are part of the key: a file is valid only while its areas are in the store.
+        key = (sha256_of(Path(path)), context.area_codes)
         if key not in self.extracts:
             self.extracts[key] = self.real_read_file(path, context, file=file, layout=layout, **kwargs)
         return self.extracts[key]
@@ -100,7 +102,11 @@ class LoadsAndUndos(RuleBasedStateMachine):
         return path
 
     def _load(self, path: Path, *, is_demonstration: bool = False) -> None:
-        load_into(self.store, path, user="analyst", archive_dir=self.archive, is_demonstration=is_demonstration)
+        try:
+            load_into(self.store, path, user="analyst", archive_dir=self.archive, is_demonstration=is_demonstration)
+        except LoadError as error:
+            # Once the population load that added the councils is undone, their rows are refused.
+            assert "is not an area code the dashboard knows" in str(error)
 
     def standing(self) -> list[int]:
         return [int(load_id) for load_id in loads.recent_loads(self.store, limit=1000)["load_id"]]
