@@ -142,6 +142,7 @@ class LoadsAndUndos(RuleBasedStateMachine):
 
     @invariant()
     def live_store_equals_a_rebuild_of_the_standing_loads(self) -> None:
+        """Observations, indicator flags, populations and areas equal a replay of the standing loads."""
         rebuilt = store.open_store(":memory:")
         try:
             replay(loads.standing_loads(self.store), rebuilt, self.archive)
