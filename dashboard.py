@@ -1,9 +1,15 @@
 """York health and care performance dashboard: `streamlit run dashboard.py`.
 
-Builds the embedded DuckDB store from the bundled data on first start, then serves the pages.
+Makes sure the embedded DuckDB store exists (built from the bundled data on first start, or rebuilt
+from its archive when the file was lost), checks the audit trail's chain, then serves the pages.
 """
 
 import streamlit as st
+
+from loaders.build import ensure_store
+from store import audit
+from store.settings import StoreLocation
+from ui import context
 
 st.set_page_config(
     page_title="York PBIP performance dashboard", page_icon="📈", layout="wide",
@@ -14,6 +20,22 @@ st.set_page_config(
                          "and the last refresh.",
                 "Get help": None, "Report a bug": None},
 )
+
+
+@st.cache_resource(show_spinner="Preparing the database (first start only)…")
+def _start(location: StoreLocation) -> str | None:
+    """Once per server: create or recover the store; what was done, in a sentence (None if nothing)."""
+    return ensure_store(location.path)
+
+
+started = _start(context.settings().store)
+if started and not st.session_state.get("pbip_start_told"):
+    st.session_state["pbip_start_told"] = True
+    st.info(started)
+broken = audit.verify(context.connection())
+if broken:
+    st.error(f"The audit trail has been tampered with. {broken.sentence} See the About page.",
+             icon=":material/gpp_bad:")
 
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True),

@@ -13,33 +13,29 @@ The RAG roll-up rule (:func:`roll_up`), as shown on the plan page:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
 import pandas as pd
 
-# The plan's RAG scale, in the order the board reads it.
-RAG_STATUSES = ("Red", "Amber", "Green", "Blue", "Grey")
-RAG_MEANING = {
-    "Red": "Red: off track",
-    "Amber": "Amber: at risk",
-    "Green": "Green: on track",
-    "Blue": "Blue: complete",
-    "Grey": "Grey: not started",
-}
-COMPLETE = "Blue"
-NOT_STARTED = "Grey"
-NO_ACTIONS = "No actions"
-# Worst first: the roll-up takes the first of these found among the open actions.
-_OPEN_SEVERITY = ("Red", "Amber", "Green", "Grey")
-
-ROLL_UP_RULE = (
-    "Roll-up rule: a project's or recommendation's RAG is the worst RAG of its open actions "
-    "(Red if any is Red, else Amber if any is Amber, else Green if any is Green, else Grey when no "
-    "open action has started). It is Blue only when every action is complete. Overdue actions are "
-    "counted separately and do not change the RAG."
+# The plan's words have one home, shared with the store; they stay importable from here.
+from plan_vocabulary import (  # noqa: F401
+    ACTION_REF,
+    COMPLETE,
+    EDITABLE_FIELDS,
+    EXCEL_COLUMNS,
+    NO_ACTIONS,
+    NOT_STARTED,
+    RAG_MEANING,
+    RAG_STATUSES,
+    ROLL_UP_RULE,
+    parse_date,
+    recommendation_of,
+    roll_up,
+    sort_refs,
+    value_text,
 )
+from plan_vocabulary import ref_key as _ref_key
 
 # The partner organisations named in the plan, offered first when choosing a lead.
 ORGANISATIONS = (
@@ -51,25 +47,6 @@ ORGANISATIONS = (
     "Humber, Coast and Vale STP",
     "Place Based Improvement Partnership",
 )
-
-ACTION_REF = re.compile(r"R(\d+)\.(\d+)")
-# The fields of an action a person edits; each change to one of them is kept in the history.
-EDITABLE_FIELDS = ("description", "lead", "due_date", "progress", "rag")
-# Excel column headings of the plan's action tables, and the field each one holds.
-EXCEL_COLUMNS = {
-    "Ref": "ref",
-    "Actions": "description",
-    "Lead": "lead",
-    "Date for Completion": "due_date",
-    "Progress": "progress",
-    "RAG": "rag",
-}
-
-
-def recommendation_of(action_ref: str) -> str | None:
-    """The recommendation an action ref belongs to ("R5.2" -> "R5"), or None if it is not R<n>.<k>."""
-    match = ACTION_REF.fullmatch(str(action_ref).strip())
-    return f"R{int(match.group(1))}" if match else None
 
 
 def is_overdue(rag: str, due_date: date | None, as_at: date) -> bool:
@@ -86,17 +63,6 @@ def overdue_flags(actions: pd.DataFrame, as_at: date) -> pd.Series:
     """`is_overdue` for every row of a frame with `rag` and `due_date` columns."""
     due = pd.to_datetime(actions["due_date"])
     return (actions["rag"] != COMPLETE) & due.notna() & (due < pd.Timestamp(as_at))
-
-
-def roll_up(rags: Iterable[str]) -> str:
-    """The RAG of a group of actions by the rule in the module docstring (:data:`ROLL_UP_RULE`)."""
-    rags = [rag for rag in rags if isinstance(rag, str)]
-    if not rags:
-        return NO_ACTIONS
-    open_rags = {rag for rag in rags if rag != COMPLETE}
-    if not open_rags:
-        return COMPLETE
-    return next(rag for rag in _OPEN_SEVERITY if rag in open_rags)
 
 
 def rag_counts(actions: pd.DataFrame, by: str, as_at: date) -> pd.DataFrame:
@@ -141,37 +107,6 @@ def validate_action(action: dict, recommendation_refs: Iterable[str]) -> list[st
     if due is not None and parse_date(due) is None:
         problems.append(f'the date for completion "{due}" is not a real date')
     return problems
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
-
-
-def parse_date(value) -> date | None:
-    """A date from a date, a datetime or text as the plan writes dates (2019-03-31, 31/03/2019)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    text = str(value).strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def value_text(field: str, value) -> str | None:
-    """How a field's value is written in the history (dates as ISO text, blanks as None)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if field == "due_date":
-        parsed = parse_date(value)
-        return parsed.isoformat() if parsed else str(value)
-    text = str(value)
-    return text if text.strip() else None
 
 
 # --- "Since the last board" ------------------------------------------------------------------------
@@ -257,15 +192,6 @@ def import_preview(incoming: pd.DataFrame, current: pd.DataFrame) -> pd.DataFram
             if old != new:
                 rows.append((ref, "changed", field, old, new))
     return pd.DataFrame(rows, columns=["ref", "change", "field", "old_value", "new_value"])
-
-
-def sort_refs(refs: Iterable[str]) -> list[str]:
-    """Refs in plan order: R2 before R10, R5.2 before R5.10."""
-    return sorted(refs, key=_ref_key)
-
-
-def _ref_key(ref: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", str(ref))) or (10**9,)
 
 
 def _ref_sort_key(column: pd.Series) -> pd.Series:

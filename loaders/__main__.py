@@ -1,4 +1,13 @@
-"""Command line: `python -m loaders build [--db PATH]`, `python -m loaders load FILE [--db PATH] --user NAME`."""
+"""Command line for operators and scripts, trusted as access to the file is.
+
+    python -m loaders build [--db PATH]
+    python -m loaders load FILE [--db PATH] --user NAME
+    python -m loaders undo LOAD_ID [--db PATH] --user NAME
+    python -m loaders audit --verify [--db PATH]
+
+Each write records the name given and, beside it in the audit, the operating-system user. Each
+refusal is one sentence on standard error and exit status 1.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +15,83 @@ import argparse
 import getpass
 import sys
 import time
+from pathlib import Path
 
+import duckdb
+
+import store
 from loaders import LoadError, build, load_file
-from store.settings import load_settings
+from loaders.build import StoreInUse, refuse_if_in_use
+from loaders.pipeline import undo_load
+from store import audit, loads
+from store.door import StoreFileChanged
+from store.settings import archive_dir_for, load_settings
+
+
+class Refused(Exception):
+    """Why the command did nothing, in one sentence."""
+
+
+def _open_existing(db: Path, *, read_only: bool = False) -> store.Store:
+    """The store at `db`, refusing rather than creating a new one or waiting on the dashboard's lock."""
+    if not db.exists():
+        # A missing file beside a live write-ahead log is a store someone deleted under the dashboard.
+        raise Refused(f"there is no store at {db}; build it first with `python -m loaders build --db {db}`")
+    refuse_if_in_use(db)
+    return store.open_store(db, read_only=read_only)
+
+
+def _load(args, settings) -> None:
+    _open_existing(Path(args.db)).close()
+    result = load_file(args.file, args.db, args.user, size_limit_mb=settings.upload_limit_mb)
+    print(f"{result.file}: {result.layout}, {result.counts.added:,} added, "
+          f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged (load {result.load_id})")
+
+
+def _undo(args) -> None:
+    db = Path(args.db)
+    opened = _open_existing(db)
+    try:
+        reason = loads.undo_refusal(opened, args.load_id)
+        if reason:
+            raise Refused(reason)
+        what = loads.describe(opened, args.load_id)
+        counts = undo_load(opened, args.load_id, user=args.user, archive_dir=archive_dir_for(db))
+    finally:
+        opened.close()
+    print(f"Undid {what}: {counts.added:,} rows removed, {counts.changed:,} earlier rows current again.")
+
+
+def _verify(args) -> None:
+    opened = _open_existing(Path(args.db), read_only=True)
+    try:
+        broken = audit.verify(opened.connection)
+        lines = audit.line_count(opened.connection)
+    finally:
+        opened.close()
+    if broken:
+        raise Refused(broken.sentence)
+    print(f"The audit chain is whole: {lines:,} lines, none changed, removed or added outside the dashboard.")
 
 
 def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
-    parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
+    default_db = str(settings.store.path)
+    parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="(re)build the store from the bundled data")
-    build_parser.add_argument("--db", default=str(settings.db_path), help="database file to build")
+    build_parser.add_argument("--db", default=default_db, help="database file to build")
     load_parser = commands.add_parser("load", help="load one file into the store")
     load_parser.add_argument("file")
-    load_parser.add_argument("--db", default=str(settings.db_path))
+    load_parser.add_argument("--db", default=default_db)
     load_parser.add_argument("--user", default=getpass.getuser())
+    undo_parser = commands.add_parser("undo", help="take a load back")
+    undo_parser.add_argument("load_id", type=int)
+    undo_parser.add_argument("--db", default=default_db)
+    undo_parser.add_argument("--user", required=True)
+    audit_parser = commands.add_parser("audit", help="check the audit trail's hash chain")
+    audit_parser.add_argument("--verify", action="store_true", required=True)
+    audit_parser.add_argument("--db", default=default_db)
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -28,16 +99,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             results = build(args.db)
             for result in results:
-                print(f"{result.file}: {result.layout}, {result.rows:,} rows "
-                      f"({result.counts.added:,} added)")
+                print(f"{result.file}: {result.layout}, {result.rows:,} rows ({result.counts.added:,} added)")
             print(f"built {args.db} in {time.perf_counter() - started:.2f} s")
+        elif args.command == "load":
+            _load(args, settings)
+        elif args.command == "undo":
+            _undo(args)
         else:
-            result = load_file(args.file, args.db, args.user, size_limit_mb=settings.upload_limit_mb)
-            print(f"{result.file}: {result.layout}, {result.counts.added:,} added, "
-                  f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged "
-                  f"(load {result.load_id})")
-    except LoadError as error:
+            _verify(args)
+    except (LoadError, Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        print(f"error: {args.db} is in use by another program (the dashboard, most likely), so nothing was "
+              "written; stop it, or use the dashboard's Upload data page.", file=sys.stderr)
         return 1
     return 0
 

@@ -1,21 +1,27 @@
-"""Build the store from the data bundled in the repository.
+"""Build the store from the data bundled in the repository, or recover it from its archive.
 
 The new database is written beside the target under a temporary name and moved into place only when
 complete, so a failed or interrupted build never leaves a half-built store where the dashboard looks.
+A first start that finds no store but an archive journal with loads in it replays those loads
+(`ensure_store`), so confirmed loads are not lost with the file.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 import store
-from loaders.pipeline import LoadResult, load_into
+from loaders.pipeline import LoadResult, load_into, replay
 from loaders.plan import load_plan_data
+from store import archive as store_archive
 from store import indicators as store_indicators
-from store import writes
+from store import loads, writes
 from store.settings import PROJECT_ROOT, archive_dir_for
 
 DATA = PROJECT_ROOT / "data"
@@ -32,8 +38,8 @@ BUNDLED: list[tuple[Path, bool]] = [
 ]
 
 
-def load_reference(con, user: str = BUILD_USER) -> None:
-    """Indicator definitions, NHS organisations and area links: reviewed data files under data/."""
+@functools.cache
+def _reference_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     indicators = pd.read_csv(DATA / "indicators.csv", dtype={"target": "float64"}, keep_default_na=False,
                              na_values={"target": [""]})
     for column in ("population_age_band", "denominator_meaning", "caveat"):
@@ -41,41 +47,105 @@ def load_reference(con, user: str = BUILD_USER) -> None:
     organisations = pd.read_csv(DATA / "nhs_organisations.csv", dtype=str)
     links = pd.read_csv(DATA / "area_links.csv", dtype=str)
     events = pd.read_csv(DATA / "events.csv", dtype=str, keep_default_na=False)
-    with store.transaction(con):
-        writes.replace_indicators(con, indicators)
-        writes.upsert_areas(con, organisations.assign(region=None))
-        writes.replace_area_links(con, links)
-        store_indicators.replace_events(con, events)
-        writes.append_audit(con, user=user, action="reference data",
-                            detail={"indicators": len(indicators), "organisations": len(organisations),
-                                    "area_links": len(links), "events": len(events)})
+    return indicators, organisations, links, events
+
+
+def load_reference(con, user: str = BUILD_USER) -> None:
+    """Indicator definitions, NHS organisations and area links: reviewed data files under data/."""
+    indicators, organisations, links, events = (frame.copy() for frame in _reference_frames())
+    with store.writing(con, user=user, action="load the reference data") as write:
+        writes.replace_indicators(write.con, indicators)
+        writes.upsert_areas(write.con, organisations.assign(region=None))
+        writes.replace_area_links(write.con, links)
+        store_indicators.replace_events(write.con, events)
+        write.audit("reference data", detail={"indicators": len(indicators), "organisations": len(organisations),
+                                              "area_links": len(links), "events": len(events)})
+
+
+class StoreInUse(Exception):
+    """Another process (the dashboard) holds the store; the message says so in one sentence."""
+
+
+def refuse_if_in_use(db_path: Path | str) -> None:
+    """StoreInUse when another process has the store open (DuckDB lets one process write a file)."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return
+    try:
+        store.connect(db_path, read_only=True).close()
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        raise StoreInUse(f"{db_path} is in use by another program (the dashboard, most likely), so nothing was "
+                         "written; stop it, or load and undo from the dashboard's Upload data page.") from error
 
 
 def build(db_path: Path | str) -> list[LoadResult]:
     """(Re)build the store at `db_path` from the bundled files; returns what each load did."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_if_in_use(db_path)
     building = db_path.with_name(db_path.name + ".building")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = store.connect(building)
+    con = store.open_store(building)
+    archive_dir = archive_dir_for(db_path)
     try:
         load_reference(con)
-        results = [load_into(con, path, user=BUILD_USER, archive_dir=archive_dir_for(db_path),
-                             is_demonstration=demonstration, size_limit_mb=100)
+        results = [load_into(con, path, user=BUILD_USER, archive_dir=archive_dir, is_demonstration=demonstration,
+                             size_limit_mb=100, journal=False)
                    for path, demonstration in BUNDLED]
         load_plan_data(con, user=BUILD_USER)
-        con.execute("CHECKPOINT")
+        built = loads.standing_loads(con)
+        loads.checkpoint(con)
     finally:
         con.close()
     db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
     os.replace(building, db_path)
+    # The journal now describes this store, and no longer the one the build replaced.
+    store_archive.rewrite(archive_dir, built)
     return results
 
 
-def ensure_store(db_path: Path | str) -> bool:
-    """Build the store on first start when its file is missing; True when it was built now."""
-    if Path(db_path).exists():
-        return False
+def recover_from_archive(db_path: Path | str) -> int:
+    """Rebuild a lost store from its archive journal (reference data, every standing load, the plan);
+    returns how many loads were replayed."""
+    db_path = Path(db_path)
+    archive_dir = archive_dir_for(db_path)
+    standing = store_archive.standing(archive_dir)
+    building = db_path.with_name(db_path.name + ".building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    replayed = replay(standing, building, archive_dir)
+    con = store.open_store(building)
+    try:
+        load_plan_data(con, user=BUILD_USER)
+        loads.checkpoint(con)
+    finally:
+        con.close()
+    # A write-ahead log left by the lost file belongs to it, not to the new one: DuckDB would replay it.
+    lost_log = db_path.with_name(db_path.name + ".wal")
+    if lost_log.exists():
+        os.replace(lost_log, lost_log.with_name(f"{lost_log.name}.lost-{datetime.now():%Y%m%dT%H%M%S}"))
+    os.replace(building, db_path)
+    store_archive.rewrite(archive_dir, replayed)
+    return len(replayed)
+
+
+def ensure_store(db_path: Path | str) -> str | None:
+    """Make sure a store exists at `db_path`; returns what was done, in a sentence, or None if it existed.
+
+    With no store but an archive journal holding loads, the store is rebuilt from the archive (so loads
+    confirmed before the file was lost come back); with neither, it is built from the bundled data.
+    """
+    db_path = Path(db_path)
+    if db_path.exists():
+        return None
+    standing = store_archive.standing(archive_dir_for(db_path))
+    if standing:
+        count = recover_from_archive(db_path)
+        return (f"No store was found at {db_path}, so it was rebuilt from its archive "
+                f"({archive_dir_for(db_path)}): {count} loads replayed. Plan edits made since the last "
+                "build are not in the archive and must be made again.")
     build(db_path)
-    return True
+    return f"No store was found at {db_path}, so it was built from the bundled data."

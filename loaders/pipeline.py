@@ -1,37 +1,36 @@
-"""One file into the store: recognise, read, validate, then store in one transaction.
+"""One file into the store: recognise, read, validate, then hand the Extract to the store.
 
-Nothing is written until the whole file has been read and checked. The write itself is a single
-DuckDB transaction, so on any error the store is exactly as it was. The raw file is archived under
-its sha256 and the load is recorded, with the user, in the audit trail.
+Nothing is written until the whole file has been read and checked. The write itself is one write
+through the store's door (store/door.py, store/loads.py), so on any error the store is exactly as it
+was. The raw file is archived under its sha256 and the load is recorded, with the user, in the audit
+trail. Everything about a load once read (preview, confirm, undo, history) is `store.loads`; the
+names here are kept for the upload page, tests and analysts' scripts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
-import os
-import shutil
-import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 import store
 from loaders.errors import LoadError
 from loaders.extract import Extract, StoreContext
 from loaders.layouts import BY_NAME, detect_layout
-from store import preview as store_preview
-from store import writes
+from store import archive as store_archive
+from store import loads, writes
+from store.door import RetryWrite
+from store.loads import previous_load_of  # noqa: F401  (the upload page's name for it)
 from store.settings import archive_dir_for
-from store.users import User, require_role
+from store.users import User
 
 DEFAULT_SIZE_LIMIT_MB = 50.0
+# The store's "try again" refusal, under the name the upload page and tests know.
+RetryLoad = RetryWrite
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def store_context(con: duckdb.DuckDBPyConnection, today: date | None = None) -> StoreContext:
-    indicators = con.execute("SELECT * FROM indicators").df().set_index("indicator_id")
-    codes = frozenset(code for (code,) in con.execute("SELECT area_code FROM areas").fetchall())
+def store_context(con, today: date | None = None) -> StoreContext:
+    """What reading and validating a file needs to know about the store."""
+    indicators, codes = loads.validation_reference(con)
     return StoreContext(indicators=indicators, area_codes=codes, today=today or date.today())
 
 
@@ -112,176 +111,127 @@ def validate(extract: Extract, context: StoreContext, file: str) -> None:
 
 def archive(path: Path, sha256: str, archive_dir: Path) -> Path:
     """Keep the raw file under its sha256 (the same file twice is kept once)."""
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    target = archive_dir / f"{sha256}{''.join(Path(path).suffixes[-1:]).lower()}"
-    if not target.exists():
-        handle, temporary = tempfile.mkstemp(dir=archive_dir, prefix=".incoming-")
-        os.close(handle)
-        shutil.copyfile(path, temporary)
-        os.replace(temporary, target)
-    return target
+    return store_archive.keep(path, sha256, archive_dir)
 
 
-def store_extract(con: duckdb.DuckDBPyConnection, extract: Extract, *, file: str, sha256: str,
-                  user: str, is_demonstration: bool = False) -> LoadResult:
-    """Write a validated extract in one transaction, with its load record and audit line."""
-    if not user or not user.strip():
-        raise ValueError("a load must name the user who made it")
-    with store.transaction(con):
-        load_id = writes.record_load(con, file_name=file, sha256=sha256, loader=extract.layout,
-                                     row_count=extract.row_count, user=user,
-                                     is_demonstration=is_demonstration)
-        indicator_ids = ([] if extract.observations is None
-                         else extract.observations["indicator_id"].astype(str).unique().tolist())
-        store_preview.record_prior_state(con, load_id, indicator_ids, extract.areas)
-        if extract.areas is not None:
-            writes.upsert_areas(con, extract.areas)
-        counts = writes.RowCounts()
-        if extract.populations is not None:
-            counts += writes.store_populations(con, extract.populations, load_id=load_id)
-        if extract.observations is not None:
-            counts += writes.store_observations(con, extract.observations, load_id=load_id,
-                                                is_demonstration=is_demonstration)
-        writes.append_audit(con, user=user, action="load", load_id=load_id,
-                            detail={"file": file, "layout": extract.layout, "sha256": sha256,
-                                    "is_demonstration": is_demonstration,
-                                    "added": counts.added, "changed": counts.changed,
-                                    "unchanged": counts.unchanged})
-    return LoadResult(load_id, file, extract.layout, sha256, extract.row_count, counts)
+def store_extract(con, extract: Extract, *, file: str, sha256: str, user: User | str | None,
+                  is_demonstration: bool = False) -> LoadResult:
+    """Write a validated extract in one write through the store's door, with its load record and audit line."""
+    stored = loads.store_extract(con, extract, file=file, sha256=sha256, user=user,
+                                 is_demonstration=is_demonstration)
+    return LoadResult(stored.load_id, file, extract.layout, sha256, extract.row_count, stored.counts)
 
 
-def load_into(con: duckdb.DuckDBPyConnection, path: Path | str, *, user: str, archive_dir: Path,
+def _store_archived(con, path: Path, extract: Extract, *, file: str, user: User | str | None,
+                    archive_dir: Path, action: str, expected_version: str | None = None,
+                    is_demonstration: bool = False, journal: bool = True) -> LoadResult:
+    """Archive the raw file and store the extract in one write; a failed write leaves no new archive file."""
+    with store.writing(con, user=user, action=action) as write:
+        loads.check_version(write.con, expected_version)
+        sha256 = sha256_of(path)
+        kept = store_archive.keep_for(write, path, sha256, archive_dir)
+        result = store_extract(write.con, extract, file=file, sha256=sha256, user=user,
+                               is_demonstration=is_demonstration)
+        if journal:
+            write.after_commit(lambda: store_archive.record_load(archive_dir, result, kept, user=write.user,
+                                                                 is_demonstration=is_demonstration))
+    return result
+
+
+def load_into(con, path: Path | str, *, user: User | str | None, archive_dir: Path,
               file: str | None = None, layout: str | None = None, is_demonstration: bool = False,
-              size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB) -> LoadResult:
-    """Load one file into an open store: all of it, or (raising LoadError) none of it."""
+              size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB, journal: bool = True) -> LoadResult:
+    """Load one file into an open store: all of it, or (raising LoadError) none of it.
+
+    `user` is the signed-in `User` (who must be an analyst) or, for a script or the command line, a name.
+    The load is added to the archive's journal unless `journal` is False (the build writes its own).
+    """
+    store.door.writer(user)
     path = Path(path)
     file = file or path.name
     extract = read_file(path, store_context(con), file=file, layout=layout, size_limit_mb=size_limit_mb)
-    sha256 = sha256_of(path)
-    existed = (archive_dir / f"{sha256}{''.join(path.suffixes[-1:]).lower()}").exists()
-    archived = archive(path, sha256, archive_dir)
-    try:
-        return store_extract(con, extract, file=file, sha256=sha256, user=user,
-                             is_demonstration=is_demonstration)
-    except Exception:
-        if not existed:
-            archived.unlink(missing_ok=True)
-        raise
+    return _store_archived(con, path, extract, file=file, user=user, archive_dir=archive_dir, action="load",
+                           is_demonstration=is_demonstration, journal=journal)
 
 
 def load_file(path: Path | str, db: Path | str, user: str, *, layout: str | None = None,
               size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB) -> LoadResult:
     """Recognise, validate and load one file into the store at `db`, atomically."""
-    con = store.connect(db)
+    opened = store.open_store(db)
     try:
-        return load_into(con, path, user=user, archive_dir=archive_dir_for(db), layout=layout,
+        return load_into(opened, path, user=user, archive_dir=archive_dir_for(db), layout=layout,
                          size_limit_mb=size_limit_mb)
     finally:
-        con.close()
+        opened.close()
 
 
 # --- Preview, confirm and undo, for the upload page ------------------------------------------------
 
-# One writer at a time in this process: two analysts confirming at the same moment are stored one
-# after the other (DuckDB itself lets only one process write a file).
-_WRITE_LOCK = threading.Lock()
-_LOCK_WAIT_SECONDS = 30
 
-
-class RetryLoad(Exception):
-    """The store changed, or was busy, while a load was being confirmed; the message says what to do."""
-
-
-def preview(con: duckdb.DuckDBPyConnection, extract: Extract, *,
-            is_demonstration: bool = False) -> store_preview.Preview:
+def preview(con, extract: Extract, *, is_demonstration: bool = False) -> loads.Preview:
     """What storing this extract would add, change and leave as it is; writes nothing."""
-    return store_preview.preview(con, extract.observations, extract.populations,
-                                 is_demonstration=is_demonstration)
+    return loads.preview(con, extract.observations, extract.populations, is_demonstration=is_demonstration)
 
 
-@contextmanager
-def _writer(action: str) -> Iterator[None]:
-    if not _WRITE_LOCK.acquire(timeout=_LOCK_WAIT_SECONDS):
-        raise RetryLoad(f"Another change to the store is still running; {action} again in a minute.")
-    try:
-        yield
-    except duckdb.TransactionException as error:
-        raise RetryLoad(f"Someone else changed the same rows at the same moment; {action} again "
-                        f"({error}).") from error
-    finally:
-        _WRITE_LOCK.release()
-
-
-def confirm_load(con: duckdb.DuckDBPyConnection, path: Path | str, extract: Extract, *, user: User,
-                 archive_dir: Path, file: str | None = None, expected_version: str | None = None,
+def confirm_load(con, path: Path | str, extract: Extract, *, user: User | None, archive_dir: Path,
+                 file: str | None = None, expected_version: str | None = None,
                  is_demonstration: bool = False) -> LoadResult:
     """Store a previewed extract for an analyst: archive the raw file, write in one transaction, audit.
 
     With `expected_version` (from the preview), refuses with RetryLoad when another load was stored
     or undone since the preview, so nobody confirms a preview that no longer describes the change.
     """
-    require_role(user, "analyst")
     path = Path(path)
-    file = file or path.name
-    with _writer("confirm"):
-        if expected_version is not None and store_preview.store_version(con) != expected_version:
-            raise RetryLoad("The store has changed since this preview (another load was confirmed or "
-                            "undone); check the preview again, then confirm.")
-        sha256 = sha256_of(path)
-        existed = (archive_dir / f"{sha256}{''.join(path.suffixes[-1:]).lower()}").exists()
-        archived = archive(path, sha256, archive_dir)
-        try:
-            return store_extract(con, extract, file=file, sha256=sha256, user=user.name,
-                                 is_demonstration=is_demonstration)
-        except Exception:
-            if not existed:
-                archived.unlink(missing_ok=True)
-            raise
+    return _store_archived(con, path, extract, file=file or path.name, user=user, archive_dir=archive_dir,
+                           action="confirm", expected_version=expected_version, is_demonstration=is_demonstration)
 
 
-def undo_load(con: duckdb.DuckDBPyConnection, load_id: int, *, user: User) -> writes.RowCounts:
-    """Take a load back for an analyst, exactly and audited; UndoRefused says why when it is unsafe."""
-    require_role(user, "analyst")
-    with _writer("undo"):
-        return store_preview.undo_load(con, int(load_id), user=user.name)
+def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path | None = None) -> writes.RowCounts:
+    """Take a load back for an analyst, exactly and audited; UndoRefused says why when it cannot be.
+
+    The undo is added to the journal in `archive_dir` (by default the archive beside the store's file).
+    """
+    location = store.door_of(con).location
+    if archive_dir is None and location is not None:
+        archive_dir = location.archive_dir
+    with store.writing(con, user=user, action="undo") as write:
+        undone = loads.undo(write.con, int(load_id), user=user)
+        if archive_dir is not None:
+            write.after_commit(lambda: store_archive.record_undo(archive_dir, undone.load_id, user=write.user))
+    return writes.RowCounts(added=undone.removed, changed=undone.restored)
 
 
-def previous_load_of(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str, str] | None:
-    """The latest load still in the store of the file with this sha256: (load id, by whom, when)."""
-    row = con.execute("SELECT load_id, loaded_by, loaded_at FROM loads WHERE sha256 = ? "
-                      "ORDER BY load_id DESC LIMIT 1", [sha256]).fetchone()
-    return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
-
-
-def rebuild_from_archive(source: duckdb.DuckDBPyConnection, target: Path | str, archive_dir: Path) -> int:
-    """Build a new store at `target` by replaying, in audit order, every load not undone.
+def rebuild_from_archive(source, target: Path | str, archive_dir: Path) -> int:
+    """Build a new store at `target` by replaying, in order, every load of `source` not undone.
 
     Reads only the audit trail and the raw files archived by sha256; returns how many loads it
     replayed. The observations it gives are those of the source store.
     """
+    return len(replay(loads.standing_loads(source), target, archive_dir))
+
+
+def replay(standing: list[loads.StandingLoad], target: Path | str | store.Store,
+           archive_dir: Path) -> list[loads.StandingLoad]:
+    """Build a new store at `target` (a path, or an open, empty Store left open) from the reference data
+    and these archived loads, in order; returns the loads as stored there (with their new load ids)."""
     from loaders.build import load_reference
 
-    replay = source.execute("""
-        SELECT a.load_id, a.user_name, a.detail FROM audit AS a
-        WHERE a.action = 'load'
-          AND a.load_id NOT IN (SELECT load_id FROM audit WHERE action = 'undo' AND load_id IS NOT NULL)
-        ORDER BY a.audit_id
-    """).fetchall()
-    con = store.connect(target)
+    built = target if isinstance(target, store.Store) else store.open_store(target)
+    replayed = []
     try:
-        load_reference(con, user="rebuild from archive")
-        for _load_id, user, detail in replay:
-            entry = json.loads(detail)
-            matches = sorted(Path(archive_dir).glob(f"{entry['sha256']}*"))
+        load_reference(built, user="rebuild from archive")
+        for entry in standing:
+            matches = sorted(Path(archive_dir).glob(f"{entry.sha256}*"))
             if not matches:
-                raise FileNotFoundError(f"the archive has no file with sha256 {entry['sha256']} "
-                                        f"({entry['file']})")
-            layout = entry.get("layout") if entry.get("layout") in BY_NAME else None
-            extract = read_file(matches[0], store_context(con), file=entry["file"], layout=layout,
+                raise FileNotFoundError(f"the archive has no file with sha256 {entry.sha256} ({entry.file})")
+            layout = entry.layout if entry.layout in BY_NAME else None
+            extract = read_file(matches[0], store_context(built), file=entry.file, layout=layout,
                                 size_limit_mb=float("inf"))
-            store_extract(con, extract, file=entry["file"], sha256=entry["sha256"], user=user,
-                          is_demonstration=bool(entry.get("is_demonstration", False)))
-        con.execute("CHECKPOINT")
+            result = store_extract(built, extract, file=entry.file, sha256=entry.sha256, user=entry.user,
+                                   is_demonstration=entry.is_demonstration)
+            replayed.append(dataclasses.replace(entry, load_id=result.load_id))
+        loads.checkpoint(built)
     finally:
-        con.close()
-    return len(replay)
+        if built is not target:
+            built.close()
+    return replayed

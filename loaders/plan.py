@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from analysis.plan import EXCEL_COLUMNS, RAG_STATUSES, parse_date, recommendation_of, sort_refs
 from loaders.errors import LoadError
+from plan_vocabulary import EXCEL_COLUMNS, RAG_STATUSES, parse_date, recommendation_of, sort_refs
 from store import plan as plan_store
 from store.settings import PROJECT_ROOT
 

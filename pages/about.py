@@ -1,4 +1,5 @@
-"""About this dashboard: who maintains it, where the data comes from, and how fresh each indicator is."""
+"""About this dashboard: who maintains it, where the data comes from, how fresh each indicator is, and
+(for analysts) the audit trail, with a warning for everyone if its hash chain is broken."""
 
 from datetime import date
 
@@ -7,9 +8,9 @@ import streamlit as st
 
 from analysis.periods import period_label
 from analysis.staleness import staleness
+from store import audit, queries
 from store import indicators as store_indicators
-from store import queries
-from ui import context, presentation
+from ui import auth, context, presentation
 
 presentation.presentation_mode()
 settings = context.settings()
@@ -30,8 +31,37 @@ st.markdown(
     "- **Methods:** XmR charts with the NHS England *Making Data Count* rules; comparisons with England by "
     "the OHID Fingertips methods (Wilson score for proportions, Byar's method for rates, 95% confidence).")
 
+broken = audit.verify(con)
+if broken:
+    st.error(f"**The audit trail has been changed outside the dashboard.** {broken.sentence} Lines from "
+             "there on cannot be trusted; tell the PBIP programme support team.", icon=":material/gpp_bad:")
+
+user = auth.current_user()
+
+
+def audit_section() -> None:
+    """The audit trail for analysts, filtered by user, kind and date."""
+    st.subheader("Audit trail")
+    if user is None or not user.can("analyst"):
+        st.caption("Analysts can read the audit trail here (sign in in the sidebar).")
+        return
+    st.caption("Every change to the store: loads, undos, plan edits, rebase dates, each naming who made it. "
+               + ("" if broken else "The hash chain over every line is whole."))
+    who, kind, when = st.columns(3)
+    chosen_user = who.selectbox("User", ["Everyone", *audit.users(con)])
+    chosen_kind = kind.selectbox("Kind", ["Every kind", *audit.kinds(con)])
+    days = when.date_input("Between", value=(), help="Leave empty for every date; pick a first and a last day.")
+    since, until = (days[0], days[-1]) if days else (None, None)
+    lines = audit.entries(con, user=None if chosen_user == "Everyone" else chosen_user,
+                          kind=None if chosen_kind == "Every kind" else chosen_kind, since=since, until=until)
+    st.dataframe(lines.rename(columns={"audit_id": "Line", "audited_at": "When", "user_name": "User",
+                                       "action": "Kind", "load_id": "Load", "detail": "Detail"}),
+                 hide_index=True, width="stretch")
+
+
 if queries.observation_count(con) == 0:
     st.info("No data has been loaded into this dashboard's database yet, so there is nothing to report on.")
+    audit_section()
     st.stop()
 
 status = store_indicators.data_status(con, settings.area_code)
@@ -52,3 +82,5 @@ st.dataframe(pd.DataFrame({
     "Loaded by": status["loaded_by"].fillna("").to_numpy(),
     "File": status["files"].fillna("").to_numpy(),
 }), hide_index=True, width="stretch")
+
+audit_section()

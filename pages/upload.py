@@ -24,7 +24,8 @@ from loaders.pipeline import (
     undo_load,
 )
 from store import queries
-from store.preview import UndoRefused, recent_loads
+from store.loads import UndoRefused, recent_loads
+from store.loads import describe as describe_load
 from store.settings import PROJECT_ROOT
 from ui import auth, context
 
@@ -169,6 +170,8 @@ if uploaded is not None:
         except RetryLoad as error:
             st.warning(str(error))
             _forget_upload()
+        except PermissionError as error:  # the store file went away, or the role was taken away
+            st.error(str(error))
         except LoadError as error:
             st.error(str(error))
         else:
@@ -192,14 +195,29 @@ for row in loads.itertuples():
                   + (" · demonstration" if row.is_demonstration else ""))
     refused = row.undo_refused if isinstance(row.undo_refused, str) else None
     if button.button("Undo", key=f"undo_{row.load_id}", disabled=bool(refused), help=refused or
-                     "Take this load back: the store returns exactly to its state before it."):
-        try:
-            undone = undo_load(con, int(row.load_id), user=user)
-        except (UndoRefused, RetryLoad) as error:
-            st.warning(str(error))
-        else:
-            state["upload_message"] = (f"Load {row.load_id} undone: {undone.added:,} rows removed, "
-                                       f"{undone.changed:,} earlier rows current again.")
+                     "Take this load back: the store becomes what a rebuild without it would give."):
+        state["undo_asked"] = int(row.load_id)
+
+if (asked := state.get("undo_asked")) is not None:
+    what = describe_load(con, asked)
+    if what is None:
+        state.pop("undo_asked")
+    else:
+        st.warning(f"Undo {what}? Its rows go; the rows it replaced come back unless a later load also "
+                   "holds them. The undo is recorded in the audit with your name.", icon=":material/undo:")
+        yes, no = st.columns(2)
+        if yes.button(f"Yes, undo load {asked}", type="primary", key="undo_confirm"):
+            state.pop("undo_asked")
+            try:
+                undone = undo_load(con, asked, user=user, archive_dir=settings.archive_dir)
+            except (UndoRefused, RetryLoad, PermissionError) as error:
+                st.warning(str(error))
+            else:
+                state["upload_message"] = (f"Load {asked} undone: {undone.added:,} rows removed, "
+                                           f"{undone.changed:,} earlier rows current again.")
+                st.rerun()
+        if no.button("Keep it", key="undo_cancel"):
+            state.pop("undo_asked")
             st.rerun()
 with st.expander("Layouts the upload recognises"):
     st.markdown("\n".join(f"- {layout.description} (`{layout.name}`)" for layout in LAYOUTS))

@@ -1,4 +1,8 @@
-"""The DuckDB store: the only place the pages read from, and the only place SQL lives."""
+"""The DuckDB store: the only place the pages read from, and the only place SQL lives.
+
+`open_store(location)` gives the `Store`, the one door every write goes through (store/door.py);
+`connect(path)` opens the same store and returns its connection, for analysts' scripts and tests.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +12,31 @@ from pathlib import Path
 
 import duckdb
 
+from store.door import RetryWrite, Store, StoreFileChanged, Writing, door_of, snapshot, writing
 from store.schema import LATEST_VERSION, migrate
+from store.settings import StoreLocation
 
-__all__ = ["LATEST_VERSION", "connect", "transaction"]
+__all__ = ["LATEST_VERSION", "RetryWrite", "Store", "StoreFileChanged", "StoreLocation", "Writing", "connect",
+           "door_of", "migrate", "open_store", "snapshot", "transaction", "writing"]
 
 
-def connect(path: Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) a store and migrate it forward to the current schema."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:
-        migrate(con)
-    return con
+def open_store(location: StoreLocation | Path | str = ":memory:", *, read_only: bool = False) -> Store:
+    """Open (creating if needed) the store at `location` and migrate it to the current schema."""
+    return Store.open(location, read_only=read_only)
+
+
+def connect(path: StoreLocation | Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) a store and return its connection; writes through it use the store's door."""
+    return Store.open(path, read_only=read_only).connection
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit when the block succeeds, roll back everything when it raises."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+def transaction(con: Store | duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing, through the store's door, for a script with access to the file.
+
+    The audit records the operating-system user; code acting for a signed-in person uses `writing`.
+    """
+    import getpass
+
+    with writing(con, user=getpass.getuser(), action="write") as write:
+        yield write.con

@@ -1,4 +1,8 @@
-"""What the indicator, overview and about pages read, and the two things they write (events, rebase dates)."""
+"""What the indicator, overview and about pages read, and the two things they write (events, rebase dates).
+
+"Which area is an indicator measured for on a council's pages" (the council, or the CCG or acute
+trust that serves it) has one answer, the `indicator_subjects` view (store/schema.py).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,15 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from store import writes
-from store.users import User, require_role
+from store import door, writes
+from store.users import User
 
 EVENT_COLUMNS = ["event_date", "end_date", "label", "source"]
 
 
 def replace_events(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> None:
-    """Set the marked events (reference data kept under data/events.csv)."""
+    """Set the marked events (reference data kept under data/events.csv); inside a write through the door."""
+    door.require_write(con)
     frame = events.reindex(columns=EVENT_COLUMNS)
     con.register("incoming_events", frame)
     try:
@@ -43,12 +48,8 @@ def indicator_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def subject_code(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> str | None:
     """The code an indicator is measured for on this council's pages: the council, or its CCG or trust."""
-    row = con.execute("""
-        SELECT CASE WHEN i.area_relation = 'local_authority' THEN $area ELSE link.linked_code END
-        FROM indicators AS i
-        LEFT JOIN area_links AS link ON link.area_code = $area AND link.relation = i.area_relation
-        WHERE i.indicator_id = $indicator
-    """, {"area": area_code, "indicator": indicator_id}).fetchone()
+    row = con.execute("SELECT subject_code FROM indicator_subjects WHERE area_code = ? AND indicator_id = ?",
+                      [area_code, indicator_id]).fetchone()
     return row[0] if row else None
 
 
@@ -79,10 +80,7 @@ def all_series(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
     """Every indicator's series for the area (its subject organisation for proxies), for overview trends."""
     return con.execute("""
         WITH subject AS (
-            SELECT i.indicator_id,
-                   CASE WHEN i.area_relation = 'local_authority' THEN $area ELSE link.linked_code END AS code
-            FROM indicators AS i
-            LEFT JOIN area_links AS link ON link.area_code = $area AND link.relation = i.area_relation
+            SELECT indicator_id, subject_code AS code FROM indicator_subjects WHERE area_code = $area
         )
         SELECT o.indicator_id, o.period_start, o.value
         FROM observations AS o JOIN subject AS s ON o.indicator_id = s.indicator_id AND o.area_code = s.code
@@ -95,10 +93,7 @@ def latest_counts(con: duckdb.DuckDBPyConnection, area_code: str, benchmark_code
     """Numerator and denominator of the area's and the benchmark's latest period, per indicator."""
     return con.execute("""
         WITH subject AS (
-            SELECT i.indicator_id,
-                   CASE WHEN i.area_relation = 'local_authority' THEN $area ELSE link.linked_code END AS code
-            FROM indicators AS i
-            LEFT JOIN area_links AS link ON link.area_code = $area AND link.relation = i.area_relation
+            SELECT indicator_id, subject_code AS code FROM indicator_subjects WHERE area_code = $area
         ),
         latest AS (
             SELECT o.indicator_id, max(o.period_start) AS period_start
@@ -123,36 +118,29 @@ def rebase_dates(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: s
     """, [indicator_id, area_code]).df()
 
 
-def add_rebase_date(con: duckdb.DuckDBPyConnection, *, indicator_id: str, area_code: str, rebase_date: date,
-                    reason: str, user: User) -> None:
+def add_rebase_date(con, *, indicator_id: str, area_code: str, rebase_date: date, reason: str,
+                    user: User | str | None) -> None:
     """Store a rebase date (a new set of limits from that period) and audit who set it and why.
 
     Only an analyst may: a rebase changes the limits every viewer sees.
     """
-    require_role(user, "analyst")
+    door.writer(user)
     if not reason or not reason.strip():
         raise ValueError("a rebase date needs a reason, e.g. the change in the process that it marks")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("INSERT OR REPLACE INTO rebase_dates VALUES (?, ?, ?, ?, ?, ?)",
-                    [indicator_id, area_code, rebase_date, reason.strip(), user.name, writes.now()])
-        writes.append_audit(con, user=user.name, action="rebase date set",
-                            detail={"indicator_id": indicator_id, "area_code": area_code,
-                                    "rebase_date": str(rebase_date), "reason": reason.strip()})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    with door.writing(con, user=user, action="set the rebase date") as write:
+        write.con.execute("INSERT OR REPLACE INTO rebase_dates VALUES (?, ?, ?, ?, ?, ?)",
+                          [indicator_id, area_code, rebase_date, reason.strip(), write.user, writes.now()])
+        write.audit("rebase date set", detail={"indicator_id": indicator_id, "area_code": area_code,
+                                               "rebase_date": str(rebase_date), "reason": reason.strip()})
 
 
 def data_status(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
     """Per indicator: the area's latest period, when and by whom it was loaded, and what kind of data it is."""
     return con.execute("""
         WITH subject AS (
-            SELECT i.*,
-                   CASE WHEN i.area_relation = 'local_authority' THEN $area ELSE link.linked_code END AS code
+            SELECT i.*, s.subject_code AS code
             FROM indicators AS i
-            LEFT JOIN area_links AS link ON link.area_code = $area AND link.relation = i.area_relation
+            LEFT JOIN indicator_subjects AS s ON s.indicator_id = i.indicator_id AND s.area_code = $area
         )
         SELECT s.indicator_id, s.short_name, s.frequency, s.publication_lag_days, s.is_proxy,
                bool_or(o.is_demonstration) AS is_demonstration,

@@ -5,10 +5,12 @@ creation, is appended to `plan_action_history` (who, when, field, old, new). The
 append-only: nothing here updates or deletes its rows, so no action is changed without trace.
 
 Only analysts change actions: `add_action`, `update_action`, `close_action` and `apply_import` take
-the signed-in `User` and refuse anyone else with PermissionError before touching the store. Each
+the signed-in `User` and refuse anyone else (a bare name too: plan edits come only from the
+dashboard) with PermissionError before touching the store. Each
 write that changes the plan also adds one line, naming the user, to the store's `audit` table.
-Public write functions hold their own transaction (`store.transaction`); `load_plan` (the build,
-under a system user name) writes the plan and the demonstration actions in one.
+Every write goes through the store's door (store/door.py), which checks the role, takes the write
+lock and holds the transaction; `load_plan` (the build, under a system user name) writes the plan and
+the demonstration actions in one.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from analysis.plan import COMPLETE, EDITABLE_FIELDS, recommendation_of, value_text
-from store import transaction, writes
+from plan_vocabulary import COMPLETE, EDITABLE_FIELDS, recommendation_of, value_text
+from store import door
 from store.users import User, require_role
 
 # The role a person needs to change the plan's actions (store/users.py).
@@ -41,7 +43,7 @@ def _now() -> datetime:
 # --- Writes -----------------------------------------------------------------------------------------
 
 
-def load_plan(con: duckdb.DuckDBPyConnection, *, projects: pd.DataFrame, recommendations: pd.DataFrame,
+def load_plan(con, *, projects: pd.DataFrame, recommendations: pd.DataFrame,
               findings: pd.DataFrame, indicator_links: pd.DataFrame,
               demonstration_actions: list[dict] | None = None, user: str) -> None:
     """Set the plan (projects, R1-R13, CQC findings, indicator links) and add demonstration actions.
@@ -50,7 +52,8 @@ def load_plan(con: duckdb.DuckDBPyConnection, *, projects: pd.DataFrame, recomme
     (a list of (datetime, RAG)); its RAG changes are replayed through the history so that "since
     the last board" has something to show. Actions already held are kept, never replaced.
     """
-    with transaction(con):
+    with door.writing(con, user=user, action="load the plan") as write:
+        con = write.con
         _replace(con, "plan_projects", projects, PROJECT_COLUMNS)
         _replace(con, "plan_recommendations_t", recommendations, RECOMMENDATION_COLUMNS)
         _replace(con, "plan_findings", findings, FINDING_COLUMNS)
@@ -67,9 +70,8 @@ def load_plan(con: duckdb.DuckDBPyConnection, *, projects: pd.DataFrame, recomme
             for when, rag in steps[1:]:
                 _change_action(con, action["ref"], {"rag": rag}, user=user, when=when)
             added.append(action["ref"])
-        writes.append_audit(con, user=user, action="plan loaded",
-                            detail={"recommendations": len(recommendations),
-                                    "demonstration_actions_added": added})
+        write.audit("plan loaded", detail={"recommendations": len(recommendations),
+                                           "demonstration_actions_added": added})
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
@@ -83,17 +85,17 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, co
         con.unregister("incoming_plan_rows")
 
 
-def add_action(con: duckdb.DuckDBPyConnection, action: dict, *, user: User,
+def add_action(con, action: dict, *, user: User | None,
                when: datetime | None = None) -> None:
     """Add a new action for an analyst; its creation is recorded in the history field by field."""
     require_role(user, EDITOR_ROLE)
     when = when or _now()
-    with transaction(con):
-        _insert_action(con, action, user=user.name, when=when, is_demonstration=False)
-        _audit(con, user, "plan action added", when, ref=str(action["ref"]).strip())
+    with door.writing(con, user=user, action="save the action", role=EDITOR_ROLE) as write:
+        _insert_action(write.con, action, user=write.user, when=when, is_demonstration=False)
+        _audit(write, "plan action added", when, ref=str(action["ref"]).strip())
 
 
-def update_action(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: User,
+def update_action(con, ref: str, changes: dict, *, user: User | None,
                   when: datetime | None = None) -> list[str]:
     """Change some fields of an action for an analyst; returns the fields that really changed (each
     one recorded in the history, and the change in the audit)."""
@@ -101,7 +103,7 @@ def update_action(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, us
     return _update(con, ref, changes, user=user, when=when or _now(), action="plan action changed")
 
 
-def close_action(con: duckdb.DuckDBPyConnection, ref: str, *, user: User, progress: str | None = None,
+def close_action(con, ref: str, *, user: User | None, progress: str | None = None,
                  when: datetime | None = None) -> list[str]:
     """Mark an action complete (Blue) for an analyst, with an optional closing progress note."""
     require_role(user, EDITOR_ROLE)
@@ -111,40 +113,39 @@ def close_action(con: duckdb.DuckDBPyConnection, ref: str, *, user: User, progre
     return _update(con, ref, changes, user=user, when=when or _now(), action="plan action closed")
 
 
-def apply_import(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, *, user: User,
+def apply_import(con, incoming: pd.DataFrame, *, user: User | None,
                  when: datetime | None = None) -> dict[str, int]:
     """Add or change the actions of an imported plan for an analyst, all or nothing; returns counts of
     each. An import that changes something is one line in the audit, with the refs it touched."""
     require_role(user, EDITOR_ROLE)
     when = when or _now()
     touched: dict[str, list[str]] = {"added": [], "changed": [], "unchanged": []}
-    with transaction(con):
-        held = {ref for (ref,) in con.execute("SELECT ref FROM plan_actions_t").fetchall()}
+    with door.writing(con, user=user, action="apply the import", role=EDITOR_ROLE) as write:
+        held = {ref for (ref,) in write.con.execute("SELECT ref FROM plan_actions_t").fetchall()}
         for action in incoming.to_dict("records"):
             if action["ref"] in held:
-                changed = _change_action(con, action["ref"], {f: action[f] for f in EDITABLE_FIELDS},
-                                         user=user.name, when=when)
+                changed = _change_action(write.con, action["ref"], {f: action[f] for f in EDITABLE_FIELDS},
+                                         user=write.user, when=when)
                 touched["changed" if changed else "unchanged"].append(action["ref"])
             else:
-                _insert_action(con, action, user=user.name, when=when, is_demonstration=False)
+                _insert_action(write.con, action, user=write.user, when=when, is_demonstration=False)
                 touched["added"].append(action["ref"])
         if touched["added"] or touched["changed"]:
-            _audit(con, user, "plan import applied", when, added=touched["added"], changed=touched["changed"])
+            _audit(write, "plan import applied", when, added=touched["added"], changed=touched["changed"])
     return {outcome: len(refs) for outcome, refs in touched.items()}
 
 
-def _update(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, user: User, when: datetime,
-            action: str) -> list[str]:
-    with transaction(con):
-        changed = _change_action(con, ref, changes, user=user.name, when=when)
+def _update(con, ref: str, changes: dict, *, user: User | str | None, when: datetime, action: str) -> list[str]:
+    with door.writing(con, user=user, action="save the action", role=EDITOR_ROLE) as write:
+        changed = _change_action(write.con, ref, changes, user=write.user, when=when)
         if changed:
-            _audit(con, user, action, when, ref=ref, fields=changed)
+            _audit(write, action, when, ref=ref, fields=changed)
     return changed
 
 
-def _audit(con: duckdb.DuckDBPyConnection, user: User, action: str, when: datetime, **detail) -> None:
+def _audit(write: door.Writing, action: str, when: datetime, **detail) -> None:
     # The action history keeps the field values; the audit says who changed the plan, when and where.
-    writes.append_audit(con, user=user.name, action=action, detail={"changed_at": when, **detail})
+    write.audit(action, detail={"changed_at": when, **detail})
 
 
 def _insert_action(con: duckdb.DuckDBPyConnection, action: dict, *, user: str, when: datetime,
@@ -274,11 +275,7 @@ def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
 
 def indicator_area(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> str:
     """The area an indicator is measured for on a council's pages: the council itself, or the CCG or
-    acute trust that serves it (`area_links`)."""
-    row = con.execute("""
-        SELECT CASE WHEN i.area_relation = 'local_authority' THEN ? ELSE l.linked_code END
-        FROM indicators AS i
-        LEFT JOIN area_links AS l ON l.area_code = ? AND l.relation = i.area_relation
-        WHERE i.indicator_id = ?
-    """, [area_code, area_code, indicator_id]).fetchone()
+    acute trust that serves it (the `indicator_subjects` view)."""
+    row = con.execute("SELECT subject_code FROM indicator_subjects WHERE area_code = ? AND indicator_id = ?",
+                      [area_code, indicator_id]).fetchone()
     return (row[0] if row and row[0] else area_code)

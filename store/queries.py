@@ -7,10 +7,9 @@ import pandas as pd
 
 _OVERVIEW = """
 WITH subject AS (
-    SELECT i.*,
-           CASE WHEN i.area_relation = 'local_authority' THEN $area ELSE link.linked_code END AS subject_code
+    SELECT i.*, s.subject_code
     FROM indicators AS i
-    LEFT JOIN area_links AS link ON link.area_code = $area AND link.relation = i.area_relation
+    LEFT JOIN indicator_subjects AS s ON s.indicator_id = i.indicator_id AND s.area_code = $area
 ),
 latest AS (
     SELECT o.indicator_id, max(o.period_start) AS period_start

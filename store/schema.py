@@ -17,6 +17,8 @@ Stable views for analysts (any DuckDB client may query them; their columns only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
 _V1 = """
@@ -306,12 +308,69 @@ CREATE TABLE load_prior_areas (
 );
 """
 
-# Append new migrations here; never edit one that has shipped.
-MIGRATIONS: list[tuple[int, str]] = [
+# Migration 5: one answer to "which area is this indicator measured for", a chained audit, and the
+# loads that predate undo.
+#
+# - `indicator_subjects`: `area_code, indicator_id, subject_code` for every area and indicator: the
+#   council itself, or the CCG or acute trust that serves it (`area_links`) for indicators measured
+#   for an NHS organisation. Every query that needs it reads this view.
+# - `audit_chain`: `audit_id, row_hash`, sha256 over the previous hash and the audit line (see
+#   store/audit.py); lines already in the audit are chained in order by this migration.
+# - `load_reasserted_observations` / `load_reasserted_populations`: the keys each load repeated
+#   unchanged (it stored no new version of them), so undo can hand such rows on to the load still
+#   holding them, as a rebuild would.
+# - `loads_without_prior_state`: loads made before this migration, which did not record everything
+#   an undo needs (nothing at all before migration 4); undo refuses them.
+_V5_CHAIN = """
+CREATE VIEW indicator_subjects AS
+SELECT a.area_code, i.indicator_id,
+       CASE WHEN i.area_relation = 'local_authority' THEN a.area_code ELSE link.linked_code END AS subject_code
+FROM areas AS a
+CROSS JOIN indicators AS i
+LEFT JOIN area_links AS link ON link.area_code = a.area_code AND link.relation = i.area_relation;
+
+CREATE TABLE audit_chain (
+    audit_id INTEGER PRIMARY KEY,
+    row_hash VARCHAR NOT NULL CHECK (regexp_full_match(row_hash, '[0-9a-f]{64}'))
+);
+
+-- Keys a load repeated unchanged: it stored no new version of them, yet holds them (undo needs it).
+CREATE TABLE load_reasserted_observations (
+    load_id      INTEGER NOT NULL,
+    indicator_id VARCHAR NOT NULL,
+    area_code    VARCHAR NOT NULL,
+    period_start DATE    NOT NULL,
+    PRIMARY KEY (load_id, indicator_id, area_code, period_start)
+);
+CREATE TABLE load_reasserted_populations (
+    load_id   INTEGER NOT NULL,
+    area_code VARCHAR NOT NULL,
+    year      INTEGER NOT NULL,
+    age_band  VARCHAR NOT NULL,
+    PRIMARY KEY (load_id, area_code, year, age_band)
+);
+
+-- Every load already stored kept neither its repeated keys nor (before migration 4) its prior state.
+CREATE TABLE loads_without_prior_state (load_id INTEGER PRIMARY KEY);
+INSERT INTO loads_without_prior_state SELECT load_id FROM loads;
+"""
+
+
+def _v5_chain(con: duckdb.DuckDBPyConnection) -> None:
+    from store import audit
+
+    con.execute(_V5_CHAIN)
+    audit.chain_existing(con)
+
+
+# Append new migrations here; never edit one that has shipped. A step is SQL, or a function of the
+# connection where rows must be computed (it runs in the step's transaction all the same).
+MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, _V1),
     (2, _V2_EVENTS),
     (3, _V3_PLAN),
     (4, _V4_UNDO),
+    (5, _v5_chain),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -342,7 +401,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(sql)
+            if callable(sql):
+                sql(con)
+            else:
+                con.execute(sql)
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [number])
             con.execute("COMMIT")
         except Exception:

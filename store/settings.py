@@ -2,6 +2,10 @@
 
 Read from `settings.toml` beside the project, then overridden by environment variables, so a
 deployment for another council changes one line (or one variable) and nothing else.
+
+The store is named by one setting, `store` (`PBIP_STORE`): an engine and a location, written
+`duckdb:data/pbip.duckdb` or just the path (DuckDB is the only engine so far). The older
+`db_path` / `PBIP_DB_PATH` still work and name a DuckDB file.
 """
 
 from __future__ import annotations
@@ -15,6 +19,20 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = PROJECT_ROOT / "settings.toml"
 ONS_CODE = re.compile(r"[EWSN]\d{8}")
+ENGINES = ("duckdb",)
+DEFAULT_STORE = "data/pbip.duckdb"
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """Which engine holds the store, and where: the one thing the store door needs to open it."""
+
+    engine: str
+    path: Path
+
+    @property
+    def archive_dir(self) -> Path:
+        return archive_dir_for(self.path)
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,11 @@ class Settings:
     benchmark_code: str
     db_path: Path
     upload_limit_mb: float
+    store: StoreLocation | None = None
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            object.__setattr__(self, "store", StoreLocation("duckdb", self.db_path))
 
     @property
     def archive_dir(self) -> Path:
@@ -33,6 +56,21 @@ class Settings:
 def archive_dir_for(db_path: Path | str) -> Path:
     db_path = Path(db_path)
     return db_path.parent / f"{db_path.stem}_archive"
+
+
+def parse_store(text: str, relative_to: Path = PROJECT_ROOT) -> StoreLocation:
+    """`duckdb:PATH` or a bare PATH as a StoreLocation; relative paths are relative to `relative_to`."""
+    text = text.strip()
+    engine, separator, location = text.partition(":")
+    # An engine name has two or more letters, so a Windows drive ("C:\\...") reads as a path.
+    if not (separator and re.fullmatch(r"[a-z][a-z0-9_]+", engine)):
+        engine, location = "duckdb", text
+    if engine not in ENGINES:
+        raise ValueError(f'store "{text}" names the engine "{engine}"; engines: {", ".join(ENGINES)}')
+    if not location:
+        raise ValueError(f'store "{text}" names no location')
+    path = Path(location)
+    return StoreLocation(engine, path if path.is_absolute() else relative_to / path)
 
 
 def load_settings(path: Path = SETTINGS_FILE, environ: dict[str, str] | None = None) -> Settings:
@@ -48,8 +86,9 @@ def load_settings(path: Path = SETTINGS_FILE, environ: dict[str, str] | None = N
     for name, code in (("area_code", area_code), ("benchmark_code", benchmark_code)):
         if not ONS_CODE.fullmatch(code):
             raise ValueError(f'{name} must be an ONS area code such as "E06000014" (got "{code}")')
-    db_path = Path(pick("db_path", "data/pbip.duckdb"))
-    if not db_path.is_absolute():
-        db_path = path.parent / db_path
-    return Settings(area_code=area_code, benchmark_code=benchmark_code, db_path=db_path,
-                    upload_limit_mb=float(pick("upload_limit_mb", "50")))
+    # The newest way of naming the store wins: a variable over the file, `store` over `db_path`.
+    chosen = (environ.get("PBIP_STORE") or environ.get("PBIP_DB_PATH") or file_values.get("store")
+              or file_values.get("db_path") or DEFAULT_STORE)
+    location = parse_store(str(chosen), relative_to=path.parent)
+    return Settings(area_code=area_code, benchmark_code=benchmark_code, db_path=location.path,
+                    upload_limit_mb=float(pick("upload_limit_mb", "50")), store=location)

@@ -1,17 +1,19 @@
-"""Everything that changes the store. Callers hold the transaction (`store.transaction`).
+"""The rows a write changes: versioned observations and populations, areas, reference data.
 
+Callers are inside a write through the store's door (store/door.py), which holds the transaction.
 Observations and populations are versioned: a load marks the rows it replaces as superseded and
-inserts new ones, so nothing stored is ever overwritten without trace.
+inserts its own, so nothing stored is ever overwritten without trace.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pandas as pd
+
+from store import audit, door
 
 OBSERVATION_COLUMNS = ["indicator_id", "area_code", "period_start", "period_end",
                        "numerator", "denominator", "value", "value_note"]
@@ -41,27 +43,15 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, loader: str,
-                row_count: int, user: str, is_demonstration: bool) -> int:
-    """Register a load and return its id."""
-    return con.execute(
-        "INSERT INTO loads (file_name, sha256, loader, row_count, loaded_at, loaded_by, is_demonstration) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
-        [file_name, sha256, loader, row_count, now(), user, is_demonstration],
-    ).fetchone()[0]
-
-
 def append_audit(con: duckdb.DuckDBPyConnection, *, user: str, action: str,
                  load_id: int | None = None, detail: dict | None = None) -> None:
-    """Add one line to the append-only audit trail."""
-    con.execute(
-        "INSERT INTO audit (audited_at, user_name, action, load_id, detail) VALUES (?, ?, ?, ?, ?)",
-        [now(), user, action, load_id, json.dumps(detail or {}, default=str, sort_keys=True)],
-    )
+    """Add one line to the chained audit trail (store/audit.py); inside a write through the door."""
+    audit.append(con, user=user, action=action, load_id=load_id, detail=detail)
 
 
 def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
     """Add areas not yet known; an existing area keeps its name and gains a region it lacked."""
+    door.require_write(con)
     frame = areas.reindex(columns=AREA_COLUMNS).drop_duplicates("area_code", keep="last")
     con.register("incoming_areas", frame)
     try:
@@ -77,6 +67,7 @@ def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
 
 def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame) -> None:
     """Set the indicator definitions (reference data kept under data/indicators.csv)."""
+    door.require_write(con)
     frame = indicators.reindex(columns=INDICATOR_COLUMNS)
     con.register("incoming_indicators", frame)
     try:
@@ -89,6 +80,7 @@ def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame)
 
 def replace_area_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
     """Set which CCG and acute trust serve each council (reference data, data/area_links.csv)."""
+    door.require_write(con)
     con.register("incoming_links", links[["area_code", "relation", "linked_code"]])
     try:
         con.execute("DELETE FROM area_links")
@@ -101,10 +93,12 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
                        is_demonstration: bool) -> RowCounts:
     """Make `observations` the current values for their keys (indicator, area, period start).
 
-    Rows identical to what is stored are left alone; differing rows supersede the stored ones. A real
+    Rows identical to what is stored are left alone (their keys are noted as this load's, in
+    `load_reasserted_observations`, for undo); differing rows supersede the stored ones. A real
     (non-demonstration) load of an indicator supersedes all its demonstration rows, so real and
     invented values never mix in one series, and the indicator stops being flagged demonstration.
     """
+    door.require_write(con)
     frame = observations.reindex(columns=OBSERVATION_COLUMNS)
     con.register("incoming_observations_df", frame)
     try:
@@ -137,6 +131,17 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
             WHERE is_demonstration AND indicator_id IN (SELECT DISTINCT indicator_id FROM incoming_observations)
         """)
 
+    # Keys this load repeats unchanged: no new version is stored, but undo must know the load holds them.
+    con.execute("""
+        INSERT INTO load_reasserted_observations
+        SELECT ?, i.indicator_id, i.area_code, i.period_start
+        FROM incoming_observations AS i JOIN observation_rows AS o
+          ON o.superseded_by IS NULL AND o.indicator_id = i.indicator_id AND o.area_code = i.area_code
+         AND o.period_start = i.period_start
+        WHERE o.period_end IS NOT DISTINCT FROM i.period_end AND o.numerator IS NOT DISTINCT FROM i.numerator
+          AND o.denominator IS NOT DISTINCT FROM i.denominator AND o.value IS NOT DISTINCT FROM i.value
+          AND o.value_note IS NOT DISTINCT FROM i.value_note
+    """, [load_id])
     changed = con.execute("""
         UPDATE observation_rows AS o SET superseded_by = ?
         FROM incoming_observations AS i
@@ -163,7 +168,9 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
 
 
 def store_populations(con: duckdb.DuckDBPyConnection, populations: pd.DataFrame, *, load_id: int) -> RowCounts:
-    """Make `populations` the current estimates for their keys (area, year, age band)."""
+    """Make `populations` the current estimates for their keys (area, year, age band), by the rules of
+    `store_observations`."""
+    door.require_write(con)
     frame = populations.reindex(columns=POPULATION_COLUMNS)
     con.register("incoming_populations_df", frame)
     try:
@@ -175,6 +182,13 @@ def store_populations(con: duckdb.DuckDBPyConnection, populations: pd.DataFrame,
         """)
     finally:
         con.unregister("incoming_populations_df")
+    con.execute("""
+        INSERT INTO load_reasserted_populations
+        SELECT ?, i.area_code, i.year, i.age_band
+        FROM incoming_populations AS i JOIN population_rows AS p
+          ON p.superseded_by IS NULL AND p.area_code = i.area_code AND p.year = i.year AND p.age_band = i.age_band
+        WHERE p.population IS NOT DISTINCT FROM i.population AND p.approximation IS NOT DISTINCT FROM i.approximation
+    """, [load_id])
     changed = con.execute("""
         UPDATE population_rows AS p SET superseded_by = ?
         FROM incoming_populations AS i

@@ -160,14 +160,14 @@ import sys
 import pandas as pd
 
 import store
-from store import writes
+from store import audit
 from loaders.extract import Extract
 from loaders.pipeline import store_extract
 con = store.connect(sys.argv[1])
 # Validation is tested elsewhere; read the file directly so the test spends its time in the write.
 rows = pd.read_csv(sys.argv[2], dtype={"value_note": str}, parse_dates=["period_start", "period_end"])
 extract = Extract(layout="tidy_template_csv", observations=rows.drop(columns="area_name"))
-real_audit = writes.append_audit
+real_audit = audit.append
 
 
 def audit_then_wait(*args, **kwargs):
@@ -178,7 +178,7 @@ def audit_then_wait(*args, **kwargs):
     sys.stdin.read()
 
 
-writes.append_audit = audit_then_wait
+audit.append = audit_then_wait
 store_extract(con, extract, file="big.csv", sha256="0" * 64, user="killed")
 print("finished", flush=True)
 """

@@ -19,7 +19,7 @@ HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,den
 ANALYST = User("ana", "analyst")
 VIEWER = User("vic", "viewer")
 # Tables an undo is allowed to grow; every other table must come back exactly.
-UNDO_BOOKKEEPING = {"audit", "load_undone"}
+UNDO_BOOKKEEPING = {"audit", "audit_chain", "load_undone"}
 
 
 def tidy(tmp_path: Path, name: str, rows: list[str]) -> Path:
@@ -163,16 +163,38 @@ class TestUndo:
         assert db.execute("SELECT user_name FROM audit WHERE action = 'undo' AND load_id = ?",
                           [result.load_id]).fetchone() == ("bea",)
 
-    def test_a_load_later_loads_replaced_cannot_be_undone(self, db, tmp_path):
-        """Undo is refused, with the later load's number, when a later load superseded its rows."""
-        first = load(db, tidy(tmp_path, "first.csv", [dtoc("2020-01-01", 30)]))
-        second = load(db, tidy(tmp_path, "second.csv", [dtoc("2020-01-01", 33)]))
-        before = queries.table_snapshot(db)
-        with pytest.raises(UndoRefused, match=f"load {second.load_id} has since replaced"):
-            undo_load(db, first.load_id, user=ANALYST)
-        assert_same_store(before, queries.table_snapshot(db))
-        undo_load(db, second.load_id, user=ANALYST)
+    def test_an_earlier_load_can_be_undone_and_a_later_load_keeps_its_rows(self, db, tmp_path):
+        """Undoing a load a later load replaced leaves the later rows current and brings back the rest."""
+        before = db.execute("SELECT numerator FROM observations WHERE indicator_id = 'dtoc_18' "
+                            "AND area_code = 'E06000014' AND period_start = '2019-03-01'").fetchone()
+        first = load(db, tidy(tmp_path, "first.csv", [dtoc("2019-02-01", 30), dtoc("2019-03-01", 31)]))
+        load(db, tidy(tmp_path, "second.csv", [dtoc("2019-02-01", 30), dtoc("2019-04-01", 33)]))
+        counts = undo_load(db, first.load_id, user=ANALYST)
+        current = dict(db.execute("SELECT period_start::VARCHAR, numerator FROM observations WHERE indicator_id = "
+                                  "'dtoc_18' AND area_code = 'E06000014' AND period_start BETWEEN '2019-02-01' "
+                                  "AND '2019-04-01'").fetchall())
+        assert current == {"2019-02-01": 30, "2019-03-01": before[0], "2019-04-01": 33}
+        assert (counts.added, counts.changed) == (1, 1)
+
+    def test_undoing_one_of_two_real_extracts_keeps_the_demonstration_rows_retired(self, db, tmp_path):
+        """With a second real extract still standing, undoing the first brings back no invented rows."""
+        first = load(db, tidy(tmp_path, "first.csv", [stay("2018-04-01", 250)]))
+        load(db, tidy(tmp_path, "second.csv", [stay("2018-05-01", 260)]))
         undo_load(db, first.load_id, user=ANALYST)
+        rows = db.execute("SELECT period_start::VARCHAR, is_demonstration FROM observations "
+                          "WHERE indicator_id = 'length_of_stay_65'").fetchall()
+        assert rows == [("2018-05-01", False)]
+        flag = db.execute("SELECT is_demonstration FROM indicators WHERE indicator_id = 'length_of_stay_65'")
+        assert flag.fetchone()[0] is False
+
+    def test_a_load_made_before_undo_was_recorded_is_refused_with_a_sentence(self, db, tmp_path):
+        """A load from before migration 4 kept nothing undo needs, so undo says so and changes nothing."""
+        result = load(db, tidy(tmp_path, "old.csv", [dtoc("2020-01-01", 30)]))
+        db.execute("INSERT INTO loads_without_prior_state VALUES (?)", [result.load_id])
+        before = queries.table_snapshot(db)
+        with pytest.raises(UndoRefused, match="before this store kept what an undo needs"):
+            undo_load(db, result.load_id, user=ANALYST)
+        assert_same_store(before, queries.table_snapshot(db))
 
     def test_a_load_cannot_be_undone_twice(self, db, tmp_path):
         """The second undo of the same load is refused with a sentence."""
@@ -206,9 +228,11 @@ class TestUndo:
     def test_recent_loads_say_which_can_be_undone(self, db, tmp_path):
         """The recent-loads list gives the refusal sentence for a load that cannot be undone."""
         first = load(db, tidy(tmp_path, "first.csv", [dtoc("2020-01-01", 30)]))
-        load(db, tidy(tmp_path, "second.csv", [dtoc("2020-01-01", 33)]))
+        second = load(db, tidy(tmp_path, "second.csv", [dtoc("2020-01-01", 33)]))
+        db.execute("INSERT INTO loads_without_prior_state VALUES (?)", [first.load_id])
         recent = recent_loads(db).set_index("load_id")
-        assert "undo" in recent.loc[first.load_id, "undo_refused"]
+        assert "cannot be undone" in recent.loc[first.load_id, "undo_refused"]
+        assert recent.loc[second.load_id, "undo_refused"] is None
 
 
 def test_archive_dir_is_beside_the_database(built_db):

@@ -119,15 +119,27 @@ class TestUpload:
         assert 'bad.csv, row 2, column "numerator": "12a" is not a number' in texts(at, "error")
 
     def test_a_load_can_be_undone_from_the_page(self, page, built_db):
-        """Undo on the newest load takes it back."""
+        """Undo asks for confirmation naming the load, then takes it back."""
         at = upload(page("ana"), "extract.csv", GOOD)
         next(button for button in at.button if button.label == "Confirm and store").click().run()
         assert stored(built_db, "2020-01-01") == 30
         undo = next(button for button in at.button if button.label == "Undo" and not button.disabled)
         undo.click().run()
         assert not at.exception, at.exception
+        assert "extract.csv" in texts(at, "warning") and stored(built_db, "2020-01-01") == 30
+        next(button for button in at.button if button.label.startswith("Yes, undo load")).click().run()
+        assert not at.exception, at.exception
         assert "undone" in texts(at, "success")
         assert stored(built_db, "2020-01-01") is None
+
+    def test_keeping_a_load_when_asked_changes_nothing(self, page, built_db):
+        """Answering "Keep it" to the undo question leaves the load in the store."""
+        at = upload(page("ana"), "extract.csv", GOOD)
+        next(button for button in at.button if button.label == "Confirm and store").click().run()
+        next(button for button in at.button if button.label == "Undo" and not button.disabled).click().run()
+        next(button for button in at.button if button.label == "Keep it").click().run()
+        assert not at.exception, at.exception
+        assert stored(built_db, "2020-01-01") == 30
 
     def test_the_template_can_be_downloaded(self, page):
         """The page offers the tidy template example."""

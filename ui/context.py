@@ -1,4 +1,7 @@
-"""The open store and the settings, for pages. Pages read through here, never from files."""
+"""The open store and the settings, for pages. Pages read through here, never from files.
+
+This only opens the store; making sure it exists (building or recovering it) is dashboard.py's job.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 import store
 from charts.text import plain
-from loaders import ensure_store
-from store.settings import Settings, load_settings
+from store.settings import Settings, StoreLocation, load_settings
 
 
 def _leave_legacy_page_mode() -> None:
@@ -30,15 +32,19 @@ def settings() -> Settings:
     return load_settings()
 
 
-@st.cache_resource(show_spinner="Building the database from the bundled data (first start only)…")
-def _open_store(db_path: str) -> duckdb.DuckDBPyConnection:
-    ensure_store(db_path)
-    return store.connect(db_path)
+@st.cache_resource(show_spinner=False)
+def _open_store(location: StoreLocation) -> store.Store:
+    return store.open_store(location)
+
+
+def open_store() -> store.Store:
+    """The store, the door every write from the dashboard goes through (one per server process)."""
+    return _open_store(settings().store)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the store for this script run (one DuckDB connection shared by all sessions)."""
-    return _open_store(str(settings().db_path)).cursor()
+    """A cursor on the store for this script run; writes made through it still use the store's door."""
+    return open_store().read()
 
 
 def demonstration_notice(indicator_names: list[str], *, short: bool = False) -> None:

@@ -1,0 +1,579 @@
+"""Everything about loads: recording one, what it would change (preview), storing it, taking it back
+(undo), the history, and what a rebuild from the archive replays.
+
+A load stores a new version of each row it adds or changes and notes the keys it repeats unchanged
+(`load_reasserted_*`), so the store knows which loads hold which rows. Each key (indicator, area,
+period start; or area, year, age band) has one current row, the one the latest load holding it
+gave; a real (non-demonstration) load of an indicator also retires every demonstration row of it.
+
+`preview_observations` / `preview_populations` compare an extract's rows with the current stored rows
+by the same rules, so the preview's counts are the load's counts: each key is *added* (nothing
+stored), *changed* (stored, with different values: old and new are both shown) or *unchanged*.
+
+Undo is defined by the rebuild: after any sequence of loads and undos, the current rows are those a
+rebuild from the archive of the loads still standing gives. Undoing a load removes its rows, except
+that a row a later load repeated passes to that load; each row it had superseded becomes current
+again unless a later standing load also holds that key (or, for a demonstration row, a later
+standing real extract of the indicator retires it). The indicator flags
+and areas it changed are put back the same way, and its `loads` record moves to `load_undone`.
+Every write here goes through the store's door (store/door.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from store import door, writes
+from store.users import User
+
+_INCOMING_OBSERVATIONS = """
+CREATE OR REPLACE TEMP TABLE preview_observations AS
+SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
+       period_start::DATE AS period_start, period_end::DATE AS period_end,
+       numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator,
+       value::DOUBLE AS value, value_note::VARCHAR AS value_note
+FROM preview_observations_df
+"""
+
+# The stored row a new row is compared with. A real load retires every demonstration row of its
+# indicators first (store.writes.store_observations), so for a real load those rows count as absent.
+_OBSERVATION_DETAIL = """
+WITH current_rows AS (
+    SELECT o.*, l.is_demonstration AS is_demo
+    FROM observation_rows AS o JOIN loads AS l USING (load_id)
+    WHERE o.superseded_by IS NULL
+      AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM preview_observations)
+),
+compared AS (
+    SELECT n.*, c.period_end AS old_period_end, c.numerator AS old_numerator,
+           c.denominator AS old_denominator, c.value AS old_raw_value, c.value_note AS old_value_note,
+           coalesce(c.is_demo, false) AS replaces_demonstration,
+           CASE WHEN c.indicator_id IS NULL OR (c.is_demo AND NOT $is_demonstration) THEN 'added'
+                WHEN c.period_end IS DISTINCT FROM n.period_end
+                  OR c.numerator IS DISTINCT FROM n.numerator
+                  OR c.denominator IS DISTINCT FROM n.denominator
+                  OR c.value IS DISTINCT FROM n.value
+                  OR c.value_note IS DISTINCT FROM n.value_note THEN 'changed'
+                ELSE 'unchanged' END AS status
+    FROM preview_observations AS n
+    LEFT JOIN current_rows AS c USING (indicator_id, area_code, period_start)
+)
+-- Values as the observations view shows them: a population-based rate is computed from the
+-- current ONS estimate, as it will be once stored.
+SELECT x.indicator_id, x.area_code, x.period_start, x.period_end, x.status,
+       CASE WHEN i.population_age_band IS NOT NULL AND x.old_denominator IS NULL AND x.old_raw_value IS NULL
+            THEN x.old_numerator / nullif(p.population, 0) * i.multiplier ELSE x.old_raw_value END AS old_value,
+       CASE WHEN i.population_age_band IS NOT NULL AND x.denominator IS NULL AND x.value IS NULL
+            THEN x.numerator / nullif(p.population, 0) * i.multiplier ELSE x.value END AS new_value,
+       x.old_numerator, x.numerator AS new_numerator, x.old_denominator, x.denominator AS new_denominator,
+       x.old_value_note, x.value_note AS new_value_note, x.replaces_demonstration
+FROM compared AS x
+JOIN indicators AS i USING (indicator_id)
+LEFT JOIN current_populations AS p
+       ON p.area_code = x.area_code AND p.year = year(x.period_start) AND p.age_band = i.population_age_band
+ORDER BY x.indicator_id, x.area_code, x.period_start
+"""
+
+_RETIRED_DEMONSTRATION = """
+SELECT o.indicator_id, o.area_code, count(*) AS demonstration_retired
+FROM observation_rows AS o JOIN loads AS l USING (load_id)
+WHERE o.superseded_by IS NULL AND l.is_demonstration AND NOT $is_demonstration
+  AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM preview_observations)
+GROUP BY ALL
+"""
+
+_INCOMING_POPULATIONS = """
+CREATE OR REPLACE TEMP TABLE preview_populations AS
+SELECT area_code::VARCHAR AS area_code, year::INTEGER AS year, age_band::VARCHAR AS age_band,
+       population::BIGINT AS population, approximation::VARCHAR AS approximation
+FROM preview_populations_df
+"""
+
+_POPULATION_DETAIL = """
+SELECT n.area_code, n.year, n.age_band,
+       CASE WHEN c.area_code IS NULL THEN 'added'
+            WHEN c.population IS DISTINCT FROM n.population
+              OR c.approximation IS DISTINCT FROM n.approximation THEN 'changed'
+            ELSE 'unchanged' END AS status,
+       c.population AS old_population, n.population AS new_population,
+       c.approximation AS old_approximation, n.approximation AS new_approximation
+FROM preview_populations AS n
+LEFT JOIN (SELECT * FROM population_rows WHERE superseded_by IS NULL) AS c USING (area_code, year, age_band)
+ORDER BY n.area_code, n.year, n.age_band
+"""
+
+STATUSES = ("added", "changed", "unchanged")
+
+
+@dataclass
+class Preview:
+    """What confirming a load would do, computed without writing anything.
+
+    `observations`: one row per incoming observation with `status` and old/new values.
+    `summary`: per indicator and area, how many rows are added, changed, unchanged (and demonstration
+    rows retired), and the first and last period covered. `populations` / `population_summary` are
+    the same for population estimates. `store_version` names the store state the preview was made
+    against, so a confirm can tell when someone else has loaded since.
+    """
+
+    observations: pd.DataFrame
+    summary: pd.DataFrame
+    populations: pd.DataFrame
+    population_summary: pd.DataFrame
+    store_version: str
+
+    @property
+    def counts(self) -> writes.RowCounts:
+        statuses = pd.concat([self.observations["status"], self.populations["status"]])
+        tally = statuses.value_counts()
+        return writes.RowCounts(*(int(tally.get(status, 0)) for status in STATUSES))
+
+    @property
+    def periods(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The first period start and the last period end the file covers (None without observations)."""
+        if self.observations.empty:
+            return None
+        return self.observations["period_start"].min(), self.observations["period_end"].max()
+
+
+def store_version(con) -> str:
+    """A token that changes whenever a load is stored or undone."""
+    latest, undone = door.handle_of(con).execute("""
+        SELECT (SELECT coalesce(max(load_id), 0) FROM
+                  (SELECT load_id FROM loads UNION ALL SELECT load_id FROM load_undone)),
+               (SELECT count(*) FROM load_undone)
+    """).fetchall()[0]
+    return f"{latest}:{undone}"
+
+
+def _tally(detail: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    counts = (pd.crosstab([detail[key] for key in keys], detail["status"])
+              .reindex(columns=list(STATUSES), fill_value=0))
+    counts.columns.name = None
+    return counts
+
+
+def preview_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame | None, *,
+                         is_demonstration: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each incoming observation against the stored one, and the per indicator-and-area summary."""
+    frame = (observations if observations is not None else pd.DataFrame()).reindex(
+        columns=writes.OBSERVATION_COLUMNS)
+    con.register("preview_observations_df", frame)
+    try:
+        con.execute(_INCOMING_OBSERVATIONS)
+    finally:
+        con.unregister("preview_observations_df")
+    try:
+        detail = con.execute(_OBSERVATION_DETAIL, {"is_demonstration": is_demonstration}).df()
+        retired = con.execute(_RETIRED_DEMONSTRATION, {"is_demonstration": is_demonstration}).df()
+    finally:
+        con.execute("DROP TABLE IF EXISTS preview_observations")
+    keys = ["indicator_id", "area_code"]
+    if detail.empty:
+        summary = pd.DataFrame(columns=[*keys, *STATUSES, "demonstration_retired", "first_period",
+                                        "last_period"])
+        return detail, summary
+    periods = detail.groupby(keys).agg(first_period=("period_start", "min"), last_period=("period_end", "max"))
+    summary = _tally(detail, keys).join(retired.set_index(keys), how="outer").join(periods)
+    summary["demonstration_retired"] = summary["demonstration_retired"].fillna(0).astype(int)
+    summary[list(STATUSES)] = summary[list(STATUSES)].fillna(0).astype(int)
+    return detail, summary.reset_index()
+
+
+def preview_populations(con: duckdb.DuckDBPyConnection,
+                        populations: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each incoming population estimate against the stored one, and the per-area summary."""
+    frame = (populations if populations is not None else pd.DataFrame()).reindex(
+        columns=writes.POPULATION_COLUMNS)
+    con.register("preview_populations_df", frame)
+    try:
+        con.execute(_INCOMING_POPULATIONS)
+    finally:
+        con.unregister("preview_populations_df")
+    try:
+        detail = con.execute(_POPULATION_DETAIL).df()
+    finally:
+        con.execute("DROP TABLE IF EXISTS preview_populations")
+    if detail.empty:
+        return detail, pd.DataFrame(columns=["area_code", *STATUSES, "first_year", "last_year"])
+    years = detail.groupby("area_code").agg(first_year=("year", "min"), last_year=("year", "max"))
+    return detail, _tally(detail, ["area_code"]).join(years).reset_index()
+
+
+def preview(con, observations: pd.DataFrame | None, populations: pd.DataFrame | None, *,
+            is_demonstration: bool = False) -> Preview:
+    """What storing these rows would add, change and leave as it is, read in one consistent snapshot."""
+    with door.snapshot(con) as reading:
+        version = store_version(reading)
+        detail, summary = preview_observations(reading, observations, is_demonstration=is_demonstration)
+        population_detail, population_summary = preview_populations(reading, populations)
+    return Preview(detail, summary, population_detail, population_summary, version)
+
+
+# --- Storing a load --------------------------------------------------------------------------------
+
+
+def validation_reference(con) -> tuple[pd.DataFrame, frozenset[str]]:
+    """What validating a file needs from the store: the indicators (indexed by id) and the area codes."""
+    con = door.handle_of(con)
+    indicators = con.execute("SELECT * FROM indicators").df().set_index("indicator_id")
+    codes = frozenset(code for (code,) in con.execute("SELECT area_code FROM areas").fetchall())
+    return indicators, codes
+
+
+def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, loader: str,
+                row_count: int, user: str, is_demonstration: bool) -> int:
+    """Register a load and return its id."""
+    door.require_write(con)
+    return con.execute(
+        "INSERT INTO loads (file_name, sha256, loader, row_count, loaded_at, loaded_by, is_demonstration) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
+        [file_name, sha256, loader, row_count, writes.now(), user, is_demonstration],
+    ).fetchone()[0]
+
+
+def record_prior_state(con: duckdb.DuckDBPyConnection, load_id: int, indicator_ids: list[str],
+                       areas: pd.DataFrame | None) -> None:
+    """Keep what a load is about to change outside the versioned rows, so undo can restore it."""
+    door.require_write(con)
+    con.execute("""
+        INSERT INTO load_prior_indicators
+        SELECT ?, indicator_id, is_demonstration FROM indicators WHERE list_contains(?, indicator_id)
+    """, [load_id, sorted(set(indicator_ids))])
+    if areas is not None and not areas.empty:
+        codes = sorted(set(areas["area_code"].astype(str)))
+        con.execute("""
+            INSERT INTO load_prior_areas
+            SELECT ?, code, a.area_code IS NOT NULL, a.region
+            FROM unnest(?::VARCHAR[]) AS t(code) LEFT JOIN areas AS a ON a.area_code = t.code
+        """, [load_id, codes])
+
+
+@dataclass(frozen=True)
+class StoredLoad:
+    """What storing a load did: its id and the rows it added, changed and left unchanged."""
+
+    load_id: int
+    counts: writes.RowCounts
+
+
+def store_extract(con, extract, *, file: str, sha256: str, user: User | str | None,
+                  is_demonstration: bool = False) -> StoredLoad:
+    """Store a validated extract (its `layout`, `observations`, `populations`, `areas`) as one load,
+    with its load record, prior state and audit line, in one write through the door."""
+    with door.writing(con, user=user, action="load") as write:
+        load_id = record_load(write.con, file_name=file, sha256=sha256, loader=extract.layout,
+                              row_count=extract.row_count, user=write.user, is_demonstration=is_demonstration)
+        indicator_ids = ([] if extract.observations is None
+                         else extract.observations["indicator_id"].astype(str).unique().tolist())
+        record_prior_state(write.con, load_id, indicator_ids, extract.areas)
+        if extract.areas is not None:
+            writes.upsert_areas(write.con, extract.areas)
+        counts = writes.RowCounts()
+        if extract.populations is not None:
+            counts += writes.store_populations(write.con, extract.populations, load_id=load_id)
+        if extract.observations is not None:
+            counts += writes.store_observations(write.con, extract.observations, load_id=load_id,
+                                                is_demonstration=is_demonstration)
+        write.audit("load", load_id=load_id,
+                    detail={"file": file, "layout": extract.layout, "sha256": sha256,
+                            "is_demonstration": is_demonstration, "added": counts.added,
+                            "changed": counts.changed, "unchanged": counts.unchanged})
+    return StoredLoad(load_id, counts)
+
+
+def check_version(con, expected_version: str | None) -> None:
+    """Refuse (RetryWrite) when a load was stored or undone since the preview of `expected_version`."""
+    if expected_version is not None and store_version(door.handle_of(con)) != expected_version:
+        raise door.RetryWrite("The store has changed since this preview (another load was confirmed or "
+                              "undone); check the preview again, then confirm.")
+
+
+# --- Undo ----------------------------------------------------------------------------------------
+
+class UndoRefused(Exception):
+    """A load that cannot be taken back safely; the message says why in one sentence."""
+
+
+def undo_refusal(con, load_id: int) -> str | None:
+    """Why the load cannot be undone now (one sentence), or None when it can."""
+    con = door.handle_of(con)
+    if con.execute("SELECT 1 FROM load_undone WHERE load_id = ?", [load_id]).fetchone():
+        return f"Load {load_id} has already been undone."
+    if not con.execute("SELECT 1 FROM loads WHERE load_id = ?", [load_id]).fetchone():
+        return f"There is no load {load_id}."
+    if con.execute("SELECT 1 FROM loads_without_prior_state WHERE load_id = ?", [load_id]).fetchone():
+        return (f"Load {load_id} was made before this store kept what an undo needs (schema version 5; "
+                "before version 4 it kept nothing), so it cannot be undone exactly; load a corrected file "
+                "over it instead.")
+    # Areas this load added that another load uses before a later load would add them again: a
+    # rebuild without this load would refuse that other load's file.
+    used = con.execute("""
+        WITH users AS (
+            SELECT load_id, area_code FROM observation_rows
+            UNION SELECT load_id, area_code FROM population_rows
+            UNION SELECT load_id, area_code FROM load_reasserted_observations
+            UNION SELECT load_id, area_code FROM load_reasserted_populations
+        )
+        SELECT min(u.load_id) FROM users AS u
+        JOIN load_prior_areas AS p ON p.area_code = u.area_code AND p.load_id = $id AND NOT p.existed
+        WHERE u.load_id <> $id
+          AND NOT EXISTS (SELECT 1 FROM load_prior_areas AS again WHERE again.area_code = u.area_code
+                          AND again.load_id > $id AND again.load_id <= u.load_id)
+    """, {"id": load_id}).fetchone()[0]
+    if used is not None:
+        return (f"Load {load_id} cannot be undone because load {used} uses areas it added; "
+                f"undo load {used} first.")
+    return None
+
+
+# Rows the undone load had superseded, each with the load that supersedes it once the undone load is
+# gone: the first standing load after the undone one that holds its key, or for a demonstration row
+# the first standing real extract of its indicator after it. (Loads between the row's own load and
+# the undone one can only have repeated the row itself.) Rows with no such load become current again.
+_OBSERVATIONS_NEXT = """
+CREATE OR REPLACE TEMP TABLE undo_next AS
+WITH orphans AS (
+    SELECT o.load_id, o.indicator_id, o.area_code, o.period_start, l.is_demonstration AS is_demo
+    FROM observation_rows AS o JOIN loads AS l USING (load_id)
+    WHERE o.superseded_by = $id
+),
+held AS (
+    SELECT load_id, indicator_id, area_code, period_start FROM observation_rows
+    UNION ALL
+    SELECT load_id, indicator_id, area_code, period_start FROM load_reasserted_observations
+),
+by_key AS (
+    SELECT r.load_id, r.indicator_id, r.area_code, r.period_start, min(n.load_id) AS next_load
+    FROM orphans AS r JOIN held AS n USING (indicator_id, area_code, period_start)
+    WHERE n.load_id > $id
+    GROUP BY ALL
+),
+real_loads AS (
+    SELECT DISTINCT n.indicator_id, n.load_id
+    FROM held AS n JOIN loads AS l USING (load_id)
+    WHERE NOT l.is_demonstration AND n.indicator_id IN (SELECT indicator_id FROM orphans WHERE is_demo)
+),
+by_retirement AS (
+    SELECT r.load_id, r.indicator_id, r.area_code, r.period_start, min(x.load_id) AS next_load
+    FROM orphans AS r JOIN real_loads AS x ON x.indicator_id = r.indicator_id AND x.load_id > $id
+    WHERE r.is_demo
+    GROUP BY ALL
+)
+SELECT load_id, indicator_id, area_code, period_start, min(next_load) AS next_load
+FROM (SELECT * FROM by_key UNION ALL SELECT * FROM by_retirement)
+GROUP BY ALL
+"""
+
+_POPULATIONS_NEXT = """
+CREATE OR REPLACE TEMP TABLE undo_next AS
+WITH held AS (
+    SELECT load_id, area_code, year, age_band FROM population_rows
+    UNION ALL
+    SELECT load_id, area_code, year, age_band FROM load_reasserted_populations
+)
+SELECT r.load_id, r.area_code, r.year, r.age_band, min(n.load_id) AS next_load
+FROM population_rows AS r JOIN held AS n USING (area_code, year, age_band)
+WHERE r.superseded_by = $id AND n.load_id > $id
+GROUP BY ALL
+"""
+
+_UNDO_KEYS = {"observation_rows": ("indicator_id", "area_code", "period_start"),
+              "population_rows": ("area_code", "year", "age_band")}
+_REASSERTED = {"observation_rows": "load_reasserted_observations", "population_rows": "load_reasserted_populations"}
+
+
+def _hand_on(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> None:
+    """Give each of the load's rows that a later load repeated unchanged to the first such load, which
+    is the load a rebuild without this one would have stored it for."""
+    keys = _UNDO_KEYS[table]
+    columns = ", ".join(f"r.{key}" for key in keys)
+    on = " AND ".join(f"a.{key} = r.{key}" for key in keys)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE undo_heirs AS
+        SELECT {columns}, min(a.load_id) AS heir
+        FROM {table} AS r JOIN {_REASSERTED[table]} AS a ON {on}
+        WHERE r.load_id = $id AND a.load_id > $id AND (r.superseded_by IS NULL OR a.load_id < r.superseded_by)
+        GROUP BY ALL
+    """, {"id": load_id})
+    matches = " AND ".join(f"t.{key} = h.{key}" for key in keys)
+    con.execute(f"UPDATE {table} AS t SET load_id = h.heir FROM undo_heirs AS h WHERE t.load_id = ? AND {matches}",
+                [load_id])
+    con.execute(f"DELETE FROM {_REASSERTED[table]} AS t USING undo_heirs AS h "
+                f"WHERE t.load_id = h.heir AND {matches}")
+    con.execute(f"DELETE FROM {_REASSERTED[table]} WHERE load_id = ?", [load_id])
+    con.execute("DROP TABLE undo_heirs")
+
+
+def _undo_rows(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> tuple[int, int]:
+    """Remove a load's rows and hand its superseded rows on; returns (current rows removed, restored)."""
+    _hand_on(con, table, load_id)
+    removed = con.execute(f"SELECT count(*) FROM {table} WHERE load_id = ? AND superseded_by IS NULL",
+                          [load_id]).fetchone()[0]
+    con.execute(f"DELETE FROM {table} WHERE load_id = ?", [load_id])
+    con.execute(_OBSERVATIONS_NEXT if table == "observation_rows" else _POPULATIONS_NEXT, {"id": load_id})
+    keys = " AND ".join(f"t.{key} = n.{key}" for key in ("load_id", *_UNDO_KEYS[table]))
+    con.execute(f"UPDATE {table} AS t SET superseded_by = n.next_load FROM undo_next AS n "
+                f"WHERE t.superseded_by = ? AND {keys}", [load_id])
+    con.execute("DROP TABLE undo_next")
+    restored = con.execute(f"UPDATE {table} SET superseded_by = NULL WHERE superseded_by = ?",
+                           [load_id]).fetchone()[0]
+    return removed, restored
+
+
+def _undo_prior_state(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """Put back the indicator flags and areas the load changed, as a rebuild without it would have them.
+
+    The next load that touched the same indicator or area inherits this load's prior state (with this
+    load gone, that is the state it found); where none did, the prior state is restored.
+    """
+    con.execute("""
+        UPDATE load_prior_indicators AS nxt SET is_demonstration = p.is_demonstration
+        FROM load_prior_indicators AS p
+        WHERE p.load_id = $id AND nxt.indicator_id = p.indicator_id
+          AND nxt.load_id = (SELECT min(load_id) FROM load_prior_indicators
+                             WHERE indicator_id = p.indicator_id AND load_id > $id)
+    """, {"id": load_id})
+    # An indicator is real while any standing real extract of it stands; else it is as it first was.
+    con.execute("""
+        UPDATE indicators AS i SET is_demonstration = first.is_demonstration AND NOT EXISTS (
+            SELECT 1 FROM (SELECT load_id, indicator_id FROM observation_rows
+                           UNION ALL SELECT load_id, indicator_id FROM load_reasserted_observations) AS o
+            JOIN loads AS l USING (load_id)
+            WHERE o.indicator_id = i.indicator_id AND NOT l.is_demonstration AND l.load_id <> $id)
+        FROM (SELECT indicator_id, arg_min(is_demonstration, load_id) AS is_demonstration
+              FROM load_prior_indicators GROUP BY indicator_id) AS first
+        WHERE first.indicator_id = i.indicator_id
+          AND i.indicator_id IN (SELECT indicator_id FROM load_prior_indicators WHERE load_id = $id)
+    """, {"id": load_id})
+    con.execute("""
+        UPDATE load_prior_areas AS nxt SET existed = p.existed, region = p.region
+        FROM load_prior_areas AS p
+        WHERE p.load_id = $id AND nxt.area_code = p.area_code
+          AND nxt.load_id = (SELECT min(load_id) FROM load_prior_areas
+                             WHERE area_code = p.area_code AND load_id > $id)
+    """, {"id": load_id})
+    last = "NOT EXISTS (SELECT 1 FROM load_prior_areas AS later WHERE later.area_code = p.area_code " \
+           "AND later.load_id > $id)"
+    con.execute(f"""
+        UPDATE areas AS a SET region = p.region FROM load_prior_areas AS p
+        WHERE p.load_id = $id AND p.existed AND p.area_code = a.area_code AND {last}
+    """, {"id": load_id})
+    con.execute(f"""
+        DELETE FROM areas WHERE area_code IN
+            (SELECT area_code FROM load_prior_areas AS p WHERE p.load_id = $id AND NOT p.existed AND {last})
+    """, {"id": load_id})
+    con.execute("DELETE FROM load_prior_indicators WHERE load_id = ?", [load_id])
+    con.execute("DELETE FROM load_prior_areas WHERE load_id = ?", [load_id])
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What an undo did: the file it took back, the rows removed and the earlier rows current again."""
+
+    load_id: int
+    file_name: str
+    removed: int
+    restored: int
+
+
+def undo(con, load_id: int, *, user: User | str | None) -> Undone:
+    """Take a load back in one write through the door; UndoRefused says why when it cannot be."""
+    with door.writing(con, user=user, action="undo") as write:
+        reason = undo_refusal(write.con, load_id)
+        if reason:
+            raise UndoRefused(reason)
+        removed = restored = 0
+        for table in ("observation_rows", "population_rows"):
+            gone, back = _undo_rows(write.con, table, load_id)
+            removed, restored = removed + gone, restored + back
+        _undo_prior_state(write.con, load_id)
+        file_name, sha256 = write.con.execute("""
+            INSERT INTO load_undone
+            SELECT *, ?, ? FROM loads WHERE load_id = ? RETURNING file_name, sha256
+        """, [writes.now(), write.user, load_id]).fetchone()
+        write.con.execute("DELETE FROM loads WHERE load_id = ?", [load_id])
+        write.audit("undo", load_id=load_id, detail={"file": file_name, "sha256": sha256,
+                                                     "rows_removed": removed, "rows_restored": restored})
+    return Undone(load_id, file_name, removed, restored)
+
+
+def undo_load(con, load_id: int, *, user: User | str | None) -> writes.RowCounts:
+    """Take a load back (see `undo`); returns rows removed (`added`) and made current again (`changed`)."""
+    undone = undo(con, int(load_id), user=user)
+    return writes.RowCounts(added=undone.removed, changed=undone.restored)
+
+
+# --- History -----------------------------------------------------------------------------------------
+
+
+def describe(con, load_id: int) -> str | None:
+    """One line naming a standing load (file, who, when, rows), for a confirmation; None if not standing."""
+    row = door.handle_of(con).execute(
+        "SELECT file_name, loaded_by, loaded_at, row_count FROM loads WHERE load_id = ?", [load_id]).fetchone()
+    if row is None:
+        return None
+    file_name, loaded_by, loaded_at, row_count = row
+    return f"load {load_id}, {file_name} ({row_count:,} rows), loaded by {loaded_by} on {loaded_at:%-d %b %Y %H:%M}"
+
+
+def recent_loads(con, limit: int = 20) -> pd.DataFrame:
+    """The latest loads, newest first, with whether each can be undone now and why not."""
+    con = door.handle_of(con)
+    frame = con.execute("""
+        SELECT load_id, file_name, loader, row_count, loaded_at, loaded_by, is_demonstration
+        FROM loads ORDER BY load_id DESC LIMIT ?
+    """, [limit]).df()
+    frame["undo_refused"] = pd.Series([undo_refusal(con, int(load_id)) for load_id in frame["load_id"]],
+                                      index=frame.index, dtype=object)
+    return frame
+
+
+def undone_loads(con) -> pd.DataFrame:
+    """Every undone load with who undid it and when, newest first."""
+    return door.handle_of(con).execute("SELECT * FROM load_undone ORDER BY undone_at DESC, load_id DESC").df()
+
+
+def previous_load_of(con, sha256: str) -> tuple[int, str, str] | None:
+    """The latest load still in the store of the file with this sha256: (load id, by whom, when)."""
+    row = door.handle_of(con).execute("SELECT load_id, loaded_by, loaded_at FROM loads WHERE sha256 = ? "
+                                      "ORDER BY load_id DESC LIMIT 1", [sha256]).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
+
+
+@dataclass(frozen=True)
+class StandingLoad:
+    """A load a rebuild replays: its file (by sha256), layout, who made it and whether it was invented."""
+
+    load_id: int
+    file: str
+    sha256: str
+    layout: str | None
+    user: str
+    is_demonstration: bool
+
+
+def standing_loads(con) -> list[StandingLoad]:
+    """Every load the audit records and no undo took back, in the order they were made."""
+    import json
+
+    rows = door.handle_of(con).execute("""
+        SELECT a.load_id, a.user_name, a.detail FROM audit AS a
+        WHERE a.action = 'load'
+          AND a.load_id NOT IN (SELECT load_id FROM audit WHERE action = 'undo' AND load_id IS NOT NULL)
+        ORDER BY a.audit_id
+    """).fetchall()
+    loads = []
+    for load_id, user, detail in rows:
+        entry = json.loads(detail)
+        loads.append(StandingLoad(int(load_id), entry["file"], entry["sha256"], entry.get("layout"), user,
+                                  bool(entry.get("is_demonstration", False))))
+    return loads
+
+
+def checkpoint(con) -> None:
+    """Write the store's log into its file (after a build or rebuild)."""
+    door.handle_of(con).execute("CHECKPOINT")
