@@ -36,12 +36,17 @@ CODE_PATTERNS = {ONS_CODE: (ONS_CODE_PATTERN, "an ONS area code such as E0600001
 MAX_TEXT_CHARS = 1000
 # What a spreadsheet runs as a formula (OWASP "CSV injection"): = + @ tab CR, or - not starting a number.
 _FORMULA = r"[=+@\t\r]|-(?![\d.]*$)"
+_FORMULA_STARTS = ("=", "+", "@", "\t", "\r", "-")
 _MARKUP = r"<\s*[a-zA-Z/!?]"
 
 
 def normalise_codes(codes: pd.Series) -> pd.Series:
     """Area and organisation codes as the store keeps them: upper case, no spaces ("e06 000014" is York)."""
-    return codes.astype("str").str.replace(r"\s+", "", regex=True).str.upper()
+    text = codes.astype("str")
+    spaced = text.str.contains(" ", regex=False) | text.str.contains(r"\s")
+    if spaced.any():
+        text = text.where(~spaced, text.str.replace(r"\s+", "", regex=True))
+    return text.str.upper()
 
 
 def check_codes(codes: pd.Series, kind: str, column: str, problems: Problems,
@@ -55,10 +60,18 @@ def check_codes(codes: pd.Series, kind: str, column: str, problems: Problems,
 def check_text(text: pd.Series, column: str, problems: Problems, rows: pd.Series | None = None,
                limit: int = MAX_TEXT_CHARS) -> None:
     """Refuse text a spreadsheet would run as a formula, a browser as markup, or too long to be data."""
-    problems.flag(text.str.match(_FORMULA), column,
-                  '"{value}" starts like a spreadsheet formula; remove the leading character', text, rows)
-    problems.flag(text.str.contains(_MARKUP), column, "contains HTML or script markup, which is not allowed",
-                  rows=rows)
+    # Cheap tests first (pyarrow), the regular expressions only on the few cells they leave.
+    leading = text.str.startswith(_FORMULA_STARTS)
+    if leading.any():
+        formula = pd.Series(False, index=text.index)
+        formula[leading] = text[leading].str.match(_FORMULA)
+        problems.flag(formula, column, '"{value}" starts like a spreadsheet formula; remove the leading '
+                      "character", text, rows)
+    angle = text.str.contains("<", regex=False)
+    if angle.any():
+        markup = pd.Series(False, index=text.index)
+        markup[angle] = text[angle].str.contains(_MARKUP)
+        problems.flag(markup, column, "contains HTML or script markup, which is not allowed", rows=rows)
     problems.flag(text.str.len() > limit, column, f"is longer than {limit:,} characters, the limit for text",
                   rows=rows)
 
@@ -73,18 +86,21 @@ def check_financial_years(text: pd.Series, column: str, problems: Problems) -> N
                   '"{value}" is not a financial year (the years must follow one another)', text)
 
 
-def check_columns(frame: pd.DataFrame, kinds: dict[str, str], file: str, problems: Problems) -> None:
+def check_columns(frame: pd.DataFrame, kinds: dict[str, str], file: str,
+                  problems: Problems) -> dict[str, pd.Series]:
     """Check every column of `frame` (text cells, index = spreadsheet row) against its declared kind.
 
     Columns not in `kinds` are checked as text. Blank and missing tokens ("*", "-", "..") are allowed
-    in number columns; whether a value is required is the reader's business.
+    in number columns; whether a value is required is the reader's business. Returns the number
+    columns read as floats (NaN where missing or wrong), so readers need not read them again.
     """
+    read: dict[str, pd.Series] = {}
     for column in frame.columns:
         kind = kinds.get(column, TEXT)
         text = frame[column]
         if kind in (COUNT, AMOUNT, NUMBER):
-            numbers(frame, column, file, whole=kind == COUNT, minimum=None if kind == NUMBER else 0,
-                    problems=problems)
+            read[column] = numbers(frame, column, file, whole=kind == COUNT,
+                                   minimum=None if kind == NUMBER else 0, problems=problems)
         elif kind == MONTH:
             check_months(frame, column, file, problems=problems)
         elif kind == DATE:
@@ -96,3 +112,4 @@ def check_columns(frame: pd.DataFrame, kinds: dict[str, str], file: str, problem
             check_text(text, column, problems, limit=20)
         else:
             check_text(text, column, problems)
+    return read

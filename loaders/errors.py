@@ -125,7 +125,8 @@ class Problems:
         hits = mask.index[mask.to_numpy()][: self.limit]
         for position in hits:
             value = "" if values is None else quoted(values[position])
-            row = int(position if rows is None else rows[position])
+            where = position if rows is None else rows[position]
+            row = None if where is None or pd.isna(where) else int(where)
             self._found.append(Problem(reason.format(value=value), row, column, sheet))
         self._beyond += count - len(hits)
         return True

@@ -23,9 +23,11 @@ import duckdb
 import pandas as pd
 
 import store
-from loaders.errors import LoadError
+from loaders import cells
+from loaders.errors import LoadError, Problems
 from loaders.extract import Extract, StoreContext
 from loaders.layouts import BY_NAME, detect_layout
+from loaders.repeats import report_repeats
 from store import preview as store_preview
 from store import writes
 from store.settings import archive_dir_for
@@ -78,36 +80,37 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
 
 
 def validate(extract: Extract, context: StoreContext, file: str) -> None:
-    """Checks every layout shares: known indicators and areas, no future periods, possible values."""
+    """Checks every layout shares: known indicators and areas, no future periods, possible values,
+    each indicator, area and period once, and text short and safe. Raises one LoadError listing all."""
+    problems = Problems(file)
     frame = extract.observations
     if frame is None or frame.empty:
         return
     rows = frame["source_row"] if "source_row" in frame else pd.Series(frame.index + 2, index=frame.index)
 
-    def fail(mask: pd.Series, column: str, message: str) -> None:
-        if mask.any():
-            position = mask.idxmax()
-            raise LoadError(message.format(value=frame[column_of(column)][position]), file=file,
-                            row=int(rows[position]), column=column)
+    def flag(mask: pd.Series, column: str, message: str) -> None:
+        shown = frame[column] if column in frame else frame["indicator_id"]
+        problems.flag(mask, column, message, shown.astype("str"), rows)
 
-    def column_of(column: str) -> str:
-        return column if column in frame else "indicator_id"
-
-    fail(~frame["indicator_id"].isin(context.indicators.index), "indicator_id",
-         '"{value}" is not a known indicator')
+    flag(~frame["indicator_id"].isin(context.indicators.index), "indicator_id", '"{value}" is not a known indicator')
     known = set(context.area_codes)
     if extract.areas is not None:
         known |= set(extract.areas["area_code"])
-    fail(~frame["area_code"].isin(known), "area_code",
+    flag(~frame["area_code"].isin(known), "area_code",
          '"{value}" is not an area code the dashboard knows (ONS codes such as E06000014)')
-    fail(pd.to_datetime(frame["period_start"]).dt.date > context.today, "period_start",
+    flag(pd.to_datetime(frame["period_start"]) > pd.Timestamp(context.today), "period_start",
          '"{value}" is in the future')
     kind = frame["indicator_id"].map(context.indicators["value_kind"])
     percentage = kind == "percentage"
-    fail(percentage & (frame["numerator"].astype(float) > frame["denominator"].astype(float)), "numerator",
+    flag(percentage & (frame["numerator"].astype(float) > frame["denominator"].astype(float)), "numerator",
          '"{value}" is larger than the denominator, impossible for a percentage')
-    fail(percentage & (pd.to_numeric(frame["value"], errors="coerce") > 100), "value",
+    flag(percentage & (pd.to_numeric(frame["value"], errors="coerce") > 100), "value",
          '"{value}" is above 100, impossible for a percentage')
+    notes = frame["value_note"].astype("object").where(frame["value_note"].notna(), "").astype("str")
+    cells.check_text(notes, "value_note", problems, rows=rows)
+    report_repeats(frame[["indicator_id", "area_code", "period_start"]], problems, "period_start",
+                   "indicator, area and period", rows=rows)
+    problems.raise_if_any()
 
 
 def archive(path: Path, sha256: str, archive_dir: Path) -> Path:
