@@ -37,15 +37,6 @@ def looks_like_tidy_csv(header: list[str]) -> bool:
     return {"indicator_id", "area_code"} <= set(header)
 
 
-def reject_unsafe_text(frame: pd.DataFrame, columns: list[str], file: str) -> None:
-    """Refuse text a spreadsheet would run as a formula, or a browser as markup, in any of `columns`."""
-    problems = Problems(file)
-    for column in columns:
-        if column in frame:
-            cells.check_text(frame[column].astype("str"), column, problems)
-    problems.raise_if_any()
-
-
 def _decimals(text: pd.Series) -> pd.Series:
     fraction = text.str.extract(r"\.(\d+)$", expand=False)
     return fraction.str.len().fillna(0).astype(int)
