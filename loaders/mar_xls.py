@@ -118,7 +118,7 @@ def looks_like_mar_commissioner(path: str | Path) -> bool:
         with _Workbook(path, Path(path).name) as book:
             if not book.has_sheet(SHEET):
                 return False
-            headers = {_norm(h) for h in book.sheet(SHEET).row(HEADER_ROW) if isinstance(h, str)}
+            headers = {_norm(h) for h in book.sheet(SHEET, max_rows=HEADER_ROW).row(HEADER_ROW) if isinstance(h, str)}
         return {"org code", "org name", _norm("Total Non-elective G&A Admissions (FFCEs)")} <= headers
     except Exception:  # a sniff must answer, whatever the bytes are
         return False
