@@ -37,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged "
                   f"(load {result.load_id})")
     except LoadError as error:
-        print(f"error: {error}", file=sys.stderr)
+        found = "1 problem" if error.total == 1 else f"{error.total:,} problems"
+        print(f"error: {error.file} cannot be loaded ({found}); nothing was stored:", file=sys.stderr)
+        for sentence in error.sentences():
+            print(f"error: {sentence}", file=sys.stderr)
         return 1
     return 0
 

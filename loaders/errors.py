@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import pandas as pd
 
@@ -10,6 +12,22 @@ import pandas as pd
 MAX_PROBLEMS_SHOWN = 50
 # A cell quoted in a message is cut to this, so a 45 MB cell never reaches the page.
 QUOTED_CHARS = 60
+
+
+# A file name longer than this is shortened in messages (the middle is left out).
+FILE_NAME_CHARS = 120
+
+
+def shown_file_name(name: str) -> str:
+    """The name a message gives a file: its last path part, shortened in the middle when very long."""
+    name = str(name).replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+    return name if len(name) <= FILE_NAME_CHARS else f"{name[:90]}…{name[-25:]}"
+
+
+def upload_suffix(name: str) -> str:
+    """The extension an uploaded file is saved with (".csv", ".xls" ...), safe for any file system."""
+    suffix = "".join(PurePosixPath(shown_file_name(name)).suffixes[-1:]).lower()
+    return suffix if len(suffix) <= 6 and suffix[1:].isalnum() else ""
 
 
 def quoted(value: object) -> str:
@@ -140,3 +158,8 @@ class Problems:
         """Raise every problem collected so far as one LoadError; do nothing when there are none."""
         if self:
             raise self.error()
+
+
+def plain_markdown(text: str) -> str:
+    """Text shown literally by Markdown: the characters that would format it (or typeset it) escaped."""
+    return re.sub(r"([\\`*_\[\]<>$~#|])", r"\\\1", text)

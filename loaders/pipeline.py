@@ -24,7 +24,7 @@ import pandas as pd
 
 import store
 from loaders import cells
-from loaders.errors import LoadError, Problems
+from loaders.errors import LoadError, Problems, quoted, shown_file_name
 from loaders.extract import Extract, StoreContext
 from loaders.layouts import BY_NAME, detect_layout
 from loaders.repeats import report_repeats
@@ -64,7 +64,7 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
               layout: str | None = None, size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB) -> Extract:
     """Recognise, read and validate a file without touching the store."""
     path = Path(path)
-    file = file or path.name
+    file = shown_file_name(file or path.name)
     if not path.is_file():
         raise LoadError("does not exist", file=file)
     size = path.stat().st_size
@@ -74,7 +74,12 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
     if size == 0:
         raise LoadError("is empty", file=file)
     chosen = BY_NAME[layout] if layout else detect_layout(path, file)
-    extract = chosen.read(path, file, context)
+    try:
+        extract = chosen.read(path, file, context)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, MemoryError) as error:
+        # A file so damaged a reader trips on it still ends in a sentence, never a stack trace.
+        raise LoadError(f"cannot be read as {chosen.description} ({type(error).__name__}: "
+                        f"{quoted(error)})", file=file) from error
     validate(extract, context, file)
     return extract
 

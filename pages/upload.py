@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from loaders.errors import LoadError
+from loaders.errors import LoadError, plain_markdown, shown_file_name, upload_suffix
 from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
 from loaders.pipeline import (
@@ -82,30 +82,26 @@ if uploaded is not None:
                      "limit; split it or ask for the limit to be raised.")
             st.stop()
         folder = Path(tempfile.mkdtemp(prefix="pbip-upload-"))
-        path = folder / Path(uploaded.name).name
-        progress = st.progress(0, text="Saving the upload")
-        with st.status(f"Checking {uploaded.name}", expanded=True) as status:
-            try:
+        # Saved under a short name of our own: the analyst's file name (300 characters, slashes) is
+        # only ever shown, never used as a path.
+        path = folder / f"upload{upload_suffix(uploaded.name)}"
+        file = shown_file_name(uploaded.name)
+        try:
+            with st.spinner(f"Checking every row of {file}"):
                 path.write_bytes(uploaded.getbuffer())
-                progress.progress(15, text="Recognising the layout")
-                layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, uploaded.name)
-                st.write(f"Layout: {layout.description}")
-                progress.progress(30, text="Reading and validating every row")
-                extract = read_file(path, store_context(con), file=uploaded.name, layout=layout.name,
+                layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, file)
+                extract = read_file(path, store_context(con), file=file, layout=layout.name,
                                     size_limit_mb=limit)
-                st.write(f"{extract.row_count:,} rows read and checked")
-                progress.progress(70, text="Comparing with the stored data")
                 shown = preview(con, extract)
                 sha256 = sha256_of(path)
-                progress.progress(100, text="Ready to confirm")
-                status.update(label=f"{uploaded.name} checked", state="complete", expanded=False)
-            except LoadError as error:
-                shutil.rmtree(folder, ignore_errors=True)
-                status.update(label=f"{uploaded.name} cannot be loaded", state="error")
-                st.error(str(error))
-                st.stop()
-        progress.empty()
-        work = {"key": key, "dir": folder, "path": path, "file": uploaded.name, "layout": layout,
+        except LoadError as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            problems = "1 problem" if error.total == 1 else f"{error.total:,} problems"
+            listed = "\n".join(f"- {plain_markdown(sentence)}" for sentence in error.sentences())
+            st.error(f"**{plain_markdown(file)}** cannot be loaded: {problems} found. Nothing was stored; "
+                     f"correct the file and upload it again.\n\n{listed}")
+            st.stop()
+        work = {"key": key, "dir": folder, "path": path, "file": file, "layout": layout,
                 "extract": extract, "preview": shown, "sha256": sha256}
         state["upload_work"] = work
 
