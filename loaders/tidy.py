@@ -60,6 +60,10 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     for column in ("indicator_id", "area_code"):
         problems.flag(frame[column] == "", column, "is blank; a value is required")
     template_rows = frame["area_code"] == TEMPLATE_AREA_CODE
+    if template_rows.all():
+        raise LoadError("is the downloadable template with only its example rows (area code "
+                        f"{TEMPLATE_AREA_CODE}, which exists nowhere); replace them with your own rows, then "
+                        "upload it", file=file)
     problems.flag(template_rows, "area_code", f'"{TEMPLATE_AREA_CODE}" is the template\'s example area, '
                   "not a real one; replace the example rows with your own before uploading")
     problems.flag((frame["indicator_id"] != "") & ~frame["indicator_id"].isin(context.indicators.index),
