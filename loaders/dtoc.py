@@ -62,8 +62,9 @@ def _check_sums(text: pd.DataFrame, counted: dict[str, pd.Series], problems: Pro
         required = [counted[p] for p in parts if p not in OPTIONAL_REASONS]
         added = sum(counted[p].fillna(0) if p in OPTIONAL_REASONS else counted[p] for p in parts)
         complete = given.notna() & pd.concat(required, axis=1).notna().all(axis=1)
+        shown = text[total] + '" but ' + " + ".join(parts) + " = " + added.map("{:.0f}".format)
         problems.flag(complete & (added != given), total,
-                      f'"{{value}}" is not {" + ".join(parts)}, as the file\'s arithmetic requires', text[total])
+                      '"{value}, and the file\'s totals must agree with their parts', shown)
 
 
 def dtoc_extract(frame: pd.DataFrame, file: str, layout: str) -> Extract:

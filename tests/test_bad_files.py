@@ -1,4 +1,4 @@
-"""Every file in tests/data/bad/: refused with a sentence naming file, row and column, storing nothing;
+"""Every file in tests/data/bad/: refused with every problem named by file, row and column, storing nothing;
 or, for the `ok_` files, read correctly despite their encoding, delimiter or title lines.
 
 What each file must give is in tests/data/bad/EXPECTED.csv (file, outcome, row, column, words).
