@@ -187,7 +187,7 @@ def read_table(raw: bytes, file: str, required: Iterable[str],
     ragged = pd.Series((counts != 0) & (counts != len(header)))
     if ragged.any():
         problems.flag(ragged, None, f"has {{value}} cells where the header has {len(header)}",
-                      pd.Series(counts), rows)
+                      pd.Series(counts).map("{:,}".format), rows)
         problems.raise_if_any()
     frame = pd.read_csv(io.StringIO(body), sep=delimiter, dtype=str, keep_default_na=False,
                         skipinitialspace=True, engine="c", skip_blank_lines=False, header=0,
