@@ -8,6 +8,8 @@ are collected, not raised, so the analyst sees all of them at once.
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.csvread import check_months, dates, numbers
 from loaders.errors import Problems
@@ -43,7 +45,8 @@ _MARKUP = r"<\s*[a-zA-Z/!?]"
 def normalise_codes(codes: pd.Series) -> pd.Series:
     """Area and organisation codes as the store keeps them: upper case, no spaces ("e06 000014" is York)."""
     text = codes.astype("str")
-    spaced = text.str.contains(" ", regex=False) | text.str.contains(r"\s")
+    spaced = pd.Series(pc.match_substring_regex(pa.array(text, type=pa.large_string()), r"\s")
+                       .to_numpy(zero_copy_only=False), index=text.index)
     if spaced.any():
         text = text.where(~spaced, text.str.replace(r"\s+", "", regex=True))
     return text.str.upper()
@@ -92,7 +95,8 @@ def check_columns(frame: pd.DataFrame, kinds: dict[str, str], file: str,
 
     Columns not in `kinds` are checked as text. Blank and missing tokens ("*", "-", "..") are allowed
     in number columns; whether a value is required is the reader's business. Returns the number
-    columns read as floats (NaN where missing or wrong), so readers need not read them again.
+    columns read as floats and the date columns as dates (missing where wrong), so readers need not
+    read them again.
     """
     read: dict[str, pd.Series] = {}
     for column in frame.columns:
@@ -104,7 +108,7 @@ def check_columns(frame: pd.DataFrame, kinds: dict[str, str], file: str,
         elif kind == MONTH:
             check_months(frame, column, file, problems=problems)
         elif kind == DATE:
-            dates(frame, column, file, problems=problems)
+            read[column] = dates(frame, column, file, problems=problems)
         elif kind == FINANCIAL_YEAR:
             check_financial_years(text, column, problems)
         elif kind in CODE_PATTERNS:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from loaders.errors import LoadError, Problems, quoted
 
@@ -34,6 +35,8 @@ _PLAIN_NUMBER = r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
 _SNIFF_CHARS = 16384
 # The header is looked for among the first lines within this many characters.
 _HEAD_CHARS = 1 << 20
+# pandas' own text dtype (pyarrow-backed): the string methods run in pyarrow, not per cell in Python.
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 # Periods before this are typing mistakes (0000-01-01), not data any of these indicators has.
 EARLIEST_PERIOD = pd.Timestamp("1950-01-01")
 _BYTE_ORDER_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -119,30 +122,31 @@ def missing_columns(required: Sequence[str], cells: Sequence[str], file: str, ro
     return problems.error()
 
 
-def _cells_per_row(body: str, delimiter: str) -> np.ndarray:
-    """How many cells each record of `body` has (0 for a blank line), counted before any parsing.
+def _cells_per_row(data: bytes, delimiter: str) -> tuple[np.ndarray, bool]:
+    """How many cells each record of `data` has (0 for a blank line), counted before any parsing,
+    and whether a quoted cell runs over a line break.
 
     Delimiters are counted per line in one pass over the bytes; only lines holding quotes are split
     by the csv module, and only a quoted line break sends the whole body to it.
     """
-    data = np.frombuffer(body.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
-    if not len(data) or data[-1] != 10:
-        ends = np.append(ends, len(data))
-    per_line = np.bincount(np.searchsorted(ends, np.flatnonzero(data == ord(delimiter))),
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    if not len(raw) or raw[-1] != 10:
+        ends = np.append(ends, len(raw))
+    per_line = np.bincount(np.searchsorted(ends, np.flatnonzero(raw == ord(delimiter))),
                            minlength=len(ends)) + 1
     starts = np.concatenate(([0], ends[:-1] + 1))
     length = ends - starts
-    carriage = (length > 0) & (data[np.maximum(ends - 1, 0)] == 13)
+    carriage = (length > 0) & (raw[np.maximum(ends - 1, 0)] == 13)
     per_line[(length - carriage) == 0] = 0
-    quotes = np.bincount(np.searchsorted(ends, np.flatnonzero(data == 34)), minlength=len(ends))
+    quotes = np.bincount(np.searchsorted(ends, np.flatnonzero(raw == 34)), minlength=len(ends))
     if (quotes % 2).any():  # a quoted cell runs over a line break: records are not lines
-        return np.fromiter((len(record) for record in csv.reader(io.StringIO(body), delimiter=delimiter)),
-                           dtype=np.int64)
+        text = io.StringIO(data.decode("utf-8", "surrogatepass"))
+        return np.fromiter((len(record) for record in csv.reader(text, delimiter=delimiter)), dtype=np.int64), True
     for line in np.flatnonzero(quotes):
-        text = data[starts[line]:ends[line]].tobytes().decode("utf-8", "surrogatepass")
+        text = data[starts[line]:ends[line]].decode("utf-8", "surrogatepass")
         per_line[line] = len(next(csv.reader([text], delimiter=delimiter), []))
-    return per_line
+    return per_line, False
 
 
 def read_table(raw: bytes, file: str, required: Iterable[str],
@@ -181,21 +185,32 @@ def read_table(raw: bytes, file: str, required: Iterable[str],
         problems.add(f'has the column "{quoted(name)}" twice', row=header_row, column=name)
     problems.raise_if_any()
 
-    body = text[head[header_index][0]:]
-    counts = _cells_per_row(body, delimiter)[1:]
+    data = text[head[header_index][0]:].encode("utf-8", "surrogatepass")
+    del text  # the bytes are all that is needed now; a 100 MB file is not kept twice
+    counts, multiline = _cells_per_row(data, delimiter)
+    counts = counts[1:]
     rows = pd.Series(np.arange(header_row + 1, header_row + 1 + len(counts)))
     ragged = pd.Series((counts != 0) & (counts != len(header)))
     if ragged.any():
         problems.flag(ragged, None, f"has {{value}} cells where the header has {len(header)}",
                       pd.Series(counts).map("{:,}".format), rows)
         problems.raise_if_any()
-    frame = pd.read_csv(io.StringIO(body), sep=delimiter, dtype=str, keep_default_na=False,
-                        skipinitialspace=True, engine="c", skip_blank_lines=False, header=0,
-                        names=header, index_col=False)
-    frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    if len(frame) == len(counts):
-        frame = frame[counts != 0]
-    return frame.apply(lambda column: column.str.strip())
+    # Every row now has the header's cells, so pyarrow's reader (many times faster than pandas') reads
+    # them all as text; blank lines, which it skips, were counted above, so rows keep their numbers.
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(header))], skip_rows=1),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline,
+                                         ignore_empty_lines=True),
+        convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.large_string() for i in range(len(header))},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+    del data
+    index = np.flatnonzero(counts != 0) + header_row + 1
+    if len(index) != table.num_rows:
+        raise LoadError("could not be read: its rows could not be counted the same way twice", file=file)
+    return pd.DataFrame({name: pd.Series(pc.utf8_trim_whitespace(table.column(position)),
+                                         dtype=_TEXT, index=index)
+                         for position, name in enumerate(header)}, index=index)
 
 
 def _report(problems: Problems | None, file: str):
@@ -216,16 +231,16 @@ def numbers(frame: pd.DataFrame, column: str, file: str, *, whole: bool = False,
     if text.dtype != "str":
         text = text.astype("str")
     # pyarrow reads a million cells in a tenth of a second; pd.to_numeric takes seconds.
-    cells = pa.chunked_array([pa.array(text, type=pa.large_string())]) if len(text) else None
-    if cells is None:
+    if not len(text):
         return pd.Series(np.nan, index=text.index, dtype="float64")
+    cells = pa.array(text, type=pa.large_string())
     plain = pc.match_substring_regex(cells, f"^(?:{_PLAIN_NUMBER})$")
     if not pc.all(plain).as_py():
         grouped = pc.match_substring_regex(cells, f"^(?:{_NUMBER_WITH_COMMAS})$")
         cells = pc.if_else(grouped, pc.replace_substring(cells, ",", ""), cells)
         plain = pc.or_(plain, grouped)
     values = pc.cast(pc.if_else(plain, cells, pa.scalar(None, pa.large_string())), pa.float64())
-    values = values.to_numpy().astype("float64")
+    values = values.to_numpy(zero_copy_only=False).astype("float64")
     known = ~np.isnan(values)
     is_missing = text.isin(list(missing_tokens)).to_numpy()
     unreadable = ~known & ~is_missing
@@ -253,8 +268,12 @@ def numbers(frame: pd.DataFrame, column: str, file: str, *, whole: bool = False,
 
 
 def missing_reason(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Why each missing cell is missing ("suppressed", "not available", "blank"), else NA."""
-    return frame[column].map(MISSING_TOKENS).astype("object").where(lambda s: s.notna(), None)
+    """Why each missing cell is missing ("suppressed", "not available", "blank"), else None."""
+    text = frame[column]
+    reason = np.full(len(text), None, dtype=object)
+    for token, word in MISSING_TOKENS.items():  # one vectorised comparison per token, not a lookup per cell
+        reason[(text == token).to_numpy(dtype=bool, na_value=False)] = word
+    return pd.Series(reason, index=text.index, dtype=object)
 
 
 def value_missing_reason(frame: pd.DataFrame, value_column: str, count_column: str,

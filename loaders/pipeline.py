@@ -94,8 +94,9 @@ def validate(extract: Extract, context: StoreContext, file: str) -> None:
     rows = frame["source_row"] if "source_row" in frame else pd.Series(frame.index + 2, index=frame.index)
 
     def flag(mask: pd.Series, column: str, message: str) -> None:
-        shown = frame[column] if column in frame else frame["indicator_id"]
-        problems.flag(mask, column, message, shown.astype("str"), rows)
+        if mask.any():  # quoting a million cells as text costs seconds; only quote when there is a problem
+            shown = frame[column] if column in frame else frame["indicator_id"]
+            problems.flag(mask, column, message, shown.astype("str"), rows)
 
     flag(~frame["indicator_id"].isin(context.indicators.index), "indicator_id", '"{value}" is not a known indicator')
     known = set(context.area_codes)
@@ -111,8 +112,9 @@ def validate(extract: Extract, context: StoreContext, file: str) -> None:
          '"{value}" is larger than the denominator, impossible for a percentage')
     flag(percentage & (pd.to_numeric(frame["value"], errors="coerce") > 100), "value",
          '"{value}" is above 100, impossible for a percentage')
-    notes = frame["value_note"].astype("object").where(frame["value_note"].notna(), "").astype("str")
-    cells.check_text(notes, "value_note", problems, rows=rows)
+    notes = frame["value_note"]
+    if notes.notna().any():
+        cells.check_text(notes.fillna("").astype("str"), "value_note", problems, rows=rows)
     report_repeats(frame[["indicator_id", "area_code", "period_start"]], problems, "period_start",
                    "indicator, area and period", rows=rows)
     problems.raise_if_any()

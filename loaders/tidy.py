@@ -14,9 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders import cells
-from loaders.csvread import dates, numbers, read_table, value_missing_reason
+from loaders.csvread import read_table, value_missing_reason
 from loaders.errors import LoadError, Problems
 from loaders.extract import Extract, StoreContext
 from loaders.repeats import report_repeats
@@ -28,7 +30,7 @@ COLUMNS = REQUIRED + OPTIONAL
 TEMPLATE_AREA_CODE = "E99999999"
 # What each column holds; area_name and value_note are text like any column not named here.
 KINDS = {"indicator_id": cells.TEXT, "area_code": cells.ONS_OR_ODS, "period_start": cells.DATE,
-         "period_end": cells.DATE, "numerator": cells.NUMBER, "denominator": cells.NUMBER,
+         "period_end": cells.DATE, "numerator": cells.AMOUNT, "denominator": cells.NUMBER,
          "value": cells.NUMBER}
 
 
@@ -38,8 +40,11 @@ def looks_like_tidy_csv(header: list[str]) -> bool:
 
 
 def _decimals(text: pd.Series) -> pd.Series:
-    fraction = text.str.extract(r"\.(\d+)$", expand=False)
-    return fraction.str.len().fillna(0).astype(int)
+    """How many decimals each number was written with ("28.10" has 2)."""
+    cells = pa.array(text.astype("str"), type=pa.large_string())
+    point = pc.find_substring(cells, ".").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(cells).to_numpy(zero_copy_only=False)
+    return pd.Series(np.where(point >= 0, length - point - 1, 0), index=text.index)
 
 
 def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
@@ -56,7 +61,7 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
             frame[column] = ""
     problems = Problems(file)
     frame["area_code"] = cells.normalise_codes(frame["area_code"])
-    cells.check_columns(frame, KINDS, file, problems)
+    read = cells.check_columns(frame, KINDS, file, problems)
     for column in ("indicator_id", "area_code"):
         problems.flag(frame[column] == "", column, "is blank; a value is required")
     template_rows = frame["area_code"] == TEMPLATE_AREA_CODE
@@ -69,14 +74,12 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     problems.flag((frame["indicator_id"] != "") & ~frame["indicator_id"].isin(context.indicators.index),
                   "indicator_id", f'"{{value}}" is not a known indicator (known: '
                   f'{", ".join(context.indicators.index)})', frame["indicator_id"])
-    start = dates(frame, "period_start", file, problems=problems)
-    end = dates(frame, "period_end", file, problems=problems)
+    start, end = read["period_start"], read["period_end"]
     problems.flag(end < start, "period_end", "is before period_start")
-    numerator = numbers(frame, "numerator", file, minimum=0, problems=problems)
-    denominator = numbers(frame, "denominator", file, problems=problems)
+    numerator, denominator = read["numerator"], read["denominator"]
     problems.flag(denominator.notna() & (denominator <= 0), "denominator", '"{value}" must be above 0',
                   frame["denominator"])
-    given = numbers(frame, "value", file, problems=problems)
+    given = read["value"]
     multiplier = frame["indicator_id"].map(context.indicators["multiplier"]).astype(float)
     computed = numerator / denominator * multiplier
     tolerance = 0.5 * 10.0 ** -_decimals(frame["value"]) + 1e-9 * computed.abs()
