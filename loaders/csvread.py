@@ -133,13 +133,13 @@ def _cells_per_row(data: bytes, delimiter: str) -> tuple[np.ndarray, bool]:
     ends = np.flatnonzero(raw == 10)
     if not len(raw) or raw[-1] != 10:
         ends = np.append(ends, len(raw))
-    per_line = np.bincount(np.searchsorted(ends, np.flatnonzero(raw == ord(delimiter))),
-                           minlength=len(ends)) + 1
+    # Delimiters before each line end, differenced: a million lookups, not one per delimiter.
+    per_line = np.diff(np.searchsorted(np.flatnonzero(raw == ord(delimiter)), ends), prepend=0) + 1
     starts = np.concatenate(([0], ends[:-1] + 1))
     length = ends - starts
     carriage = (length > 0) & (raw[np.maximum(ends - 1, 0)] == 13)
     per_line[(length - carriage) == 0] = 0
-    quotes = np.bincount(np.searchsorted(ends, np.flatnonzero(raw == 34)), minlength=len(ends))
+    quotes = np.diff(np.searchsorted(np.flatnonzero(raw == 34), ends), prepend=0)
     if (quotes % 2).any():  # a quoted cell runs over a line break: records are not lines
         text = io.StringIO(data.decode("utf-8", "surrogatepass"))
         return np.fromiter((len(record) for record in csv.reader(text, delimiter=delimiter)), dtype=np.int64), True
@@ -161,7 +161,7 @@ def read_table(raw: bytes, file: str, required: Iterable[str],
     """
     required = list(required)
     text = decode(raw, file)
-    if not text.strip():
+    if not text or text.isspace():
         raise LoadError("is empty", file=file)
     head = _first_lines(text, header_search_lines + 20)
     lines = [line for _, line in head]
@@ -285,12 +285,28 @@ def value_missing_reason(frame: pd.DataFrame, value_column: str, count_column: s
     return said.where(~from_count, missing_reason(frame, count_column).fillna(said))
 
 
+def _iso_dates(text: pd.Series) -> pd.Series:
+    """YYYY-MM-DD text as dates by pyarrow, NaT where it is not a real date ("2018-02-30" is not)."""
+    cells = pa.array(text, type=pa.large_string())
+    shaped = pc.match_substring_regex(cells, r"^\d{4}-\d{2}-\d{2}$")
+    parsed = pc.strptime(pc.if_else(shaped, cells, pa.scalar(None, pa.large_string())), format="%Y-%m-%d",
+                         unit="s", error_is_null=True)
+    # strptime rolls 2018-02-30 over to 2018-03-02: a real date keeps the day it was written with.
+    written_day = pc.cast(pc.utf8_slice_codeunits(pc.if_else(shaped, cells, "2000-01-01"), 8, 10), pa.int64())
+    real = pc.fill_null(pc.equal(pc.day(parsed), written_day), False)
+    parsed = pc.if_else(real, parsed, pa.scalar(None, parsed.type))
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[us]")
+
+
 def dates(frame: pd.DataFrame, column: str, file: str, fmt: str = "%Y-%m-%d",
           problems: Problems | None = None) -> pd.Series:
     """A text column of dates from 1950 on; every impossible or unreadable date is a problem."""
     problems, now = _report(problems, file)
     text = frame[column].astype("str")
-    values = pd.to_datetime(text, format=fmt, errors="coerce")
+    if fmt == "%Y-%m-%d" and len(text):
+        values = _iso_dates(text)
+    else:
+        values = pd.to_datetime(text, format=fmt, errors="coerce")
     unreadable = values.isna()
     shown = text.where(text != "", "blank")
     problems.flag(unreadable, column, '"{value}" is not a valid date (expected YYYY-MM-DD)', shown)

@@ -25,7 +25,7 @@ import pandas as pd
 import store
 from loaders import cells
 from loaders.errors import LoadError, Problems, quoted, shown_file_name
-from loaders.extract import Extract, StoreContext
+from loaders.extract import Extract, StoreContext, lookup
 from loaders.layouts import BY_NAME, detect_layout
 from loaders.repeats import report_repeats
 from store import preview as store_preview
@@ -106,7 +106,7 @@ def validate(extract: Extract, context: StoreContext, file: str) -> None:
          '"{value}" is not an area code the dashboard knows (ONS codes such as E06000014)')
     flag(pd.to_datetime(frame["period_start"]) > pd.Timestamp(context.today), "period_start",
          '"{value}" is in the future')
-    kind = frame["indicator_id"].map(context.indicators["value_kind"])
+    kind = lookup(frame["indicator_id"], context.indicators["value_kind"])
     percentage = kind == "percentage"
     flag(percentage & (frame["numerator"].astype(float) > frame["denominator"].astype(float)), "numerator",
          '"{value}" is larger than the denominator, impossible for a percentage')

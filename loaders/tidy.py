@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from loaders import cells
 from loaders.csvread import read_table, value_missing_reason
 from loaders.errors import LoadError, Problems
-from loaders.extract import Extract, StoreContext
+from loaders.extract import Extract, StoreContext, lookup
 from loaders.repeats import report_repeats
 
 REQUIRED = ["indicator_id", "area_code", "period_start", "period_end"]
@@ -80,7 +80,7 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     problems.flag(denominator.notna() & (denominator <= 0), "denominator", '"{value}" must be above 0',
                   frame["denominator"])
     given = read["value"]
-    multiplier = frame["indicator_id"].map(context.indicators["multiplier"]).astype(float)
+    multiplier = lookup(frame["indicator_id"], context.indicators["multiplier"]).astype(float)
     computed = numerator / denominator * multiplier
     tolerance = 0.5 * 10.0 ** -_decimals(frame["value"]) + 1e-9 * computed.abs()
     disagrees = given.notna() & computed.notna() & ((given - computed).abs() > tolerance)
