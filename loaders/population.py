@@ -127,6 +127,7 @@ def read_population(path: str | Path, *, lookups: tuple[str | Path, ...] = DEFAU
         raise LoadError("file not found", file=file) from error
     if raw.empty:
         raise LoadError("has a header but no data rows", file=file)
+    raw["code"] = cells.normalise_codes(raw["code"])
     problems = Problems(file)
     cells.check_text(raw["name"], "name", problems)
     problems.raise_if_any()
