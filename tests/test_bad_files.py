@@ -225,3 +225,18 @@ class TestTemplate:
         path = tmp_path / "filled.csv"
         path.write_text(TEMPLATE.read_text().replace(TEMPLATE_AREA_CODE, "E06000014"))
         assert set(read_file(path, store_context(con)).observations["area_code"]) == {"E06000014"}
+
+
+def test_a_lower_case_spaced_code_is_york_not_a_second_york(bundled_db, tmp_path):
+    """"e06 000014" is stored as E06000014: no new area appears."""
+    db = tmp_path / "pbip.duckdb"
+    shutil.copyfile(bundled_db, db)
+    con = store.connect(db)
+    try:
+        areas = con.execute("SELECT count(*) FROM areas").fetchone()[0]
+        load_into(con, BAD / "ok_dtoc_lowercase_spaced_code.csv", user="tester", archive_dir=tmp_path / "archive")
+        assert con.execute("SELECT count(*) FROM areas").fetchone()[0] == areas
+        assert not con.execute("SELECT 1 FROM observation_rows WHERE area_code <> upper(replace(area_code, ' ', ''))"
+                               ).fetchone()
+    finally:
+        con.close()
