@@ -169,7 +169,7 @@ if uploaded is not None:
     understood = True
     if upload_preview.needs_second_tick(work["replacements"]):
         understood = st.checkbox("I have read what this load replaces, and it should replace it",
-                                 key=f"understood_{state.get('upload_round', 0)}")
+                                 key=f"understood_{work['key'][0]}_{work['key'][1]}")
     confirm, cancel = st.columns(2)
     if cancel.button("Cancel", width="stretch"):
         _forget_upload()
