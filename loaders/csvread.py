@@ -12,6 +12,7 @@ import csv
 import difflib
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -176,13 +177,17 @@ def read_table(raw: bytes, file: str, required: Iterable[str],
     problems = Problems(file)
     if not allow_extra:
         known = set(required) | set(optional)
-        for position, name in enumerate(header):
+        firsts = {name: position for position, name in reversed(list(enumerate(header)))}
+        for name, position in sorted(firsts.items(), key=lambda item: item[1]):
             if name not in known:
                 problems.add(f'has an unexpected column "{quoted(name)}" (expected only: '
                              f'{", ".join([*required, *optional])})', row=header_row,
                              column=name or f"column {position + 1}")
-    for name in dict.fromkeys(name for name in header if header.count(name) > 1):
-        problems.add(f'has the column "{quoted(name)}" twice', row=header_row, column=name)
+    for name, times in Counter(header).items():  # Counter, not list.count: a header may have 500,000 cells
+        if times < 2:
+            continue
+        problems.add(f'has the column "{quoted(name)}" {"twice" if times == 2 else f"{times:,} times"}',
+                     row=header_row, column=name)
     problems.raise_if_any()
 
     data = text[head[header_index][0]:].encode("utf-8", "surrogatepass")
