@@ -29,6 +29,8 @@ import csv
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -129,14 +131,15 @@ def read_la_type_b(path: str | Path) -> pd.DataFrame:
     return frame.astype(DTYPES)
 
 
-def looks_like_la_type_b(path: str | Path) -> bool:
-    """True if the file looks like an MSitDT "Total Delayed Days Local Authority" spreadsheet.
+def looks_like_la_type_b(path: str | Path | _Workbook) -> bool:
+    """True if the file (or a workbook already open) looks like an MSitDT "Total Delayed Days Local
+    Authority" spreadsheet.
 
     Checks the three LA sheet names and the row-14 headers of the by-type-of-care
-    sheet. Never raises: anything unreadable is simply not one of these files.
+    sheet, reading no further. Never raises: anything unreadable is simply not one of these files.
     """
     try:
-        with _Workbook(path, Path(path).name) as book:
+        with opened(path) as book:
             if not all(book.has_sheet(n) for n in (SHEET_TYPE, SHEET_ORG, SHEET_REASON)):
                 return False
             headers = {_norm(h) for h in book.sheet(SHEET_TYPE, max_rows=HEADER_ROW).row(HEADER_ROW)
@@ -144,6 +147,16 @@ def looks_like_la_type_b(path: str | Path) -> bool:
         return {"code", "name"} <= headers and bool(headers & {"region", "sha"})
     except Exception:  # a sniff must answer, whatever the bytes are
         return False
+
+
+@contextmanager
+def opened(path: str | Path | _Workbook) -> Iterator[_Workbook]:
+    """The workbook at `path`, opened and closed here; or a workbook already open, left open."""
+    if isinstance(path, _Workbook):
+        yield path
+        return
+    with _Workbook(path, Path(path).name) as book:
+        yield book
 
 
 # --- layout ------------------------------------------------------------------------------------

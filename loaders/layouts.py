@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from loaders import ae, dtoc, falls, fingertips, mar, readmissions, tidy
@@ -37,18 +38,35 @@ def _read_mar_xls(path: Path, file: str, context: StoreContext) -> Extract:
     return mar.mar_extract(read_mar_commissioner(path), file, layout="nhse_mar_commissioner_xls")
 
 
+@lru_cache(maxsize=8)
+def _spreadsheet_layout(path: Path, size: int, modified: int) -> str | None:
+    """Which NHS England spreadsheet a file is, from one opening of its header rows (size and time
+    stamp key the cache, so a changed file is looked at again)."""
+    from loaders.dtoc_xls import _Workbook, looks_like_la_type_b
+    from loaders.mar_xls import looks_like_mar_commissioner
+
+    try:
+        with _Workbook(path, path.name) as book:
+            if looks_like_la_type_b(book):
+                return "la_type_b"
+            if looks_like_mar_commissioner(book):
+                return "mar"
+    except Exception:  # a sniff must answer, whatever the bytes are
+        return None
+    return None
+
+
+def _spreadsheet(path: Path) -> str | None:
+    status = Path(path).stat()
+    return _spreadsheet_layout(Path(path), status.st_size, status.st_mtime_ns)
+
+
 def _is_la_type_b(path: Path, lines: list[list[str]]) -> bool:
-    if lines:  # text files are never spreadsheets
-        return False
-    from loaders.dtoc_xls import looks_like_la_type_b
-    return looks_like_la_type_b(path)
+    return not lines and _spreadsheet(path) == "la_type_b"  # text files are never spreadsheets
 
 
 def _is_mar_xls(path: Path, lines: list[list[str]]) -> bool:
-    if lines:
-        return False
-    from loaders.mar_xls import looks_like_mar_commissioner
-    return looks_like_mar_commissioner(path)
+    return not lines and _spreadsheet(path) == "mar"
 
 
 def _is_population(path: Path, lines: list[list[str]]) -> bool:
