@@ -107,7 +107,13 @@ def main(argv: list[str] | None = None) -> int:
             _undo(args)
         else:
             _verify(args)
-    except (LoadError, Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, ValueError) as error:
+    except LoadError as error:
+        found = "1 problem" if error.total == 1 else f"{error.total:,} problems"
+        print(f"error: {error.file} cannot be loaded ({found}); nothing was stored:", file=sys.stderr)
+        for sentence in error.sentences():
+            print(f"error: {sentence}", file=sys.stderr)
+        return 1
+    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.IOException as error:

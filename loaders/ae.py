@@ -6,11 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders import cells
 from loaders.csvread import dates, numbers, read_table
+from loaders.errors import Problems
 from loaders.extract import Extract
+from loaders.repeats import report_repeats
 
 COLUMNS = ["period", "org_code", "type", "attendances"]
 INDICATOR = "ae_attendances_all_trust"
+KINDS = {"period": cells.DATE, "org_code": cells.ODS_CODE, "attendances": cells.COUNT, "breaches": cells.COUNT,
+         "admissions": cells.COUNT}
 
 
 def looks_like_ae_csv(header: list[str]) -> bool:
@@ -20,6 +25,12 @@ def looks_like_ae_csv(header: list[str]) -> bool:
 def read_ae_csv(path: Path, file: str) -> Extract:
     """Monthly attendances per provider, summed over department types (PROVENANCE section 5)."""
     frame = read_table(Path(path).read_bytes(), file, required=COLUMNS)
+    frame["org_code"] = cells.normalise_codes(frame["org_code"])
+    problems = Problems(file)
+    cells.check_columns(frame, KINDS, file, problems)
+    problems.flag(frame["org_code"] == "", "org_code", "is blank; an organisation code is required")
+    report_repeats(frame[["period", "org_code", "type"]], problems, "type", "month, organisation and type")
+    problems.raise_if_any()
     period = dates(frame, "period", file)
     attendances = numbers(frame, "attendances", file, whole=True, minimum=0, allow_missing=False)
     monthly = (pd.DataFrame({"area_code": frame["org_code"], "period_start": period,

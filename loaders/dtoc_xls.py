@@ -29,6 +29,8 @@ import csv
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 import xlrd
 
-from loaders.errors import LoadError
+from loaders.errors import LoadError, quoted
 
 COLUMNS = (
     "period", "period_label", "region", "ons_code", "ons_code_filled", "la_code", "name",
@@ -129,20 +131,32 @@ def read_la_type_b(path: str | Path) -> pd.DataFrame:
     return frame.astype(DTYPES)
 
 
-def looks_like_la_type_b(path: str | Path) -> bool:
-    """True if the file looks like an MSitDT "Total Delayed Days Local Authority" spreadsheet.
+def looks_like_la_type_b(path: str | Path | _Workbook) -> bool:
+    """True if the file (or a workbook already open) looks like an MSitDT "Total Delayed Days Local
+    Authority" spreadsheet.
 
     Checks the three LA sheet names and the row-14 headers of the by-type-of-care
-    sheet. Never raises: anything unreadable is simply not one of these files.
+    sheet, reading no further. Never raises: anything unreadable is simply not one of these files.
     """
     try:
-        with _Workbook(path, Path(path).name) as book:
+        with opened(path) as book:
             if not all(book.has_sheet(n) for n in (SHEET_TYPE, SHEET_ORG, SHEET_REASON)):
                 return False
-            headers = {_norm(h) for h in book.sheet(SHEET_TYPE).row(HEADER_ROW) if isinstance(h, str)}
+            headers = {_norm(h) for h in book.sheet(SHEET_TYPE, max_rows=HEADER_ROW).row(HEADER_ROW)
+                       if isinstance(h, str)}
         return {"code", "name"} <= headers and bool(headers & {"region", "sha"})
     except Exception:  # a sniff must answer, whatever the bytes are
         return False
+
+
+@contextmanager
+def opened(path: str | Path | _Workbook) -> Iterator[_Workbook]:
+    """The workbook at `path`, opened and closed here; or a workbook already open, left open."""
+    if isinstance(path, _Workbook):
+        yield path
+        return
+    with _Workbook(path, Path(path).name) as book:
+        yield book
 
 
 # --- layout ------------------------------------------------------------------------------------
@@ -449,6 +463,45 @@ _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx: a zip package
 
 Cell = str | float | bool | dt.datetime | None
 
+# NHS England's monthly files have a few hundred rows and under a hundred columns; these limits are
+# far above any real one and far below what ties up the upload. A zip (.xlsx) is measured from its
+# directory before a byte is unpacked: a 244 KB file whose sheet unpacks to 76 MB is refused at once.
+MAX_UNPACKED_MB = 64
+MAX_COMPRESSION_RATIO = 200
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 300
+
+
+def check_zip(path: str | Path, file: str) -> None:
+    """Refuse an .xlsx whose parts would unpack to more than MAX_UNPACKED_MB, or compress suspiciously."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise LoadError(f"cannot be read as an Excel workbook: {exc}", file=file) from exc
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
+        raise LoadError(f"unpacks to {unpacked / 1024 / 1024:,.0f} MB, above the {MAX_UNPACKED_MB} MB limit "
+                        "for a workbook; it is not a file these layouts publish", file=file)
+    for member in members:
+        if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO \
+                and member.file_size > 1024 * 1024:
+            ratio = member.file_size // member.compress_size
+            raise LoadError(f'has a part ("{quoted(member.filename)}") that unpacks {ratio:,} times larger than '
+                            "it is stored, as a zip bomb does; it is not read", file=file)
+
+
+def _check_size(file: str, name: str, rows: int, columns: int) -> None:
+    """Refuse a sheet with more rows or columns than any file of these layouts has."""
+    if rows > MAX_SHEET_ROWS:
+        raise LoadError(f"has more than {MAX_SHEET_ROWS:,} rows, the limit for these layouts", file=file,
+                        sheet=name)
+    if columns > MAX_SHEET_COLUMNS:
+        raise LoadError(f"has more than {MAX_SHEET_COLUMNS} columns, the limit for these layouts", file=file,
+                        sheet=name)
+
 
 class _Sheet:
     """One sheet as rows of plain values: text (stripped), numbers as float, None when empty."""
@@ -490,6 +543,7 @@ class _Workbook:
             elif magic.startswith(_ZIP_MAGIC):
                 import openpyxl  # only needed for .xlsx copies
 
+                check_zip(path, file)
                 self._xls = None
                 self._xlsx = openpyxl.load_workbook(path, read_only=True, data_only=True)
                 self.names = self._xlsx.sheetnames
@@ -516,21 +570,37 @@ class _Workbook:
     def has_sheet(self, wanted: str) -> bool:
         return self._actual_name(wanted) is not None
 
-    def sheet(self, wanted: str) -> _Sheet:
+    def sheet(self, wanted: str, max_rows: int | None = None) -> _Sheet:
+        """The sheet's rows (only the first `max_rows` when given: enough to recognise a layout)."""
         name = self._actual_name(wanted)
         if name is None:
             raise LoadError(f'has no sheet "{wanted}"; its sheets are {", ".join(self.names)}',
                             file=self.file, sheet=wanted)
         if self._xls is not None:
-            rows = _xls_rows(self._xls, self._xls.sheet_by_name(name))
+            sheet = self._xls.sheet_by_name(name)
+            _check_size(self.file, name, sheet.nrows, sheet.ncols)
+            rows = _xls_rows(self._xls, sheet, max_rows)
         else:
-            rows = [[_plain(v) for v in row] for row in self._xlsx[name].iter_rows(values_only=True)]
+            rows = _xlsx_rows(self.file, name, self._xlsx[name], max_rows)
         return _Sheet(self.file, name, rows)
 
 
-def _xls_rows(book: xlrd.Book, sheet: xlrd.sheet.Sheet) -> list[list[Cell]]:
+def _xlsx_rows(file: str, name: str, sheet, max_rows: int | None) -> list[list[Cell]]:
+    """Rows streamed from the sheet's XML, stopping as soon as a limit is passed."""
+    rows: list[list[Cell]] = []
+    for row in sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS + 1):
+        if max_rows is not None and len(rows) >= max_rows:
+            break
+        wide = len(row) > MAX_SHEET_COLUMNS and row[MAX_SHEET_COLUMNS] is not None
+        if len(rows) >= MAX_SHEET_ROWS or wide:
+            _check_size(file, name, len(rows) + 1, len(row) if wide else 0)
+        rows.append([_plain(v) for v in row[:MAX_SHEET_COLUMNS]])
+    return rows
+
+
+def _xls_rows(book: xlrd.Book, sheet: xlrd.sheet.Sheet, max_rows: int | None = None) -> list[list[Cell]]:
     rows = []
-    for r in range(sheet.nrows):
+    for r in range(sheet.nrows if max_rows is None else min(sheet.nrows, max_rows)):
         row: list[Cell] = []
         for cell in sheet.row(r):
             if cell.ctype == xlrd.XL_CELL_DATE:

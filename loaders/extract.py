@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 AREA_TYPES = {
@@ -49,6 +50,14 @@ class Extract:
     @property
     def row_count(self) -> int:
         return sum(len(frame) for frame in (self.observations, self.populations) if frame is not None)
+
+
+def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
+    """Each key's value in `mapping` (NaN where absent), looked up once per distinct key, not per row."""
+    codes, distinct = pd.factorize(keys)
+    found = pd.Series(distinct).map(mapping).to_numpy()
+    values = found[codes] if len(found) else np.full(len(codes), np.nan, dtype=object)
+    return pd.Series(values, index=keys.index).where(codes >= 0)
 
 
 def left_out_words(skipped: dict[str, int]) -> str:

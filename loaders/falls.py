@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders import cells
 from loaders.csvread import missing_reason, numbers, read_table
-from loaders.errors import LoadError
+from loaders.errors import Problems
 from loaders.extract import Extract, area_type_for, financial_year_bounds
+from loaders.repeats import report_repeats
 
 COLUMNS = ["area_code", "area_name", "period", "value", "indicator", "measure", "unit", "significance"]
 INDICATOR = "falls_admissions_65"
+KINDS = {"area_code": cells.ONS_CODE, "period": cells.FINANCIAL_YEAR, "value": cells.AMOUNT}
 
 
 def looks_like_falls_csv(header: list[str]) -> bool:
@@ -21,16 +24,15 @@ def looks_like_falls_csv(header: list[str]) -> bool:
 def read_falls_csv(path: Path, file: str) -> Extract:
     """The Trafford Data Lab extract of PHOF 22401 (PROVENANCE section 7)."""
     frame = read_table(Path(path).read_bytes(), file, required=COLUMNS)
-    wrong = ~frame["indicator"].str.contains("falls", case=False)
-    if wrong.any():
-        row = wrong.idxmax()
-        raise LoadError(f'"{frame["indicator"][row]}" is not the falls indicator (PHOF 22401)',
-                        file=file, row=int(row), column="indicator")
-    bad_period = ~frame["period"].str.fullmatch(r"\d{4}/\d{2}")
-    if bad_period.any():
-        row = bad_period.idxmax()
-        raise LoadError(f'"{frame["period"][row]}" is not a financial year written like 2017/18',
-                        file=file, row=int(row), column="period")
+    frame["area_code"] = cells.normalise_codes(frame["area_code"])
+    problems = Problems(file)
+    cells.check_columns(frame, KINDS, file, problems)
+    problems.flag(~frame["indicator"].str.contains("falls", case=False), "indicator",
+                  '"{value}" is not the falls indicator (PHOF 22401)', frame["indicator"])
+    problems.flag(frame["period"] == "", "period", "is blank; a financial year like 2017/18 is required")
+    problems.flag(frame["area_code"] == "", "area_code", "is blank; an area code is required")
+    report_repeats(frame[["area_code", "period"]], problems, "period", "area and period")
+    problems.raise_if_any()
     value = numbers(frame, "value", file, minimum=0)
     start, end = financial_year_bounds(frame["period"])
     note = missing_reason(frame, "value")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import published
+from loaders import cells, published
 from loaders.csvread import MISSING_TOKENS, missing_reason, numbers, read_table
+from loaders.errors import Problems
 from loaders.extract import Extract
-from loaders.tidy import reject_unsafe_text
 from store.settings import PROJECT_ROOT
 
 LAYOUT = "fingertips_export_csv"
@@ -26,6 +26,9 @@ REQUIRED = ["Indicator ID", "Area Code", "Area Name", "Sex", "Age", "Category Ty
 # The dashboard's indicators are for everyone, so the "Persons" rows are its values; Male and Female
 # rows are breakdowns of them, as are other age groups than the indicator's own.
 PERSONS = "Persons"
+_CONFIDENCE = ["Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit"]
+KINDS = {"Area Code": cells.ONS_CODE, "Value": cells.NUMBER, **{column: cells.NUMBER for column in _CONFIDENCE},
+         "Count": cells.AMOUNT, "Denominator": cells.AMOUNT, "Time period Sortable": cells.COUNT}
 
 
 def looks_like_fingertips_csv(cells: list[str]) -> bool:
@@ -58,7 +61,11 @@ def read_fingertips_csv(path: Path, file: str) -> Extract:
               "rows for a sex or age group other than the indicator's")
     frame = rows.require_rows(file)
 
-    reject_unsafe_text(frame, ["Area Code", "Area Name", "Value note"], file)
+    # Every column of the rows kept is checked; rows left out are not stored, so are not judged.
+    frame = frame.assign(**{"Area Code": cells.normalise_codes(frame["Area Code"])})
+    problems = Problems(file)
+    cells.check_columns(frame, KINDS, file, problems)
+    problems.raise_if_any()
     published.refuse_first(frame["Area Code"] == "", frame["Area Code"], file, "Area Code",
                            "is blank; an area code is required")
     start, end = published.year_bounds(frame["Time period"], file, "Time period")

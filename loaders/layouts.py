@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from loaders import ae, dtoc, falls, fingertips, mar, readmissions, tidy
-from loaders.csvread import decode, header_cells
+from loaders.csvread import decode, header_cells, missing_columns
 from loaders.errors import LoadError
 from loaders.extract import Extract, StoreContext
 
@@ -18,6 +19,8 @@ class Layout:
     description: str
     recognise: Callable[[Path, list[list[str]]], bool]
     read: Callable[[Path, str, StoreContext], Extract]
+    # The columns a CSV layout is recognised by: a header with most of them names the missing ones.
+    signature: tuple[str, ...] = ()
 
 
 def _csv(test: Callable[[list[str]], bool]) -> Callable[[Path, list[list[str]]], bool]:
@@ -35,18 +38,35 @@ def _read_mar_xls(path: Path, file: str, context: StoreContext) -> Extract:
     return mar.mar_extract(read_mar_commissioner(path), file, layout="nhse_mar_commissioner_xls")
 
 
+@lru_cache(maxsize=8)
+def _spreadsheet_layout(path: Path, size: int, modified: int) -> str | None:
+    """Which NHS England spreadsheet a file is, from one opening of its header rows (size and time
+    stamp key the cache, so a changed file is looked at again)."""
+    from loaders.dtoc_xls import _Workbook, looks_like_la_type_b
+    from loaders.mar_xls import looks_like_mar_commissioner
+
+    try:
+        with _Workbook(path, path.name) as book:
+            if looks_like_la_type_b(book):
+                return "la_type_b"
+            if looks_like_mar_commissioner(book):
+                return "mar"
+    except Exception:  # a sniff must answer, whatever the bytes are
+        return None
+    return None
+
+
+def _spreadsheet(path: Path) -> str | None:
+    status = Path(path).stat()
+    return _spreadsheet_layout(Path(path), status.st_size, status.st_mtime_ns)
+
+
 def _is_la_type_b(path: Path, lines: list[list[str]]) -> bool:
-    if lines:  # text files are never spreadsheets
-        return False
-    from loaders.dtoc_xls import looks_like_la_type_b
-    return looks_like_la_type_b(path)
+    return not lines and _spreadsheet(path) == "la_type_b"  # text files are never spreadsheets
 
 
 def _is_mar_xls(path: Path, lines: list[list[str]]) -> bool:
-    if lines:
-        return False
-    from loaders.mar_xls import looks_like_mar_commissioner
-    return looks_like_mar_commissioner(path)
+    return not lines and _spreadsheet(path) == "mar"
 
 
 def _is_population(path: Path, lines: list[list[str]]) -> bool:
@@ -63,40 +83,62 @@ def _read_population(path: Path, file: str, context: StoreContext) -> Extract:
 
 LAYOUTS: list[Layout] = [
     Layout("tidy_template_csv", "Dashboard tidy template CSV", _csv(tidy.looks_like_tidy_csv),
-           tidy.read_tidy_csv),
+           tidy.read_tidy_csv, ("indicator_id", "area_code", "period_start", "period_end")),
     Layout("nhse_dtoc_tidy_csv", "NHS England delayed transfers of care, tidy monthly CSV",
-           _csv(dtoc.looks_like_dtoc_csv), lambda p, f, c: dtoc.read_dtoc_csv(p, f)),
+           _csv(dtoc.looks_like_dtoc_csv), lambda p, f, c: dtoc.read_dtoc_csv(p, f),
+           ("period", "ons_code_filled", "name", "total_days", "reason_total")),
     Layout("nhse_dtoc_la_type_b_xls", "NHS England delayed transfers of care, LA-Type-B spreadsheet",
            _is_la_type_b, _read_la_type_b),
     Layout("nhse_mar_tidy_csv", "NHS England Monthly Activity Return, commissioner CSV",
-           _csv(mar.looks_like_mar_csv), lambda p, f, c: mar.read_mar_csv(p, f)),
+           _csv(mar.looks_like_mar_csv), lambda p, f, c: mar.read_mar_csv(p, f), tuple(mar.COLUMNS)),
     Layout("nhse_mar_commissioner_xls", "NHS England Monthly Activity Return, commissioner spreadsheet",
            _is_mar_xls, _read_mar_xls),
     Layout("nhse_ae_provider_csv", "NHS England A&E attendances by provider, monthly CSV",
-           _csv(ae.looks_like_ae_csv), lambda p, f, c: ae.read_ae_csv(p, f)),
+           _csv(ae.looks_like_ae_csv), lambda p, f, c: ae.read_ae_csv(p, f), (*ae.COLUMNS, "breaches")),
     Layout("ons_population_csv", "ONS mid-year population estimates by single year of age",
            _is_population, _read_population),
     Layout("fingertips_falls_csv", "OHID Fingertips PHOF 22401 falls admissions 65+, tidy extract CSV "
            "(area_code, period, value ...)",
-           _csv(falls.looks_like_falls_csv), lambda p, f, c: falls.read_falls_csv(p, f)),
+           _csv(falls.looks_like_falls_csv), lambda p, f, c: falls.read_falls_csv(p, f), tuple(falls.COLUMNS)),
     Layout(fingertips.LAYOUT, "OHID Fingertips data download CSV (Export table, or the API's all-data CSV): "
            "the indicators the dashboard tracks, such as PHOF 22401 falls 65+",
-           _csv(fingertips.looks_like_fingertips_csv), lambda p, f, c: fingertips.read_fingertips_csv(p, f)),
+           _csv(fingertips.looks_like_fingertips_csv), lambda p, f, c: fingertips.read_fingertips_csv(p, f),
+           tuple(fingertips.REQUIRED)),
     Layout(readmissions.LAYOUT, "NHS Digital Compendium CSV, emergency readmissions within 30 days (I02040): "
            "all ages and 75+, as proxies (it has no 65+ band)",
            _csv(readmissions.looks_like_readmissions_csv),
-           lambda p, f, c: readmissions.read_readmissions_csv(p, f)),
+           lambda p, f, c: readmissions.read_readmissions_csv(p, f), tuple(readmissions.REQUIRED)),
 ]
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
+
+
+def _name_missing_columns(lines: list[list[str]], file: str) -> None:
+    """A header with most of one layout's columns is that layout with columns missing or renamed: name them."""
+    best: tuple[float, Layout, int] | None = None
+    for layout in LAYOUTS:
+        for index, cells in enumerate(lines):
+            if not layout.signature:
+                continue
+            share = len(set(layout.signature) & set(cells)) / len(layout.signature)
+            if share >= 0.5 and (best is None or share > best[0]):
+                best = (share, layout, index)
+    if best is not None:
+        _, layout, index = best
+        raise missing_columns(list(layout.signature), lines[index], file, row=index + 1)
 
 
 def detect_layout(path: Path, file: str | None = None) -> Layout:
     """The layout of a file, from its content; LoadError when no known layout matches."""
     file = file or Path(path).name
+    with open(path, "rb") as handle:
+        if handle.read(4) == b"PK\x03\x04":
+            from loaders.dtoc_xls import check_zip
+            check_zip(path, file)  # a zip bomb is named as one, not sniffed at
     lines = header_cells(path)
     for layout in LAYOUTS:
         if layout.recognise(Path(path), lines):
             return layout
+    _name_missing_columns(lines, file)
     if not lines:
         with open(path, "rb") as handle:
             head = handle.read(65536)

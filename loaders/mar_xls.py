@@ -21,7 +21,7 @@ import pandas as pd
 
 # Same NHS England statistical template (metadata B2:C11, headers in row 14) and same
 # .xls/.xlsx cell reading as the DToC file, so the helpers are shared rather than copied.
-from loaders.dtoc_xls import _as_text, _metadata, _norm, _period, _Sheet, _show, _Workbook
+from loaders.dtoc_xls import _as_text, _metadata, _norm, _period, _Sheet, _show, _Workbook, opened
 from loaders.errors import LoadError
 
 SHEET = "Commissioner"
@@ -109,16 +109,16 @@ def read_mar_commissioner(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=list(COLUMNS)).astype(DTYPES)
 
 
-def looks_like_mar_commissioner(path: str | Path) -> bool:
+def looks_like_mar_commissioner(path: str | Path | _Workbook) -> bool:
     """True if the file looks like a MAR commissioner web file (sheet "Commissioner", row-14 headers).
 
     Never raises: anything unreadable is simply not one of these files.
     """
     try:
-        with _Workbook(path, Path(path).name) as book:
+        with opened(path) as book:
             if not book.has_sheet(SHEET):
                 return False
-            headers = {_norm(h) for h in book.sheet(SHEET).row(HEADER_ROW) if isinstance(h, str)}
+            headers = {_norm(h) for h in book.sheet(SHEET, max_rows=HEADER_ROW).row(HEADER_ROW) if isinstance(h, str)}
         return {"org code", "org name", _norm("Total Non-elective G&A Admissions (FFCEs)")} <= headers
     except Exception:  # a sniff must answer, whatever the bytes are
         return False

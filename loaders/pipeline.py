@@ -18,9 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 import store
-from loaders.errors import LoadError
-from loaders.extract import Extract, StoreContext
+from loaders import cells
+from loaders.errors import LoadError, Problems, quoted, shown_file_name
+from loaders.extract import Extract, StoreContext, lookup
 from loaders.layouts import BY_NAME, detect_layout
+from loaders.repeats import report_repeats
 from store import archive as store_archive
 from store import loads, writes
 from store.door import RetryWrite
@@ -61,7 +63,7 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
               layout: str | None = None, size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB) -> Extract:
     """Recognise, read and validate a file without touching the store."""
     path = Path(path)
-    file = file or path.name
+    file = shown_file_name(file or path.name)
     if not path.is_file():
         raise LoadError("does not exist", file=file)
     size = path.stat().st_size
@@ -71,42 +73,50 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
     if size == 0:
         raise LoadError("is empty", file=file)
     chosen = BY_NAME[layout] if layout else detect_layout(path, file)
-    extract = chosen.read(path, file, context)
+    try:
+        extract = chosen.read(path, file, context)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, MemoryError) as error:
+        # A file so damaged a reader trips on it still ends in a sentence, never a stack trace.
+        raise LoadError(f"cannot be read as {chosen.description} ({type(error).__name__}: "
+                        f"{quoted(error)})", file=file) from error
     validate(extract, context, file)
     return extract
 
 
 def validate(extract: Extract, context: StoreContext, file: str) -> None:
-    """Checks every layout shares: known indicators and areas, no future periods, possible values."""
+    """Checks every layout shares: known indicators and areas, no future periods, possible values,
+    each indicator, area and period once, and text short and safe. Raises one LoadError listing all."""
+    problems = Problems(file)
     frame = extract.observations
     if frame is None or frame.empty:
         return
     rows = frame["source_row"] if "source_row" in frame else pd.Series(frame.index + 2, index=frame.index)
 
-    def fail(mask: pd.Series, column: str, message: str) -> None:
-        if mask.any():
-            position = mask.idxmax()
-            raise LoadError(message.format(value=frame[column_of(column)][position]), file=file,
-                            row=int(rows[position]), column=column)
+    def flag(mask: pd.Series, column: str, message: str) -> None:
+        if mask.any():  # quoting a million cells as text costs seconds; only quote when there is a problem
+            shown = frame[column] if column in frame else frame["indicator_id"]
+            problems.flag(mask, column, message, shown.astype("str"), rows)
 
-    def column_of(column: str) -> str:
-        return column if column in frame else "indicator_id"
-
-    fail(~frame["indicator_id"].isin(context.indicators.index), "indicator_id",
-         '"{value}" is not a known indicator')
+    flag(~frame["indicator_id"].isin(context.indicators.index), "indicator_id", '"{value}" is not a known indicator')
     known = set(context.area_codes)
     if extract.areas is not None:
         known |= set(extract.areas["area_code"])
-    fail(~frame["area_code"].isin(known), "area_code",
+    flag(~frame["area_code"].isin(known), "area_code",
          '"{value}" is not an area code the dashboard knows (ONS codes such as E06000014)')
-    fail(pd.to_datetime(frame["period_start"]).dt.date > context.today, "period_start",
+    flag(pd.to_datetime(frame["period_start"]) > pd.Timestamp(context.today), "period_start",
          '"{value}" is in the future')
-    kind = frame["indicator_id"].map(context.indicators["value_kind"])
+    kind = lookup(frame["indicator_id"], context.indicators["value_kind"])
     percentage = kind == "percentage"
-    fail(percentage & (frame["numerator"].astype(float) > frame["denominator"].astype(float)), "numerator",
+    flag(percentage & (frame["numerator"].astype(float) > frame["denominator"].astype(float)), "numerator",
          '"{value}" is larger than the denominator, impossible for a percentage')
-    fail(percentage & (pd.to_numeric(frame["value"], errors="coerce") > 100), "value",
+    flag(percentage & (pd.to_numeric(frame["value"], errors="coerce") > 100), "value",
          '"{value}" is above 100, impossible for a percentage')
+    notes = frame["value_note"]
+    if notes.notna().any():
+        cells.check_text(notes.fillna("").astype("str"), "value_note", problems, rows=rows)
+    report_repeats(frame[["indicator_id", "area_code", "period_start"]], problems, "period_start",
+                   "indicator, area and period", rows=rows)
+    problems.raise_if_any()
 
 
 def archive(path: Path, sha256: str, archive_dir: Path) -> Path:

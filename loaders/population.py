@@ -17,7 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.errors import LoadError
+from loaders import cells
+from loaders.csvread import read_table
+from loaders.errors import LoadError, Problems
 
 AGE_COLUMNS = tuple(f"Age {age}" for age in range(90)) + ("Aged 90+",)
 REQUIRED_COLUMNS = ("name", "code", "year", *AGE_COLUMNS)
@@ -119,10 +121,17 @@ def read_population(path: str | Path, *, lookups: tuple[str | Path, ...] = DEFAU
     first problem.
     """
     file = Path(path).name
-    raw = _read_raw_csv(path, file)
-    _check_columns(raw, file, REQUIRED_COLUMNS)
+    try:
+        raw = read_table(Path(path).read_bytes(), file, required=REQUIRED_COLUMNS, header_search_lines=1)
+    except FileNotFoundError as error:
+        raise LoadError("file not found", file=file) from error
     if raw.empty:
         raise LoadError("has a header but no data rows", file=file)
+    raw["code"] = cells.normalise_codes(raw["code"])
+    problems = Problems(file)
+    cells.check_text(raw["name"], "name", problems)
+    problems.raise_if_any()
+    raw = raw.reset_index(drop=True)
     years = _parse_years(raw, file)
     codes = _check_codes(raw, file)
     _check_no_duplicates(codes, years, file)

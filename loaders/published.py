@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.csvread import numbers
-from loaders.errors import LoadError
+from loaders.errors import LoadError, Problems
 from loaders.extract import Extract, area_type_for, financial_year_bounds, left_out_words
+from loaders.repeats import first_rows
 
 _FINANCIAL_YEAR = r"\d{4}/\d{2}"
 _CALENDAR_YEAR = r"\d{4}"
@@ -108,9 +109,12 @@ def _drop_repeats(observations: pd.DataFrame, file: str, column: str) -> tuple[p
         now = again[name].to_numpy()
         differs |= ~((pd.isna(before) & pd.isna(now)) | (before == now))
     if differs.any():
-        position = differs.idxmax()
-        raise LoadError("repeats an indicator, area and period given above with a different value",
-                        file=file, row=int(observations.at[position, "source_row"]), column=column)
+        first_row = first_rows(observations[key], observations["source_row"])
+        problems = Problems(file)
+        problems.flag(differs.reindex(observations.index, fill_value=False), column,
+                      "repeats the indicator, area and period of row {value} with a different value",
+                      first_row, observations["source_row"])
+        raise problems.error()
     return observations[~repeat], int(repeat.sum())
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import published
+from loaders import cells, published
 from loaders.csvread import missing_reason, numbers, read_table, value_missing_reason
+from loaders.errors import Problems
 from loaders.extract import Extract, area_type_for
-from loaders.tidy import reject_unsafe_text
 
 LAYOUT = "nhsd_readmissions_compendium_csv"
 REQUIRED = ["Year", "Breakdown", "Level", "Level description", "Age Breakdown", "Sex Breakdown",
@@ -36,6 +36,11 @@ BANDING = {"B1": "better than expected (99.8% limits)", "B5": "better than expec
            "A1": "worse than expected (99.8% limits)"}
 
 
+_CONFIDENCE = ["Lower CI (95%)", "Upper CI (95%)", "Lower CI (99.8%)", "Upper CI (99.8%)"]
+KINDS = {"area_code": cells.ONS_CODE, "Indicator value": cells.NUMBER, **{c: cells.NUMBER for c in _CONFIDENCE},
+         "Numerator": cells.AMOUNT, "Denominator": cells.AMOUNT, "Expected": cells.AMOUNT}
+
+
 def looks_like_readmissions_csv(cells: list[str]) -> bool:
     # Recognised by its key columns, so a file missing another column gets "no column …".
     return {"Breakdown", "Level description", "Age Breakdown", "Indicator value"} <= set(cells)
@@ -48,7 +53,8 @@ def read_readmissions_csv(path: Path, file: str) -> Extract:
     rows) is left out and counted in `skipped`; a file with no row to store is refused.
     """
     frame = read_table(Path(path).read_bytes(), file, required=REQUIRED)
-    codes = frame["Level"].where(frame["Level"].str.upper() != "ENGLAND", ENGLAND)
+    level = cells.normalise_codes(frame["Level"])
+    codes = level.where(level != "ENGLAND", ENGLAND)
     frame = frame.assign(area_code=codes)
     rows = published.RowFilter(frame)
     rows.keep(rows.frame["Method"].str.lower() == TREND.lower(), "Snapshot-method rows (the Trend series is kept)")
@@ -62,7 +68,10 @@ def read_readmissions_csv(path: Path, file: str) -> Extract:
               "rows for one diagnosis or procedure group")
     frame = rows.require_rows(file)
 
-    reject_unsafe_text(frame, ["Level", "Level description"], file)
+    # Every column of the rows kept is checked; rows left out are not stored, so are not judged.
+    problems = Problems(file)
+    cells.check_columns(frame, KINDS, file, problems)
+    problems.raise_if_any()
     start, end = published.year_bounds(frame["Year"], file, "Year", calendar=False)
     value = numbers(frame, "Indicator value", file, minimum=0)
     published.refuse_first(value > 100, frame["Indicator value"], file, "Indicator value",

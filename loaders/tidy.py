@@ -10,21 +10,28 @@ value written in the file must agree with it to the decimals written. Suppressed
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from loaders.csvread import dates, numbers, read_table, value_missing_reason
-from loaders.errors import LoadError
-from loaders.extract import Extract, StoreContext
+from loaders import cells
+from loaders.csvread import read_table, value_missing_reason
+from loaders.errors import LoadError, Problems
+from loaders.extract import Extract, StoreContext, lookup
+from loaders.repeats import report_repeats
 
 REQUIRED = ["indicator_id", "area_code", "period_start", "period_end"]
 OPTIONAL = ["area_name", "numerator", "denominator", "value", "value_note"]
 COLUMNS = REQUIRED + OPTIONAL
-_FORMULA = re.compile(r"[=+@\t\r]|-[^\d.]")
-_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
+# The template's example rows use this area, which exists nowhere else: uploaded unchanged, they are refused.
+TEMPLATE_AREA_CODE = "E99999999"
+# What each column holds; area_name and value_note are text like any column not named here.
+KINDS = {"indicator_id": cells.TEXT, "area_code": cells.ONS_OR_ODS, "period_start": cells.DATE,
+         "period_end": cells.DATE, "numerator": cells.AMOUNT, "denominator": cells.NUMBER,
+         "value": cells.NUMBER}
 
 
 def looks_like_tidy_csv(header: list[str]) -> bool:
@@ -32,31 +39,19 @@ def looks_like_tidy_csv(header: list[str]) -> bool:
     return {"indicator_id", "area_code"} <= set(header)
 
 
-def reject_unsafe_text(frame: pd.DataFrame, columns: list[str], file: str) -> None:
-    """Refuse text a spreadsheet would run as a formula, or a browser as markup."""
-    for column in columns:
-        if column not in frame:
-            continue
-        text = frame[column].astype("str")
-        formula = text.str.match(_FORMULA) & (text != "-")
-        if formula.any():
-            row = formula.idxmax()
-            raise LoadError(f'"{text[row][:40]}" starts like a spreadsheet formula; remove the leading '
-                            f'"{text[row][0]}"', file=file, row=int(row), column=column)
-        markup = text.str.contains(_MARKUP)
-        if markup.any():
-            row = markup.idxmax()
-            raise LoadError("contains HTML or script markup, which is not allowed", file=file,
-                            row=int(row), column=column)
-
-
 def _decimals(text: pd.Series) -> pd.Series:
-    fraction = text.str.extract(r"\.(\d+)$", expand=False)
-    return fraction.str.len().fillna(0).astype(int)
+    """How many decimals each number was written with ("28.10" has 2)."""
+    cells = pa.array(text.astype("str"), type=pa.large_string())
+    point = pc.find_substring(cells, ".").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(cells).to_numpy(zero_copy_only=False)
+    return pd.Series(np.where(point >= 0, length - point - 1, 0), index=text.index)
 
 
 def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
-    """Validate and read a tidy template CSV against the indicators the store knows."""
+    """Validate and read a tidy template CSV against the indicators and areas the store knows.
+
+    Every cell is checked; a LoadError lists every problem found, row by row.
+    """
     frame = read_table(Path(path).read_bytes(), file, required=REQUIRED, optional=OPTIONAL,
                        allow_extra=False)
     if frame.empty:
@@ -64,51 +59,42 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     for column in OPTIONAL:
         if column not in frame:
             frame[column] = ""
-    reject_unsafe_text(frame, ["indicator_id", "area_code", "area_name", "value_note"], file)
+    problems = Problems(file)
+    frame["area_code"] = cells.normalise_codes(frame["area_code"])
+    read = cells.check_columns(frame, KINDS, file, problems)
     for column in ("indicator_id", "area_code"):
-        blank = frame[column] == ""
-        if blank.any():
-            raise LoadError("is blank; a value is required", file=file, row=int(blank.idxmax()),
-                            column=column)
-    unknown = ~frame["indicator_id"].isin(context.indicators.index)
-    if unknown.any():
-        row = unknown.idxmax()
-        raise LoadError(f'"{frame["indicator_id"][row]}" is not a known indicator (known: '
-                        f'{", ".join(context.indicators.index)})', file=file, row=int(row),
-                        column="indicator_id")
-    start = dates(frame, "period_start", file)
-    end = dates(frame, "period_end", file)
-    backwards = end < start
-    if backwards.any():
-        row = backwards.idxmax()
-        raise LoadError("is before period_start", file=file, row=int(row), column="period_end")
-    numerator = numbers(frame, "numerator", file, minimum=0)
-    denominator = numbers(frame, "denominator", file)
-    zero = denominator.notna() & (denominator <= 0)
-    if zero.any():
-        row = zero.idxmax()
-        raise LoadError(f'"{frame["denominator"][row]}" must be above 0', file=file, row=int(row),
-                        column="denominator")
-    given = numbers(frame, "value", file)
-    multiplier = frame["indicator_id"].map(context.indicators["multiplier"]).astype(float)
+        problems.flag(frame[column] == "", column, "is blank; a value is required")
+    template_rows = frame["area_code"] == TEMPLATE_AREA_CODE
+    if template_rows.all():
+        raise LoadError("is the downloadable template with only its example rows (area code "
+                        f"{TEMPLATE_AREA_CODE}, which exists nowhere); replace them with your own rows, then "
+                        "upload it", file=file)
+    problems.flag(template_rows, "area_code", f'"{TEMPLATE_AREA_CODE}" is the template\'s example area, '
+                  "not a real one; replace the example rows with your own before uploading")
+    problems.flag((frame["indicator_id"] != "") & ~frame["indicator_id"].isin(context.indicators.index),
+                  "indicator_id", f'"{{value}}" is not a known indicator (known: '
+                  f'{", ".join(context.indicators.index)})', frame["indicator_id"])
+    start, end = read["period_start"], read["period_end"]
+    problems.flag(end < start, "period_end", "is before period_start")
+    numerator, denominator = read["numerator"], read["denominator"]
+    problems.flag(denominator.notna() & (denominator <= 0), "denominator", '"{value}" must be above 0',
+                  frame["denominator"])
+    given = read["value"]
+    multiplier = lookup(frame["indicator_id"], context.indicators["multiplier"]).astype(float)
     computed = numerator / denominator * multiplier
     tolerance = 0.5 * 10.0 ** -_decimals(frame["value"]) + 1e-9 * computed.abs()
     disagrees = given.notna() & computed.notna() & ((given - computed).abs() > tolerance)
-    if disagrees.any():
-        row = disagrees.idxmax()
-        raise LoadError(f'"{frame["value"][row]}" does not equal numerator ÷ denominator × '
-                        f"{multiplier[row]:g} ({computed[row]:.6g})", file=file, row=int(row),
-                        column="value")
+    for row in disagrees.index[disagrees.to_numpy()][: problems.limit]:
+        problems.add(f'"{frame["value"][row]}" does not equal numerator ÷ denominator × '
+                     f"{multiplier[row]:g} ({computed[row]:.6g})", row=int(row), column="value")
+    keys = pd.DataFrame({"i": frame["indicator_id"], "a": frame["area_code"], "p": start})
+    report_repeats(keys, problems, "period_start", "indicator, area and period_start")
+    problems.raise_if_any()
     value = computed.where(computed.notna(), given)
     nothing = value.isna() & numerator.isna()
     said = value_missing_reason(frame, "value", "numerator", value)
     note = said.where(frame["value_note"] == "", frame["value_note"])
     note = note.where(~nothing | note.notna(), "blank")
-    duplicated = pd.DataFrame({"i": frame["indicator_id"], "a": frame["area_code"], "p": start}).duplicated()
-    if duplicated.any():
-        row = duplicated.idxmax()
-        raise LoadError("repeats an indicator, area and period_start already given above", file=file,
-                        row=int(row), column="period_start")
     observations = pd.DataFrame({
         "indicator_id": frame["indicator_id"], "area_code": frame["area_code"],
         "period_start": start, "period_end": end, "numerator": numerator, "denominator": denominator,

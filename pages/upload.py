@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from loaders.errors import LoadError
+from analysis import upload_preview
+from loaders.errors import LoadError, plain_markdown, shown_file_name, upload_suffix
 from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
 from loaders.pipeline import (
@@ -23,7 +24,7 @@ from loaders.pipeline import (
     store_context,
     undo_load,
 )
-from store import queries
+from store import queries, upload_checks
 from store.loads import UndoRefused, recent_loads
 from store.loads import describe as describe_load
 from store.settings import PROJECT_ROOT
@@ -83,37 +84,40 @@ if uploaded is not None:
                      "limit; split it or ask for the limit to be raised.")
             st.stop()
         folder = Path(tempfile.mkdtemp(prefix="pbip-upload-"))
-        path = folder / Path(uploaded.name).name
-        progress = st.progress(0, text="Saving the upload")
-        with st.status(f"Checking {uploaded.name}", expanded=True) as status:
-            try:
+        # Saved under a short name of our own: the analyst's file name (300 characters, slashes) is
+        # only ever shown, never used as a path.
+        path = folder / f"upload{upload_suffix(uploaded.name)}"
+        file = shown_file_name(uploaded.name)
+        try:
+            with st.spinner(f"Checking every row of {file}"):
                 path.write_bytes(uploaded.getbuffer())
-                progress.progress(15, text="Recognising the layout")
-                layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, uploaded.name)
-                st.write(f"Layout: {layout.description}")
-                progress.progress(30, text="Reading and validating every row")
-                extract = read_file(path, store_context(con), file=uploaded.name, layout=layout.name,
+                layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, file)
+                extract = read_file(path, store_context(con), file=file, layout=layout.name,
                                     size_limit_mb=limit)
-                st.write(f"{extract.row_count:,} rows read and checked")
-                progress.progress(70, text="Comparing with the stored data")
                 shown = preview(con, extract)
                 sha256 = sha256_of(path)
-                progress.progress(100, text="Ready to confirm")
-                status.update(label=f"{uploaded.name} checked", state="complete", expanded=False)
-            except LoadError as error:
-                shutil.rmtree(folder, ignore_errors=True)
-                status.update(label=f"{uploaded.name} cannot be loaded", state="error")
-                st.error(str(error))
-                st.stop()
-        progress.empty()
-        work = {"key": key, "dir": folder, "path": path, "file": uploaded.name, "layout": layout,
-                "extract": extract, "preview": shown, "sha256": sha256}
+        except LoadError as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            problems = "1 problem" if error.total == 1 else f"{error.total:,} problems"
+            listed = "\n".join(f"- {plain_markdown(sentence)}" for sentence in error.sentences())
+            st.error(f"**{plain_markdown(file)}** cannot be loaded: {problems} found. Nothing was stored; "
+                     f"correct the file and upload it again.\n\n{listed}")
+            st.stop()
+        indicator_ids = shown.summary["indicator_id"].astype(str).unique().tolist()
+        area_names, indicator_names = upload_checks.names(con, shown.summary["area_code"].astype(str).tolist(),
+                                                          indicator_ids)
+        found = upload_preview.replacements(shown.summary, upload_checks.current_series(con, indicator_ids),
+                                            area_names, indicator_names, settings.benchmark_code)
+        work = {"key": key, "dir": folder, "path": path, "file": file, "layout": layout,
+                "extract": extract, "preview": shown, "sha256": sha256, "replacements": found,
+                "names": (area_names, indicator_names)}
         state["upload_work"] = work
 
     shown = work["preview"]
     counts = shown.counts
-    st.success(f"**{work['file']}** passed every check: {work['extract'].row_count:,} rows, read as "
-               f"{work['layout'].description}.")
+    retired = upload_preview.retired_rows(shown.summary)
+    st.success(f"**{plain_markdown(work['file'])}** passed every check: {work['extract'].row_count:,} rows, "
+               f"read as {work['layout'].description}.")
     left_out = left_out_words(work["extract"].skipped)
     if left_out:
         st.info(f"Rows of the download this dashboard does not hold were left out: {left_out}.")
@@ -121,17 +125,22 @@ if uploaded is not None:
     if earlier:
         st.warning(f"This exact file (sha256 {work['sha256'][:12]}…) was already loaded as load {earlier[0]} "
                    f"by {earlier[1]} on {earlier[2][:16]}; loading it again changes nothing new.")
-    columns = st.columns(4)
+    st.markdown(f"**{upload_preview.headline(counts.added, counts.changed, counts.unchanged, retired)}**")
+    columns = st.columns(5)
     columns[0].metric("Added", f"{counts.added:,}")
     columns[1].metric("Changed", f"{counts.changed:,}")
     columns[2].metric("Unchanged", f"{counts.unchanged:,}")
+    columns[3].metric("Retired (demonstration)", f"{retired:,}")
     periods = shown.periods
-    columns[3].metric("Periods covered", "—" if periods is None
+    columns[4].metric("Periods covered", "—" if periods is None
                       else f"{periods[0]:%b %Y} – {periods[1]:%b %Y}")
+    for item in work["replacements"]:
+        st.warning(item.sentence)
 
     if not shown.summary.empty:
         st.subheader("What would change, per indicator and area")
-        st.dataframe(shown.summary, hide_index=True, width="stretch")
+        st.dataframe(upload_preview.summary_in_words(shown.summary, *work["names"]), hide_index=True,
+                     width="stretch")
         changed = shown.observations[shown.observations["status"] == "changed"]
         if not changed.empty:
             st.markdown(f"**Changed rows (old → new)**, first {min(len(changed), CHANGED_ROWS_SHOWN):,} "
@@ -157,11 +166,17 @@ if uploaded is not None:
         st.subheader("Population estimates that would change, per area")
         st.dataframe(shown.population_summary, hide_index=True, width="stretch")
 
+    # A load that retires series needs a second, explicit yes: the first click is not enough.
+    understood = True
+    if upload_preview.needs_second_tick(work["replacements"]):
+        understood = st.checkbox("I have read what this load replaces, and it should replace it",
+                                 key=f"understood_{work['key'][0]}_{work['key'][1]}")
     confirm, cancel = st.columns(2)
     if cancel.button("Cancel", width="stretch"):
         _forget_upload()
         st.rerun()
-    if confirm.button("Confirm and store", type="primary", width="stretch"):
+    if confirm.button("Confirm and store", type="primary", width="stretch", disabled=not understood,
+                      help=None if understood else "Tick the box above first: this load retires series."):
         try:
             with st.spinner("Storing in one transaction"):
                 result = confirm_load(con, work["path"], work["extract"], user=user,

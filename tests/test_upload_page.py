@@ -145,3 +145,76 @@ class TestUpload:
         """The page offers the tidy template example."""
         at = page("ana")
         assert "tidy template" in str(at.get("download_button")[0].proto.label)
+
+
+YORK_ONLY = (HEADER + "length_of_stay_65,E06000014,York,2018-04-01,2018-04-30,250,900,,\n").encode()
+RETIRES = ("Length of stay over 7 days (65+): This replaces the demonstration series for York and England "
+           "(120 rows). After this load, England has no series for this indicator.")
+
+
+def button(at: AppTest, label: str):
+    return next(widget for widget in at.button if widget.label == label)
+
+
+def england_rows(db) -> int:
+    con = duckdb.connect(str(db))
+    try:
+        return con.execute("SELECT count(*) FROM observations WHERE indicator_id = 'length_of_stay_65' "
+                           "AND area_code = 'E92000001'").fetchone()[0]
+    finally:
+        con.close()
+
+
+class TestWhatALoadReplaces:
+    def test_the_preview_says_in_words_which_demonstration_series_a_real_extract_retires(self, page):
+        """One York row for length of stay retires York's and England's invented series: said plainly."""
+        at = upload(page("ana"), "york.csv", YORK_ONLY)
+        metrics = {metric.label: metric.value for metric in at.metric}
+        assert metrics["Added"] == "1" and metrics["Retired (demonstration)"] == "120"
+        assert RETIRES in texts(at, "warning")
+        assert "retires 120 demonstration rows" in texts(at, "markdown")
+
+    def test_confirm_needs_a_second_tick_when_a_load_retires_series(self, page, built_db):
+        """Confirm stays disabled until the analyst ticks that the load should replace what it replaces."""
+        at = upload(page("ana"), "york.csv", YORK_ONLY)
+        assert button(at, "Confirm and store").disabled
+        assert england_rows(built_db) == 60
+        at.checkbox[0].check().run()
+        assert not button(at, "Confirm and store").disabled
+        button(at, "Confirm and store").click().run()
+        assert not at.exception, at.exception
+        assert "Stored york.csv as load" in texts(at, "success")
+        assert england_rows(built_db) == 0
+
+    def test_a_load_that_retires_nothing_needs_no_second_tick(self, page):
+        """A DToC extract replaces no invented series: no tick box, Confirm enabled at once."""
+        at = upload(page("ana"), "extract.csv", GOOD)
+        assert len(at.checkbox) == 0
+        assert not button(at, "Confirm and store").disabled
+        assert "retires no demonstration rows" in texts(at, "markdown")
+
+
+class TestProblemsShown:
+    def test_every_problem_is_listed_open_with_no_progress_bar(self, page):
+        """Two bad cells two rows apart: both sentences are in the open error, not behind a click."""
+        at = upload(page("ana"), "bad_file2.csv", (HEADER
+                    + "dtoc_18,E06000014,York,2020-01-01,2020-01-31,12a,,,\n"
+                    + "dtoc_18,E06000014,York,2019-12-01,2019-12-31,30,,,\n"
+                    + "dtoc_18,E06000014,York,2019-11-01,2019-11-30,-5,,,\n").encode())
+        shown = texts(at, "error")
+        assert "bad\\_file2.csv** cannot be loaded: 2 problems found" in shown
+        assert 'bad\\_file2.csv, row 2, column "numerator": "12a" is not a number' in shown
+        assert 'bad\\_file2.csv, row 4, column "numerator": "-5" is below 0' in shown
+        assert not at.get("progress")
+        assert not [expander for expander in at.expander if "cannot be loaded" in str(expander)]
+
+    def test_a_year_zero_period_ends_in_a_sentence(self, page):
+        """0000-01-01 is named as an implausible period, not Streamlit's generic error."""
+        at = upload(page("ana"), "zero.csv", HEADER.encode() + b"dtoc_18,E06000014,York,0000-01-01,2020-01-31,30,,,\n")
+        assert '"0000-01-01" is before 1950' in texts(at, "error")
+
+    def test_a_300_character_file_name_is_checked_and_shown_shortened(self, page):
+        """The name is only shown (shortened in the middle), never used as a path, so the file is checked."""
+        at = upload(page("ana"), "n" * 296 + ".csv", GOOD)
+        assert "passed every check" in texts(at, "success")
+        assert "n" * 300 not in texts(at, "success") and "…" in texts(at, "success")
