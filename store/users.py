@@ -38,9 +38,6 @@ from pathlib import Path
 import bcrypt
 import duckdb
 
-from store import transaction
-from store.writes import append_audit
-
 ROLES = ("viewer", "analyst")
 # A role may do everything the roles before it may do.
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -274,6 +271,10 @@ def sign_in(name: str, password: str, *, session: str, throttle: SignInThrottle 
 
 def audit_failed_sign_in(con: duckdb.DuckDBPyConnection, name: str, *, session: str) -> None:
     """One audit line for a failed sign-in, naming the name typed (cut to 100 characters)."""
+    # Imported here: the store's door imports this module for its roles.
+    from store import transaction
+    from store.writes import append_audit
+
     with transaction(con):
         append_audit(con, user=name.strip()[:100], action=AUDIT_FAILED_SIGN_IN, detail={"session": session})
 
