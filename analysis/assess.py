@@ -132,6 +132,11 @@ class Assessment:
         return str(self.definition["value_kind"])
 
     @property
+    def is_cqc_indicator(self) -> bool:
+        """One of the indicators the CQC tracked (a column of data/indicators.csv, not a list in code)."""
+        return bool(self.definition.get("is_cqc_indicator", False))
+
+    @property
     def is_proxy(self) -> bool:
         return bool(self.definition["is_proxy"])
 

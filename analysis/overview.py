@@ -10,9 +10,6 @@ from analysis.assess import Assessment
 from analysis.summary import counts_line
 
 RAG_ORDER = ("Red", "Amber", "Green", "Blue", "Grey")
-# The six indicators the CQC tracked after its 2017 review; the rest are related and proxy measures.
-CQC_INDICATORS = ("ae_attendances_65", "emergency_admissions_65", "care_home_admissions_65",
-                  "length_of_stay_65", "dtoc_18", "readmissions_65")
 # The trend line in the table shows at most this many of the latest periods (five years of months).
 TREND_POINTS = 60
 
@@ -63,6 +60,11 @@ def overview_table(assessments: Sequence[Assessment], *, area_name: str, compara
                f"Compared with {comparator_name}", "Variation", "Assurance", "Plan actions", "Open", "Trend",
                "Data age", "Measured for", "Source"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def count_words(n: int) -> str:
+    """'The six' for 6, 'The 14' past twelve: how the board's headings count indicators."""
+    return _count_word(n)
 
 
 def headline(assessments: Sequence[Assessment], *, area_name: str, comparator_name: str) -> str:

@@ -8,7 +8,6 @@ import streamlit as st
 from analysis import plan as rules
 from analysis.assess import assess
 from analysis.board import board_rows, changes_line, rag_by_project
-from analysis.overview import CQC_INDICATORS
 from charts.board import board_table_html, projects_table_html
 from charts.text import plain
 from store import indicators as store_indicators
@@ -30,10 +29,12 @@ if queries.observation_count(con) == 0:
 
 today = date.today()
 events = store_indicators.events(con)
+definitions = store_indicators.definitions(con)
+cqc_ids = definitions.loc[definitions["is_cqc_indicator"], "indicator_id"].tolist()
 assessments = [assess(**assessment_inputs(con, i, settings.area_code,
                                           default_comparator(con, i, settings.benchmark_code), events=events),
                       today=today)
-               for i in CQC_INDICATORS]
+               for i in cqc_ids]
 if not presenting:
     st.caption(f"The CQC indicators for {plain(area)} against {plain(benchmark)}, latest period held for each; "
                "comparisons at "

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from analysis.assess import assess
-from analysis.overview import CQC_INDICATORS, headline, overview_table
+from analysis.overview import count_words, headline, overview_table
 from charts.text import plain
 from store import indicators as store_indicators
 from store import queries
@@ -34,8 +34,8 @@ assessments = [assess(**assessment_inputs(con, i, settings.area_code,
                                           default_comparator(con, i, settings.benchmark_code), events=events),
                       today=today)
                for i in ids]
-core = [a for a in assessments if a.indicator_id in CQC_INDICATORS]
-related = [a for a in assessments if a.indicator_id not in CQC_INDICATORS]
+core = [a for a in assessments if a.is_cqc_indicator]
+related = [a for a in assessments if not a.is_cqc_indicator]
 rag = store_indicators.plan_rag(con)
 
 st.markdown(headline(core, area_name=plain(area), comparator_name=plain(benchmark)))
@@ -57,7 +57,7 @@ def show(table):
         st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
 
 
-st.subheader("The six indicators CQC tracked")
+st.subheader(f"{count_words(len(core))} indicators CQC tracked")
 show(overview_table(core, area_name=area, comparator_name=benchmark, rag=rag))
 st.subheader("Related and proxy measures")
 st.caption("Proxies are published measures that stand near an indicator with no public data; each "

@@ -363,6 +363,15 @@ def _v5_chain(con: duckdb.DuckDBPyConnection) -> None:
     audit.chain_existing(con)
 
 
+# Migration 6: which indicators are the CQC set is reviewed data (data/indicators.csv), not code, so a
+# seventh indicator is a row. Stores made before it mark the six the CQC progress report named.
+_V6_CQC_SET = """
+ALTER TABLE indicators ADD COLUMN is_cqc_indicator BOOLEAN NOT NULL DEFAULT false;
+UPDATE indicators SET is_cqc_indicator = indicator_id IN ('ae_attendances_65', 'emergency_admissions_65',
+    'care_home_admissions_65', 'length_of_stay_65', 'dtoc_18', 'readmissions_65');
+"""
+
+
 # Append new migrations here; never edit one that has shipped. A step is SQL, or a function of the
 # connection where rows must be computed (it runs in the step's transaction all the same).
 MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
@@ -371,6 +380,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (3, _V3_PLAN),
     (4, _V4_UNDO),
     (5, _v5_chain),
+    (6, _V6_CQC_SET),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

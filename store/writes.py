@@ -23,7 +23,7 @@ INDICATOR_COLUMNS = ["indicator_id", "name", "short_name", "definition", "unit",
                      "value_kind", "numerator_meaning", "denominator_meaning", "population_age_band",
                      "age_band", "frequency", "publication_lag_days", "improvement_direction", "target",
                      "source", "publisher", "area_relation", "is_proxy", "is_demonstration", "caveat",
-                     "display_order"]
+                     "display_order", "is_cqc_indicator"]
 
 
 @dataclass(frozen=True)
