@@ -35,6 +35,23 @@ h3 { font-size: 30px !important; }
 """
 
 
+# Printing a page (the browser's print, A4 landscape): the content without the sidebar, the toolbar or
+# the header, and tables allowed to break across pages rather than be cut at the paper's edge.
+PRINT_CSS = """
+<style>
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"] { display: none !important; }
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] { overflow: visible !important;
+    max-width: 100% !important; padding: 0 !important; margin: 0 !important; }
+  table { page-break-inside: auto; width: 100% !important; }
+  tr { page-break-inside: avoid; }
+}
+</style>
+"""
+
+
 def _changed() -> None:
     on = bool(st.session_state["presentation_toggle"])
     st.session_state[_STATE_KEY] = on
@@ -54,4 +71,5 @@ def presentation_mode() -> bool:
     if on:
         st.query_params[QUERY_KEY] = "1"
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
     return on
