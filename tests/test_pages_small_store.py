@@ -38,6 +38,23 @@ def data_table(at):
     return next(e.value for e in at.dataframe if "Mean" in e.value.columns)
 
 
+class TestTheSmallStore:
+    def test_is_loaded_by_the_projects_loaders_and_archived(self, tmp_path):
+        """Four loads through the real layouts, each raw file archived by sha256 and the loads journalled."""
+        path = small.build_small_store(tmp_path / "small.duckdb")
+        con = store.connect(path)
+        try:
+            loaded = con.execute("SELECT loader, row_count FROM loads ORDER BY load_id").fetchall()
+        finally:
+            con.close()
+        # Populations: 2 councils and England x 3 years x 3 bands; DToC: 3 areas x 24 months; falls: 4 areas x
+        # 8 years; the tidy file: 7 series x 24 months.
+        assert loaded == [("ons_population_csv", 27), ("nhse_dtoc_tidy_csv", 72), ("fingertips_falls_csv", 32),
+                          ("tidy_template_csv", 168)]
+        archive = tmp_path / "small_archive"
+        assert len(list(archive.glob("*.csv"))) == 4 and (archive / "journal.jsonl").is_file()
+
+
 class TestEveryPageRuns:
     @pytest.mark.parametrize("page", PAGES)
     def test_runs_on_the_small_store(self, monkeypatch, small_db, page):
