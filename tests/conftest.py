@@ -24,6 +24,7 @@ from pathlib import Path  # noqa: E402
 import store  # noqa: E402
 from loaders import build  # noqa: E402
 from loaders.build import load_reference  # noqa: E402
+from tests.small_store import build_small_store  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -50,6 +51,20 @@ def built_db(bundled_db: Path, tmp_path: Path) -> Path:
     """A private, writable copy of the bundled store."""
     path = tmp_path / "pbip.duckdb"
     shutil.copyfile(bundled_db, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory) -> Path:
+    """The small store of tests/small_store.py, built once from code (read it; copy it with `small_store_db`)."""
+    return build_small_store(tmp_path_factory.mktemp("small") / "small.duckdb")
+
+
+@pytest.fixture
+def small_store_db(small_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the small store."""
+    path = tmp_path / "small.duckdb"
+    shutil.copyfile(small_db, path)
     return path
 
 

@@ -1,4 +1,5 @@
-"""Every page headless with AppTest: the bundled store, an empty store, another council, odd data."""
+"""Every page headless with AppTest: the small store built from code, the bundled store for its real figures,
+an empty store, another council, odd data."""
 
 from __future__ import annotations
 
@@ -45,9 +46,9 @@ def db_value(db, indicator: str, area: str, period: str) -> float:
 
 class TestEveryPage:
     @pytest.mark.parametrize("page", PAGES)
-    def test_runs_on_the_bundled_store(self, monkeypatch, built_db, page):
-        """Each page runs on the bundled data and has a title."""
-        at = open_page(monkeypatch, built_db, page)
+    def test_runs_on_the_small_store(self, monkeypatch, small_store_db, page):
+        """Each page runs on the small store built from code and has a title."""
+        at = open_page(monkeypatch, small_store_db, page)
         assert at.title and at.title[0].value
 
     @pytest.mark.parametrize("page", PAGES)
@@ -57,9 +58,9 @@ class TestEveryPage:
         assert "No data has been loaded" in text_of(at)
 
     @pytest.mark.parametrize("page", PAGES)
-    def test_presentation_mode_is_remembered_in_the_url(self, monkeypatch, built_db, page):
+    def test_presentation_mode_is_remembered_in_the_url(self, monkeypatch, small_store_db, page):
         """?presentation=1 turns the toggle on and stays in the URL."""
-        at = open_page(monkeypatch, built_db, page, presentation="1")
+        at = open_page(monkeypatch, small_store_db, page, presentation="1")
         assert at.toggle(key="presentation_toggle").value is True
         assert at.query_params.get("presentation") in ("1", ["1"])
 
@@ -80,9 +81,9 @@ class TestOverviewPage:
         assert dtoc["Open"] == "indicator?indicator=dtoc_18"
         assert "The six indicators:" in text_of(at) and "stable" in text_of(at)
 
-    def test_presentation_mode_uses_a_large_type_table(self, monkeypatch, built_db):
+    def test_presentation_mode_uses_a_large_type_table(self, monkeypatch, small_store_db):
         """In presentation mode the tables are HTML tables that take the projector font sizes."""
-        at = open_page(monkeypatch, built_db, "pages/overview.py", presentation="1")
+        at = open_page(monkeypatch, small_store_db, "pages/overview.py", presentation="1")
         assert len(at.table) == 2 and len(at.dataframe) == 0
 
 
@@ -106,9 +107,9 @@ class TestIndicatorPage:
         assert any(word in text for word in ("significantly better", "significantly worse", "similar"))
         assert "Demonstration data" in text
 
-    def test_a_rate_is_tested_with_byar(self, monkeypatch, built_db):
+    def test_a_rate_is_tested_with_byar(self, monkeypatch, small_store_db):
         """A&E attendances 65+ (a rate with counts) names Byar's method."""
-        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="ae_attendances_65")
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="ae_attendances_65")
         assert "Byar's method" in text_of(at)
 
     def test_an_indicator_without_an_england_series_is_shown_alone(self, monkeypatch, built_db):
@@ -118,23 +119,23 @@ class TestIndicatorPage:
         assert "England has no series for this indicator" in text
         assert "Proxy" in text
 
-    def test_a_short_series_has_trial_limits_said_so(self, monkeypatch, built_db):
+    def test_a_short_series_has_trial_limits_said_so(self, monkeypatch, small_store_db):
         """Falls (8 annual points) says its limits are trial limits."""
-        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="falls_admissions_65")
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="falls_admissions_65")
         assert "Trial limits" in text_of(at)
 
-    def test_a_missing_month_is_named(self, monkeypatch, built_db):
+    def test_a_missing_month_is_named(self, monkeypatch, small_store_db):
         """A month missing from York's series is named under the chart, and the page still draws."""
-        con = store.connect(built_db)
+        con = store.connect(small_store_db)
         con.execute("UPDATE observation_rows SET superseded_by = 0 WHERE indicator_id = 'dtoc_18' "
-                    "AND area_code = 'E06000014' AND period_start = '2019-06-01'")
+                    "AND area_code = 'E06000014' AND period_start = '2018-06-01'")
         con.close()
-        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="dtoc_18")
-        assert "Missing periods" in text_of(at) and "Jun 2019" in text_of(at)
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
+        assert "Missing periods" in text_of(at) and "Jun 2018" in text_of(at)
 
-    def test_an_unknown_indicator_is_a_sentence(self, monkeypatch, built_db):
+    def test_an_unknown_indicator_is_a_sentence(self, monkeypatch, small_store_db):
         """?indicator=nonsense says there is no such indicator and falls back to the first."""
-        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="nonsense")
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="nonsense")
         assert 'There is no indicator called "nonsense"' in text_of(at)
 
     def test_another_comparator_can_be_chosen(self, monkeypatch, built_db):
@@ -150,20 +151,20 @@ class TestIndicatorPage:
         stoke = db_value(built_db, "dtoc_18", "E06000021", "2019-12-01")
         assert f"December 2019: Stoke-on-Trent {stoke:.1f}" in text_of(at)
 
-    def test_a_stored_rebase_date_is_shown(self, monkeypatch, built_db):
+    def test_a_stored_rebase_date_is_shown(self, monkeypatch, small_store_db):
         """A rebase date in the store is listed on the page with its reason."""
-        con = store.connect(built_db)
+        con = store.connect(small_store_db)
         import datetime
         store_indicators.add_rebase_date(con, indicator_id="dtoc_18", area_code="E06000014",
                                          rebase_date=datetime.date(2018, 4, 1), reason="PBIP established",
                                          user=User("test analyst", "analyst"))
         con.close()
-        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="dtoc_18")
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
         assert "Rebase dates: Apr 2018 (PBIP established, set by test analyst)" in text_of(at)
 
-    def test_only_an_analyst_may_set_a_rebase_date(self, monkeypatch, built_db):
+    def test_only_an_analyst_may_set_a_rebase_date(self, monkeypatch, small_store_db):
         """The store refuses a viewer; the page shows the form only to a signed-in analyst."""
-        con = store.connect(built_db)
+        con = store.connect(small_store_db)
         import datetime
         with pytest.raises(PermissionError):
             store_indicators.add_rebase_date(con, indicator_id="dtoc_18", area_code="E06000014",
@@ -171,12 +172,12 @@ class TestIndicatorPage:
                                              user=User("vic", "viewer"))
         assert con.execute("SELECT count(*) FROM rebase_dates").fetchone()[0] == 0
         con.close()
-        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="dtoc_18")
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
         assert not [e for e in at.get("expander") if "rebase" in str(e.proto.label).lower()]
 
-    def test_the_download_is_offered(self, monkeypatch, built_db):
+    def test_the_download_is_offered(self, monkeypatch, small_store_db):
         """The data behind the chart can be downloaded as CSV."""
-        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="dtoc_18")
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
         assert at.get("download_button")
 
 
