@@ -6,35 +6,28 @@ import pandas as pd
 import streamlit as st
 
 from analysis import plan as rules
-from analysis.assess import assess
 from analysis.board import board_rows, changes_line, rag_by_project
 from charts.board import board_table_html, projects_table_html
 from charts.text import plain
 from store import indicators as store_indicators
-from store import plan, queries
-from store.assessment import assessment_inputs, default_comparator
+from store import plan
 from ui import context, presentation
+from ui.assessments import default_assessment
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
-area = queries.area_name(con, settings.area_code) or settings.area_code
-benchmark = queries.area_name(con, settings.benchmark_code) or settings.benchmark_code
+area = context.area_name(con, settings.area_code)
+benchmark = context.area_name(con, settings.benchmark_code)
 
 st.title(f"{plain(area)}: the board view")
-if queries.observation_count(con) == 0:
-    st.info("No data has been loaded into this dashboard's database yet. An analyst can load the bundled "
-            "data with `python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
-    st.stop()
+context.stop_when_empty(con)
 
 today = date.today()
 events = store_indicators.events(con)
 definitions = store_indicators.definitions(con)
 cqc_ids = definitions.loc[definitions["is_cqc_indicator"], "indicator_id"].tolist()
-assessments = [assess(**assessment_inputs(con, i, settings.area_code,
-                                          default_comparator(con, i, settings.benchmark_code), events=events),
-                      today=today)
-               for i in cqc_ids]
+assessments = [default_assessment(i, settings.area_code, settings.benchmark_code) for i in cqc_ids]
 if not presenting:
     st.caption(f"The CQC indicators for {plain(area)} against {plain(benchmark)}, latest period held for each; "
                "comparisons at "

@@ -1,11 +1,10 @@
 """One indicator: the area's assessment against a comparator, its XmR chart, the definition and the data."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from analysis.assess import assess, comparator_order
+from analysis.assess import comparator_order
 from analysis.indicator_table import data_table
 from analysis.significance import method_for
 from analysis.spc import TRIAL_LIMITS_BELOW
@@ -13,23 +12,21 @@ from charts.text import plain
 from charts.xmr import assessment_figure
 from store import indicators as store_indicators
 from store import queries
-from store.assessment import assessment_inputs, subject_of
+from store.assessment import subject_of
 from ui import auth, context, presentation
+from ui.assessments import assessment
 from ui.download import safe_csv
-
-NO_DATA = ("No data has been loaded into this dashboard's database yet. An analyst can load the bundled data with "
-           "`python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
 area_code = settings.area_code
-area = queries.area_name(con, area_code) or area_code
+area = context.area_name(con, area_code)
 
 choices = store_indicators.indicator_choices(con)
 if choices.empty or queries.observation_count(con) == 0:
     st.title("Indicator")
-    st.info(NO_DATA)
+    st.info(context.NO_DATA)
     st.stop()
 ids = choices["indicator_id"].tolist()
 names = dict(zip(choices["indicator_id"], choices["short_name"], strict=True))
@@ -61,12 +58,12 @@ if comparator_code:
 else:
     st.query_params.pop("comparator", None)
     if len(codes) > 1:
-        benchmark_name = queries.area_name(con, settings.benchmark_code) or settings.benchmark_code
+        benchmark_name = context.area_name(con, settings.benchmark_code)
         st.sidebar.caption(f"{plain(benchmark_name)} has no "
                            "series for this indicator in this database; choose another area to compare with, or "
                            "read the chart on its own.")
 
-a = assess(**assessment_inputs(con, indicator_id, area_code, comparator_code), today=date.today())
+a = assessment(indicator_id, area_code, comparator_code)
 if not a.has_data:
     others = len([c for c in codes if c])
     st.info(f"There is no {plain(a.short_name)} series for {plain(subject_name)} in this database. "

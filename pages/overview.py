@@ -1,39 +1,28 @@
 """Overview: every indicator's assessment for the area against its benchmark, in one table."""
 
-from datetime import date
 
 import streamlit as st
 
-from analysis.assess import assess
 from analysis.overview import count_words, headline, overview_table
 from charts.text import plain
 from store import indicators as store_indicators
-from store import queries
-from store.assessment import assessment_inputs, default_comparator
 from ui import context, presentation
+from ui.assessments import default_assessment
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
-area = queries.area_name(con, settings.area_code) or settings.area_code
-benchmark = queries.area_name(con, settings.benchmark_code) or settings.benchmark_code
+area = context.area_name(con, settings.area_code)
+benchmark = context.area_name(con, settings.benchmark_code)
 
 st.title(f"{plain(area)} health and care: the CQC indicators")
 st.caption(f"{plain(area)} ({settings.area_code}) compared with {plain(benchmark)} ({settings.benchmark_code}), "
            "latest period held for each indicator.")
 
-if queries.observation_count(con) == 0:
-    st.info("No data has been loaded into this dashboard's database yet. An analyst can load the bundled "
-            "data with `python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
-    st.stop()
+context.stop_when_empty(con)
 
-today = date.today()
 ids = store_indicators.definitions(con)["indicator_id"].tolist()
-events = store_indicators.events(con)
-assessments = [assess(**assessment_inputs(con, i, settings.area_code,
-                                          default_comparator(con, i, settings.benchmark_code), events=events),
-                      today=today)
-               for i in ids]
+assessments = [default_assessment(i, settings.area_code, settings.benchmark_code) for i in ids]
 core = [a for a in assessments if a.is_cqc_indicator]
 related = [a for a in assessments if not a.is_cqc_indicator]
 rag = store_indicators.plan_rag(con)

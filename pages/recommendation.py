@@ -1,19 +1,17 @@
 """One recommendation of the plan: its aim, objectives, what CQC said, its actions and its indicators."""
 
 from dataclasses import replace
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from analysis import plan as rules
-from analysis.assess import assess
 from charts import plan as plan_charts
 from charts.plan import markdown_text
 from charts.xmr import assessment_figure
 from store import plan
-from store.assessment import assessment_inputs, default_comparator
 from ui import context, presentation
+from ui.assessments import default_assessment
 
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
 ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
@@ -93,12 +91,9 @@ links = plan.indicator_links(con, ref)
 if links.empty:
     st.caption("The plan ties no indicator to this recommendation.")
 completions = rules.completion_events(actions)
-today = date.today()
 for link in links.itertuples():
     st.markdown(f"**{markdown_text(link.name or link.indicator_id)}**: {markdown_text(link.why)}")
-    a = assess(**assessment_inputs(con, link.indicator_id, settings.area_code,
-                                   default_comparator(con, link.indicator_id, settings.benchmark_code)),
-               today=today)
+    a = default_assessment(link.indicator_id, settings.area_code, settings.benchmark_code)
     if not a.has_data:
         st.caption("No data held for this indicator.")
         continue

@@ -93,3 +93,16 @@ def _definition(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict:
     if row is None:
         raise KeyError(f"there is no indicator called {indicator_id!r}")
     return dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """A token that changes with every change an assessment reads: a cache key, not a timer.
+
+    Every write through the door is audited, so the audit's last line moves with loads, undos, rebase
+    dates and plan edits; the counts catch a change made by another DuckDB client outside the door.
+    """
+    return "-".join(str(value) for value in con.execute("""
+        SELECT (SELECT coalesce(max(audit_id), 0) FROM audit),
+               (SELECT count(*) FROM observation_rows WHERE superseded_by IS NULL),
+               (SELECT count(*) FROM rebase_dates), (SELECT count(*) FROM events)
+    """).fetchone())

@@ -66,18 +66,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# How long a starting server may take to answer its health check; generous, for a busy machine.
+START_SECONDS = 180
+
+
 @contextlib.contextmanager
-def _serving(db: Path, log: Path):
-    """`streamlit run dashboard.py` on a free port against the store file `db`; its URL."""
+def serving(db: Path, log: Path, *, script: str = "dashboard.py", env: dict | None = None):
+    """`streamlit run <script>` on a free port against the store file `db`; its URL."""
     port = _free_port()
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [str(STREAMLIT), "run", "dashboard.py", "--server.headless", "true", "--server.port", str(port),
+            [str(STREAMLIT), "run", script, "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1"],
-            cwd=PROJECT_ROOT, env={**os.environ, "PBIP_DB_PATH": str(db)}, stdout=out, stderr=subprocess.STDOUT)
+            cwd=PROJECT_ROOT, env={**os.environ, "PBIP_DB_PATH": str(db), **(env or {})}, stdout=out,
+            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_SECONDS
         while True:
             if process.poll() is not None:
                 pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
@@ -87,7 +92,7 @@ def _serving(db: Path, log: Path):
                         break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+                    pytest.fail(f"streamlit did not answer within {START_SECONDS} s:\n{log.read_text()}")
                 time.sleep(0.2)  # polling a starting server, not waiting on the page
         yield url
     finally:
@@ -96,6 +101,9 @@ def _serving(db: Path, log: Path):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+_serving = serving
 
 
 @pytest.fixture(scope="module")

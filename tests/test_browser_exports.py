@@ -5,18 +5,11 @@ makes the viewer's browser fetch nothing.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import http.server
 import io
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,12 +18,9 @@ from openpyxl import load_workbook
 import store
 from charts.text import WORD_JOINER
 from store import plan
-from store.settings import PROJECT_ROOT
 from store.users import User
+from tests.test_browser import CHROMIUM, _free_port, browser_type_launch_args, serving  # noqa: F401
 from ui.download import FORMULA_STARTS
-
-CHROMIUM = Path("/usr/bin/chromium")
-STREAMLIT = Path(sys.executable).with_name("streamlit")
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,20 +33,6 @@ HOSTILE_REF = "R10.1"
 # Added (not edited) so "since the last board" has a row about it too.
 NEW_REF = "R5.9"
 YORK = "E06000014"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Drive Debian's chromium instead of a downloaded browser."""
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync"]}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -98,39 +74,6 @@ def markdown_payloads(url: str) -> dict[str, str]:
 def area_payload(url: str) -> str:
     """An area name that is both a spreadsheet formula and a Markdown image fetched from `url`."""
     return f'=HYPERLINK("http://x") ![a]({url}/area)'
-
-
-@contextlib.contextmanager
-def serving(db: Path, log: Path, *, script: str = "dashboard.py", env: dict | None = None):
-    """`streamlit run <script>` on a free port against the store file `db`; its URL."""
-    port = _free_port()
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [str(STREAMLIT), "run", script, "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1"],
-            cwd=PROJECT_ROOT, env={**os.environ, "PBIP_DB_PATH": str(db), **(env or {})}, stdout=out,
-            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
-                time.sleep(0.2)  # polling a starting server, not waiting on the page
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")

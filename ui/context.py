@@ -11,6 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 import store
 from charts.text import plain
+from store import queries
 from store.settings import Settings, StoreLocation, load_settings
 
 
@@ -57,3 +58,19 @@ def demonstration_notice(indicator_names: list[str], *, short: bool = False) -> 
                    + "; ".join(plain(name) for name in indicator_names)
                    + ". These series follow the shapes the CQC progress report describes "
                    "and are replaced when an analyst loads a real extract.", icon=":material/warning:")
+
+
+NO_DATA = ("No data has been loaded into this dashboard's database yet. An analyst can load the bundled data with "
+           "`python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
+
+
+def area_name(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    """The area's name as the store holds it, or its code when the store does not know it."""
+    return queries.area_name(con, code) or code
+
+
+def stop_when_empty(con: duckdb.DuckDBPyConnection) -> None:
+    """End the page with a sentence when the store holds no observations at all."""
+    if queries.observation_count(con) == 0:
+        st.info(NO_DATA)
+        st.stop()

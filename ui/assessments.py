@@ -1,0 +1,34 @@
+"""The pages' one way to an assessment, cached until the store changes.
+
+A page run asks for up to a dozen assessments; each reads a few small queries and runs the SPC. They are
+kept per store version (the audit's last line: every load, undo, rebase date and plan edit is audited),
+so the next run of any page reuses them and a change to the store is seen at once, never after a timer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from analysis.assess import Assessment, assess
+from store.assessment import assessment_inputs, data_version, default_comparator
+from ui import context
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(store_key: str, version: str, indicator_id: str, area_code: str, comparator_code: str | None,
+            today: date) -> Assessment:
+    return assess(**assessment_inputs(context.connection(), indicator_id, area_code, comparator_code), today=today)
+
+
+def assessment(indicator_id: str, area_code: str, comparator_code: str | None) -> Assessment:
+    """The assessment of one indicator for the area against the comparator ("" or None: none)."""
+    con = context.connection()
+    return _cached(str(context.settings().store), data_version(con), indicator_id, area_code,
+                   comparator_code or None, date.today())
+
+
+def default_assessment(indicator_id: str, area_code: str, benchmark_code: str) -> Assessment:
+    """The assessment against the benchmark (England), or the area alone when the benchmark has no series."""
+    return assessment(indicator_id, area_code, default_comparator(context.connection(), indicator_id, benchmark_code))
