@@ -26,19 +26,36 @@ at the precision the sheet holds; the tidy CSV rounds them to 4 decimal places.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import math
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import xlrd
 
-from loaders.errors import LoadError, quoted
+from loaders.errors import LoadError
+
+# The generic spreadsheet layer lives in loaders/xls.py; these names are kept here for older imports.
+from loaders.xls import (  # noqa: F401
+    HEADER_ROW,
+    MAX_COMPRESSION_RATIO,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_UNPACKED_MB,
+    METADATA_ROWS,
+    Cell,
+    check_zip,
+    opened,
+)
+from loaders.xls import Sheet as _Sheet
+from loaders.xls import Workbook as _Workbook
+from loaders.xls import as_text as _as_text
+from loaders.xls import metadata as _metadata
+from loaders.xls import metadata_row as _metadata_row
+from loaders.xls import norm as _norm
+from loaders.xls import period_of as _period
+from loaders.xls import show as _show
 
 COLUMNS = (
     "period", "period_label", "region", "ons_code", "ons_code_filled", "la_code", "name",
@@ -59,8 +76,6 @@ SHEET_ORG = "LA - by responsible org"
 SHEET_REASON = "LA - by reason"
 
 BLOCK_ROW = 13  # sheet row naming the "Delayed Days" / beds blocks (blank before April 2017)
-HEADER_ROW = 14  # sheet row of the column headers in every LA-Type-B file
-METADATA_ROWS = range(2, 12)  # labels in B2:B11, values in C2:C11
 
 NONE_MARK = "-"  # what the sheets print for "no delays" and for a code that does not apply
 _DAYS_BLOCK = "Delayed Days"
@@ -68,8 +83,6 @@ _BEDS_BLOCKS = ("DTOC Beds", "Average Number of People Delayed per Day")  # rena
 
 _LA_CODES_CSV = Path(__file__).with_name("la_codes.csv")
 _ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
 
 _IDENTITY_HEADERS = {"region": "region", "sha": "region", "ons geography": "ons_code",
                      "code": "la_code", "name": "name"}
@@ -147,16 +160,6 @@ def looks_like_la_type_b(path: str | Path | _Workbook) -> bool:
         return {"code", "name"} <= headers and bool(headers & {"region", "sha"})
     except Exception:  # a sniff must answer, whatever the bytes are
         return False
-
-
-@contextmanager
-def opened(path: str | Path | _Workbook) -> Iterator[_Workbook]:
-    """The workbook at `path`, opened and closed here; or a workbook already open, left open."""
-    if isinstance(path, _Workbook):
-        yield path
-        return
-    with _Workbook(path, Path(path).name) as book:
-        yield book
 
 
 # --- layout ------------------------------------------------------------------------------------
@@ -406,220 +409,3 @@ def _ons_code(sheet: _Sheet, r: int, col: int) -> str | None:
         raise LoadError(f'"{code}" is not an ONS area code', file=sheet.file, sheet=sheet.name, row=r,
                         column=sheet.header(col))
     return code
-
-
-def _show(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
-
-
-def _as_text(value: Cell) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value)
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).lower()
-
-
-# --- metadata ----------------------------------------------------------------------------------
-
-def _metadata(sheet: _Sheet) -> dict[str, str | None]:
-    """The B2:C11 block, e.g. {"Period": "April 2018", "Published": "14th June 2018", ...}."""
-    meta: dict[str, str | None] = {}
-    for r in METADATA_ROWS:
-        label, value = sheet.cell(r, 1), sheet.cell(r, 2)
-        if isinstance(label, str) and label.endswith(":"):
-            meta[label[:-1].strip()] = None if value is None else _as_text(value)
-    if not meta.get("Period"):
-        raise LoadError('no "Period:" in the metadata block B2:C11', file=sheet.file, sheet=sheet.name,
-                        row=5, column="Period:")
-    return meta
-
-
-def _metadata_row(sheet: _Sheet, label: str) -> int | None:
-    return next((r for r in METADATA_ROWS if sheet.cell(r, 1) == f"{label}:"), None)
-
-
-def _period(label: str, sheet: _Sheet) -> str:
-    """"April 2018" -> "2018-04"."""
-    month, _, year = label.strip().partition(" ")
-    if month.lower() not in _MONTHS or not re.fullmatch(r"\d{4}", year.strip()):
-        raise LoadError(f'period "{label}" is not a month and year like "April 2018"', file=sheet.file,
-                        sheet=sheet.name, row=_metadata_row(sheet, "Period"), column="Period:")
-    return dt.date(int(year), _MONTHS.index(month.lower()) + 1, 1).strftime("%Y-%m")
-
-
-# --- workbook access (.xls through xlrd; .xlsx through openpyxl) --------------------------------
-
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls: BIFF inside an OLE2 compound file
-_ZIP_MAGIC = b"PK\x03\x04"  # .xlsx: a zip package
-
-Cell = str | float | bool | dt.datetime | None
-
-# NHS England's monthly files have a few hundred rows and under a hundred columns; these limits are
-# far above any real one and far below what ties up the upload. A zip (.xlsx) is measured from its
-# directory before a byte is unpacked: a 244 KB file whose sheet unpacks to 76 MB is refused at once.
-MAX_UNPACKED_MB = 64
-MAX_COMPRESSION_RATIO = 200
-MAX_SHEET_ROWS = 20_000
-MAX_SHEET_COLUMNS = 300
-
-
-def check_zip(path: str | Path, file: str) -> None:
-    """Refuse an .xlsx whose parts would unpack to more than MAX_UNPACKED_MB, or compress suspiciously."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as package:
-            members = package.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise LoadError(f"cannot be read as an Excel workbook: {exc}", file=file) from exc
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
-        raise LoadError(f"unpacks to {unpacked / 1024 / 1024:,.0f} MB, above the {MAX_UNPACKED_MB} MB limit "
-                        "for a workbook; it is not a file these layouts publish", file=file)
-    for member in members:
-        if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO \
-                and member.file_size > 1024 * 1024:
-            ratio = member.file_size // member.compress_size
-            raise LoadError(f'has a part ("{quoted(member.filename)}") that unpacks {ratio:,} times larger than '
-                            "it is stored, as a zip bomb does; it is not read", file=file)
-
-
-def _check_size(file: str, name: str, rows: int, columns: int) -> None:
-    """Refuse a sheet with more rows or columns than any file of these layouts has."""
-    if rows > MAX_SHEET_ROWS:
-        raise LoadError(f"has more than {MAX_SHEET_ROWS:,} rows, the limit for these layouts", file=file,
-                        sheet=name)
-    if columns > MAX_SHEET_COLUMNS:
-        raise LoadError(f"has more than {MAX_SHEET_COLUMNS} columns, the limit for these layouts", file=file,
-                        sheet=name)
-
-
-class _Sheet:
-    """One sheet as rows of plain values: text (stripped), numbers as float, None when empty."""
-
-    def __init__(self, file: str, name: str, rows: list[list[Cell]]) -> None:
-        self.file = file
-        self.name = name
-        self._rows = rows
-        self.nrows = len(rows)
-
-    def row(self, r: int) -> list[Cell]:
-        """Sheet row r (1-based, as a person sees it)."""
-        return self._rows[r - 1] if 1 <= r <= self.nrows else []
-
-    def cell(self, r: int, col: int) -> Cell:
-        row = self.row(r)
-        return row[col] if col < len(row) else None
-
-    def header(self, col: int) -> str:
-        value = self.cell(HEADER_ROW, col)
-        return value if isinstance(value, str) else f"column {col + 1}"
-
-
-class _Workbook:
-    """An Excel workbook opened by content (.xls or .xlsx), whatever the file is called."""
-
-    def __init__(self, path: str | Path, file: str) -> None:
-        self.file = file
-        try:
-            with open(path, "rb") as f:
-                magic = f.read(8)
-        except OSError as exc:
-            raise LoadError(f"cannot be opened: {exc.strerror or exc}", file=file) from exc
-        try:
-            if magic.startswith(_OLE2_MAGIC):
-                self._xls = xlrd.open_workbook(str(path), on_demand=True)
-                self._xlsx = None
-                self.names = self._xls.sheet_names()
-            elif magic.startswith(_ZIP_MAGIC):
-                import openpyxl  # only needed for .xlsx copies
-
-                check_zip(path, file)
-                self._xls = None
-                self._xlsx = openpyxl.load_workbook(path, read_only=True, data_only=True)
-                self.names = self._xlsx.sheetnames
-            else:
-                raise LoadError("is not an Excel workbook (.xls or .xlsx)", file=file)
-        except LoadError:
-            raise
-        except Exception as exc:  # xlrd and openpyxl raise many types for damaged files
-            raise LoadError(f"cannot be read as an Excel workbook: {exc}", file=file) from exc
-
-    def __enter__(self) -> _Workbook:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._xls is not None:
-            self._xls.release_resources()
-        if self._xlsx is not None:
-            self._xlsx.close()
-
-    def _actual_name(self, wanted: str) -> str | None:
-        # Capitalisation varies between years ("LA - by Type of Care" in 2014).
-        return next((n for n in self.names if _norm(n) == _norm(wanted)), None)
-
-    def has_sheet(self, wanted: str) -> bool:
-        return self._actual_name(wanted) is not None
-
-    def sheet(self, wanted: str, max_rows: int | None = None) -> _Sheet:
-        """The sheet's rows (only the first `max_rows` when given: enough to recognise a layout)."""
-        name = self._actual_name(wanted)
-        if name is None:
-            raise LoadError(f'has no sheet "{wanted}"; its sheets are {", ".join(self.names)}',
-                            file=self.file, sheet=wanted)
-        if self._xls is not None:
-            sheet = self._xls.sheet_by_name(name)
-            _check_size(self.file, name, sheet.nrows, sheet.ncols)
-            rows = _xls_rows(self._xls, sheet, max_rows)
-        else:
-            rows = _xlsx_rows(self.file, name, self._xlsx[name], max_rows)
-        return _Sheet(self.file, name, rows)
-
-
-def _xlsx_rows(file: str, name: str, sheet, max_rows: int | None) -> list[list[Cell]]:
-    """Rows streamed from the sheet's XML, stopping as soon as a limit is passed."""
-    rows: list[list[Cell]] = []
-    for row in sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS + 1):
-        if max_rows is not None and len(rows) >= max_rows:
-            break
-        wide = len(row) > MAX_SHEET_COLUMNS and row[MAX_SHEET_COLUMNS] is not None
-        if len(rows) >= MAX_SHEET_ROWS or wide:
-            _check_size(file, name, len(rows) + 1, len(row) if wide else 0)
-        rows.append([_plain(v) for v in row[:MAX_SHEET_COLUMNS]])
-    return rows
-
-
-def _xls_rows(book: xlrd.Book, sheet: xlrd.sheet.Sheet, max_rows: int | None = None) -> list[list[Cell]]:
-    rows = []
-    for r in range(sheet.nrows if max_rows is None else min(sheet.nrows, max_rows)):
-        row: list[Cell] = []
-        for cell in sheet.row(r):
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
-            elif cell.ctype == xlrd.XL_CELL_ERROR:
-                row.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
-            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                row.append(bool(cell.value))
-            else:
-                row.append(_plain(cell.value))
-        rows.append(row)
-    return rows
-
-
-def _plain(value: object) -> Cell:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    return value  # type: ignore[return-value]

@@ -8,18 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-AREA_TYPES = {
-    "E92": "country", "E12": "region", "E10": "county", "E06": "unitary authority",
-    "E07": "non-metropolitan district", "E08": "metropolitan district", "E09": "London borough",
-    "E47": "combined authority", "E38": "CCG", "W06": "Welsh unitary authority", "W92": "country",
-    "S12": "Scottish council area", "S92": "country", "N09": "Northern Ireland district",
-    "N92": "country",
-}
-
-
-def area_type_for(code: str) -> str:
-    """The kind of area an ONS code names, from its prefix."""
-    return AREA_TYPES.get(str(code)[:3], "other")
+from loaders.geography import area_type_for  # noqa: F401  (readers import it from here too)
 
 
 @dataclass

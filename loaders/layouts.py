@@ -42,8 +42,9 @@ def _read_mar_xls(path: Path, file: str, context: StoreContext) -> Extract:
 def _spreadsheet_layout(path: Path, size: int, modified: int) -> str | None:
     """Which NHS England spreadsheet a file is, from one opening of its header rows (size and time
     stamp key the cache, so a changed file is looked at again)."""
-    from loaders.dtoc_xls import _Workbook, looks_like_la_type_b
+    from loaders.dtoc_xls import looks_like_la_type_b
     from loaders.mar_xls import looks_like_mar_commissioner
+    from loaders.xls import Workbook as _Workbook
 
     try:
         with _Workbook(path, path.name) as book:
@@ -132,7 +133,7 @@ def detect_layout(path: Path, file: str | None = None) -> Layout:
     file = file or Path(path).name
     with open(path, "rb") as handle:
         if handle.read(4) == b"PK\x03\x04":
-            from loaders.dtoc_xls import check_zip
+            from loaders.xls import check_zip
             check_zip(path, file)  # a zip bomb is named as one, not sniffed at
     lines = header_cells(path)
     for layout in LAYOUTS:

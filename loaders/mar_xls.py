@@ -19,10 +19,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.errors import LoadError
+
 # Same NHS England statistical template (metadata B2:C11, headers in row 14) and same
 # .xls/.xlsx cell reading as the DToC file, so the helpers are shared rather than copied.
-from loaders.dtoc_xls import _as_text, _metadata, _norm, _period, _Sheet, _show, _Workbook, opened
-from loaders.errors import LoadError
+from loaders.xls import Sheet as _Sheet
+from loaders.xls import Workbook as _Workbook
+from loaders.xls import as_text as _as_text
+from loaders.xls import metadata as _metadata
+from loaders.xls import norm as _norm
+from loaders.xls import opened
+from loaders.xls import period_of as _period
+from loaders.xls import show as _show
 
 SHEET = "Commissioner"
 HEADER_ROW = 14  # sheet row of the column headers

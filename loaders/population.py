@@ -20,6 +20,7 @@ import pandas as pd
 from loaders import cells
 from loaders.csvread import read_table
 from loaders.errors import LoadError, Problems
+from loaders.geography import area_types_for
 
 AGE_COLUMNS = tuple(f"Age {age}" for age in range(90)) + ("Aged 90+",)
 REQUIRED_COLUMNS = ("name", "code", "year", *AGE_COLUMNS)
@@ -34,17 +35,6 @@ ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
 ENGLISH_DISTRICT_PREFIXES = ("E06", "E07", "E08", "E09")
 
-AREA_TYPE_BY_PREFIX = {
-    "E92": "country",
-    "E10": "county",
-    "E06": "unitary authority",
-    "E07": "non-metropolitan district",
-    "E08": "metropolitan district",
-    "E09": "London borough",
-    "W": "Welsh local authority",
-    "S": "Scottish council area",
-    "N": "Northern Ireland district",
-}
 
 # A code the file may hold: an English district/unitary, or any Welsh, Scottish or NI area.
 _DISTRICT_CODE_PATTERN = r"E0[6-9]\d{6}|[WSN]\d{8}"
@@ -332,8 +322,7 @@ def _counties(districts: pd.DataFrame, components: pd.DataFrame) -> pd.DataFrame
 
 
 def _area_types(codes: pd.Series) -> pd.Series:
-    types = codes.str[:3].map(AREA_TYPE_BY_PREFIX)
-    return types.fillna(codes.str[:1].map(AREA_TYPE_BY_PREFIX))
+    return area_types_for(codes)
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,9 +14,9 @@ from store import indicators
 # Councils are ranked within their tier: upper-tier councils (those with social care duties, who
 # report delayed transfers) against each other, districts against lower-tier areas.
 UPPER_TIER = ("unitary authority", "county", "metropolitan district", "London borough",
-              "Welsh local authority", "Welsh unitary authority", "Scottish council area")
+              "Welsh unitary authority", "Scottish council area")
 LOWER_TIER = ("unitary authority", "non-metropolitan district", "metropolitan district", "London borough",
-              "Welsh local authority", "Welsh unitary authority", "Scottish council area")
+              "Welsh unitary authority", "Scottish council area")
 COUNCIL_TYPES = tuple(dict.fromkeys(UPPER_TIER + LOWER_TIER))
 
 _SERIES_COLUMNS = ["area_code", "period_start", "period_end", "numerator", "denominator", "value", "value_note",

@@ -371,6 +371,12 @@ UPDATE indicators SET is_cqc_indicator = indicator_id IN ('ae_attendances_65', '
     'care_home_admissions_65', 'length_of_stay_65', 'dtoc_18', 'readmissions_65');
 """
 
+# Migration 7: one name for each kind of area (loaders/geography.py): Welsh W06 areas were stored as
+# "Welsh local authority" by the population loader and "Welsh unitary authority" by the others.
+_V7_ONE_GEOGRAPHY = """
+UPDATE areas SET area_type = 'Welsh unitary authority' WHERE area_type = 'Welsh local authority';
+"""
+
 
 # Append new migrations here; never edit one that has shipped. A step is SQL, or a function of the
 # connection where rows must be computed (it runs in the step's transaction all the same).
@@ -381,6 +387,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (4, _V4_UNDO),
     (5, _v5_chain),
     (6, _V6_CQC_SET),
+    (7, _V7_ONE_GEOGRAPHY),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

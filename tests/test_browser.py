@@ -138,7 +138,7 @@ def test_a_deep_link_as_the_first_request_gets_the_dashboard(page, bundled_db, t
     with _serving(db, tmp_path / "streamlit.log") as url:
         page.goto(url + "/indicator?indicator=dtoc_18")
         expect(page.get_by_test_id("stHeading").first).to_contain_text("Delayed transfers of care",
-                                                                       timeout=30_000)
+                                                                       timeout=90_000)
         navigation = page.get_by_test_id("stSidebarNav")
         expect(navigation).to_contain_text("Overview")
         expect(navigation).to_contain_text("Improvement plan")
@@ -156,18 +156,18 @@ def test_every_page_renders_without_exceptions(page, server, name, path, heading
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.goto(server + path + query)
-        expect(page.get_by_test_id("stHeading").first).to_contain_text(heading, timeout=30_000)
-        expect(page.get_by_test_id("stMain").get_by_text(finished).first).to_be_visible(timeout=30_000)
-        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
+        expect(page.get_by_test_id("stHeading").first).to_contain_text(heading, timeout=90_000)
+        expect(page.get_by_test_id("stMain").get_by_text(finished).first).to_be_visible(timeout=90_000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
         if name.startswith("indicator"):
-            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=90_000)
         grids = page.get_by_test_id("stDataFrame").filter(visible=True)  # not those in hidden tabs
         for i in range(grids.count()):
-            expect(grids.nth(i).locator("canvas").first).to_be_attached(timeout=30_000)
+            expect(grids.nth(i).locator("canvas").first).to_be_attached(timeout=90_000)
         tables = page.get_by_test_id("stTable")
         if tables.count():
-            expect(tables.first.locator("td").first).to_be_visible(timeout=30_000)
+            expect(tables.first.locator("td").first).to_be_visible(timeout=90_000)
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.get_by_text("Traceback")).to_have_count(0)
         expect(page.get_by_test_id("stAppDeployButton")).to_have_count(0)
@@ -186,15 +186,15 @@ def test_presentation_text_is_projector_sized(page, server):
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(server + "/indicator?indicator=dtoc_18&presentation=1")
     main = page.get_by_test_id("stMain")
-    expect(main.get_by_text("The data behind the chart").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    expect(main.get_by_text("The data behind the chart").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
     title = page.get_by_test_id("stHeading").locator("h1").first
     expect(title).to_contain_text("Delayed transfers of care")
-    expect(title).to_have_css("font-size", AT_LEAST_28_PX, timeout=30_000)
+    expect(title).to_have_css("font-size", AT_LEAST_28_PX, timeout=90_000)
     paragraphs = main.get_by_test_id("stMarkdownContainer").locator("p").filter(visible=True)
     expect(paragraphs.first).to_be_visible()
     for i in range(paragraphs.count()):
-        expect(paragraphs.nth(i)).to_have_css("font-size", AT_LEAST_20_PX, timeout=30_000)
+        expect(paragraphs.nth(i)).to_have_css("font-size", AT_LEAST_20_PX, timeout=90_000)
 
 
 # (path, the sentence the page must show when the store holds no data)
@@ -215,6 +215,6 @@ def test_every_page_says_so_when_the_store_is_empty(page, empty_server, path, se
     from playwright.sync_api import expect
 
     page.goto(empty_server + path)
-    expect(page.get_by_test_id("stMain").get_by_text(sentence).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMain").get_by_text(sentence).first).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text("Traceback")).to_have_count(0)

@@ -76,7 +76,7 @@ def test_presentation_mode_reads_on_a_projector(page, server, name, path, finish
         expect(page.locator(".js-plotly-plot .legend").first).to_be_attached(timeout=60_000)
     # The presentation style is applied when the page's first paragraph is projector-sized.
     expect(main.get_by_test_id("stMarkdownContainer").locator("p").first).to_have_css(
-        "font-size", re.compile(r"^(2\d|[3-9]\d)(\.\d+)?px$"), timeout=30_000)
+        "font-size", re.compile(r"^(2\d|[3-9]\d)(\.\d+)?px$"), timeout=90_000)
     expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
     found = page.evaluate(_MEASURE)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

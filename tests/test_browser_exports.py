@@ -101,14 +101,14 @@ def hostile_server(bundled_db, tmp_path_factory, listener):
 def _finished(page) -> None:
     from playwright.sync_api import expect
 
-    expect(page.get_by_test_id("stMain").get_by_text("RAG by recommendation").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_test_id("stMain").get_by_text("RAG by recommendation").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
 
 
 def _download(page, label: str) -> bytes:
     button = page.get_by_test_id("stDownloadButton").filter(has_text=label).locator("button")
-    with page.expect_download(timeout=30_000) as download:
+    with page.expect_download(timeout=90_000) as download:
         button.click()
     return Path(download.value.path()).read_bytes()
 
@@ -121,7 +121,7 @@ def test_every_plan_export_holds_no_live_formula(page, hostile_server):
     page.goto(hostile_server + "/plan")
     _finished(page)
     page.get_by_role("tab", name="Excel export").click()
-    expect(page.get_by_test_id("stDownloadButton")).to_have_count(3, timeout=30_000)
+    expect(page.get_by_test_id("stDownloadButton")).to_have_count(3, timeout=90_000)
 
     for label in ("Action plan (.csv)", "Since last board (.csv)"):
         rows = list(csv.reader(io.StringIO(_download(page, label).decode("utf-8"))))
@@ -158,9 +158,9 @@ def test_no_table_offers_streamlits_own_download(page, hostile_server):
     page.goto(hostile_server + "/plan")
     _finished(page)
     grid = page.get_by_test_id("stDataFrame").first
-    expect(grid.locator("canvas").first).to_be_attached(timeout=30_000)
+    expect(grid.locator("canvas").first).to_be_attached(timeout=90_000)
     grid.hover()
-    expect(page.get_by_role("button", name="Search").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Search").first).to_be_visible(timeout=90_000)
     expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
 
 
@@ -174,21 +174,21 @@ def test_markdown_in_an_action_makes_the_browser_fetch_nothing(page, hostile_ser
     url, requests = listener
     page.goto(hostile_server + path)
     main = page.get_by_test_id("stMain")
-    expect(main.get_by_test_id("stHeading").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
+    expect(main.get_by_test_id("stHeading").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
     payloads = markdown_payloads(url)
     if "presentation" in path:
         # The payload reached the page as the text typed (plain() adds only invisible word joiners): proof
         # that the checks below looked at it.
         cell = main.get_by_text(url.removeprefix("http://") + "/image").first
-        expect(cell).to_be_visible(timeout=30_000)
+        expect(cell).to_be_visible(timeout=90_000)
         assert payloads["image"] in cell.inner_text().replace(WORD_JOINER, "")
     else:
         # The lead filter's options are drawn only when it is open (and only those matching what is typed).
         main.get_by_role("combobox", name="Lead").fill("linked")
         option = page.get_by_role("option").filter(has_text="/linked")
-        expect(option).to_be_visible(timeout=30_000)
+        expect(option).to_be_visible(timeout=90_000)
         assert option.inner_text().replace(WORD_JOINER, "") == payloads["link_image"]
     page.wait_for_load_state("networkidle")
     expect(page.locator(f'img[src^="{url}"], a[href^="{url}"]')).to_have_count(0)
@@ -203,9 +203,9 @@ def test_the_indicator_download_escapes_a_formula_in_an_area_name(page, hostile_
     url, _ = listener
     page.goto(hostile_server + "/indicator?indicator=dtoc_18")
     button = page.get_by_test_id("stDownloadButton").first
-    expect(button).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-    with page.expect_download(timeout=30_000) as download:
+    expect(button).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    with page.expect_download(timeout=90_000) as download:
         button.locator("button").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert len(rows) > 1
@@ -220,9 +220,9 @@ def test_markdown_in_an_area_name_makes_the_browser_fetch_nothing(page, hostile_
 
     url, requests = listener
     page.goto(hostile_server + path)
-    expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
     page.wait_for_load_state("networkidle")
     expect(page.locator(f'img[src^="{url}"], a[href^="{url}"]')).to_have_count(0)
     assert [request for request in requests if request.startswith("/area")] == []

@@ -37,8 +37,8 @@ def _sidebar(page):
 def _page_ready(page) -> None:
     from playwright.sync_api import expect
 
-    expect(page.get_by_test_id("stMain").get_by_text("RAG by recommendation").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_test_id("stMain").get_by_text("RAG by recommendation").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
 
 
 def test_a_reload_keeps_the_analyst_signed_in_until_they_sign_out(page, session_server):
@@ -51,10 +51,10 @@ def test_a_reload_keeps_the_analyst_signed_in_until_they_sign_out(page, session_
     sidebar = _sidebar(page)
     sidebar.get_by_label("User name", exact=True).fill("Ann Analyst")
     sidebar.get_by_label("Password", exact=True).fill(PASSWORD)
-    with page.expect_response(lambda response: response.url.endswith(SESSION_ROUTE), timeout=30_000) as answer:
+    with page.expect_response(lambda response: response.url.endswith(SESSION_ROUTE), timeout=90_000) as answer:
         sidebar.get_by_role("button", name="Sign in").click()
     assert answer.value.status == 204
-    expect(sidebar.get_by_text("Signed in as Ann Analyst (analyst)")).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_text("Signed in as Ann Analyst (analyst)")).to_be_visible(timeout=90_000)
     expect(sidebar.get_by_label("Password", exact=True)).to_have_count(0)
 
     cookie = next(c for c in page.context.cookies() if c["name"] == SESSION_COOKIE)
@@ -67,20 +67,20 @@ def test_a_reload_keeps_the_analyst_signed_in_until_they_sign_out(page, session_
 
     page.reload()
     _page_ready(page)
-    expect(sidebar.get_by_text("Signed in as Ann Analyst (analyst)")).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_text("Signed in as Ann Analyst (analyst)")).to_be_visible(timeout=90_000)
     expect(page.get_by_role("tab", name="Add, edit or close an action")).to_be_visible()
 
-    with page.expect_response(lambda response: response.url.endswith(SIGN_OUT_ROUTE), timeout=30_000):
+    with page.expect_response(lambda response: response.url.endswith(SIGN_OUT_ROUTE), timeout=90_000):
         sidebar.get_by_role("button", name="Sign out").click()
-    expect(sidebar.get_by_label("User name", exact=True)).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_label("User name", exact=True)).to_be_visible(timeout=90_000)
     assert SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}
     page.reload()
     _page_ready(page)
-    expect(sidebar.get_by_label("User name", exact=True)).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_label("User name", exact=True)).to_be_visible(timeout=90_000)
 
     page.context.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path", "httpOnly", "sameSite",
                                                        "expires")}])
     page.reload()
     _page_ready(page)
-    expect(sidebar.get_by_label("User name", exact=True)).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_label("User name", exact=True)).to_be_visible(timeout=90_000)
     expect(sidebar.get_by_text("Signed in as")).to_have_count(0)

@@ -32,10 +32,10 @@ def test_presentation_tables_are_projector_sized_with_rag_words(page, server, pa
 
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(server + path)
-    expect(page.get_by_test_id("stMain").get_by_text(table_text).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMain").get_by_text(table_text).first).to_be_visible(timeout=90_000)
     table = page.get_by_test_id("stTable").first
-    expect(table.locator("td").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    expect(table.locator("td").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
     assert page.get_by_test_id("stDataFrame").count() == 0
     size = table.locator("td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= PROJECTOR_MIN_PX
@@ -57,10 +57,10 @@ def test_the_normal_grid_is_drawn(page, server):
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(server + "/plan")
     grid = page.get_by_test_id("stDataFrame").first
-    expect(grid.locator("canvas").first).to_be_attached(timeout=30_000)
+    expect(grid.locator("canvas").first).to_be_attached(timeout=90_000)
     # Streamlit draws a placeholder (stSkeleton) until each element's code has loaded.
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     grid.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "plan_grid_normal_1280x720.png"))

@@ -99,7 +99,7 @@ class TestShape:
         ("E07000163", "non-metropolitan district"),
         ("E08000035", "metropolitan district"),
         ("E09000001", "London borough"),
-        ("W06000015", "Welsh local authority"),
+        ("W06000015", "Welsh unitary authority"),
         ("S12000036", "Scottish council area"),
         ("N09000003", "Northern Ireland district"),
     ])
