@@ -74,3 +74,15 @@ def empty_db(tmp_path: Path) -> Path:
     path = tmp_path / "empty.duckdb"
     store.connect(path).close()
     return path
+
+
+# --- Browser tests on a busy machine --------------------------------------------------------------
+
+try:
+    from playwright.sync_api import expect as _expect
+except ImportError:  # the browser tests skip themselves without Playwright
+    _expect = None
+if _expect is not None:
+    # Playwright's waiting assertions give up after 5 s by default; a busy CI machine can take longer to
+    # draw a page. They still return as soon as what they wait for is true.
+    _expect.set_options(timeout=30_000)
