@@ -136,7 +136,7 @@ with st.container(border=True):
 table = data_table(a, start, end)
 st.subheader("The data behind the chart")
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button("Download the data (CSV)", lambda: safe_csv(table), file_name=f"{indicator_id}_{subject}.csv",
+st.download_button("Download the data (CSV)", safe_csv(table), file_name=f"{indicator_id}_{subject}.csv",
                    mime="text/csv")
 
 rebases = store_indicators.rebase_dates(con, indicator_id, subject)

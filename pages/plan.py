@@ -182,14 +182,14 @@ with files_tab:
              + ("; rows marked Demonstration data are invented" if actions["is_demonstration"].any() else ""))
     columns = st.columns(3)
     # The sheet names and title row are the ones `loaders.plan.read_action_workbook` reads back.
-    # Each file is built when it is asked for (a callable), not on every run of the page.
-    columns[0].download_button(
-        "Action plan and since last board (.xlsx)", mime=XLSX_MIME, file_name="york_action_plan.xlsx",
-        data=lambda: safe_xlsx({"Action plan": export, "Since last board": since_export},
-                               titles={"Action plan": title}), key="plan_export_xlsx")
-    columns[1].download_button("Action plan (.csv)", lambda: safe_csv(export), file_name="york_action_plan.csv",
+    # Built on each run: Streamlit's deferred (callable) downloads rerun the page on click, which raced the
+    # tab the buttons sit in; the files are small.
+    workbook = safe_xlsx({"Action plan": export, "Since last board": since_export}, titles={"Action plan": title})
+    columns[0].download_button("Action plan and since last board (.xlsx)", workbook, mime=XLSX_MIME,
+                               file_name="york_action_plan.xlsx", key="plan_export_xlsx")
+    columns[1].download_button("Action plan (.csv)", safe_csv(export), file_name="york_action_plan.csv",
                                mime="text/csv", key="plan_export_csv")
-    columns[2].download_button("Since last board (.csv)", lambda: safe_csv(since_export),
+    columns[2].download_button("Since last board (.csv)", safe_csv(since_export),
                                file_name="york_since_last_board.csv", mime="text/csv", key="plan_since_csv")
 
 
