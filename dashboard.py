@@ -23,16 +23,21 @@ st.set_page_config(
 
 
 @st.cache_resource(show_spinner="Preparing the database (first start only)…")
-def _start(location: StoreLocation) -> str | None:
-    """Once per server: create or recover the store; what was done, in a sentence (None if nothing)."""
-    return ensure_store(location.path)
+def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None]:
+    """Once per server: create or recover the store and check the audit's hash chain.
+
+    Returns what was done to the store, in a sentence (None if nothing), and the first broken audit
+    line (None when the chain is whole). Later breaks are found by the About page, which checks on
+    every visit, and by `python -m loaders audit --verify`; not on every page run.
+    """
+    started = ensure_store(location.path)
+    return started, audit.verify(context.connection())
 
 
-started = _start(context.settings().store)
+started, broken = _start(context.settings().store)
 if started and not st.session_state.get("pbip_start_told"):
     st.session_state["pbip_start_told"] = True
     st.info(started)
-broken = audit.verify(context.connection())
 if broken:
     st.error(f"The audit trail has been tampered with. {broken.sentence} See the About page.",
              icon=":material/gpp_bad:")

@@ -62,15 +62,10 @@ def overview_table(assessments: Sequence[Assessment], *, area_name: str, compara
     return pd.DataFrame(rows, columns=columns)
 
 
-def count_words(n: int) -> str:
-    """'The six' for 6, 'The 14' past twelve: how the board's headings count indicators."""
-    return _count_word(n)
-
-
 def headline(assessments: Sequence[Assessment], *, area_name: str, comparator_name: str) -> str:
     """'The six indicators: 1 improving, 1 concerning, 4 stable … against England: 1 better …'."""
     calls = [a.comparison.call for a in assessments]
-    return (f"**{_count_word(len(assessments))} indicators: {counts_line([a.variation_icon for a in assessments])}** "
+    return (f"**{count_words(len(assessments))} indicators: {counts_line([a.variation_icon for a in assessments])}** "
             f"(statistical process control on {area_name}'s series). Against {comparator_name}: "
             f"{calls.count('better')} significantly better, {calls.count('similar')} similar, "
             f"{calls.count('worse')} significantly worse, {calls.count('not compared')} not compared.")
@@ -79,5 +74,6 @@ def headline(assessments: Sequence[Assessment], *, area_name: str, comparator_na
 _WORDS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve")
 
 
-def _count_word(n: int) -> str:
+def count_words(n: int) -> str:
+    """'The six' for 6, 'The 14' past twelve: how the board's headings count indicators."""
     return f"The {_WORDS[n].lower()}" if 1 < n < len(_WORDS) else f"The {n}"

@@ -1,14 +1,7 @@
 """The improvement plan's rules: overdue, the RAG roll-up, "since the last board", import previews.
 
-Pure functions on frames and plain values; nothing here reads the store or draws.
-
-The RAG roll-up rule (:func:`roll_up`), as shown on the plan page:
-
-    A project's or recommendation's RAG is the worst RAG of its open actions (those not Blue):
-    Red if any open action is Red, else Amber if any is Amber, else Green if any is Green, else Grey
-    (every open action not started). It is Blue only when every action is complete (Blue), and
-    "No actions" when it has none. Being overdue does not change an action's RAG; overdue actions
-    are counted separately.
+Pure functions on frames and plain values; nothing here reads the store or draws. The plan's words and
+the roll-up rule itself live in `plan_vocabulary.py` (re-exported here), which the store uses too.
 """
 
 from __future__ import annotations

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.significance import Comparison
-
 # Icons carry a text label everywhere, so meaning never rests on colour alone (WCAG 2.2, 1.4.1).
 VARIATION_LABELS: dict[str, str] = {
     "common_cause": "Common cause: no significant change",
@@ -81,25 +79,3 @@ def latest_signal(result: pd.DataFrame) -> str | None:
     since = pd.Timestamp(points.index[start])
     rule = points["rule"].iloc[-1]
     return f"{POINT_TYPE_WORDS.get(kind, 'Special cause')}: {RULE_LABELS.get(rule, rule)} since {since:%B %Y}"
-
-
-def indicator_summary(*, area_name: str, comparator_name: str, area_text: str, comparator_text: str,
-                      period_text: str, comparison: Comparison, result: pd.DataFrame) -> str:
-    """One paragraph: the latest values and the significance call, then what the XmR chart says."""
-    call = comparison.call
-    if call == "not compared":
-        versus = comparison.reason or "not compared"
-    else:
-        versus = f"significantly {call}" if comparison.significant else "similar (no significant difference)"
-    parts = [f"{period_text}: {area_name} {area_text}, {comparator_name} {comparator_text}: {versus}."]
-    signal = latest_signal(result)
-    n = int(result["value"].notna().sum())
-    if n == 0:
-        parts.append(f"{area_name} has no values to chart.")
-    elif signal:
-        parts.append(signal + ".")
-    else:
-        parts.append("Common cause variation: no special cause in the latest period.")
-    if n and result.attrs.get("trial_limits"):
-        parts.append(f"The limits are trial limits: fewer than 13 points ({n}) in a segment.")
-    return " ".join(parts)

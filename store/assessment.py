@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import indicators
+from store import indicators, queries
 
 # Councils are ranked within their tier: upper-tier councils (those with social care duties, who
 # report delayed transfers) against each other, districts against lower-tier areas.
@@ -26,8 +26,7 @@ _SERIES_COLUMNS = ["area_code", "period_start", "period_end", "numerator", "deno
 def subject_of(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> tuple[str, str]:
     """The code and name an indicator is measured for on this area's pages (the council, or its CCG or trust)."""
     subject = indicators.subject_code(con, indicator_id, area_code) or area_code
-    row = con.execute("SELECT area_name FROM areas WHERE area_code = ?", [subject]).fetchone()
-    return subject, row[0] if row else subject
+    return subject, queries.area_name(con, subject) or subject
 
 
 def default_comparator(con: duckdb.DuckDBPyConnection, indicator_id: str, benchmark_code: str) -> str | None:
@@ -71,10 +70,7 @@ def assessment_inputs(con: duckdb.DuckDBPyConnection, indicator_id: str, area_co
     """, [indicator_id, codes]).df()
     series = rows[rows["area_code"] == subject]
     comparator = rows[rows["area_code"] == comparator_code] if comparator_code else None
-    comparator_name = None
-    if comparator_code:
-        named = con.execute("SELECT area_name FROM areas WHERE area_code = ?", [comparator_code]).fetchone()
-        comparator_name = named[0] if named else comparator_code
+    comparator_name = (queries.area_name(con, comparator_code) or comparator_code) if comparator_code else None
     valued = series[series["value"].notna()]
     peers = council_values(con, indicator_id, valued["period_start"].max(), subject) if not valued.empty else None
     rebases = con.execute("SELECT rebase_date FROM rebase_dates WHERE indicator_id = ? AND area_code = ? "

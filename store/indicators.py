@@ -76,40 +76,6 @@ def region_code(con: duckdb.DuckDBPyConnection, area_code: str) -> str | None:
     return row[0] if row else None
 
 
-def all_series(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
-    """Every indicator's series for the area (its subject organisation for proxies), for overview trends."""
-    return con.execute("""
-        WITH subject AS (
-            SELECT indicator_id, subject_code AS code FROM indicator_subjects WHERE area_code = $area
-        )
-        SELECT o.indicator_id, o.period_start, o.value
-        FROM observations AS o JOIN subject AS s ON o.indicator_id = s.indicator_id AND o.area_code = s.code
-        WHERE o.value IS NOT NULL
-        ORDER BY o.indicator_id, o.period_start
-    """, {"area": area_code}).df()
-
-
-def latest_counts(con: duckdb.DuckDBPyConnection, area_code: str, benchmark_code: str) -> pd.DataFrame:
-    """Numerator and denominator of the area's and the benchmark's latest period, per indicator."""
-    return con.execute("""
-        WITH subject AS (
-            SELECT indicator_id, subject_code AS code FROM indicator_subjects WHERE area_code = $area
-        ),
-        latest AS (
-            SELECT o.indicator_id, max(o.period_start) AS period_start
-            FROM observations AS o JOIN subject AS s ON o.indicator_id = s.indicator_id AND o.area_code = s.code
-            WHERE o.value IS NOT NULL GROUP BY o.indicator_id
-        )
-        SELECT l.indicator_id, here.numerator AS area_numerator, here.denominator AS area_denominator,
-               bench.numerator AS benchmark_numerator, bench.denominator AS benchmark_denominator
-        FROM latest AS l JOIN subject AS s USING (indicator_id)
-        LEFT JOIN observations AS here ON here.indicator_id = l.indicator_id AND here.area_code = s.code
-             AND here.period_start = l.period_start
-        LEFT JOIN observations AS bench ON bench.indicator_id = l.indicator_id AND bench.area_code = $bench
-             AND bench.period_start = l.period_start
-    """, {"area": area_code, "bench": benchmark_code}).df()
-
-
 def rebase_dates(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> pd.DataFrame:
     """The rebase dates set for one indicator and area, oldest first."""
     return con.execute("""

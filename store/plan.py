@@ -271,11 +271,3 @@ def leads(con: duckdb.DuckDBPyConnection) -> list[str]:
 def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the plan's recommendations are loaded."""
     return con.execute("SELECT count(*) FROM plan_recommendations_t").fetchone()[0] > 0
-
-
-def indicator_area(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> str:
-    """The area an indicator is measured for on a council's pages: the council itself, or the CCG or
-    acute trust that serves it (the `indicator_subjects` view)."""
-    row = con.execute("SELECT subject_code FROM indicator_subjects WHERE area_code = ? AND indicator_id = ?",
-                      [area_code, indicator_id]).fetchone()
-    return (row[0] if row and row[0] else area_code)

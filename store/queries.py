@@ -5,43 +5,6 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-_OVERVIEW = """
-WITH subject AS (
-    SELECT i.*, s.subject_code
-    FROM indicators AS i
-    LEFT JOIN indicator_subjects AS s ON s.indicator_id = i.indicator_id AND s.area_code = $area
-),
-latest AS (
-    SELECT o.indicator_id, max(o.period_start) AS period_start
-    FROM observations AS o JOIN subject AS s
-      ON o.indicator_id = s.indicator_id AND o.area_code = s.subject_code
-    WHERE o.value IS NOT NULL
-    GROUP BY o.indicator_id
-)
-SELECT s.indicator_id, s.name, s.short_name, s.unit, s.value_kind, s.frequency, s.source,
-       s.publisher, s.is_proxy, s.is_demonstration, s.caveat, s.improvement_direction,
-       s.subject_code, subject_area.area_name AS subject_name,
-       latest.period_start, here.period_end,
-       here.value AS area_value, here.is_demonstration AS area_is_demonstration,
-       here.population_note, here.loaded_at,
-       benchmark.value AS benchmark_value
-FROM subject AS s
-LEFT JOIN latest USING (indicator_id)
-LEFT JOIN areas AS subject_area ON subject_area.area_code = s.subject_code
-LEFT JOIN observations AS here
-       ON here.indicator_id = s.indicator_id AND here.area_code = s.subject_code
-      AND here.period_start = latest.period_start
-LEFT JOIN observations AS benchmark
-       ON benchmark.indicator_id = s.indicator_id AND benchmark.area_code = $benchmark
-      AND benchmark.period_start = latest.period_start
-ORDER BY s.display_order
-"""
-
-
-def indicator_overview(con: duckdb.DuckDBPyConnection, area_code: str, benchmark_code: str) -> pd.DataFrame:
-    """One row per indicator: the area's latest value, the benchmark's value for the same period."""
-    return con.execute(_OVERVIEW, {"area": area_code, "benchmark": benchmark_code}).df()
-
 
 def area_name(con: duckdb.DuckDBPyConnection, area_code: str) -> str | None:
     row = con.execute("SELECT area_name FROM areas WHERE area_code = ?", [area_code]).fetchone()

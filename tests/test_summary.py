@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from analysis import spc
-from analysis.significance import Comparison
+from analysis.assess import assess
 from analysis.staleness import staleness
-from analysis.summary import counts_line, indicator_summary, latest_signal, variation_label
+from analysis.summary import counts_line, latest_signal, variation_label
+from tests.test_assess import definition, monthly
 from ui.download import safe_csv
 
 MONTHS = pd.date_range("2017-01-01", periods=24, freq="MS")
@@ -23,36 +24,39 @@ def shifted() -> pd.DataFrame:
     return spc.xmr(pd.Series(values, index=MONTHS), "decrease")
 
 
+def summary_of(values, *, numerators, england, **definition_changes) -> tuple[str, pd.DataFrame]:
+    """The assessment's summary (and its XmR points) for York's monthly values against England's."""
+    york = monthly(values, numerators=numerators, denominators=[1000] * len(values), start="2017-01-01")
+    a = assess(definition=definition(**definition_changes), series=york, area_code="E06000014", area_name="York",
+               comparator=monthly(england, start="2017-01-01"), comparator_code="E92000001",
+               comparator_name="England", today=date(2019, 1, 1))
+    return a.summary, a.points
+
+
 class TestSummary:
     def test_the_sentence_says_values_call_and_signal(self):
         """The summary gives both values, the call and the special cause with its start, every number computed."""
-        result = shifted()
-        text = indicator_summary(area_name="York", comparator_name="England", area_text="28.1%",
-                                 comparator_text="30.4%", period_text="December 2018",
-                                 comparison=Comparison("better", "Wilson"), result=result)
-        assert text.startswith("December 2018: York 28.1%, England 30.4%: significantly better.")
-        signal = latest_signal(result)
+        values = shifted()["value"].tolist()
+        text, points = summary_of(values, numerators=[round(v * 10) for v in values], england=[30.4] * 24)
+        assert text.startswith("December 2018: York 14.2%, England 30.4%: significantly better")
+        signal = latest_signal(points)
         assert signal is not None and "Special cause concern" in signal
-        start = result.index[result["point_type"] == "special_cause_concern"].min()
+        start = points.index[points["point_type"] == "special_cause_concern"].min()
         assert f"since {start:%B %Y}" in text
 
     def test_common_cause_and_trial_limits_are_said(self):
         """A short, steady series says common cause and that its limits are trial limits."""
-        result = spc.xmr(pd.Series([10.0, 11, 10, 11, 10], index=MONTHS[:5]), "decrease")
-        text = indicator_summary(area_name="York", comparator_name="England", area_text="10.0",
-                                 comparator_text="10.2", period_text="May 2017",
-                                 comparison=Comparison("similar", "Byar"), result=result)
-        assert "similar (no significant difference)" in text
+        text, _ = summary_of([10.0, 11, 10, 11, 10], numerators=[100, 110, 100, 110, 100], england=[10.2] * 5)
+        assert "similar (no significant difference at 95%)" in text
         assert "Common cause variation" in text
-        assert "trial limits: fewer than 13 points (5)" in text
+        assert "trial limits: fewer than 13 points in a segment (5 points held)" in text
 
     def test_not_compared_gives_the_reason(self):
         """When no test applies, the sentence gives the reason instead of a call."""
-        text = indicator_summary(area_name="York", comparator_name="England", area_text="12.5",
-                                 comparator_text="10.8", period_text="December 2019",
-                                 comparison=Comparison("not compared", None, reason="not compared: an average"),
-                                 result=shifted())
-        assert "England 10.8: not compared: an average." in text
+        values = shifted()["value"].tolist()
+        text, _ = summary_of(values, numerators=values, england=[10.8] * 24, value_kind="rate",
+                             numerator_meaning="Average delayed days per day", multiplier=1.0, unit="per day")
+        assert "England 10.8: not compared: the numerator is an average per day" in text
 
     def test_icons_always_have_words(self):
         """Every variation icon has a symbol and words, so colour never carries meaning alone."""
