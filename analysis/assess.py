@@ -70,6 +70,11 @@ class Rank:
     """"lowest" or "highest" (or "highest" for a neutral indicator, where 1 is simply the highest)."""
 
     @property
+    def position_text(self) -> str:
+        """'120th of 151 councils': the position alone, for a table cell."""
+        return f"{_ordinal(self.position)} of {self.of} councils"
+
+    @property
     def text(self) -> str:
         words = QUINTILE_WORDS if self.best_is != "neutral" else NEUTRAL_QUINTILE_WORDS
         order = "best" if self.best_is != "neutral" else "highest"
@@ -158,6 +163,16 @@ class Assessment:
     def comparison_text(self) -> str:
         """'Better (significant)', 'Similar', '– Not compared' … the 95 % call in the board's words."""
         return COMPARISON_LABELS[self.comparison.call]
+
+    @property
+    def is_compared(self) -> bool:
+        return self.comparison.call != "not compared"
+
+    @property
+    def comparison_figure(self) -> str:
+        """The comparison as a headline figure shows it: the call, or an em dash when there is none (the
+        reason, `comparison_detail`, is written beside it)."""
+        return self.comparison_text if self.is_compared else "—"
 
     @property
     def comparison_998_text(self) -> str:

@@ -39,6 +39,8 @@ class BoardRow:
     """'2 Red, 1 Blue, 1 Grey': the linked actions by RAG."""
     data: str
     rank: str | None
+    rank_position: str | None
+    """'120th of 151 councils' (best first): read where no significance method applies."""
 
 
 def board_rows(assessments: Sequence[Assessment], plan_rag: pd.DataFrame) -> list[BoardRow]:
@@ -49,7 +51,7 @@ def board_rows(assessments: Sequence[Assessment], plan_rag: pd.DataFrame) -> lis
         variation_icon=a.variation_icon, variation=a.variation_text,
         assurance_icon=a.assurance_icon, assurance=a.assurance_text, trend=a.trend[-36:],
         plan=_roll_up(plan_rag, a.indicator_id), plan_detail=rag_text(plan_rag, a.indicator_id), data=data_label(a),
-        rank=a.rank.text if a.rank else None,
+        rank=a.rank.text if a.rank else None, rank_position=a.rank.position_text if a.rank else None,
     ) for a in assessments]
 
 

@@ -28,6 +28,10 @@ BOARD_CSS = """
 .pbip-board .trend img { width: 100%; height: 2.2em; display: block; }
 .pbip-board th.num { font-weight: 700; }
 .pbip-board .small { font-size: 0.92em; color: #404040; display: block; }
+.pbip-projects { list-style: none; padding: 0 !important; margin: 0 !important; line-height: 1.25;
+    font-size: 1em !important; }
+.pbip-projects li { padding: 0.05em 0; margin: 0 !important; font-size: 1em !important; }
+.pbip-projects .detail-words { color: #404040; }
 .pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
 </style>
 """
@@ -69,9 +73,12 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             f"<td><strong>{escape(row.name)}</strong>{note}</td>"
             f'<td class="num">{escape(row.value)}</td>'
             f'<td class="num">{escape(row.comparator)}</td>'
-            f"<td>{escape(row.comparison)}"
+            f'<td class="compared">{escape(row.comparison)}'
             + (f'<span class="small">99.8%: {escape(row.comparison_998)}</span>'
-               if row.comparison != row.comparison_998 else "") + "</td>"
+               if row.comparison != row.comparison_998 else "")
+            + (f'<span class="small" title="{escape(row.rank or "", True)}">{escape(row.rank_position)}</span>'
+               if row.rank_position and row.comparison == row.comparison_998 and "Not compared" in row.comparison
+               else "") + "</td>"
             f'<td class="icon">{_image(variation_svg(row.variation_icon), row.variation)}</td>'
             f'<td class="icon">{_image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
             f'<td class="trend">{_image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
@@ -102,6 +109,21 @@ def projects_table_html(projects: pd.DataFrame) -> str:
         + f"<td>{rag_swatch(str(row['Roll-up']))}</td></tr>"
         for _, row in projects.iterrows())
     return f'{BOARD_CSS}<table class="pbip-board"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def projects_lines_html(projects: pd.DataFrame) -> str:
+    """RAG by project on the projector: one line each, the roll-up swatch first, then counts in words."""
+    lines = []
+    for _, row in projects.iterrows():
+        roll_up = str(row["Roll-up"])
+        counts = ", ".join(f"{row[rag]} {rag}" for rag in RAG_COLOURS if row.get(rag))
+        n = int(row["Recommendations"])
+        detail = (f"{n} recommendation{'s' if n != 1 else ''}" + (f"; actions {counts}" if counts else "")
+                  + (f"; {row['Overdue']} overdue" if row["Overdue"] else "")) if n else roll_up.lower()
+        swatch = rag_swatch(roll_up) + " " if roll_up in RAG_COLOURS else ""
+        lines.append(f'<li>{swatch}<strong>{escape(str(row["Project"]))}</strong>: '
+                     f'<span class="detail-words">{escape(detail)}</span></li>')
+    return f'{BOARD_CSS}<ul class="pbip-projects">{"".join(lines)}</ul>'
 
 
 def _image(svg: str, words: str) -> str:

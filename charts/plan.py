@@ -16,6 +16,7 @@ from pandas.io.formats.style import Styler
 
 from analysis.plan import RAG_MEANING
 from charts.text import plain
+from charts.xmr import TICK_FONT
 
 # The colours boards use for RAG ratings (Blue = complete, Grey = not started).
 RAG_COLOURS = {"Red": "#d5281b", "Amber": "#ffb81c", "Green": "#009639", "Blue": "#005eb8",
@@ -133,15 +134,19 @@ def projector_table(frame: pd.DataFrame, rag_columns: list[str]) -> Styler:
     return text.style.apply(lambda shown: _rag_css(shown, rag_columns, frame), axis=None)
 
 
-def rag_timeline(timeline: pd.DataFrame, ref: str) -> go.Figure:
-    """An action's RAG over time as coloured steps: `changed_at` and `new_value` (the RAG from then)."""
+def rag_timeline(timeline: pd.DataFrame, ref: str, *, presentation: bool = False) -> go.Figure:
+    """An action's RAG over time as coloured steps: `changed_at` and `new_value` (the RAG from then), each
+    step named in words at its start so the colour is never the only sign."""
     figure = go.Figure()
     times = pd.to_datetime(timeline["changed_at"]).tolist()
     ends = times[1:] + [pd.Timestamp.now()]
     for start, end, rag in zip(times, ends, timeline["new_value"], strict=True):
-        figure.add_trace(go.Scatter(x=[start, end], y=[ref, ref], mode="lines+markers", name=rag,
+        figure.add_trace(go.Scatter(x=[start, end], y=[ref, ref], mode="lines+markers+text", name=rag,
                                     line={"color": RAG_COLOURS.get(rag, "#768692"), "width": 14},
+                                    text=[rag, ""], textposition="top right",
                                     hovertemplate=f"{rag} from %{{x|%d %b %Y}}<extra></extra>",
                                     showlegend=False))
-    figure.update_layout(height=140, margin={"l": 40, "r": 10, "t": 10, "b": 30}, yaxis={"visible": False})
+    font = TICK_FONT[presentation]
+    figure.update_layout(height=140 + 2 * font, margin={"l": 40, "r": 10, "t": 10 + font, "b": 30 + font},
+                         yaxis={"visible": False}, font={"size": font}, xaxis={"tickfont": {"size": font}})
     return figure

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis import plan as rules
 from analysis.board import board_rows, changes_line, rag_by_project
-from charts.board import board_table_html, projects_table_html
+from charts.board import board_table_html, projects_lines_html, projects_table_html
 from charts.text import plain
 from store import indicators as store_indicators
 from store import plan
@@ -20,7 +20,9 @@ con = context.connection()
 area = context.area_name(con, settings.area_code)
 benchmark = context.area_name(con, settings.benchmark_code)
 
-st.title(f"{plain(area)}: the board view")
+# On the projector the title and the demonstration notice share a row: its height is the scarce thing.
+heading, notice = st.columns([2, 3], vertical_alignment="center") if presenting else (st.container(), st.container())
+heading.title(f"{plain(area)}: the board view")
 context.stop_when_empty(con)
 
 today = date.today()
@@ -33,20 +35,28 @@ if not presenting:
                "comparisons at "
                "95% (99.8% shown where it differs); variation and assurance icons as NHS England's Making Data Count "
                "sets them out.")
-context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting)
+plan_invented = plan.has_plan(con) and bool(plan.actions(con)["is_demonstration"].any())
+with notice:
+    context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting,
+                                 plan_actions=presenting and plan_invented)
 st.html(board_table_html(board_rows(assessments, store_indicators.plan_rag(con)), area_name=area,
                          comparator_name=benchmark))
 
 if plan.has_plan(con):
     actions = plan.actions(con)
-    st.subheader("The improvement plan by project")
-    st.html(projects_table_html(rag_by_project(plan.projects(con), plan.recommendations(con), actions, today)))
-    if actions["is_demonstration"].any():
-        st.caption("The plan's actions are invented for demonstration: the plan's action tables are empty.")
     history = plan.action_history(con)
     # The last marked event before today stands for the last board; without one, the last quarter.
     before = events[pd.to_datetime(events["event_date"]).dt.date < today]
     last_board = pd.Timestamp(before["event_date"].iloc[-1]).date() if len(before) else today - timedelta(days=90)
     label = f" ({plain(before['label'].iloc[-1])})" if len(before) else ""
     since = rules.since_last_board(history, last_board, today)
+    projects = rag_by_project(plan.projects(con), plan.recommendations(con), actions, today)
+    if presenting:
+        # On the projector each project is one line, so the whole board fits one 1280 x 720 screen.
+        st.html(projects_lines_html(projects))
+    else:
+        st.subheader("The improvement plan by project")
+        st.html(projects_table_html(projects))
+    if plan_invented and not presenting:
+        st.caption("The plan's actions are invented for demonstration: the plan's action tables are empty.")
     st.markdown(f"**What changed since {last_board:%-d %B %Y}{label}:** {changes_line(since)}.")

@@ -88,8 +88,10 @@ if a.is_proxy:
 metrics = st.columns(3)
 metrics[0].metric(plain(a.area_name), a.value_text, help=plain(f"{a.period_text}, {a.unit}"))
 metrics[1].metric(plain(a.comparator_name or "Comparator"), a.comparator_text, help=plain(a.period_text))
-metrics[2].metric("Compared", a.comparison_text, help=plain(a.comparison_detail))
-st.markdown(f"**Variation:** {a.variation_text} · **Assurance:** {a.assurance_text}"
+# Not compared: an em dash in the metric (the words would be cut on a small screen) and the reason below.
+metrics[2].metric("Compared", a.comparison_figure, help=plain(a.comparison_detail))
+st.markdown(("" if a.is_compared else f"**Not compared:** {plain(a.comparison_detail)} · ")
+            + f"**Variation:** {a.variation_text} · **Assurance:** {a.assurance_text}"
             + (f" · **Rank:** {plain(a.rank.text)}" if a.rank else ""))
 st.markdown(plain(a.summary))
 figure = assessment_figure(a, start=start, end=end, presentation=presenting)

@@ -97,8 +97,9 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
 actions = plan.actions(con)
 if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: the plan's action tables are empty in the document, so the actions "
-               "marked \"Demonstration data\" are invented (by `loaders/demonstration_actions.py`) to show "
-               "how the grid works. Import the real action plan to replace them.", icon=":material/warning:")
+               "marked \"Demonstration data\" are invented for demonstration, to show how the grid works "
+               "(no public action plan with its actions exists). Import the real action plan to replace them.",
+               icon=":material/warning:")
 
 as_at = st.sidebar.date_input("Overdue as at", value=date.today(), key="plan_as_at",
                               help="An action not complete (Blue) is overdue from the day after its date.")
@@ -113,7 +114,9 @@ if not can_edit and not presenting:
 tab_names = ["Action grid", "Since the last board", "Excel import and export" if can_edit else "Excel export"]
 if can_edit:
     tab_names.append("Add, edit or close an action")
-grid_tab, board_tab, files_tab, *edit_tabs = st.tabs(tab_names)
+# The open tab is kept in the URL (?tab=…) and only it runs, so the export files are built when someone
+# opens the tab that offers them, not on every visit to the grid.
+grid_tab, board_tab, files_tab, *edit_tabs = st.tabs(tab_names, key="tab", bind="query-params")
 
 with grid_tab:
     project_names = (recommendations.drop_duplicates("project_number")
@@ -169,28 +172,37 @@ with board_tab:
     timeline_ref = st.selectbox("Action", actions["ref"].tolist(), key="plan_timeline_ref")
     if timeline_ref:
         timeline = rules.rag_timeline(history, timeline_ref)
-        st.plotly_chart(plan_charts.rag_timeline(timeline, timeline_ref), key="plan_timeline_chart")
+        st.plotly_chart(plan_charts.rag_timeline(timeline, timeline_ref, presentation=presenting),
+                        key="plan_timeline_chart")
         show_table(plan_charts.readable_rags(timeline, ["old_value", "new_value"]).rename(
             columns={"changed_at": "When", "changed_by": "By", "old_value": "From", "new_value": "To"}),
             rag_columns=("From", "To"), key="plan_timeline")
 
-with files_tab:
+def export_files() -> None:
+    """The plan's exports for board papers: a workbook and two CSVs, every text cell formula-safe."""
     st.subheader("Export for board papers")
     export = rules.export_frame(actions, as_at)
     since_export = since.rename(columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"})
-    title = (f"York improvement plan actions, exported {date.today():%d %B %Y}, overdue as at {as_at:%d %B %Y}"
+    area = context.area_name(con, context.settings().area_code)
+    title = (f"{area} improvement plan actions, exported {date.today():%d %B %Y}, overdue as at {as_at:%d %B %Y}"
              + ("; rows marked Demonstration data are invented" if actions["is_demonstration"].any() else ""))
+    stem = "".join(c if c.isalnum() else "_" for c in area.lower()).strip("_") or "area"
     columns = st.columns(3)
-    # The sheet names and title row are the ones `loaders.plan.read_action_workbook` reads back.
-    # Built on each run: Streamlit's deferred (callable) downloads rerun the page on click, which raced the
-    # tab the buttons sit in; the files are small.
+    # The sheet names and title row are the ones `loaders.plan.read_action_workbook` reads back. A click
+    # downloads without rerunning the page (on_click="ignore").
     workbook = safe_xlsx({"Action plan": export, "Since last board": since_export}, titles={"Action plan": title})
     columns[0].download_button("Action plan and since last board (.xlsx)", workbook, mime=XLSX_MIME,
-                               file_name="york_action_plan.xlsx", key="plan_export_xlsx")
-    columns[1].download_button("Action plan (.csv)", safe_csv(export), file_name="york_action_plan.csv",
-                               mime="text/csv", key="plan_export_csv")
+                               file_name=f"{stem}_action_plan.xlsx", key="plan_export_xlsx", on_click="ignore")
+    columns[1].download_button("Action plan (.csv)", safe_csv(export), file_name=f"{stem}_action_plan.csv",
+                               mime="text/csv", key="plan_export_csv", on_click="ignore")
     columns[2].download_button("Since last board (.csv)", safe_csv(since_export),
-                               file_name="york_since_last_board.csv", mime="text/csv", key="plan_since_csv")
+                               file_name=f"{stem}_since_last_board.csv", mime="text/csv", key="plan_since_csv",
+                               on_click="ignore")
+
+
+with files_tab:
+    if files_tab.open:
+        export_files()
 
 
 def import_workbook() -> None:

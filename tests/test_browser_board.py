@@ -27,7 +27,10 @@ PAGES = [
     ("indicator", "/indicator?indicator=dtoc_18", "The data behind the chart"),
     ("proxy", "/indicator?indicator=nonelective_admissions_all_ccg", "The data behind the chart"),
     ("recommendation", "/recommendation?ref=R10", "Indicators this recommendation is meant to move"),
+    ("plan", "/plan", "RAG by recommendation"),
 ]
+# The board view is put on the screen and talked from: at these sizes it fits without scrolling at all.
+FITS_ONE_SCREEN = {(1280, 720), (1920, 1080)}
 LEAKS = re.compile(r"\bNone\b|\bnan\b|\bNaT\b|\.py\b|00:00:00")
 
 _MEASURE = """() => {
@@ -41,6 +44,7 @@ _MEASURE = """() => {
   const metrics = Array.from(main.querySelectorAll('[data-testid="stMetricValue"] div, [data-testid="stMetricValue"]'));
   return {
     scroll: [main.scrollWidth, main.clientWidth],
+    height: [main.scrollHeight, main.clientHeight],
     wide: Array.from(main.querySelectorAll('*')).filter(visible)
       .filter(e => e.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
       .map(e => e.tagName).slice(0, 5),
@@ -72,7 +76,7 @@ def test_presentation_mode_reads_on_a_projector(page, server, name, path, finish
     expect(main.get_by_text(finished).first).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
-    if name != "board":
+    if name not in ("board", "plan"):
         expect(page.locator(".js-plotly-plot .legend").first).to_be_attached(timeout=60_000)
     # The presentation style is applied when the page's first paragraph is projector-sized.
     expect(main.get_by_test_id("stMarkdownContainer").locator("p").first).to_have_css(
@@ -84,6 +88,27 @@ def test_presentation_mode_reads_on_a_projector(page, server, name, path, finish
     assert found["scroll"][0] <= found["scroll"][1], f"sideways scroll: {found['scroll']} {found['wide']}"
     assert found["smallBody"] == [], found["smallBody"]
     assert found["smallChart"] == [], found["smallChart"]
+    assert found["cut"] == [], found["cut"]
+    assert LEAKS.findall(found["text"]) == []
+    if name == "board" and (width, height) in FITS_ONE_SCREEN:
+        assert found["height"][0] <= found["height"][1], f"the board scrolls: {found['height']}"
+
+
+@pytest.mark.parametrize("name,path,finished", PAGES, ids=[p[0] for p in PAGES])
+def test_normal_mode_fits_a_small_projector(page, server, name, path, finished):
+    """Without presentation mode, at 1024 x 768: no sideways scroll, no metric cut short, no leaked words."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(server + path)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(finished).first).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
+    found = page.evaluate(_MEASURE)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"normal_{name}_1024x768.png"))
+    assert found["scroll"][0] <= found["scroll"][1], f"sideways scroll: {found['scroll']} {found['wide']}"
     assert found["cut"] == [], found["cut"]
     assert LEAKS.findall(found["text"]) == []
 

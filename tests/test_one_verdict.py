@@ -128,7 +128,7 @@ def test_york_pages_show_the_assessment(monkeypatch, stores, variant, tmp_path):
         page = open_page(monkeypatch, db, "pages/indicator.py", indicator=a.indicator_id)
         metrics = {as_read(m.label): m.value for m in page.metric}
         assert metrics[a.area_name] == a.value_text
-        assert metrics["Compared"] == a.comparison_text
+        assert metrics["Compared"] == a.comparison_figure
         text = text_of(page)
         assert f"**Variation:** {a.variation_text} · **Assurance:** {a.assurance_text}" in text, a.indicator_id
 

@@ -189,8 +189,8 @@ class TestBoardViewOnTheSmallStore:
         """The board table has a row for each CQC indicator held, with York's and England's values and the call."""
         html = as_read(html_of(open_page(monkeypatch, small_db, "pages/board.py")))
         for expected in (
-            '<td class="num">25.0</td><td class="num">30.0</td><td>Better (significant)</td>',
-            '<td class="num">30.0%</td><td class="num">20.0%</td><td>Worse (significant)</td>',
+            '<td class="num">25.0</td><td class="num">30.0</td><td class="compared">Better (significant)</td>',
+            '<td class="num">30.0%</td><td class="num">20.0%</td><td class="compared">Worse (significant)</td>',
             '<td class="num">18.0</td><td class="num">9.0</td>',
         ):
             assert expected in html
@@ -202,6 +202,18 @@ class TestBoardViewOnTheSmallStore:
         project_1 = html.split("1. Flow through hospital", 1)[1].split("</tr>", 1)[0]
         project_2 = html.split("2. Care at home in York", 1)[1].split("</tr>", 1)[0]
         assert ">Red</span>" in project_1 and ">Amber</span>" in project_2
+
+    def test_on_the_projector_each_project_is_one_line_with_its_counts(self, monkeypatch, small_db):
+        """Presentation mode: one line per project (so the board fits one screen), roll-up swatch first, the
+        actions by RAG in words; the title and notice say the plan's actions are invented only if they are."""
+        at = open_page(monkeypatch, small_db, "pages/board.py", presentation="1")
+        html = as_read(html_of(at))
+        lines = html.split('<ul class="pbip-projects">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
+        assert len(lines) == 2
+        assert ">Red</span> <strong>1. Flow through hospital</strong>" in lines[0]
+        assert "3 recommendations" not in lines[0] and "actions 1 Red, 1 Green, 1 Blue" in lines[0]
+        assert ">Amber</span> <strong>2. Care at home in York</strong>" in lines[1]
+        assert "The improvement plan by project" not in [h.value for h in at.subheader]
 
 
 class TestPlanPagesOnTheSmallStore:

@@ -126,6 +126,10 @@ class TestWhoMayChangeThePlan:
         assert len(frame_with(at, "updated_by", "is_overdue")) == 38
         assert "Change" in frame_with(at, "Change").columns
         assert [tab.label for tab in at.tabs] == ["Action grid", "Since the last board", "Excel export"]
+        # The export files are built only once their tab is open (the tab is kept in the URL as ?tab=…).
+        assert not {b.key for b in at.get("download_button")}
+        at.session_state["tab"] = "Excel export"
+        at.run()
         assert {"plan_export_xlsx", "plan_export_csv", "plan_since_csv"} <= {b.key for b in at.get("download_button")}
         assert not keys_on(at) & set(EDITOR_KEYS)
         assert any("Only analysts can add, edit or close actions" in c.value for c in at.caption)

@@ -48,11 +48,15 @@ def connection() -> duckdb.DuckDBPyConnection:
     return open_store().read()
 
 
-def demonstration_notice(indicator_names: list[str], *, short: bool = False) -> None:
-    """The label every page shows beside invented data (``short``: one line, for the projector)."""
-    if indicator_names and short:
-        st.warning(f"**Demonstration data**: {len(indicator_names)} of these series are invented for demonstration "
-                   "(no public series exists).", icon=":material/warning:")
+def demonstration_notice(indicator_names: list[str], *, short: bool = False, plan_actions: bool = False) -> None:
+    """The label every page shows beside invented data (``short``: one line, for the projector, which can
+    also say the plan's actions are invented)."""
+    if (indicator_names or plan_actions) and short:
+        series = f"{len(indicator_names)} of these series" if indicator_names else ""
+        actions = "the plan's actions" if plan_actions else ""
+        st.warning(f"**Demonstration data**: {' and '.join(filter(None, (series, actions)))} "
+                   f"{'are' if len(indicator_names) != 1 or plan_actions else 'is'} invented for demonstration "
+                   "(no public data exists).", icon=":material/warning:")
     elif indicator_names:
         st.warning("**Demonstration data**, invented for demonstration: no public series exists for "
                    + "; ".join(plain(name) for name in indicator_names)

@@ -24,13 +24,30 @@ PRESENTATION_CSS = """
 [data-testid="stSliderThumbValue"] { font-size: 20px !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
     font-size: 40px !important; }
-h1 { font-size: 44px !important; }
+h1 { font-size: 36px !important; padding: 0 !important; }
 /* Less empty space above the title: the projector's height is the scarce thing. */
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 2rem 1rem 2rem !important; }
+[data-testid="stAlertContainer"] { padding: 0.35rem 0.9rem !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem !important; }
+/* The header only holds the menu: let the page show through it rather than hide the top line. */
+[data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
+[data-testid="stHeader"] * { pointer-events: auto; }
+/* The board view fits one 1280 x 720 screen: the browser sizes the columns to their content, rows and
+   icons are tighter, the text itself no smaller. */
+.pbip-board { line-height: 1.15 !important; table-layout: auto !important; }
+.pbip-board th { width: auto !important; white-space: nowrap; }
+.pbip-board .trend img { width: 4em !important; }
+@media (min-width: 1200px) {
+  .pbip-board td strong, .pbip-board td.compared { white-space: nowrap; }
+  .pbip-board .trend img { width: 5em !important; }
+}
+.pbip-board th, .pbip-board td { padding: 0.12em 0.3em !important; }
+.pbip-board .icon img { width: 1.8em !important; height: 1.8em !important; }
+.pbip-board .trend img { height: 1.5em !important; }
 /* The board's plan cell keeps its roll-up swatch; the breakdown is for a screen (and the hover). */
 .pbip-board .detail { display: none !important; }
-h2 { font-size: 34px !important; }
-h3 { font-size: 30px !important; }
+h2 { font-size: 32px !important; }
+h3 { font-size: 28px !important; padding: 0.25rem 0 !important; }
 </style>
 """
 
