@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import indicators, queries
+from store import groups, indicators, queries
 
 # Councils are ranked within their tier: upper-tier councils (those with social care duties, who
 # report delayed transfers) against each other, districts against lower-tier areas.
@@ -24,7 +24,11 @@ _SERIES_COLUMNS = ["area_code", "period_start", "period_end", "numerator", "deno
 
 
 def subject_of(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> tuple[str, str]:
-    """The code and name an indicator is measured for on this area's pages (the council, or its CCG or trust)."""
+    """The code and name an indicator is measured for on this area's pages (the council, or its CCG or trust).
+
+    A comparator group (a region, similar councils) is measured for itself."""
+    if groups.is_group(area_code):
+        return area_code, groups.group_name(con, area_code) or area_code
     subject = indicators.subject_code(con, indicator_id, area_code) or area_code
     return subject, queries.area_name(con, subject) or subject
 
@@ -58,29 +62,44 @@ def assessment_inputs(con: duckdb.DuckDBPyConnection, indicator_id: str, area_co
     """Keyword arguments for `analysis.assess.assess` (all but ``today``) from the stored rows.
 
     ``area_code`` is the council the page is about; proxies are read for its linked organisation.
-    ``comparator_code`` None (or "") means the area is shown alone. ``events`` may be passed in by a
-    page that assesses many indicators, so they are read once.
+    ``comparator_code`` None (or "") means the area is shown alone; a group's code ("group:...") compares
+    with the group's value computed from its members (`store.groups.group_series`). A group may be the
+    area too (the matrix's region row). ``events`` may be passed in by a page that assesses many
+    indicators, so they are read once.
     """
     definition = _definition(con, indicator_id)
     subject, subject_name = subject_of(con, indicator_id, area_code)
-    codes = [subject] + ([comparator_code] if comparator_code else [])
-    rows = con.execute(f"""
-        SELECT {', '.join(_SERIES_COLUMNS)}, area_name FROM observations
-        WHERE indicator_id = ? AND list_contains(?, area_code) ORDER BY area_code, period_start
-    """, [indicator_id, codes]).df()
-    series = rows[rows["area_code"] == subject]
-    comparator = rows[rows["area_code"] == comparator_code] if comparator_code else None
-    comparator_name = (queries.area_name(con, comparator_code) or comparator_code) if comparator_code else None
+    series = _series(con, indicator_id, subject)
+    comparator = _series(con, indicator_id, comparator_code) if comparator_code else None
+    comparator_name = _name(con, comparator_code) if comparator_code else None
     valued = series[series["value"].notna()]
-    peers = council_values(con, indicator_id, valued["period_start"].max(), subject) if not valued.empty else None
+    latest = valued["period_start"].max() if not valued.empty else None
+    peers = council_values(con, indicator_id, latest, subject) if latest is not None else None
+    councils = (groups.england_councils(con, indicator_id, latest)[["area_code", "value"]]
+                if latest is not None and not groups.is_group(subject) else None)
     rebases = con.execute("SELECT rebase_date FROM rebase_dates WHERE indicator_id = ? AND area_code = ? "
                           "ORDER BY rebase_date", [indicator_id, subject]).fetchall()
     return {
         "definition": definition, "series": series, "area_code": subject, "area_name": subject_name,
         "comparator": comparator, "comparator_code": comparator_code or None, "comparator_name": comparator_name,
-        "rebase_dates": [pd.Timestamp(when) for (when,) in rebases], "peers": peers,
+        "rebase_dates": [pd.Timestamp(when) for (when,) in rebases], "peers": peers, "england_councils": councils,
         "events": indicators.events(con) if events is None else events,
     }
+
+
+def _series(con: duckdb.DuckDBPyConnection, indicator_id: str, code: str) -> pd.DataFrame:
+    """An area's stored rows, or a group's rows computed from its members."""
+    if groups.is_group(code):
+        return groups.group_series(con, indicator_id, code)
+    return con.execute(f"""
+        SELECT {', '.join(_SERIES_COLUMNS)} FROM observations
+        WHERE indicator_id = ? AND area_code = ? ORDER BY period_start
+    """, [indicator_id, code]).df()
+
+
+def _name(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    name = groups.group_name(con, code) if groups.is_group(code) else queries.area_name(con, code)
+    return name or code
 
 
 def _definition(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict:
