@@ -72,9 +72,9 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             f"<td>{escape(row.comparison)}"
             + (f'<span class="small">99.8%: {escape(row.comparison_998)}</span>'
                if row.comparison != row.comparison_998 else "") + "</td>"
-            f'<td class="icon">{_image(variation_svg(row.variation_icon), row.variation)}</td>'
-            f'<td class="icon">{_image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
-            f'<td class="trend">{_image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
+            f'<td class="icon">{image(variation_svg(row.variation_icon), row.variation)}</td>'
+            f'<td class="icon">{image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
+            f'<td class="trend">{image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
             f'<td title="{escape(row.plan_detail, True)}">{rag_swatch(row.plan)}'
             f'<span class="small detail">{escape(row.plan_detail)}</span></td>'
             "</tr>")
@@ -104,6 +104,6 @@ def projects_table_html(projects: pd.DataFrame) -> str:
     return f'{BOARD_CSS}<table class="pbip-board"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _image(svg: str, words: str) -> str:
+def image(svg: str, words: str) -> str:
     """An SVG as an <img> with its words as the text alternative (the page's HTML sanitiser keeps images)."""
     return f'<img src="{data_uri(svg)}" alt="{escape(words, True)}" title="{escape(words, True)}">'

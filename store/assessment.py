@@ -6,6 +6,8 @@ and pack gets an indicator's verdict, so they all read the same rows. Four small
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import duckdb
 import pandas as pd
 
@@ -18,6 +20,8 @@ UPPER_TIER = ("unitary authority", "county", "metropolitan district", "London bo
 LOWER_TIER = ("unitary authority", "non-metropolitan district", "metropolitan district", "London borough",
               "Welsh unitary authority", "Scottish council area")
 COUNCIL_TYPES = tuple(dict.fromkeys(UPPER_TIER + LOWER_TIER))
+# Every English council with social care duties: the rank among all councils (store.groups.england_councils).
+_ENGLAND_UPPER_TIER = ("unitary authority", "county", "metropolitan district", "London borough")
 
 _SERIES_COLUMNS = ["area_code", "period_start", "period_end", "numerator", "denominator", "value", "value_note",
                    "is_demonstration"]
@@ -121,3 +125,76 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
                (SELECT count(*) FROM observation_rows WHERE superseded_by IS NULL),
                (SELECT count(*) FROM rebase_dates), (SELECT count(*) FROM events)
     """).fetchone())
+
+
+def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str], area_codes: Sequence[str],
+                           comparator_for: Mapping[str, str | None]) -> dict[tuple[str, str], dict]:
+    """`assessment_inputs` for every area and indicator at once, keyed ``(area_code, indicator_id)``.
+
+    The same rows as one call per pair (tests/test_peers.py checks every cell), read in a handful of
+    queries rather than ten a pair, so a matrix of 18 areas × 11 indicators is read in well under a
+    second. ``comparator_for`` gives each area's comparator (None: the area alone).
+    """
+    ids, areas = list(indicator_ids), list(dict.fromkeys(area_codes))
+    definitions = {d["indicator_id"]: d for d in _records(con.execute(
+        "SELECT * FROM indicators WHERE list_contains(?, indicator_id)", [ids]))}
+    subjects = {(a, i): s for a, i, s in con.execute(
+        "SELECT area_code, indicator_id, subject_code FROM indicator_subjects "
+        "WHERE list_contains(?, area_code) AND list_contains(?, indicator_id)", [areas, ids]).fetchall()}
+    subject = {(a, i): a if groups.is_group(a) else subjects.get((a, i)) or a for a in areas for i in ids}
+    wanted = set(subject.values()) | {c for c in comparator_for.values() if c}
+    plain_codes = [c for c in wanted if not groups.is_group(c)]
+    names = dict(con.execute("SELECT area_code, area_name FROM areas WHERE list_contains(?, area_code)",
+                             [plain_codes]).fetchall())
+    names |= dict(con.execute("SELECT group_code, group_name FROM comparator_groups").fetchall())
+    rows = con.execute(f"""
+        SELECT {', '.join(_SERIES_COLUMNS)}, indicator_id FROM observations
+        WHERE list_contains(?, indicator_id) AND list_contains(?, area_code) ORDER BY area_code, period_start
+    """, [ids, plain_codes]).df()
+    series = {key: frame.drop(columns="indicator_id") for key, frame in rows.groupby(["area_code", "indicator_id"])}
+    for code in (c for c in wanted if groups.is_group(c)):
+        for indicator_id in ids:
+            series[(code, indicator_id)] = groups.group_series(con, indicator_id, code)
+    empty = rows.iloc[0:0].drop(columns="indicator_id")
+    councils = con.execute("""
+        SELECT indicator_id, area_code, area_name, area_type, period_start, value FROM observations
+        WHERE list_contains(?, indicator_id) AND value IS NOT NULL AND list_contains(?, area_type)
+        ORDER BY area_code
+    """, [ids, list(COUNCIL_TYPES)]).df()
+    types = dict(con.execute("SELECT area_code, area_type FROM areas").fetchall())
+    rebases = con.execute("SELECT indicator_id, area_code, rebase_date FROM rebase_dates ORDER BY rebase_date").df()
+    events = indicators.events(con)
+    inputs = {}
+    for area in areas:
+        comparator_code = comparator_for.get(area) or None
+        for indicator_id in ids:
+            code = subject[(area, indicator_id)]
+            own = series.get((code, indicator_id), empty)
+            valued = own[own["value"].notna()]
+            latest = valued["period_start"].max() if not valued.empty else None
+            peers = england = None
+            if latest is not None:
+                same = councils[(councils["indicator_id"] == indicator_id) & (councils["period_start"] == latest)]
+                tier = LOWER_TIER if types.get(code) == "non-metropolitan district" else UPPER_TIER
+                peers = (same[same["area_type"].isin(tier)][["area_code", "area_name", "value"]]
+                         .reset_index(drop=True) if code in types else same.iloc[0:0][["area_code", "area_name",
+                                                                                       "value"]])
+                if not groups.is_group(code):
+                    england = same[same["area_type"].isin(_ENGLAND_UPPER_TIER) & same["area_code"].str.startswith("E")]
+                    england = england[["area_code", "value"]].reset_index(drop=True)
+            mine = rebases[(rebases["indicator_id"] == indicator_id) & (rebases["area_code"] == code)]
+            inputs[(area, indicator_id)] = {
+                "definition": definitions[indicator_id], "series": own, "area_code": code,
+                "area_name": names.get(code, code),
+                "comparator": series.get((comparator_code, indicator_id), empty) if comparator_code else None,
+                "comparator_code": comparator_code, "comparator_name": names.get(comparator_code, comparator_code)
+                if comparator_code else None,
+                "rebase_dates": [pd.Timestamp(when) for when in mine["rebase_date"]], "peers": peers,
+                "england_councils": england, "events": events,
+            }
+    return inputs
+
+
+def _records(cursor) -> list[dict]:
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -149,5 +149,37 @@ def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_s
     """, {"indicator": indicator_id, "period": pd.Timestamp(period_start)}).df()
 
 
-__all__ = ["GROUP_SERIES_COLUMNS", "PREFIX", "england_councils", "group_name", "group_series", "groups",
-           "groups_of", "is_group", "members", "replace_groups"]
+
+
+def funnel_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Indicators with values for English upper-tier councils (those a funnel can show), in the board's order."""
+    return [i for (i,) in con.execute("""
+        SELECT i.indicator_id FROM indicators AS i
+        WHERE i.value_kind <> 'count' AND EXISTS (
+            SELECT 1 FROM observations AS o WHERE o.indicator_id = i.indicator_id AND o.value IS NOT NULL
+              AND o.area_type IN ('unitary authority', 'county', 'metropolitan district', 'London borough')
+              AND o.area_code LIKE 'E%')
+        ORDER BY i.display_order
+    """).fetchall()]
+
+
+def council_periods(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    """The periods with values for English upper-tier councils, latest first: ``period_start, period_end``."""
+    return con.execute("""
+        SELECT period_start, max(period_end) AS period_end FROM observations
+        WHERE indicator_id = ? AND value IS NOT NULL AND area_code LIKE 'E%'
+          AND area_type IN ('unitary authority', 'county', 'metropolitan district', 'London borough')
+        GROUP BY period_start ORDER BY period_start DESC
+    """, [indicator_id]).df()
+
+
+def value_for(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str, period_start) -> float | None:
+    """One area's stored value for one period (None when it has none)."""
+    row = con.execute("SELECT value FROM observations WHERE indicator_id = ? AND area_code = ? AND period_start = ?",
+                      [indicator_id, area_code, pd.Timestamp(period_start)]).fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+__all__ = ["GROUP_SERIES_COLUMNS", "PREFIX", "council_periods", "england_councils", "funnel_indicators",
+           "group_name", "group_series", "groups",
+           "groups_of", "is_group", "members", "replace_groups", "value_for"]
