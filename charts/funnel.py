@@ -6,6 +6,7 @@ are drawn in their own colour and marker shape and named in the legend, so colou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
 import plotly.graph_objects as go
@@ -58,8 +59,12 @@ def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Col
         margin={"l": 10, "r": 10, "t": 20, "b": 60 + 3 * (tick + 14)},
         height=(600 if presentation else 480) + 2 * (tick + 14),
     )
+    # Ticks at 1, 2 and 5 of each power of ten, all at the tick size (plotly's own log ticks add small digits).
+    low, high = curve["denominator"].iloc[0], curve["denominator"].iloc[-1]
+    ticks = [m * 10 ** p for p in range(int(math.floor(math.log10(low))), int(math.ceil(math.log10(high))) + 1)
+             for m in (1, 2, 5) if low <= m * 10 ** p <= high]
     fig.update_xaxes(type="log", title={"text": denominator_label, "font": {"size": tick}}, tickfont={"size": tick},
-                     gridcolor=GRID, showgrid=False)
+                     tickvals=ticks, ticktext=[f"{t:,.0f}" for t in ticks], gridcolor=GRID, showgrid=False)
     fig.update_yaxes(title={"text": unit, "font": {"size": tick}}, tickfont={"size": tick}, gridcolor=GRID,
                      zeroline=False, automargin=True)
     return fig

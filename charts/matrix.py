@@ -16,9 +16,9 @@ from charts.icons import assurance_svg, variation_svg
 
 MATRIX_CSS = """
 <style>
-.pbip-matrix td, .pbip-matrix th { text-align: center; font-size: 0.9em; }
+.pbip-matrix td, .pbip-matrix th { text-align: center; }
 .pbip-matrix td:first-child, .pbip-matrix th:first-child { text-align: left; }
-.pbip-matrix .icon img { width: 1.8em; height: 1.8em; display: inline-block; }
+.pbip-matrix .icon img { width: 1.4em; height: 1.4em; display: inline-block; }
 .pbip-matrix a { color: #1a1a1a; text-decoration: underline; }
 </style>
 """
