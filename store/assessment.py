@@ -152,15 +152,18 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
         WHERE list_contains(?, indicator_id) AND list_contains(?, area_code) ORDER BY area_code, period_start
     """, [ids, plain_codes]).df()
     series = {key: frame.drop(columns="indicator_id") for key, frame in rows.groupby(["area_code", "indicator_id"])}
-    for code in (c for c in wanted if groups.is_group(c)):
-        for indicator_id in ids:
-            series[(code, indicator_id)] = groups.group_series(con, indicator_id, code)
     empty = rows.iloc[0:0].drop(columns="indicator_id")
+    for code in (c for c in wanted if groups.is_group(c)):
+        both = groups.group_series_many(con, ids, code)
+        for indicator_id in ids:
+            mine = both[both["indicator_id"] == indicator_id].drop(columns="indicator_id").reset_index(drop=True)
+            series[(code, indicator_id)] = mine
     councils = con.execute("""
         SELECT indicator_id, area_code, area_name, area_type, period_start, value FROM observations
         WHERE list_contains(?, indicator_id) AND value IS NOT NULL AND list_contains(?, area_type)
         ORDER BY area_code
     """, [ids, list(COUNCIL_TYPES)]).df()
+    councils = dict(iter(councils.groupby(["indicator_id", "period_start"])))
     types = dict(con.execute("SELECT area_code, area_type FROM areas").fetchall())
     rebases = con.execute("SELECT indicator_id, area_code, rebase_date FROM rebase_dates ORDER BY rebase_date").df()
     events = indicators.events(con)
@@ -174,7 +177,7 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
             latest = valued["period_start"].max() if not valued.empty else None
             peers = england = None
             if latest is not None:
-                same = councils[(councils["indicator_id"] == indicator_id) & (councils["period_start"] == latest)]
+                same = councils.get((indicator_id, latest), _NO_COUNCILS)
                 tier = LOWER_TIER if types.get(code) == "non-metropolitan district" else UPPER_TIER
                 peers = (same[same["area_type"].isin(tier)][["area_code", "area_name", "value"]]
                          .reset_index(drop=True) if code in types else same.iloc[0:0][["area_code", "area_name",
@@ -182,7 +185,8 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
                 if not groups.is_group(code):
                     england = same[same["area_type"].isin(_ENGLAND_UPPER_TIER) & same["area_code"].str.startswith("E")]
                     england = england[["area_code", "value"]].reset_index(drop=True)
-            mine = rebases[(rebases["indicator_id"] == indicator_id) & (rebases["area_code"] == code)]
+            mine = rebases[(rebases["indicator_id"] == indicator_id) & (rebases["area_code"] == code)] \
+                if len(rebases) else rebases
             inputs[(area, indicator_id)] = {
                 "definition": definitions[indicator_id], "series": own, "area_code": code,
                 "area_name": names.get(code, code),
@@ -193,6 +197,9 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
                 "england_councils": england, "events": events,
             }
     return inputs
+
+
+_NO_COUNCILS = pd.DataFrame(columns=["indicator_id", "area_code", "area_name", "area_type", "period_start", "value"])
 
 
 def _records(cursor) -> list[dict]:

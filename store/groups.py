@@ -91,31 +91,40 @@ def group_series(con: duckdb.DuckDBPyConnection, indicator_id: str, group_code: 
     multiplier; ``reporting`` of ``members`` reported; ``missing`` lists the others' names; ``value_note``
     says both in words.
     """
+    return group_series_many(con, [indicator_id], group_code).drop(columns="indicator_id")
+
+
+def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], group_code: str) -> pd.DataFrame:
+    """:func:`group_series` for several indicators in one query, with an ``indicator_id`` column."""
     return con.execute("""
         WITH member AS (
             SELECT m.area_code, coalesce(a.area_name, m.area_code) AS area_name
             FROM comparator_group_members AS m LEFT JOIN areas AS a USING (area_code)
             WHERE m.group_code = $group
         ),
+        mine AS (
+            SELECT indicator_id, area_code, period_start, period_end, numerator, denominator, value, is_demonstration
+            FROM observations
+            WHERE list_contains($indicators, indicator_id) AND area_code IN (SELECT area_code FROM member)
+        ),
         period AS (
-            SELECT period_start, max(period_end) AS period_end FROM observations
-            WHERE indicator_id = $indicator AND area_code IN (SELECT area_code FROM member)
-            GROUP BY period_start
+            SELECT indicator_id, period_start, max(period_end) AS period_end FROM mine GROUP BY ALL
         ),
         cell AS (
-            SELECT p.period_start, p.period_end, m.area_name, o.numerator, o.denominator, o.is_demonstration,
+            SELECT p.indicator_id, p.period_start, p.period_end, m.area_name, o.numerator, o.denominator,
+                   o.is_demonstration,
                    coalesce(o.numerator IS NOT NULL AND o.denominator > 0 AND o.value IS NOT NULL, false) AS reports
             FROM period AS p CROSS JOIN member AS m
-            LEFT JOIN observations AS o ON o.indicator_id = $indicator AND o.area_code = m.area_code
+            LEFT JOIN mine AS o ON o.indicator_id = p.indicator_id AND o.area_code = m.area_code
                  AND o.period_start = p.period_start
         ),
         summed AS (
-            SELECT period_start, any_value(period_end) AS period_end,
+            SELECT indicator_id, period_start, any_value(period_end) AS period_end,
                    sum(numerator) FILTER (reports) AS numerator, sum(denominator) FILTER (reports) AS denominator,
                    count(*) FILTER (reports) AS reporting, count(*) AS members,
                    coalesce(list(area_name ORDER BY area_name) FILTER (NOT reports), []) AS missing,
                    coalesce(bool_or(is_demonstration), false) AS is_demonstration
-            FROM cell GROUP BY period_start
+            FROM cell GROUP BY indicator_id, period_start
         )
         SELECT s.period_start, s.period_end, s.numerator, s.denominator,
                s.numerator / s.denominator * i.multiplier AS value,
@@ -125,11 +134,10 @@ def group_series(con: duckdb.DuckDBPyConnection, indicator_id: str, group_code: 
                          || CASE WHEN len(s.missing) > 0 THEN '; no value for ' || array_to_string(s.missing, ', ')
                                  ELSE '' END
                END AS value_note,
-               s.is_demonstration, s.reporting, s.members, s.missing
-        FROM summed AS s, indicators AS i
-        WHERE i.indicator_id = $indicator
-        ORDER BY s.period_start
-    """, {"group": group_code, "indicator": indicator_id}).df()
+               s.is_demonstration, s.reporting, s.members, s.missing, s.indicator_id
+        FROM summed AS s JOIN indicators AS i USING (indicator_id)
+        ORDER BY s.indicator_id, s.period_start
+    """, {"group": group_code, "indicators": list(indicator_ids)}).df()
 
 
 def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start) -> pd.DataFrame:
@@ -181,5 +189,5 @@ def value_for(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str,
 
 
 __all__ = ["GROUP_SERIES_COLUMNS", "PREFIX", "council_periods", "england_councils", "funnel_indicators",
-           "group_name", "group_series", "groups",
+           "group_name", "group_series", "group_series_many", "groups",
            "groups_of", "is_group", "members", "replace_groups", "value_for"]
