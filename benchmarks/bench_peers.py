@@ -89,7 +89,8 @@ def main() -> None:
         assessed = sum(1 for kwargs in inputs.values() if not kwargs["series"].empty)
         matrix_s = median_time(matrix, args.runs)
         funnel_s = median_time(funnel_plot, args.runs)
-        councils = len(groups.england_councils(con, "dtoc_18", groups.council_periods(con, "dtoc_18")["period_start"].iloc[0]))
+        latest = groups.council_periods(con, "dtoc_18")["period_start"].iloc[0]
+        councils = len(groups.england_councils(con, "dtoc_18", latest))
         con.close()
 
         os.environ["PBIP_DB_PATH"] = str(db)

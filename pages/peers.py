@@ -88,11 +88,13 @@ st.subheader(f"{plain(area)}, {plain(group_names.get(group, group))}, the region
 areas = matrix_areas(area_code, members["area_code"].tolist(), region, settings.benchmark_code)
 comparator_for = {code: (settings.benchmark_code if code != settings.benchmark_code else None) for code in areas}
 assessed = assessments_many(indicator_ids["indicator_id"].tolist(), areas, comparator_for)
-area_names = dict(zip(members["area_code"], members["area_name"], strict=True)) | {
-    code: group_names.get(code) or context.area_name(con, code) for code in areas if code not in set(members["area_code"])}
+member_names = dict(zip(members["area_code"], members["area_name"], strict=True))
+area_names = {code: member_names.get(code) or group_names.get(code) or context.area_name(con, code) for code in areas}
 st.html(matrix_html(matrix_cells(assessed), areas=[(code, area_names[code]) for code in areas],
                     indicators=list(names.items()), highlight=area_code))
 if not presenting:
-    st.caption(f"Each cell: the latest value, the comparison with {plain(context.area_name(con, settings.benchmark_code))} "
-               "at 95%, and the Making Data Count variation (and, with a target, assurance) icons; a region's value "
-               "is its councils' counts added up. Each value links to that indicator's page for that area.")
+    benchmark = context.area_name(con, settings.benchmark_code)
+    st.caption(f"Each cell: the latest value, the comparison with {plain(benchmark)} at 95%, and the Making Data "
+               "Count variation (and, with a target, assurance) icons; a region's value is its councils' "
+               "counts added up. "
+               "Each value links to that indicator's page for that area.")

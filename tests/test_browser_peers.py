@@ -7,12 +7,13 @@ least 18 px, nothing wider than the main area, none of the words a program leaks
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, _serving, browser_type_launch_args  # noqa: F401
-from tests.test_browser_board import _MEASURE, LEAKS
+from tests.test_browser import ARTIFACTS, CHROMIUM, browser_type_launch_args  # noqa: F401
+
+# The board's server (a copy of the bundled store) and measures serve the peers page as they are.
+from tests.test_browser_board import _MEASURE, LEAKS, server  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,16 +21,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(bundled_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("peers") / "pbip.duckdb"
-    shutil.copyfile(bundled_db, db)
-    with _serving(db, tmp_path_factory.mktemp("peers_log") / "streamlit.log") as url:
-        yield url
-
-
 @pytest.mark.parametrize("indicator", ["dtoc_18", "falls_admissions_65"])
-def test_the_funnel_and_the_matrix_read_on_a_projector(page, server, indicator):
+def test_the_funnel_and_the_matrix_read_on_a_projector(page, server, indicator):  # noqa: F811
     """At 1280x720 the funnel names each council on hover, the matrix links each cell, and everything reads."""
     from playwright.sync_api import expect
 

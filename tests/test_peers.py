@@ -100,10 +100,10 @@ class TestTheGroupsFile:
 
     def test_every_problem_names_the_file_row_and_column(self):
         """A bad group code, formula-like text, an unknown area and a repeated member are each named."""
-        raw = ("group_code,group_name,area_code,source\n"
-               "cipfa,Mine,E06000014,me\n"
-               "group:mine,=HYPERLINK(1),E06000099,me\n"
-               "group:mine,=HYPERLINK(1),E06000099,me\n").encode()
+        raw = (b"group_code,group_name,area_code,source\n"
+               b"cipfa,Mine,E06000014,me\n"
+               b"group:mine,=HYPERLINK(1),E06000099,me\n"
+               b"group:mine,=HYPERLINK(1),E06000099,me\n")
         with pytest.raises(LoadError) as caught:
             read_groups(raw, "mine.csv", {YORK})
         text = str(caught.value)
