@@ -46,6 +46,7 @@ navigation = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True),
     st.Page("pages/board.py", title="Board view", icon=":material/co_present:", url_path="board"),
     st.Page("pages/indicator.py", title="Indicator", icon=":material/monitoring:", url_path="indicator"),
+    st.Page("pages/peers.py", title="Among its peers", icon=":material/groups:", url_path="peers"),
     st.Page("pages/plan.py", title="Improvement plan", icon=":material/checklist:", url_path="plan"),
     st.Page("pages/recommendation.py", title="A recommendation", icon=":material/flag:", url_path="recommendation"),
     st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:", url_path="upload"),

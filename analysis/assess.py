@@ -37,6 +37,8 @@ _PUBLISHER_NOTE = re.compile(r"Fingertips compared with England:\s*(Better|Simil
                              r"(?:\s+(95|99\.8)%?)?", re.IGNORECASE)
 PUBLISHER_METHOD = "OHID Fingertips' own comparison with England, as published"
 QUINTILE_WORDS = ("best fifth", "second fifth", "middle fifth", "fourth fifth", "worst fifth")
+# Comparator groups' codes (store/groups.py): their value notes say who reported.
+GROUP_PREFIX = "group:"
 NEUTRAL_QUINTILE_WORDS = ("highest fifth", "second-highest fifth", "middle fifth", "second-lowest fifth",
                           "lowest fifth")
 
@@ -68,6 +70,13 @@ class Rank:
     period_text: str
     best_is: str
     """"lowest" or "highest" (or "highest" for a neutral indicator, where 1 is simply the highest)."""
+    among: str = "councils"
+    """Who is ranked, in words ("councils": the area's tier; "English councils": every upper-tier one)."""
+
+    @property
+    def quintile_text(self) -> str:
+        words = QUINTILE_WORDS if self.best_is != "neutral" else NEUTRAL_QUINTILE_WORDS
+        return words[self.quintile - 1]
 
     @property
     def position_text(self) -> str:
@@ -76,10 +85,9 @@ class Rank:
 
     @property
     def text(self) -> str:
-        words = QUINTILE_WORDS if self.best_is != "neutral" else NEUTRAL_QUINTILE_WORDS
         order = "best" if self.best_is != "neutral" else "highest"
-        return (f"{_ordinal(self.position)} of {self.of} councils ({order} first), "
-                f"{words[self.quintile - 1]}, {self.period_text}")
+        return (f"{_ordinal(self.position)} of {self.of} {self.among} ({order} first), "
+                f"{self.quintile_text}, {self.period_text}")
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,10 @@ class Assessment:
     summary: str
     is_demonstration: bool
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rank_england: Rank | None = None
+    """Rank and quintile among England's upper-tier councils with a value for the latest period."""
+    comparator_note: str | None = None
+    """For a group comparator: how many members reported in the latest period, and which did not."""
 
     @property
     def has_data(self) -> bool:
@@ -202,13 +214,15 @@ class Assessment:
 def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_name: str,
            comparator: pd.DataFrame | None = None, comparator_code: str | None = None,
            comparator_name: str | None = None, rebase_dates: Sequence = (), peers: pd.DataFrame | None = None,
-           events: pd.DataFrame | None = None, today: date) -> Assessment:
+           events: pd.DataFrame | None = None, england_councils: pd.DataFrame | None = None,
+           today: date) -> Assessment:
     """The one assessment of an indicator for an area against a comparator.
 
     ``definition`` is the indicator's row (``store.indicators.indicator``); ``series`` and
     ``comparator`` are stored rows (``period_start, period_end, numerator, denominator, value,
     value_note, is_demonstration``); ``peers`` has ``area_code, value`` for every council in the
-    latest period (for the rank); ``today`` dates the staleness check.
+    latest period (for the rank), ``england_councils`` the same for every English upper-tier council
+    (for the rank among them all); ``today`` dates the staleness check.
     """
     rows = _valued(series)
     values, missing = regular_series(rows, str(definition["frequency"]))
@@ -221,15 +235,19 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
     latest = _latest(rows)
-    comparator_value = None
+    comparator_value = comparator_note = None
     if latest is not None and comparator_code:
         same = comparator_rows[pd.to_datetime(comparator_rows["period_start"]) == latest.period_start]
         comparator_value = None if same.empty else _number(same["value"].iloc[-1])
+        if comparator_code.startswith(GROUP_PREFIX):
+            comparator_note = (f"no member reported for {latest.period_text}" if same.empty
+                               else str(same["value_note"].iloc[-1]))
 
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
                                                       comparator_value)
     has_data = latest is not None
     rank = _rank(peers, area_code, latest, direction) if has_data else None
+    rank_england = _rank(england_councils, area_code, latest, direction, "English councils") if has_data else None
     stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
                       int(definition["publication_lag_days"]), today)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
@@ -243,6 +261,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
         trial_limits=bool(points.attrs["trial_limits"]), target=target, rebase_dates=rebases, staleness=stale,
         rank=rank, summary="", is_demonstration=is_demonstration,
         events=events if events is not None else pd.DataFrame(columns=["event_date", "end_date", "label"]),
+        rank_england=rank_england, comparator_note=comparator_note,
     )
     return _with_summary(assessment)
 
@@ -298,7 +317,8 @@ def _comparisons(definition: Mapping, latest: Latest | None, comparator_code: st
     return tiers[0], tiers[1], "dashboard" if tiers[0].call != "not compared" else "none"
 
 
-def _rank(peers: pd.DataFrame | None, area_code: str, latest: Latest, direction: str) -> Rank | None:
+def _rank(peers: pd.DataFrame | None, area_code: str, latest: Latest, direction: str,
+          among: str = "councils") -> Rank | None:
     """Rank among councils with a value in the latest period; None when the area is not among them."""
     if peers is None or peers.empty:
         return None
@@ -312,7 +332,7 @@ def _rank(peers: pd.DataFrame | None, area_code: str, latest: Latest, direction:
     of = len(valued)
     quintile = min(5, 1 + (position - 1) * 5 // of)
     best_is = {"decrease": "lowest", "increase": "highest"}.get(direction, "neutral")
-    return Rank(position, of, quintile, latest.period_text, best_is)
+    return Rank(position, of, quintile, latest.period_text, best_is, among)
 
 
 def _with_summary(a: Assessment) -> Assessment:
@@ -331,6 +351,8 @@ def _with_summary(a: Assessment) -> Assessment:
     else:
         versus = "similar (no significant difference at 95%)"
     against = f"{a.comparator_name} {a.comparator_text}" if a.comparator_code else "no comparator chosen"
+    if a.comparator_note:
+        against += f" ({a.comparator_note})"
     parts = [f"{a.period_text}: {a.area_name} {a.value_text}, {against}: {versus}."]
     signal = latest_signal(a.points)
     parts.append(signal + "." if signal else "Common cause variation: no special cause in the latest period.")
@@ -340,6 +362,10 @@ def _with_summary(a: Assessment) -> Assessment:
                      "points held).")
     if a.rank is not None:
         parts.append(f"Rank: {a.rank.text}.")
+    # The rank among every English council, unless it says what the tier's rank already said.
+    england = a.rank_england
+    if england is not None and (a.rank is None or (a.rank.position, a.rank.of) != (england.position, england.of)):
+        parts.append(f"Among all English upper-tier councils: {england.text}.")
     return replace(a, summary=" ".join(parts))
 
 

@@ -51,7 +51,8 @@ def board_rows(assessments: Sequence[Assessment], plan_rag: pd.DataFrame) -> lis
         variation_icon=a.variation_icon, variation=a.variation_text,
         assurance_icon=a.assurance_icon, assurance=a.assurance_text, trend=a.trend[-36:],
         plan=_roll_up(plan_rag, a.indicator_id), plan_detail=rag_text(plan_rag, a.indicator_id), data=data_label(a),
-        rank=a.rank.text if a.rank else None, rank_position=a.rank.position_text if a.rank else None,
+        rank=(a.rank_england or a.rank).text if (a.rank_england or a.rank) else None,
+        rank_position=(a.rank_england or a.rank).position_text if (a.rank_england or a.rank) else None,
     ) for a in assessments]
 
 

@@ -79,9 +79,9 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             + (f'<span class="small" title="{escape(row.rank or "", True)}">{escape(row.rank_position)}</span>'
                if row.rank_position and row.comparison == row.comparison_998 and "Not compared" in row.comparison
                else "") + "</td>"
-            f'<td class="icon">{_image(variation_svg(row.variation_icon), row.variation)}</td>'
-            f'<td class="icon">{_image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
-            f'<td class="trend">{_image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
+            f'<td class="icon">{image(variation_svg(row.variation_icon), row.variation)}</td>'
+            f'<td class="icon">{image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
+            f'<td class="trend">{image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
             f'<td title="{escape(row.plan_detail, True)}">{rag_swatch(row.plan)}'
             f'<span class="small detail">{escape(row.plan_detail)}</span></td>'
             "</tr>")
@@ -126,6 +126,6 @@ def projects_lines_html(projects: pd.DataFrame) -> str:
     return f'{BOARD_CSS}<ul class="pbip-projects">{"".join(lines)}</ul>'
 
 
-def _image(svg: str, words: str) -> str:
+def image(svg: str, words: str) -> str:
     """An SVG as an <img> with its words as the text alternative (the page's HTML sanitiser keeps images)."""
     return f'<img src="{data_uri(svg)}" alt="{escape(words, True)}" title="{escape(words, True)}">'

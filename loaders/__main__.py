@@ -3,6 +3,7 @@
     python -m loaders build [--db PATH]
     python -m loaders load FILE [--db PATH] --user NAME
     python -m loaders undo LOAD_ID [--db PATH] --user NAME
+    python -m loaders groups FILE [--db PATH] --user NAME
     python -m loaders audit --verify [--db PATH]
 
 Each write records the name given and, beside it in the audit, the operating-system user. Each
@@ -22,6 +23,7 @@ import duckdb
 import store
 from loaders import LoadError, build, load_file
 from loaders.build import StoreInUse, refuse_if_in_use
+from loaders.groups import load_groups
 from loaders.pipeline import undo_load
 from store import audit, loads
 from store.door import StoreFileChanged
@@ -62,6 +64,15 @@ def _undo(args) -> None:
     print(f"Undid {what}: {counts.added:,} rows removed, {counts.changed:,} earlier rows current again.")
 
 
+def _groups(args) -> None:
+    opened = _open_existing(Path(args.db))
+    try:
+        rows = load_groups(opened, args.file, user=args.user)
+    finally:
+        opened.close()
+    print(f"loaded {rows['group_code'].nunique()} comparator groups ({len(rows)} members) from {args.file}")
+
+
 def _verify(args) -> None:
     opened = _open_existing(Path(args.db), read_only=True)
     try:
@@ -89,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     undo_parser.add_argument("load_id", type=int)
     undo_parser.add_argument("--db", default=default_db)
     undo_parser.add_argument("--user", required=True)
+    groups_parser = commands.add_parser("groups", help="load comparator groups (group_code, group_name, "
+                                        "area_code, source) from a CSV file")
+    groups_parser.add_argument("file")
+    groups_parser.add_argument("--db", default=default_db)
+    groups_parser.add_argument("--user", required=True)
     audit_parser = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_parser.add_argument("--verify", action="store_true", required=True)
     audit_parser.add_argument("--db", default=default_db)
@@ -105,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             _load(args, settings)
         elif args.command == "undo":
             _undo(args)
+        elif args.command == "groups":
+            _groups(args)
         else:
             _verify(args)
     except LoadError as error:

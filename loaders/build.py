@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 import store
+from loaders.groups import load_groups
 from loaders.pipeline import LoadResult, load_into, replay
 from loaders.plan import load_plan_data
 from store import archive as store_archive
@@ -36,6 +37,8 @@ BUNDLED: list[tuple[Path, bool]] = [
     (DATA / "public" / "nhsrdatasets_ae_attendances_trust_monthly_2016-04_2019-03.csv", False),
     (DATA / "demonstration" / "demonstration_65plus_2013-04_2018-03.csv", True),
 ]
+# Reviewed data: the regions and published similar-council lists (data/build_comparator_groups.py).
+COMPARATOR_GROUPS = DATA / "comparator_groups.csv"
 
 
 @functools.cache
@@ -95,6 +98,8 @@ def build(db_path: Path | str) -> list[LoadResult]:
         results = [load_into(con, path, user=BUILD_USER, archive_dir=archive_dir, is_demonstration=demonstration,
                              size_limit_mb=100, journal=False)
                    for path, demonstration in BUNDLED]
+        # After the loads, so every member is an area the store knows.
+        load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
         built = loads.standing_loads(con)
         loads.checkpoint(con)
@@ -119,6 +124,7 @@ def recover_from_archive(db_path: Path | str) -> int:
     replayed = replay(standing, building, archive_dir)
     con = store.open_store(building)
     try:
+        load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
         loads.checkpoint(con)
     finally:

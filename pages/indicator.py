@@ -10,6 +10,7 @@ from analysis.significance import method_for
 from analysis.spc import TRIAL_LIMITS_BELOW
 from charts.text import plain
 from charts.xmr import assessment_figure
+from store import groups as store_groups
 from store import indicators as store_indicators
 from store import queries
 from store.assessment import subject_of
@@ -20,8 +21,11 @@ from ui.download import safe_csv
 presenting = presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
-area_code = settings.area_code
-area = context.area_name(con, area_code)
+# ?area= opens the page for another area (a matrix cell's link): a council the store holds, or a group.
+asked_area = st.query_params.get("area")
+known_area = asked_area and (store_groups.group_name(con, asked_area) or queries.area_name(con, asked_area))
+area_code = asked_area if known_area else settings.area_code
+area = known_area or context.area_name(con, area_code)
 
 choices = store_indicators.indicator_choices(con)
 if choices.empty or queries.observation_count(con) == 0:
@@ -44,11 +48,18 @@ subject, subject_name = subject_of(con, indicator_id, area_code)
 if subject != area_code:
     st.caption(f"Measured for {plain(subject_name)} ({plain(subject)}), the organisation that serves {plain(area)}.")
 
-# Comparator: the benchmark (England) by default, then the region, then any other area with this series.
+# Comparator: the benchmark (England) by default, then the area's groups (its region, its similar councils:
+# their values added up from members' counts), then any other group, then any single area with this series.
 options = store_indicators.comparators(con, indicator_id, subject)
+group_options = store_groups.groups(con)
+own = store_groups.groups_of(con, area_code)["group_code"].tolist()
+group_codes = [c for c in dict.fromkeys(own + group_options["group_code"].tolist()) if c != area_code]
 codes = comparator_order(options["area_code"].tolist(), settings.benchmark_code,
                          store_indicators.region_code(con, area_code))
-comparator_names = dict(zip(options["area_code"], options["area_name"], strict=True)) | {"": "No comparator"}
+codes = codes[:1] + group_codes + codes[1:]
+comparator_names = (dict(zip(options["area_code"], options["area_name"], strict=True)) | {"": "No comparator"}
+                    | {g.group_code: f"{g.group_name} ({g.members} councils added up)"
+                       for g in group_options.itertuples()})
 asked_comparator = st.query_params.get("comparator")
 comparator_code = st.sidebar.selectbox(
     "Compare with", codes, index=codes.index(asked_comparator) if asked_comparator in codes else 0,
@@ -90,9 +101,12 @@ metrics[0].metric(plain(a.area_name), a.value_text, help=plain(f"{a.period_text}
 metrics[1].metric(plain(a.comparator_name or "Comparator"), a.comparator_text, help=plain(a.period_text))
 # Not compared: an em dash in the metric (the words would be cut on a small screen) and the reason below.
 metrics[2].metric("Compared", a.comparison_figure, help=plain(a.comparison_detail))
+if a.comparator_note:
+    st.caption(f"{plain(a.comparator_name)}, {plain(a.period_text)}: {plain(a.comparator_note)}.")
 st.markdown(("" if a.is_compared else f"**Not compared:** {plain(a.comparison_detail)} · ")
             + f"**Variation:** {a.variation_text} · **Assurance:** {a.assurance_text}"
-            + (f" · **Rank:** {plain(a.rank.text)}" if a.rank else ""))
+            + (f" · **Rank:** {plain(a.rank.text)}" if a.rank else "")
+            + (f" · **Among English councils:** {plain(a.rank_england.text)}" if a.rank_england else ""))
 st.markdown(plain(a.summary))
 figure = assessment_figure(a, start=start, end=end, presentation=presenting)
 # theme=None: the figure's own sizes (18 px ticks on the projector) are kept, not Streamlit's theme.

@@ -6,10 +6,12 @@ and pack gets an indicator's verdict, so they all read the same rows. Four small
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import duckdb
 import pandas as pd
 
-from store import indicators, queries
+from store import groups, indicators, queries
 
 # Councils are ranked within their tier: upper-tier councils (those with social care duties, who
 # report delayed transfers) against each other, districts against lower-tier areas.
@@ -18,13 +20,19 @@ UPPER_TIER = ("unitary authority", "county", "metropolitan district", "London bo
 LOWER_TIER = ("unitary authority", "non-metropolitan district", "metropolitan district", "London borough",
               "Welsh unitary authority", "Scottish council area")
 COUNCIL_TYPES = tuple(dict.fromkeys(UPPER_TIER + LOWER_TIER))
+# Every English council with social care duties: the rank among all councils (store.groups.england_councils).
+_ENGLAND_UPPER_TIER = ("unitary authority", "county", "metropolitan district", "London borough")
 
 _SERIES_COLUMNS = ["area_code", "period_start", "period_end", "numerator", "denominator", "value", "value_note",
                    "is_demonstration"]
 
 
 def subject_of(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> tuple[str, str]:
-    """The code and name an indicator is measured for on this area's pages (the council, or its CCG or trust)."""
+    """The code and name an indicator is measured for on this area's pages (the council, or its CCG or trust).
+
+    A comparator group (a region, similar councils) is measured for itself."""
+    if groups.is_group(area_code):
+        return area_code, groups.group_name(con, area_code) or area_code
     subject = indicators.subject_code(con, indicator_id, area_code) or area_code
     return subject, queries.area_name(con, subject) or subject
 
@@ -58,29 +66,44 @@ def assessment_inputs(con: duckdb.DuckDBPyConnection, indicator_id: str, area_co
     """Keyword arguments for `analysis.assess.assess` (all but ``today``) from the stored rows.
 
     ``area_code`` is the council the page is about; proxies are read for its linked organisation.
-    ``comparator_code`` None (or "") means the area is shown alone. ``events`` may be passed in by a
-    page that assesses many indicators, so they are read once.
+    ``comparator_code`` None (or "") means the area is shown alone; a group's code ("group:...") compares
+    with the group's value computed from its members (`store.groups.group_series`). A group may be the
+    area too (the matrix's region row). ``events`` may be passed in by a page that assesses many
+    indicators, so they are read once.
     """
     definition = _definition(con, indicator_id)
     subject, subject_name = subject_of(con, indicator_id, area_code)
-    codes = [subject] + ([comparator_code] if comparator_code else [])
-    rows = con.execute(f"""
-        SELECT {', '.join(_SERIES_COLUMNS)}, area_name FROM observations
-        WHERE indicator_id = ? AND list_contains(?, area_code) ORDER BY area_code, period_start
-    """, [indicator_id, codes]).df()
-    series = rows[rows["area_code"] == subject]
-    comparator = rows[rows["area_code"] == comparator_code] if comparator_code else None
-    comparator_name = (queries.area_name(con, comparator_code) or comparator_code) if comparator_code else None
+    series = _series(con, indicator_id, subject)
+    comparator = _series(con, indicator_id, comparator_code) if comparator_code else None
+    comparator_name = _name(con, comparator_code) if comparator_code else None
     valued = series[series["value"].notna()]
-    peers = council_values(con, indicator_id, valued["period_start"].max(), subject) if not valued.empty else None
+    latest = valued["period_start"].max() if not valued.empty else None
+    peers = council_values(con, indicator_id, latest, subject) if latest is not None else None
+    councils = (groups.england_councils(con, indicator_id, latest)[["area_code", "value"]]
+                if latest is not None and not groups.is_group(subject) else None)
     rebases = con.execute("SELECT rebase_date FROM rebase_dates WHERE indicator_id = ? AND area_code = ? "
                           "ORDER BY rebase_date", [indicator_id, subject]).fetchall()
     return {
         "definition": definition, "series": series, "area_code": subject, "area_name": subject_name,
         "comparator": comparator, "comparator_code": comparator_code or None, "comparator_name": comparator_name,
-        "rebase_dates": [pd.Timestamp(when) for (when,) in rebases], "peers": peers,
+        "rebase_dates": [pd.Timestamp(when) for (when,) in rebases], "peers": peers, "england_councils": councils,
         "events": indicators.events(con) if events is None else events,
     }
+
+
+def _series(con: duckdb.DuckDBPyConnection, indicator_id: str, code: str) -> pd.DataFrame:
+    """An area's stored rows, or a group's rows computed from its members."""
+    if groups.is_group(code):
+        return groups.group_series(con, indicator_id, code)
+    return con.execute(f"""
+        SELECT {', '.join(_SERIES_COLUMNS)} FROM observations
+        WHERE indicator_id = ? AND area_code = ? ORDER BY period_start
+    """, [indicator_id, code]).df()
+
+
+def _name(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    name = groups.group_name(con, code) if groups.is_group(code) else queries.area_name(con, code)
+    return name or code
 
 
 def _definition(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict:
@@ -102,3 +125,83 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
                (SELECT count(*) FROM observation_rows WHERE superseded_by IS NULL),
                (SELECT count(*) FROM rebase_dates), (SELECT count(*) FROM events)
     """).fetchone())
+
+
+def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str], area_codes: Sequence[str],
+                           comparator_for: Mapping[str, str | None]) -> dict[tuple[str, str], dict]:
+    """`assessment_inputs` for every area and indicator at once, keyed ``(area_code, indicator_id)``.
+
+    The same rows as one call per pair (tests/test_peers.py checks every cell), read in a handful of
+    queries rather than ten a pair, so a matrix of 18 areas × 11 indicators is read in well under a
+    second. ``comparator_for`` gives each area's comparator (None: the area alone).
+    """
+    ids, areas = list(indicator_ids), list(dict.fromkeys(area_codes))
+    definitions = {d["indicator_id"]: d for d in _records(con.execute(
+        "SELECT * FROM indicators WHERE list_contains(?, indicator_id)", [ids]))}
+    subjects = {(a, i): s for a, i, s in con.execute(
+        "SELECT area_code, indicator_id, subject_code FROM indicator_subjects "
+        "WHERE list_contains(?, area_code) AND list_contains(?, indicator_id)", [areas, ids]).fetchall()}
+    subject = {(a, i): a if groups.is_group(a) else subjects.get((a, i)) or a for a in areas for i in ids}
+    wanted = set(subject.values()) | {c for c in comparator_for.values() if c}
+    plain_codes = [c for c in wanted if not groups.is_group(c)]
+    names = dict(con.execute("SELECT area_code, area_name FROM areas WHERE list_contains(?, area_code)",
+                             [plain_codes]).fetchall())
+    names |= dict(con.execute("SELECT group_code, group_name FROM comparator_groups").fetchall())
+    rows = con.execute(f"""
+        SELECT {', '.join(_SERIES_COLUMNS)}, indicator_id FROM observations
+        WHERE list_contains(?, indicator_id) AND list_contains(?, area_code) ORDER BY area_code, period_start
+    """, [ids, plain_codes]).df()
+    series = {key: frame.drop(columns="indicator_id") for key, frame in rows.groupby(["area_code", "indicator_id"])}
+    empty = rows.iloc[0:0].drop(columns="indicator_id")
+    for code in (c for c in wanted if groups.is_group(c)):
+        both = groups.group_series_many(con, ids, code)
+        for indicator_id in ids:
+            mine = both[both["indicator_id"] == indicator_id].drop(columns="indicator_id").reset_index(drop=True)
+            series[(code, indicator_id)] = mine
+    councils = con.execute("""
+        SELECT indicator_id, area_code, area_name, area_type, period_start, value FROM observations
+        WHERE list_contains(?, indicator_id) AND value IS NOT NULL AND list_contains(?, area_type)
+        ORDER BY area_code
+    """, [ids, list(COUNCIL_TYPES)]).df()
+    councils = dict(iter(councils.groupby(["indicator_id", "period_start"])))
+    types = dict(con.execute("SELECT area_code, area_type FROM areas").fetchall())
+    rebases = con.execute("SELECT indicator_id, area_code, rebase_date FROM rebase_dates ORDER BY rebase_date").df()
+    events = indicators.events(con)
+    inputs = {}
+    for area in areas:
+        comparator_code = comparator_for.get(area) or None
+        for indicator_id in ids:
+            code = subject[(area, indicator_id)]
+            own = series.get((code, indicator_id), empty)
+            valued = own[own["value"].notna()]
+            latest = valued["period_start"].max() if not valued.empty else None
+            peers = england = None
+            if latest is not None:
+                same = councils.get((indicator_id, latest), _NO_COUNCILS)
+                tier = LOWER_TIER if types.get(code) == "non-metropolitan district" else UPPER_TIER
+                peers = (same[same["area_type"].isin(tier)][["area_code", "area_name", "value"]]
+                         .reset_index(drop=True) if code in types else same.iloc[0:0][["area_code", "area_name",
+                                                                                       "value"]])
+                if not groups.is_group(code):
+                    england = same[same["area_type"].isin(_ENGLAND_UPPER_TIER) & same["area_code"].str.startswith("E")]
+                    england = england[["area_code", "value"]].reset_index(drop=True)
+            mine = rebases[(rebases["indicator_id"] == indicator_id) & (rebases["area_code"] == code)] \
+                if len(rebases) else rebases
+            inputs[(area, indicator_id)] = {
+                "definition": definitions[indicator_id], "series": own, "area_code": code,
+                "area_name": names.get(code, code),
+                "comparator": series.get((comparator_code, indicator_id), empty) if comparator_code else None,
+                "comparator_code": comparator_code, "comparator_name": names.get(comparator_code, comparator_code)
+                if comparator_code else None,
+                "rebase_dates": [pd.Timestamp(when) for when in mine["rebase_date"]], "peers": peers,
+                "england_councils": england, "events": events,
+            }
+    return inputs
+
+
+_NO_COUNCILS = pd.DataFrame(columns=["indicator_id", "area_code", "area_name", "area_type", "period_start", "value"])
+
+
+def _records(cursor) -> list[dict]:
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

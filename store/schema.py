@@ -377,6 +377,28 @@ _V7_ONE_GEOGRAPHY = """
 UPDATE areas SET area_type = 'Welsh unitary authority' WHERE area_type = 'Welsh local authority';
 """
 
+# Migration 8: comparator groups (a region, a council's similar councils, an analyst's own list), kept as
+# reviewed data (data/comparator_groups.csv) or loaded by an analyst, each with its source. Codes start
+# "group:" so they never collide with an ONS or ODS code (areas.area_code is at most 12 characters).
+#
+# Stable tables for analysts (columns only ever grow):
+# - `comparator_groups`: `group_code, group_name, source, loaded_by, loaded_at`;
+# - `comparator_group_members`: `group_code, area_code`.
+_V8_COMPARATOR_GROUPS = """
+CREATE TABLE comparator_groups (
+    group_code VARCHAR PRIMARY KEY CHECK (regexp_full_match(group_code, 'group:[A-Za-z0-9_.-]{1,60}')),
+    group_name VARCHAR NOT NULL CHECK (length(trim(group_name)) > 0),
+    source     VARCHAR NOT NULL CHECK (length(trim(source)) > 0),
+    loaded_by  VARCHAR NOT NULL,
+    loaded_at  TIMESTAMP NOT NULL
+);
+CREATE TABLE comparator_group_members (
+    group_code VARCHAR NOT NULL,
+    area_code  VARCHAR NOT NULL,
+    PRIMARY KEY (group_code, area_code)
+);
+"""
+
 
 # Append new migrations here; never edit one that has shipped. A step is SQL, or a function of the
 # connection where rows must be computed (it runs in the step's transaction all the same).
@@ -388,6 +410,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (5, _v5_chain),
     (6, _V6_CQC_SET),
     (7, _V7_ONE_GEOGRAPHY),
+    (8, _V8_COMPARATOR_GROUPS),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

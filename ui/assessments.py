@@ -12,7 +12,7 @@ from datetime import date
 import streamlit as st
 
 from analysis.assess import Assessment, assess
-from store.assessment import assessment_inputs, data_version, default_comparator
+from store.assessment import assessment_inputs, assessment_inputs_many, data_version, default_comparator
 from ui import context
 
 
@@ -32,3 +32,19 @@ def assessment(indicator_id: str, area_code: str, comparator_code: str | None) -
 def default_assessment(indicator_id: str, area_code: str, benchmark_code: str) -> Assessment:
     """The assessment against the benchmark (England), or the area alone when the benchmark has no series."""
     return assessment(indicator_id, area_code, default_comparator(context.connection(), indicator_id, benchmark_code))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_many(store_key: str, version: str, indicator_ids: tuple[str, ...], area_codes: tuple[str, ...],
+                 comparators: tuple[tuple[str, str | None], ...], today: date) -> dict[tuple[str, str], Assessment]:
+    inputs = assessment_inputs_many(context.connection(), indicator_ids, area_codes, dict(comparators))
+    # A pair with no stored rows is "no data" in the matrix; its assessment would say only that.
+    return {key: assess(**kwargs, today=today) for key, kwargs in inputs.items() if not kwargs["series"].empty}
+
+
+def assessments_many(indicator_ids, area_codes, comparator_for: dict[str, str | None]
+                     ) -> dict[tuple[str, str], Assessment]:
+    """Assessments of every indicator for every area with data, keyed (area code, indicator id), read at once."""
+    con = context.connection()
+    return _cached_many(str(context.settings().store), data_version(con), tuple(indicator_ids), tuple(area_codes),
+                        tuple(sorted(comparator_for.items())), date.today())

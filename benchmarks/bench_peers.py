@@ -1,0 +1,116 @@
+"""Speed of the peers page's two pieces, server-side, beside an empty Streamlit page run in the same process.
+
+    .venv/bin/python benchmarks/bench_peers.py [--runs 7]
+
+Against the bundled store (built into a temporary folder), York and Trafford's CIPFA group:
+
+* the matrix: every indicator for York, the group's members, the region and England, read in one batch
+  (`store.assessment.assessment_inputs_many`), assessed (SPC for each series), drawn as HTML; cold,
+  no cache. Target 0.5 s;
+* the funnel: every English council's delayed transfers for the latest month, the limits and the figure
+  serialised as the page sends it. Target 0.3 s;
+* the whole page through AppTest, once its assessments are cached (the second visit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_pages import _empty_page, median_run  # noqa: E402
+
+YORK, ENGLAND, GROUP, REGION = "E06000014", "E92000001", "group:cipfa-trafford-2019", "group:E12000003"
+
+
+def median_time(work, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+
+    from streamlit.testing.v1 import AppTest
+
+    import store
+    from analysis.assess import assess
+    from analysis.funnel import funnel
+    from analysis.matrix import matrix_areas, matrix_cells
+    from charts.funnel import funnel_figure
+    from charts.matrix import matrix_html
+    from loaders import build
+    from store import groups
+    from store import indicators as store_indicators
+    from store.assessment import assessment_inputs_many
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "pbip.duckdb"
+        build(db)
+        con = store.connect(db, read_only=True)
+        ids = store_indicators.indicator_choices(con)["indicator_id"].tolist()
+        members = groups.members(con, GROUP)["area_code"].tolist()
+        areas = matrix_areas(YORK, members, REGION, ENGLAND)
+        comparator_for = {code: None if code == ENGLAND else ENGLAND for code in areas}
+
+        def matrix() -> str:
+            inputs = assessment_inputs_many(con, ids, areas, comparator_for)
+            assessed = {key: assess(**kwargs, today=date.today()) for key, kwargs in inputs.items()
+                        if not kwargs["series"].empty}
+            return matrix_html(matrix_cells(assessed), areas=[(a, a) for a in areas],
+                               indicators=[(i, i) for i in ids])
+
+        def funnel_plot() -> str:
+            definition = store_indicators.indicator(con, "dtoc_18")
+            period = groups.council_periods(con, "dtoc_18").iloc[0]
+            councils = groups.england_councils(con, "dtoc_18", period["period_start"])
+            england = groups.value_for(con, "dtoc_18", ENGLAND, period["period_start"])
+            f = funnel(councils, definition, period_start=period["period_start"], period_end=period["period_end"],
+                       england_value=england)
+            return funnel_figure(f, area_code=YORK, area_name="York", group_codes=set(members), group_name="group",
+                                 unit="per 100,000", value_kind="rate", denominator_label="population").to_json()
+
+        inputs = assessment_inputs_many(con, ids, areas, comparator_for)
+        assessed = sum(1 for kwargs in inputs.values() if not kwargs["series"].empty)
+        matrix_s = median_time(matrix, args.runs)
+        funnel_s = median_time(funnel_plot, args.runs)
+        latest = groups.council_periods(con, "dtoc_18")["period_start"].iloc[0]
+        councils = len(groups.england_councils(con, "dtoc_18", latest))
+        con.close()
+
+        os.environ["PBIP_DB_PATH"] = str(db)
+
+        def peers_page():
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+            at.switch_page("pages/peers.py")
+            return at
+
+        empty = median_run(lambda: AppTest.from_function(_empty_page, default_timeout=60), args.runs)
+        page_s = median_run(peers_page, args.runs)
+        print(f"anchor: empty Streamlit page (AppTest) {empty:.3f} s")
+        print(f"{'piece':<58}{'median s':>9}{'ratio':>7}  target")
+        rows = [(f"matrix, {len(areas)} areas x {len(ids)} indicators ({assessed} assessed), cold", matrix_s, 0.5),
+                (f"funnel, {councils} councils, delayed transfers, figure serialised", funnel_s, 0.3),
+                ("peers page (AppTest), assessments cached", page_s, None)]
+        for name, seconds, target in rows:
+            verdict = "" if target is None else f"<{target} s {'met' if seconds < target else 'MISSED'}"
+            print(f"{name:<58}{seconds:>9.3f}{seconds / empty:>7.1f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Areas × indicators as an HTML table: each cell the value, the comparison and the two icons, linked.
+
+Pure: matrix cells in, HTML text out, following the board view's table (charts/board.py): every value
+escaped, icons as images with their words as the text alternative, sizes in em so presentation mode's
+larger type enlarges everything, text wrapping instead of a sideways scroll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from analysis.matrix import MatrixCell
+from charts.board import BOARD_CSS, image
+from charts.icons import assurance_svg, variation_svg
+
+MATRIX_CSS = """
+<style>
+.pbip-matrix td, .pbip-matrix th { text-align: center; }
+.pbip-matrix td:first-child, .pbip-matrix th:first-child { text-align: left; }
+.pbip-matrix .icon img { width: 1.4em; height: 1.4em; display: inline-block; }
+.pbip-matrix a { color: #1a1a1a; text-decoration: underline; }
+</style>
+"""
+
+
+def matrix_html(cells: Mapping[tuple[str, str], MatrixCell], *, areas: Sequence[tuple[str, str]],
+                indicators: Sequence[tuple[str, str]], highlight: str | None = None) -> str:
+    """The matrix: one row per (area code, name), one column per (indicator id, short name)."""
+    head = '<th style="width:16%">Area</th>' + "".join(f"<th>{escape(name)}</th>" for _, name in indicators)
+    body = []
+    for code, name in areas:
+        label = f"<strong>{escape(name)}</strong>" if code == highlight else escape(name)
+        row = [f"<td>{label}</td>"]
+        for indicator_id, _ in indicators:
+            row.append(_cell(cells.get((code, indicator_id))))
+        body.append("<tr>" + "".join(row) + "</tr>")
+    return (f'{BOARD_CSS}{MATRIX_CSS}<table class="pbip-board pbip-matrix"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def _cell(c: MatrixCell | None) -> str:
+    if c is None or not c.has_data:
+        return '<td><span class="small">no data</span></td>'
+    words = f"{c.value_text}, {c.period_text}; {c.comparison_text}"
+    icons = (f'<span class="icon">{image(variation_svg(c.variation_icon), c.variation_text)}'
+             + (image(assurance_svg(c.assurance_icon), c.assurance_text) if c.assurance_icon else "")
+             + "</span>")
+    return (f'<td><a href="{escape(c.link, True)}" target="_self" title="{escape(words, True)}">'
+            f"{escape(c.value_text)}</a>"
+            f'<span class="small">{escape(c.comparison_text)}</span>{icons}</td>')
+
+
+__all__ = ["matrix_html"]

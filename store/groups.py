@@ -1,0 +1,193 @@
+"""Comparator groups: named lists of areas with their source, and a group's value computed from its members.
+
+A group's value for a period is the sum of its reporting members' numerators over the sum of their
+denominators, times the indicator's multiplier: never an average of rates. A member reports when it has
+a numerator, a denominator above 0 and a value for the period; the others are named as missing. Where
+the stored values carry no counts (published standardised rates such as PHOF falls, or counts without a
+denominator) a group has no value, and says why, rather than an average.
+
+Group codes start "group:" (the schema checks it), so they never collide with an ONS or ODS code.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from store import door, writes
+
+PREFIX = "group:"
+GROUP_SERIES_COLUMNS = ["period_start", "period_end", "numerator", "denominator", "value", "value_note",
+                        "is_demonstration", "reporting", "members", "missing"]
+
+
+def is_group(code: str | None) -> bool:
+    """True when the code names a comparator group, not an area."""
+    return isinstance(code, str) and code.startswith(PREFIX)
+
+
+def replace_groups(con, groups: pd.DataFrame, *, user, file_name: str) -> None:
+    """Store the groups in ``groups`` (``group_code, group_name, area_code, source``), replacing any group
+    of the same code, in one audited write through the door; groups not named are kept."""
+    codes = sorted(groups["group_code"].unique())
+    with door.writing(con, user=user, action="load the comparator groups") as write:
+        now = writes.now()
+        heads = (groups.groupby("group_code", sort=True)
+                 .agg(group_name=("group_name", "first"), source=("source", "first")).reset_index())
+        write.con.register("incoming_groups", heads.assign(loaded_by=write.user, loaded_at=now))
+        write.con.register("incoming_members", groups[["group_code", "area_code"]].drop_duplicates())
+        try:
+            write.con.execute("DELETE FROM comparator_group_members WHERE list_contains(?, group_code)", [codes])
+            write.con.execute("DELETE FROM comparator_groups WHERE list_contains(?, group_code)", [codes])
+            write.con.execute("INSERT INTO comparator_groups SELECT group_code, group_name, source, loaded_by, "
+                              "loaded_at FROM incoming_groups")
+            write.con.execute("INSERT INTO comparator_group_members SELECT group_code, area_code "
+                              "FROM incoming_members")
+        finally:
+            write.con.unregister("incoming_groups")
+            write.con.unregister("incoming_members")
+        write.audit("comparator groups loaded", detail={"file": file_name, "groups": codes,
+                                                        "members": int(len(groups))})
+
+
+def groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every group: ``group_code, group_name, source, members``, by name."""
+    return con.execute("""
+        SELECT g.group_code, g.group_name, g.source, count(m.area_code) AS members
+        FROM comparator_groups AS g LEFT JOIN comparator_group_members AS m USING (group_code)
+        GROUP BY ALL ORDER BY g.group_name
+    """).df()
+
+
+def groups_of(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
+    """The groups an area belongs to (its region first): ``group_code, group_name, members``."""
+    return con.execute("""
+        SELECT g.group_code, g.group_name, (SELECT count(*) FROM comparator_group_members AS c
+                                            WHERE c.group_code = g.group_code) AS members
+        FROM comparator_groups AS g JOIN comparator_group_members AS m USING (group_code)
+        WHERE m.area_code = ?
+        ORDER BY g.group_code LIKE 'group:E12%' DESC, g.group_name
+    """, [area_code]).df()
+
+
+def group_name(con: duckdb.DuckDBPyConnection, group_code: str) -> str | None:
+    row = con.execute("SELECT group_name FROM comparator_groups WHERE group_code = ?", [group_code]).fetchone()
+    return row[0] if row else None
+
+
+def members(con: duckdb.DuckDBPyConnection, group_code: str) -> pd.DataFrame:
+    """A group's members: ``area_code, area_name``, by name (the code where the store has no name)."""
+    return con.execute("""
+        SELECT m.area_code, coalesce(a.area_name, m.area_code) AS area_name
+        FROM comparator_group_members AS m LEFT JOIN areas AS a USING (area_code)
+        WHERE m.group_code = ? ORDER BY area_name
+    """, [group_code]).df()
+
+
+def group_series(con: duckdb.DuckDBPyConnection, indicator_id: str, group_code: str) -> pd.DataFrame:
+    """The group's series for an indicator, one row per period any member has (:data:`GROUP_SERIES_COLUMNS`).
+
+    ``numerator`` and ``denominator`` are the reporting members' sums, ``value`` their ratio times the
+    multiplier; ``reporting`` of ``members`` reported; ``missing`` lists the others' names; ``value_note``
+    says both in words.
+    """
+    return group_series_many(con, [indicator_id], group_code).drop(columns="indicator_id")
+
+
+def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], group_code: str) -> pd.DataFrame:
+    """:func:`group_series` for several indicators in one query, with an ``indicator_id`` column."""
+    return con.execute("""
+        WITH member AS (
+            SELECT m.area_code, coalesce(a.area_name, m.area_code) AS area_name
+            FROM comparator_group_members AS m LEFT JOIN areas AS a USING (area_code)
+            WHERE m.group_code = $group
+        ),
+        mine AS (
+            SELECT indicator_id, area_code, period_start, period_end, numerator, denominator, value, is_demonstration
+            FROM observations
+            WHERE list_contains($indicators, indicator_id) AND area_code IN (SELECT area_code FROM member)
+        ),
+        period AS (
+            SELECT indicator_id, period_start, max(period_end) AS period_end FROM mine GROUP BY ALL
+        ),
+        cell AS (
+            SELECT p.indicator_id, p.period_start, p.period_end, m.area_name, o.numerator, o.denominator,
+                   o.is_demonstration,
+                   coalesce(o.numerator IS NOT NULL AND o.denominator > 0 AND o.value IS NOT NULL, false) AS reports
+            FROM period AS p CROSS JOIN member AS m
+            LEFT JOIN mine AS o ON o.indicator_id = p.indicator_id AND o.area_code = m.area_code
+                 AND o.period_start = p.period_start
+        ),
+        summed AS (
+            SELECT indicator_id, period_start, any_value(period_end) AS period_end,
+                   sum(numerator) FILTER (reports) AS numerator, sum(denominator) FILTER (reports) AS denominator,
+                   count(*) FILTER (reports) AS reporting, count(*) AS members,
+                   coalesce(list(area_name ORDER BY area_name) FILTER (NOT reports), []) AS missing,
+                   coalesce(bool_or(is_demonstration), false) AS is_demonstration
+            FROM cell GROUP BY indicator_id, period_start
+        )
+        SELECT s.period_start, s.period_end, s.numerator, s.denominator,
+               s.numerator / s.denominator * i.multiplier AS value,
+               CASE WHEN s.reporting = 0 AND i.value_kind IN ('published', 'count')
+                    THEN 'no group value: the published values carry no counts to add up'
+                    ELSE s.reporting || ' of ' || s.members || ' members reported'
+                         || CASE WHEN len(s.missing) > 0 THEN '; no value for ' || array_to_string(s.missing, ', ')
+                                 ELSE '' END
+               END AS value_note,
+               s.is_demonstration, s.reporting, s.members, s.missing, s.indicator_id
+        FROM summed AS s JOIN indicators AS i USING (indicator_id)
+        ORDER BY s.indicator_id, s.period_start
+    """, {"group": group_code, "indicators": list(indicator_ids)}).df()
+
+
+def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start) -> pd.DataFrame:
+    """England's upper-tier councils with a value for one period: ``area_code, area_name, numerator,
+    denominator, value, population`` (``population``: the ONS estimate for the indicator's age band, for
+    published rates that carry no denominator)."""
+    return con.execute("""
+        SELECT o.area_code, o.area_name, o.numerator, o.denominator, o.value, p.population::DOUBLE AS population
+        FROM observations AS o
+        JOIN indicators AS i USING (indicator_id)
+        LEFT JOIN current_populations AS p ON p.area_code = o.area_code AND p.year = year(o.period_start)
+             AND p.age_band = coalesce(i.population_age_band, i.age_band)
+        WHERE o.indicator_id = $indicator AND o.period_start = $period AND o.value IS NOT NULL
+          AND o.area_type IN ('unitary authority', 'county', 'metropolitan district', 'London borough')
+          AND o.area_code LIKE 'E%'
+        ORDER BY o.area_code
+    """, {"indicator": indicator_id, "period": pd.Timestamp(period_start)}).df()
+
+
+
+
+def funnel_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Indicators with values for English upper-tier councils (those a funnel can show), in the board's order."""
+    return [i for (i,) in con.execute("""
+        SELECT i.indicator_id FROM indicators AS i
+        WHERE i.value_kind <> 'count' AND EXISTS (
+            SELECT 1 FROM observations AS o WHERE o.indicator_id = i.indicator_id AND o.value IS NOT NULL
+              AND o.area_type IN ('unitary authority', 'county', 'metropolitan district', 'London borough')
+              AND o.area_code LIKE 'E%')
+        ORDER BY i.display_order
+    """).fetchall()]
+
+
+def council_periods(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    """The periods with values for English upper-tier councils, latest first: ``period_start, period_end``."""
+    return con.execute("""
+        SELECT period_start, max(period_end) AS period_end FROM observations
+        WHERE indicator_id = ? AND value IS NOT NULL AND area_code LIKE 'E%'
+          AND area_type IN ('unitary authority', 'county', 'metropolitan district', 'London borough')
+        GROUP BY period_start ORDER BY period_start DESC
+    """, [indicator_id]).df()
+
+
+def value_for(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str, period_start) -> float | None:
+    """One area's stored value for one period (None when it has none)."""
+    row = con.execute("SELECT value FROM observations WHERE indicator_id = ? AND area_code = ? AND period_start = ?",
+                      [indicator_id, area_code, pd.Timestamp(period_start)]).fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+__all__ = ["GROUP_SERIES_COLUMNS", "PREFIX", "council_periods", "england_councils", "funnel_indicators",
+           "group_name", "group_series", "group_series_many", "groups",
+           "groups_of", "is_group", "members", "replace_groups", "value_for"]
