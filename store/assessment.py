@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from store import indicators, queries
+from store.as_at import NOW, AsAt, indicator_is_demonstration
 
 # Councils are ranked within their tier: upper-tier councils (those with social care duties, who
 # report delayed transfers) against each other, districts against lower-tier areas.
@@ -29,23 +30,24 @@ def subject_of(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str
     return subject, queries.area_name(con, subject) or subject
 
 
-def default_comparator(con: duckdb.DuckDBPyConnection, indicator_id: str, benchmark_code: str) -> str | None:
+def default_comparator(con: duckdb.DuckDBPyConnection, indicator_id: str, benchmark_code: str,
+                       as_at: AsAt = NOW) -> str | None:
     """The benchmark (England) when the store holds its series for the indicator, else None."""
-    row = con.execute("SELECT 1 FROM observations WHERE indicator_id = ? AND area_code = ? AND value IS NOT NULL "
-                      "LIMIT 1", [indicator_id, benchmark_code]).fetchone()
+    row = con.execute(f"SELECT 1 FROM {as_at.observations} AS o WHERE indicator_id = ? AND area_code = ? "
+                      "AND value IS NOT NULL LIMIT 1", [indicator_id, benchmark_code]).fetchone()
     return benchmark_code if row else None
 
 
-def council_values(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start, area_code: str
-                   ) -> pd.DataFrame:
+def council_values(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start, area_code: str,
+                   as_at: AsAt = NOW) -> pd.DataFrame:
     """Every council of the area's tier with a value for one period: ``area_code, area_name, value``."""
-    return con.execute("""
+    return con.execute(f"""
         WITH tier AS (
             SELECT CASE WHEN area_type = 'non-metropolitan district' THEN $lower ELSE $upper END AS types
             FROM areas WHERE area_code = $area
         )
         SELECT o.area_code, o.area_name, o.value
-        FROM observations AS o, tier
+        FROM {as_at.observations} AS o, tier
         WHERE o.indicator_id = $indicator AND o.period_start = $period AND o.value IS NOT NULL
           AND list_contains(tier.types, o.area_type)
         ORDER BY o.area_code
@@ -54,27 +56,33 @@ def council_values(con: duckdb.DuckDBPyConnection, indicator_id: str, period_sta
 
 
 def assessment_inputs(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str,
-                      comparator_code: str | None, *, events: pd.DataFrame | None = None) -> dict:
+                      comparator_code: str | None, *, events: pd.DataFrame | None = None,
+                      as_at: AsAt = NOW) -> dict:
     """Keyword arguments for `analysis.assess.assess` (all but ``today``) from the stored rows.
 
     ``area_code`` is the council the page is about; proxies are read for its linked organisation.
     ``comparator_code`` None (or "") means the area is shown alone. ``events`` may be passed in by a
-    page that assesses many indicators, so they are read once.
+    page that assesses many indicators, so they are read once. ``as_at`` reads the store as it stood
+    at a load and a date (store/as_at.py: a board pack); rebase dates set after that day are left out.
     """
     definition = _definition(con, indicator_id)
+    if as_at.version is not None:
+        definition["is_demonstration"] = indicator_is_demonstration(con, indicator_id, as_at.version)
     subject, subject_name = subject_of(con, indicator_id, area_code)
     codes = [subject] + ([comparator_code] if comparator_code else [])
     rows = con.execute(f"""
-        SELECT {', '.join(_SERIES_COLUMNS)}, area_name FROM observations
+        SELECT {', '.join(_SERIES_COLUMNS)}, area_name FROM {as_at.observations} AS o
         WHERE indicator_id = ? AND list_contains(?, area_code) ORDER BY area_code, period_start
     """, [indicator_id, codes]).df()
     series = rows[rows["area_code"] == subject]
     comparator = rows[rows["area_code"] == comparator_code] if comparator_code else None
     comparator_name = (queries.area_name(con, comparator_code) or comparator_code) if comparator_code else None
     valued = series[series["value"].notna()]
-    peers = council_values(con, indicator_id, valued["period_start"].max(), subject) if not valued.empty else None
+    peers = (council_values(con, indicator_id, valued["period_start"].max(), subject, as_at)
+             if not valued.empty else None)
     rebases = con.execute("SELECT rebase_date FROM rebase_dates WHERE indicator_id = ? AND area_code = ? "
-                          "ORDER BY rebase_date", [indicator_id, subject]).fetchall()
+                          "AND (? IS NULL OR set_at < ?::DATE + 1) ORDER BY rebase_date",
+                          [indicator_id, subject, as_at.day, as_at.day]).fetchall()
     return {
         "definition": definition, "series": series, "area_code": subject, "area_name": subject_name,
         "comparator": comparator, "comparator_code": comparator_code or None, "comparator_name": comparator_name,
