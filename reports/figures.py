@@ -2,8 +2,9 @@
 
 Both come from the code the pages draw with (`charts.xmr.assessment_figure`, `charts.icons`), exported
 by plotly's static export (kaleido) in Debian's chromium, one browser for the whole pack; nothing is
-fetched at run time (MathJax is off, plotly.js is the one plotly ships). An icon is its SVG placed on an
-empty figure, so the picture on paper is the picture on screen.
+fetched at run time (MathJax is off, plotly.js is the one plotly ships). The icons are their SVGs placed
+side by side on one empty figure, exported once and cut apart, so the picture on paper is the picture on
+screen and a pack pays for one export of icons, not one per icon.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from io import BytesIO
 
 import plotly.graph_objects as go
+from PIL import Image
 
 from analysis.assess import Assessment
 from charts.icons import assurance_svg, data_uri, variation_svg
@@ -24,7 +27,7 @@ from charts.xmr import assessment_figure
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 # Pixels of the exported chart; presentation type sizes (18 px ticks) stay legible at A4 and 16:9 widths.
 CHART_SIZE = (1100, 500)
-CHART_SCALE = 2
+CHART_SCALE = 1.5
 ICON_PIXELS = 64
 ICON_SCALE = 4
 # Seconds kaleido waits for one picture before giving up: a busy machine is slow, never stuck this long.
@@ -56,12 +59,14 @@ def chart_figure(a: Assessment) -> go.Figure:
     return fig
 
 
-def icon_figure(svg: str) -> go.Figure:
-    """An SVG icon alone on a transparent figure, exactly its own size."""
+def icon_strip(svgs: Sequence[str]) -> go.Figure:
+    """SVG icons side by side on a transparent figure, each exactly its own size."""
     fig = go.Figure()
-    fig.add_layout_image(source=data_uri(svg), xref="paper", yref="paper", x=0, y=1, sizex=1, sizey=1,
-                         xanchor="left", yanchor="top", sizing="stretch", layer="above")
-    fig.update_layout(width=ICON_PIXELS, height=ICON_PIXELS, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+    for index, svg in enumerate(svgs):
+        fig.add_layout_image(source=data_uri(svg), xref="paper", yref="paper", x=index / len(svgs), y=1,
+                             sizex=1 / len(svgs), sizey=1, xanchor="left", yanchor="top", sizing="stretch",
+                             layer="above")
+    fig.update_layout(width=ICON_PIXELS * len(svgs), height=ICON_PIXELS, margin={"l": 0, "r": 0, "t": 0, "b": 0},
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                       xaxis={"visible": False}, yaxis={"visible": False})
     return fig
@@ -73,11 +78,22 @@ def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] 
     icons |= {icon_key("assurance", a.assurance_icon): assurance_svg(a.assurance_icon) for a in assessments}
     jobs: list[tuple[str, go.Figure, float]] = [
         (f"chart of {a.short_name}", chart_figure(a), CHART_SCALE) for a in assessments]
-    jobs += [(f"icon {key[1]}", icon_figure(svg), ICON_SCALE) for key, svg in icons.items()]
+    jobs.append(("Making Data Count icons", icon_strip(list(icons.values())), ICON_SCALE))
     images = render_png(jobs, progress)
-    n = len(assessments)
-    return Pictures({a.indicator_id: image for a, image in zip(assessments, images[:n], strict=True)},
-                    dict(zip(icons, images[n:], strict=True)))
+    return Pictures({a.indicator_id: image for a, image in zip(assessments, images, strict=False)},
+                    dict(zip(icons, _cut(images[-1], len(icons)), strict=True)))
+
+
+def _cut(strip: bytes, n: int) -> list[bytes]:
+    """The strip's n square pictures, left to right, as PNG bytes."""
+    picture = Image.open(BytesIO(strip))
+    side = picture.height
+    tiles = []
+    for index in range(n):
+        out = BytesIO()
+        picture.crop((index * side, 0, (index + 1) * side, side)).save(out, format="PNG")
+        tiles.append(out.getvalue())
+    return tiles
 
 
 def render_png(jobs: Sequence[tuple[str, go.Figure, float]], progress: Callable[[str], None] | None = None
