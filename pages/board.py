@@ -50,3 +50,7 @@ if plan.has_plan(con):
     label = f" ({plain(before['label'].iloc[-1])})" if len(before) else ""
     since = rules.since_last_board(history, last_board, today)
     st.markdown(f"**What changed since {last_board:%-d %B %Y}{label}:** {changes_line(since)}.")
+
+from ui.board_pack import board_pack_controls  # noqa: E402  (kept at the end: the pack controls come last)
+
+board_pack_controls()

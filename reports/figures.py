@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -100,35 +101,38 @@ def render_png(jobs: Sequence[tuple[str, go.Figure, float]], progress: Callable[
                ) -> list[bytes]:
     """PNG bytes of each (name, figure, scale), in order, from one kaleido browser.
 
-    Run in a thread of its own so that it works the same from the command line and from a Streamlit
-    script, whichever event loop that thread may have.
+    Kaleido runs in a thread of its own, so it works the same from the command line and from a Streamlit
+    script whatever event loop that thread has; `progress` is called with each picture's name in the
+    caller's thread (Streamlit draws only from the script's own thread).
     """
-    result: dict[str, list[bytes] | BaseException] = {}
+    messages: queue.Queue[tuple[str, object]] = queue.Queue()
 
     def run() -> None:
         try:
-            result["images"] = asyncio.run(_render(jobs, progress))
+            messages.put(("done", asyncio.run(_render(jobs, lambda name: messages.put(("step", name))))))
         except BaseException as error:  # handed to the caller's thread below
-            result["error"] = error
+            messages.put(("error", error))
 
-    worker = threading.Thread(target=run, name="board-pack-kaleido")
-    worker.start()
-    worker.join()
-    if "error" in result:
-        raise result["error"]
-    return result["images"]
+    threading.Thread(target=run, name="board-pack-kaleido", daemon=True).start()
+    while True:
+        kind, value = messages.get()
+        if kind == "step":
+            if progress:
+                progress(str(value))
+        elif kind == "error":
+            raise value
+        else:
+            return value
 
 
-async def _render(jobs: Sequence[tuple[str, go.Figure, float]], progress: Callable[[str], None] | None
-                  ) -> list[bytes]:
+async def _render(jobs: Sequence[tuple[str, go.Figure, float]], progress: Callable[[str], None]) -> list[bytes]:
     import kaleido  # imported when a pack is made: it is not needed to draw a page
 
     path = CHROMIUM if os.path.exists(CHROMIUM) else None
     images = []
     async with kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=path) as k:
         for name, fig, scale in jobs:
-            if progress:
-                progress(name)
+            progress(name)
             layout = fig.layout
             images.append(await k.calc_fig(fig, opts={"format": "png", "width": layout.width,
                                                       "height": layout.height, "scale": scale}))

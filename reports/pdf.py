@@ -132,7 +132,7 @@ def _summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None:
     table = tables.summary(pack)
     icons = {6: [pictures.variation(row.variation_icon) for row in pack.rows],
              7: [pictures.assurance(row.assurance_icon) for row in pack.rows]}
-    _table(pdf, table, [44, 24, 18, 26, 27, 27, 11, 37, 11, 22, 25], icons=icons)
+    _table(pdf, table, [40, 22, 24, 26, 27, 27, 11, 37, 11, 22, 25], icons=icons)
     _paragraph(pdf, "95% and 99.8%: the comparison with the comparator at each confidence level (OHID Fingertips' "
                "methods). Variation and assurance: NHS England's Making Data Count icons, with their words. Plan: "
                "the roll-up RAG of the plan actions linked to the indicator.", size=SIZES["small"])
