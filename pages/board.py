@@ -53,4 +53,4 @@ if plan.has_plan(con):
 
 from ui.board_pack import board_pack_controls  # noqa: E402  (kept at the end: the pack controls come last)
 
-board_pack_controls()
+board_pack_controls(presenting)

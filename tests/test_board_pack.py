@@ -238,24 +238,27 @@ class TestCommandLine:
 
 
 class TestBoardView:
-    def test_board_view_makes_the_pack_on_request_and_offers_the_download(self, monkeypatch, small_db):
-        """The board view's button makes the PDF with a progress indicator, then offers it for download."""
-        monkeypatch.setenv("PBIP_DB_PATH", str(small_db))
-        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=600).run()
-        at.switch_page("pages/board.py").run()
-        assert not at.exception, at.exception
-        assert not [b for b in at.get("download_button")]
-        at.radio(key="board_pack_format").set_value("PDF for the papers")
-        next(b for b in at.button if b.label == "Make the board pack").click().run()
-        assert not at.exception, at.exception
-        assert [s for s in at.get("expandable") if "board pack is ready" in str(s.proto.expandable.label)]
-        assert [b for b in at.get("download_button") if ".pdf" in b.proto.label]
-
-    def test_presentation_mode_hides_the_pack_controls(self, monkeypatch, small_db):
-        monkeypatch.setenv("PBIP_DB_PATH", str(small_db))
-        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120).run()
-        at.switch_page("pages/board.py")
-        at.query_params["presentation"] = "1"
+    def open_board(self, monkeypatch, db: Path, **query: str) -> AppTest:
+        monkeypatch.setenv("PBIP_DB_PATH", str(db))
+        at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "board.py"), default_timeout=600)
+        for key, value in query.items():
+            at.query_params[key] = value
         at.run()
         assert not at.exception, at.exception
+        return at
+
+    def test_board_view_makes_the_pack_on_request_and_offers_the_download(self, monkeypatch, small_db):
+        """Nothing is made on a page run; the button makes the PDF under a progress indicator, then offers it."""
+        at = self.open_board(monkeypatch, small_db)
+        assert not at.get("download_button") and not [e for e in at.main if type(e).__name__ == "Status"]
+        at.radio(key="board_pack_format").set_value("PDF for the papers")
+        at.button(key="board_pack_make").click().run()
+        assert not at.exception, at.exception
+        statuses = [e.proto.label for e in at.main if type(e).__name__ == "Status"]
+        assert statuses and statuses[0].startswith("The board pack is ready")
+        assert [b for b in at.get("download_button") if b.proto.label.endswith(".pdf")]
+
+    def test_presentation_mode_hides_the_pack_controls(self, monkeypatch, small_db):
+        """On the projector the board view has no pack controls."""
+        at = self.open_board(monkeypatch, small_db, presentation="1")
         assert not [b for b in at.button if b.label == "Make the board pack"]

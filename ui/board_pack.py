@@ -11,15 +11,16 @@ from datetime import date
 import streamlit as st
 
 import reports
-from ui import context, presentation
+from ui import context
 
 _FORMATS = {"PDF for the papers": ["pdf"], "PowerPoint for the chair": ["pptx"], "Both": ["pdf", "pptx"]}
 _MADE = "board_pack_files"
 
 
-def board_pack_controls() -> None:
-    """The controls, for analysts and viewers alike; hidden on the projector."""
-    if presentation.presentation_mode():
+def board_pack_controls(presenting: bool) -> None:
+    """The controls, for analysts and viewers alike; hidden on the projector (`presenting`, as the page drew
+    the presentation toggle: it is drawn once a run)."""
+    if presenting:
         return
     settings = context.settings()
     st.subheader("Board pack")
@@ -29,14 +30,15 @@ def board_pack_controls() -> None:
     previous = middle.date_input("Previous board (blank: the last marked event before)", value=None,
                                  max_value=date.today(), format="DD/MM/YYYY", key="board_pack_previous")
     choice = right.radio("Format", list(_FORMATS), key="board_pack_format")
-    if st.button("Make the board pack", icon=":material/picture_as_pdf:"):
+    if st.button("Make the board pack", icon=":material/picture_as_pdf:", key="board_pack_make"):
         with st.status("Making the board pack…", expanded=True) as status:
             status.write("Reading the assessments and the plan as at the board date")
             pack = reports.from_store(context.connection(), area_code=settings.area_code,
                                       comparator_code=settings.benchmark_code, as_at=as_at,
                                       previous_board_date=previous)
             files = reports.render(pack, _FORMATS[choice], progress=lambda step: status.write(f"Drawing the {step}"))
-            status.update(label=f"The board pack is ready ({pack.version_text})", state="complete", expanded=False)
+            status.update(label=f"The board pack is ready, made from {pack.version_text}", state="complete",
+                          expanded=False)
         st.session_state[_MADE] = [(reports.file_name(pack, name), content, reports.MEDIA_TYPES[name])
                                    for name, content in files.items()]
     for file_name, content, media_type in st.session_state.get(_MADE, []):
