@@ -27,16 +27,18 @@ def actions_as_at(actions: pd.DataFrame, history: pd.DataFrame, as_at: date) -> 
     state = state_at(history, end_of_day).set_index("ref")
     frame = actions[actions["ref"].isin(state.index)].copy()
     for field in EDITABLE_FIELDS:
-        frame[field] = frame["ref"].map(state[field])
-    frame["due_date"] = pd.to_datetime(frame["due_date"]).astype(actions["due_date"].dtype)
+        held = frame["ref"].map(state[field])
+        frame[field] = (pd.to_datetime(held) if field == "due_date" else held).astype(actions[field].dtype)
     upto = history[pd.to_datetime(history["changed_at"]) <= pd.Timestamp(end_of_day)]
     last = upto.sort_values(["changed_at", "history_id"]).groupby("action_ref").tail(1).set_index("action_ref")
     frame["updated_by"] = frame["ref"].map(last["changed_by"])
     frame["updated_at"] = frame["ref"].map(last["changed_at"])
     completions = upto[(upto["field"] == "rag") & (upto["new_value"] == COMPLETE)]
-    completed = pd.to_datetime(completions.groupby("action_ref")["changed_at"].max()).dt.normalize()
-    frame["completed_on"] = frame["ref"].map(completed).where(frame["rag"] == COMPLETE).astype(
-        actions["completed_on"].dtype)
+    completed = {ref: pd.Timestamp(when).normalize()
+                 for ref, when in completions.groupby("action_ref")["changed_at"].max().items()}
+    frame["completed_on"] = pd.to_datetime(pd.Series(
+        [completed.get(ref) if rag == COMPLETE else None for ref, rag in zip(frame["ref"], frame["rag"], strict=True)],
+        index=frame.index, dtype=object)).astype(actions["completed_on"].dtype)
     frame["is_overdue"] = overdue_flags(frame, as_at)
     return frame.reset_index(drop=True)
 
