@@ -56,7 +56,7 @@ def icon_key(family: str, icon: str | None) -> tuple[str, str | None]:
 def chart_figure(a: Assessment) -> go.Figure:
     """The indicator page's chart in projector type, sized for the pack."""
     fig = assessment_figure(a, presentation=True)
-    fig.update_layout(width=CHART_SIZE[0], height=CHART_SIZE[1], margin={"l": 70, "r": 20, "t": 30, "b": 60})
+    fig.update_layout(width=CHART_SIZE[0], height=CHART_SIZE[1], margin={"l": 70, "r": 20, "t": 50, "b": 60})
     return fig
 
 
