@@ -81,7 +81,7 @@ class Rank:
     @property
     def position_text(self) -> str:
         """'120th of 151 councils': the position alone, for a table cell."""
-        return f"{_ordinal(self.position)} of {self.of} councils"
+        return f"{_ordinal(self.position)} of {self.of} {self.among}"
 
     @property
     def text(self) -> str:

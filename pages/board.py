@@ -1,18 +1,19 @@
 """The board view: what a chair puts on the screen and talks from. Everything here is the assessment's."""
 
-from datetime import date, timedelta
+from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from analysis import plan as rules
 from analysis.board import board_rows, changes_line, rag_by_project
+from analysis.plan_as_at import previous_board
 from charts.board import board_table_html, projects_lines_html, projects_table_html
 from charts.text import plain
 from store import indicators as store_indicators
 from store import plan
 from ui import context, presentation
 from ui.assessments import default_assessment
+from ui.board_pack import board_pack_controls
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -46,9 +47,8 @@ if plan.has_plan(con):
     actions = plan.actions(con)
     history = plan.action_history(con)
     # The last marked event before today stands for the last board; without one, the last quarter.
-    before = events[pd.to_datetime(events["event_date"]).dt.date < today]
-    last_board = pd.Timestamp(before["event_date"].iloc[-1]).date() if len(before) else today - timedelta(days=90)
-    label = f" ({plain(before['label'].iloc[-1])})" if len(before) else ""
+    last_board, label = previous_board(events, today)
+    label = f" ({plain(label)})" if label else ""
     since = rules.since_last_board(history, last_board, today)
     projects = rag_by_project(plan.projects(con), plan.recommendations(con), actions, today)
     if presenting:
@@ -60,3 +60,4 @@ if plan.has_plan(con):
     if plan_invented and not presenting:
         st.caption("The plan's actions are invented for demonstration: the plan's action tables are empty.")
     st.markdown(f"**What changed since {last_board:%-d %B %Y}{label}:** {changes_line(since)}.")
+board_pack_controls(presenting)

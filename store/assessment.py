@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from store import groups, indicators, queries
+from store.as_at import NOW, AsAt, indicator_is_demonstration
 
 # Councils are ranked within their tier: upper-tier councils (those with social care duties, who
 # report delayed transfers) against each other, districts against lower-tier areas.
@@ -37,23 +38,24 @@ def subject_of(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str
     return subject, queries.area_name(con, subject) or subject
 
 
-def default_comparator(con: duckdb.DuckDBPyConnection, indicator_id: str, benchmark_code: str) -> str | None:
+def default_comparator(con: duckdb.DuckDBPyConnection, indicator_id: str, benchmark_code: str,
+                       as_at: AsAt = NOW) -> str | None:
     """The benchmark (England) when the store holds its series for the indicator, else None."""
-    row = con.execute("SELECT 1 FROM observations WHERE indicator_id = ? AND area_code = ? AND value IS NOT NULL "
-                      "LIMIT 1", [indicator_id, benchmark_code]).fetchone()
+    row = con.execute(f"SELECT 1 FROM {as_at.observations} AS o WHERE indicator_id = ? AND area_code = ? "
+                      "AND value IS NOT NULL LIMIT 1", [indicator_id, benchmark_code]).fetchone()
     return benchmark_code if row else None
 
 
-def council_values(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start, area_code: str
-                   ) -> pd.DataFrame:
+def council_values(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start, area_code: str,
+                   as_at: AsAt = NOW) -> pd.DataFrame:
     """Every council of the area's tier with a value for one period: ``area_code, area_name, value``."""
-    return con.execute("""
+    return con.execute(f"""
         WITH tier AS (
             SELECT CASE WHEN area_type = 'non-metropolitan district' THEN $lower ELSE $upper END AS types
             FROM areas WHERE area_code = $area
         )
         SELECT o.area_code, o.area_name, o.value
-        FROM observations AS o, tier
+        FROM {as_at.observations} AS o, tier
         WHERE o.indicator_id = $indicator AND o.period_start = $period AND o.value IS NOT NULL
           AND list_contains(tier.types, o.area_type)
         ORDER BY o.area_code
@@ -62,27 +64,32 @@ def council_values(con: duckdb.DuckDBPyConnection, indicator_id: str, period_sta
 
 
 def assessment_inputs(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str,
-                      comparator_code: str | None, *, events: pd.DataFrame | None = None) -> dict:
+                      comparator_code: str | None, *, events: pd.DataFrame | None = None,
+                      as_at: AsAt = NOW) -> dict:
     """Keyword arguments for `analysis.assess.assess` (all but ``today``) from the stored rows.
 
     ``area_code`` is the council the page is about; proxies are read for its linked organisation.
     ``comparator_code`` None (or "") means the area is shown alone; a group's code ("group:...") compares
     with the group's value computed from its members (`store.groups.group_series`). A group may be the
     area too (the matrix's region row). ``events`` may be passed in by a page that assesses many
-    indicators, so they are read once.
+    indicators, so they are read once. ``as_at`` reads the store as it stood at a load and a date
+    (store/as_at.py: a board pack); rebase dates set after that day are left out.
     """
     definition = _definition(con, indicator_id)
+    if as_at.version is not None:
+        definition["is_demonstration"] = indicator_is_demonstration(con, indicator_id, as_at.version)
     subject, subject_name = subject_of(con, indicator_id, area_code)
-    series = _series(con, indicator_id, subject)
-    comparator = _series(con, indicator_id, comparator_code) if comparator_code else None
+    series = _series(con, indicator_id, subject, as_at)
+    comparator = _series(con, indicator_id, comparator_code, as_at) if comparator_code else None
     comparator_name = _name(con, comparator_code) if comparator_code else None
     valued = series[series["value"].notna()]
     latest = valued["period_start"].max() if not valued.empty else None
-    peers = council_values(con, indicator_id, latest, subject) if latest is not None else None
-    councils = (groups.england_councils(con, indicator_id, latest)[["area_code", "value"]]
-                if latest is not None and not groups.is_group(subject) else None)
+    peers = council_values(con, indicator_id, latest, subject, as_at) if latest is not None else None
+    councils = (groups.england_councils(con, indicator_id, latest, observations=as_at.observations)
+                [["area_code", "value"]] if latest is not None and not groups.is_group(subject) else None)
     rebases = con.execute("SELECT rebase_date FROM rebase_dates WHERE indicator_id = ? AND area_code = ? "
-                          "ORDER BY rebase_date", [indicator_id, subject]).fetchall()
+                          "AND (? IS NULL OR set_at < ?::DATE + 1) ORDER BY rebase_date",
+                          [indicator_id, subject, as_at.day, as_at.day]).fetchall()
     return {
         "definition": definition, "series": series, "area_code": subject, "area_name": subject_name,
         "comparator": comparator, "comparator_code": comparator_code or None, "comparator_name": comparator_name,
@@ -91,12 +98,12 @@ def assessment_inputs(con: duckdb.DuckDBPyConnection, indicator_id: str, area_co
     }
 
 
-def _series(con: duckdb.DuckDBPyConnection, indicator_id: str, code: str) -> pd.DataFrame:
+def _series(con: duckdb.DuckDBPyConnection, indicator_id: str, code: str, as_at: AsAt = NOW) -> pd.DataFrame:
     """An area's stored rows, or a group's rows computed from its members."""
     if groups.is_group(code):
-        return groups.group_series(con, indicator_id, code)
+        return groups.group_series(con, indicator_id, code, observations=as_at.observations)
     return con.execute(f"""
-        SELECT {', '.join(_SERIES_COLUMNS)} FROM observations
+        SELECT {', '.join(_SERIES_COLUMNS)} FROM {as_at.observations} AS o
         WHERE indicator_id = ? AND area_code = ? ORDER BY period_start
     """, [indicator_id, code]).df()
 

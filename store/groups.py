@@ -84,19 +84,22 @@ def members(con: duckdb.DuckDBPyConnection, group_code: str) -> pd.DataFrame:
     """, [group_code]).df()
 
 
-def group_series(con: duckdb.DuckDBPyConnection, indicator_id: str, group_code: str) -> pd.DataFrame:
+def group_series(con: duckdb.DuckDBPyConnection, indicator_id: str, group_code: str, *,
+                 observations: str = "observations") -> pd.DataFrame:
     """The group's series for an indicator, one row per period any member has (:data:`GROUP_SERIES_COLUMNS`).
 
     ``numerator`` and ``denominator`` are the reporting members' sums, ``value`` their ratio times the
     multiplier; ``reporting`` of ``members`` reported; ``missing`` lists the others' names; ``value_note``
-    says both in words.
+    says both in words. ``observations`` is the relation to read (`store.as_at.AsAt.observations`: the
+    store as it stood at a load and a day, for a board pack).
     """
-    return group_series_many(con, [indicator_id], group_code).drop(columns="indicator_id")
+    return group_series_many(con, [indicator_id], group_code, observations=observations).drop(columns="indicator_id")
 
 
-def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], group_code: str) -> pd.DataFrame:
+def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], group_code: str, *,
+                      observations: str = "observations") -> pd.DataFrame:
     """:func:`group_series` for several indicators in one query, with an ``indicator_id`` column."""
-    return con.execute("""
+    return con.execute(f"""
         WITH member AS (
             SELECT m.area_code, coalesce(a.area_name, m.area_code) AS area_name
             FROM comparator_group_members AS m LEFT JOIN areas AS a USING (area_code)
@@ -104,7 +107,7 @@ def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], 
         ),
         mine AS (
             SELECT indicator_id, area_code, period_start, period_end, numerator, denominator, value, is_demonstration
-            FROM observations
+            FROM {observations} AS o
             WHERE list_contains($indicators, indicator_id) AND area_code IN (SELECT area_code FROM member)
         ),
         period AS (
@@ -140,13 +143,14 @@ def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], 
     """, {"group": group_code, "indicators": list(indicator_ids)}).df()
 
 
-def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start) -> pd.DataFrame:
+def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start, *,
+                     observations: str = "observations") -> pd.DataFrame:
     """England's upper-tier councils with a value for one period: ``area_code, area_name, numerator,
     denominator, value, population`` (``population``: the ONS estimate for the indicator's age band, for
     published rates that carry no denominator)."""
-    return con.execute("""
+    return con.execute(f"""
         SELECT o.area_code, o.area_name, o.numerator, o.denominator, o.value, p.population::DOUBLE AS population
-        FROM observations AS o
+        FROM {observations} AS o
         JOIN indicators AS i USING (indicator_id)
         LEFT JOIN current_populations AS p ON p.area_code = o.area_code AND p.year = year(o.period_start)
              AND p.age_band = coalesce(i.population_age_band, i.age_band)

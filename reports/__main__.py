@@ -1,0 +1,83 @@
+"""Command line for scripts and schedulers: the board pack, read-only from the store.
+
+    python -m reports board-pack --as-at 2018-11-20 --format pdf --out pack.pdf
+        [--area CODE] [--comparator CODE] [--store-version N] [--previous-board DATE] [--db PATH]
+
+`--area` defaults to the settings' area (settings.toml, PBIP_AREA_CODE), `--comparator` to the benchmark
+(England), `--as-at` to today and `--store-version` to the last load. The store version the pack was
+made from is printed and written on its cover: the same date and version give the same figures. A
+refusal is one sentence on standard error and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+import store
+from loaders.build import StoreInUse, refuse_if_in_use
+from reports import FORMATS, from_store, render
+from store.settings import load_settings
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a date written YYYY-MM-DD') from None
+
+
+def _board_pack(args) -> None:
+    db = Path(args.db)
+    if not db.exists():
+        raise ValueError(f"there is no store at {db}; build it first with `python -m loaders build --db {db}`")
+    refuse_if_in_use(db)
+    opened = store.open_store(db, read_only=True)
+    try:
+        started = time.perf_counter()
+        pack = from_store(opened.connection, area_code=args.area.strip().upper(),
+                          comparator_code=args.comparator.strip().upper(), as_at=args.as_at,
+                          store_version=args.store_version, previous_board_date=args.previous_board)
+    finally:
+        opened.close()
+    content = render(pack, [args.format])[args.format]
+    out = Path(args.out)
+    out.write_bytes(content)
+    print(f"{out}: board pack for {pack.area_name} against {pack.comparator_name} as at {pack.as_at:%Y-%m-%d}, "
+          f"{pack.version_text}, {len(content):,} bytes in {time.perf_counter() - started:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    pack = commands.add_parser("board-pack", help="make the board pack (PDF or PowerPoint)")
+    pack.add_argument("--as-at", type=_day, default=None, help="the board date, YYYY-MM-DD (default today)")
+    pack.add_argument("--format", choices=sorted(FORMATS), required=True)
+    pack.add_argument("--out", required=True, help="file to write")
+    pack.add_argument("--area", default=settings.area_code, help="ONS code of the council")
+    pack.add_argument("--comparator", default=settings.benchmark_code, help="ONS code of the comparator")
+    pack.add_argument("--store-version", type=int, default=None,
+                      help="the last load to include (default: the last load); printed on the cover")
+    pack.add_argument("--previous-board", type=_day, default=None,
+                      help="date of the previous board (default: the last marked event before --as-at)")
+    pack.add_argument("--db", default=str(settings.store.path), help="the store (default: the settings' store)")
+    args = parser.parse_args(argv)
+    try:
+        _board_pack(args)
+    except (ValueError, StoreInUse) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except duckdb.IOException as error:
+        print(f"error: the store cannot be opened: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

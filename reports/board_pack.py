@@ -1,0 +1,217 @@
+"""The board pack as a description: what each page says, read from the one assessment per indicator.
+
+:func:`assemble` is pure (assessments and plan frames in, a :class:`BoardPack` out); :func:`from_store`
+reads the store as at a board date and a store version and calls it. The PDF and the slides
+(reports/pdf.py, reports/pptx.py) only lay this description out, so the two formats, and the board
+view on screen, say the same thing: every figure is an :class:`~analysis.assess.Assessment`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from analysis import plan as rules
+from analysis import spc
+from analysis.assess import Assessment, assess
+from analysis.board import BoardRow, board_rows, changes_line, rag_by_project
+from analysis.overview import data_label
+from analysis.periods import period_label
+from analysis.plan_as_at import actions_as_at, indicator_rag, previous_board
+from store import as_at as store_as_at
+from store import indicators as store_indicators
+from store import plan as store_plan
+from store import queries
+from store.assessment import assessment_inputs, default_comparator
+
+TITLE = "PBIP performance: board pack"
+DEMONSTRATION_LABEL = ("Demonstration data: invented for demonstration where no public series exists; "
+                       "not real figures.")
+SPC_METHOD = (f"Statistical process control: XmR (individuals) charts with NHS England's Making Data Count "
+              f"rules; process limits at the mean ± {spc.XMR_LIMIT_FACTOR} × the mean moving range, from the "
+              f"whole stored series split at rebase dates (trial limits below {spc.TRIAL_LIMITS_BELOW} points); "
+              f"special cause: a point beyond a limit, a run of {spc.RUN_LENGTH} on one side of the mean, a trend "
+              f"of {spc.TREND_LENGTH}, two of three near a limit.")
+SIGNIFICANCE_METHOD = ("Significance: OHID Fingertips' comparison with the comparator at 95% and 99.8% "
+                       "confidence (Wilson score interval for percentages; Byar's approximation, or the exact "
+                       "Poisson interval below 10 events, for crude rates).")
+ACTION_COLUMNS = ["ref", "description", "lead", "due_date", "rag", "is_overdue", "is_demonstration"]
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    """One indicator's page: its assessment (chart, verdict, definition) and the plan actions linked to it."""
+
+    assessment: Assessment
+    row: BoardRow
+    actions: pd.DataFrame
+    """Linked actions as at the board date: ``ACTION_COLUMNS``, plan order."""
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """The plan as at the board date: RAG by project and recommendation, overdue, changes since the last board."""
+
+    by_project: pd.DataFrame
+    by_recommendation: pd.DataFrame
+    overdue: pd.DataFrame
+    previous_board: date
+    previous_board_label: str | None
+    changes: pd.DataFrame
+    changes_line: str
+    is_demonstration: bool
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one indicator's figures come from, and the periods the pack holds."""
+
+    indicator: str
+    source: str
+    publisher: str
+    periods: str
+    data: str
+
+
+@dataclass(frozen=True)
+class BoardPack:
+    """Everything the pack says, page by page; formats lay it out and compute nothing."""
+
+    area_code: str
+    area_name: str
+    comparator_code: str
+    comparator_name: str
+    as_at: date
+    store_version: int
+    undone_loads: tuple[int, ...]
+    generated_at: datetime
+    rows: list[BoardRow]
+    pages: list[IndicatorPage]
+    plan: PlanSection | None
+    sources: list[Source]
+    methods: list[str]
+
+    @property
+    def title(self) -> str:
+        return TITLE
+
+    @property
+    def demonstration_names(self) -> list[str]:
+        return [page.assessment.short_name for page in self.pages if page.assessment.is_demonstration]
+
+    @property
+    def has_demonstration(self) -> bool:
+        return bool(self.demonstration_names) or bool(self.plan and self.plan.is_demonstration)
+
+    @property
+    def version_text(self) -> str:
+        undone = (f"; load{'s' if len(self.undone_loads) > 1 else ''} "
+                  f"{', '.join(map(str, self.undone_loads))} since undone, so left out") if self.undone_loads else ""
+        return f"store version {self.store_version} (the last load included){undone}"
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """The cover's facts, label and value."""
+        return [("Area", self.area_name), ("Compared with", self.comparator_name),
+                ("As at", f"{self.as_at:%-d %B %Y}"), ("Made from", self.version_text),
+                ("Generated", f"{self.generated_at:%-d %B %Y %H:%M}")]
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """The plan as the store holds it now, with its history, for :func:`assemble` to take back to a day."""
+
+    projects: pd.DataFrame
+    recommendations: pd.DataFrame
+    actions: pd.DataFrame
+    history: pd.DataFrame
+    links: pd.DataFrame
+    events: pd.DataFrame
+
+
+def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area_code: str, area_name: str,
+             comparator_code: str, comparator_name: str, as_at: date, store_version: int,
+             undone_loads: Sequence[int] = (), generated_at: datetime,
+             previous_board_date: date | None = None) -> BoardPack:
+    """The pack for the area against the comparator as at `as_at`, from assessments made as at that day."""
+    actions = (actions_as_at(plan.actions, plan.history, as_at) if plan is not None
+               else pd.DataFrame(columns=[*ACTION_COLUMNS, "recommendation_ref"]))
+    rag = indicator_rag(plan.links, actions) if plan is not None else pd.DataFrame(
+        columns=["indicator_id", "rag", "actions"])
+    rows = board_rows(assessments, rag)
+    pages = [IndicatorPage(a, row, _linked_actions(plan, actions, a.indicator_id))
+             for a, row in zip(assessments, rows, strict=True)]
+    return BoardPack(
+        area_code=area_code, area_name=area_name, comparator_code=comparator_code, comparator_name=comparator_name,
+        as_at=as_at, store_version=store_version, undone_loads=tuple(undone_loads), generated_at=generated_at,
+        rows=rows, pages=pages, plan=_plan_section(plan, actions, as_at, previous_board_date) if plan else None,
+        sources=[_source(a) for a in assessments], methods=_methods(assessments),
+    )
+
+
+def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_code: str, as_at: date | None = None,
+               store_version: int | None = None, previous_board_date: date | None = None,
+               generated_at: datetime | None = None) -> BoardPack:
+    """Read the store as at `as_at` (default today) and `store_version` (default the last load) and assemble.
+
+    ValueError with one sentence when the version does not exist.
+    """
+    day = as_at or date.today()
+    version = store_as_at.latest_load(con) if store_version is None else int(store_version)
+    refusal = store_as_at.version_refusal(con, version)
+    if refusal:
+        raise ValueError(refusal)
+    view = store_as_at.AsAt(version, day)
+    events = store_indicators.events(con)
+    events = events[pd.to_datetime(events["event_date"]).dt.date <= day].reset_index(drop=True)
+    definitions = store_indicators.definitions(con)
+    cqc_ids = definitions.loc[definitions["is_cqc_indicator"], "indicator_id"].tolist()
+    assessments = [assess(**assessment_inputs(con, indicator_id, area_code,
+                                              default_comparator(con, indicator_id, comparator_code, view),
+                                              events=events, as_at=view), today=day)
+                   for indicator_id in cqc_ids]
+    plan = PlanInputs(store_plan.projects(con), store_plan.recommendations(con), store_plan.actions(con),
+                      store_plan.action_history(con), store_plan.indicator_links(con),
+                      events) if store_plan.has_plan(con) else None
+    return assemble(assessments, plan, area_code=area_code, area_name=queries.area_name(con, area_code) or area_code,
+                    comparator_code=comparator_code,
+                    comparator_name=queries.area_name(con, comparator_code) or comparator_code,
+                    as_at=day, store_version=version, undone_loads=store_as_at.undone_within(con, version),
+                    generated_at=generated_at or datetime.now().replace(microsecond=0),
+                    previous_board_date=previous_board_date)
+
+
+def _linked_actions(plan: PlanInputs | None, actions: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    if plan is None:
+        return pd.DataFrame(columns=ACTION_COLUMNS)
+    refs = set(plan.links.loc[plan.links["indicator_id"] == indicator_id, "recommendation_ref"])
+    return actions.loc[actions["recommendation_ref"].isin(refs), ACTION_COLUMNS].reset_index(drop=True)
+
+
+def _plan_section(plan: PlanInputs, actions: pd.DataFrame, as_at: date, chosen: date | None) -> PlanSection:
+    meeting, label = previous_board(plan.events, as_at, chosen)
+    since = rules.since_last_board(plan.history, meeting, as_at)
+    by_recommendation = rules.rag_counts(actions, "recommendation_ref", as_at).merge(
+        plan.recommendations[["ref", "recommendation"]], left_on="recommendation_ref", right_on="ref", how="left")
+    by_recommendation = by_recommendation.drop(columns="ref")
+    return PlanSection(
+        by_project=rag_by_project(plan.projects, plan.recommendations, actions, as_at),
+        by_recommendation=by_recommendation, overdue=actions.loc[actions["is_overdue"], ACTION_COLUMNS]
+        .reset_index(drop=True), previous_board=meeting, previous_board_label=label, changes=since,
+        changes_line=changes_line(since), is_demonstration=bool(actions["is_demonstration"].any()),
+    )
+
+
+def _source(a: Assessment) -> Source:
+    periods = (f"{period_label(a.rows['period_start'].iloc[0], a.rows['period_end'].iloc[0])} to {a.period_text}"
+               if a.has_data else "no data")
+    return Source(a.short_name, str(a.definition["source"]), str(a.definition["publisher"]), periods, data_label(a))
+
+
+def _methods(assessments: Sequence[Assessment]) -> list[str]:
+    used = dict.fromkeys(c.method for a in assessments for c in (a.comparison, a.comparison_998) if c.method)
+    return [SPC_METHOD, SIGNIFICANCE_METHOD, *(f"Used in this pack: {method}." for method in used)]

@@ -1,0 +1,264 @@
+"""The board pack: real PDF and PowerPoint files, read back with poppler and python-pptx.
+
+Each pack is made once per module (chromium draws its charts); the tests read the files. No timing is
+asserted: the speed is measured by benchmarks/bench_board_pack.py.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zlib
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Pt
+from streamlit.testing.v1 import AppTest
+
+import reports
+import store
+from analysis.assess import assess
+from loaders import load_file
+from reports import pdf as paper
+from reports import pptx as slides
+from reports.tables import SUMMARY_HEADINGS
+from store.assessment import assessment_inputs, default_comparator
+
+YORK, STOKE, ENGLAND = "E06000014", "E06000021", "E92000001"
+BOARD_DATE = date(2018, 11, 20)
+GENERATED = datetime(2018, 11, 13, 9, 0)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_pack(db: Path, area: str, *, store_version: int | None = None, as_at: date | None = BOARD_DATE):
+    opened = store.open_store(db, read_only=True)
+    try:
+        return reports.from_store(opened.connection, area_code=area, comparator_code=ENGLAND, as_at=as_at,
+                                  store_version=store_version, generated_at=GENERATED)
+    finally:
+        opened.close()
+
+
+def write_files(pack, folder: Path, formats=("pdf", "pptx")) -> dict[str, Path]:
+    paths = {}
+    for name, content in reports.render(pack, list(formats)).items():
+        paths[name] = folder / reports.file_name(pack, name)
+        paths[name].write_bytes(content)
+    return paths
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text as pdftotext reads it, whitespace made single spaces (titles wrap)."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True, timeout=300).stdout
+    return " ".join(text.split())
+
+
+def pdf_font_sizes(path: Path) -> set[float]:
+    """Every font size the PDF's content streams set (the Tf operator), read from the file itself."""
+    raw = path.read_bytes()
+    sizes = set()
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.DOTALL):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            content = stream
+        sizes |= {float(size) for size in re.findall(rb"/F\d+\s+([\d.]+)\s+Tf", content)}
+    return sizes
+
+
+def slide_runs(slide):
+    """Every text run on a slide: text boxes and every cell of every table."""
+    for shape in slide.shapes:
+        frames = []
+        if shape.has_text_frame:
+            frames.append(shape.text_frame)
+        if shape.has_table:
+            frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+        for frame in frames:
+            for paragraph in frame.paragraphs:
+                yield from paragraph.runs
+
+
+def slide_table(slide):
+    return next(shape.table for shape in slide.shapes if shape.has_table)
+
+
+@pytest.fixture(scope="module")
+def york(bundled_db, tmp_path_factory):
+    pack = make_pack(bundled_db, YORK)
+    return pack, write_files(pack, tmp_path_factory.mktemp("york"))
+
+
+@pytest.fixture(scope="module")
+def stoke(bundled_db, tmp_path_factory):
+    pack = make_pack(bundled_db, STOKE)
+    return pack, write_files(pack, tmp_path_factory.mktemp("stoke"))
+
+
+@pytest.fixture(params=["york", "stoke"])
+def made(request):
+    return request.getfixturevalue(request.param)
+
+
+class TestPdf:
+    def test_names_each_indicator_with_its_latest_value_as_the_page_shows_it(self, made):
+        """The PDF's text has each indicator's name and its value text, and says "demonstration" where it applies."""
+        pack, paths = made
+        text = pdf_text(paths["pdf"])
+        for page in pack.pages:
+            a = page.assessment
+            assert a.name in text
+            assert a.value_text in text
+            assert a.comparator_text in text
+        assert ("demonstration" in text.lower()) == pack.has_demonstration
+        assert pack.area_name in text and "20 November 2018" in text
+        assert f"store version {pack.store_version}" in text
+
+    def test_every_page_renders(self, made, tmp_path):
+        """pdftoppm draws every page of the PDF."""
+        _, paths = made
+        info = subprocess.run(["pdfinfo", str(paths["pdf"])], check=True, capture_output=True, text=True,
+                              timeout=300).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(paths["pdf"]), str(tmp_path / "page")], check=True,
+                       timeout=600)
+        drawn = sorted(tmp_path.glob("page-*.png"))
+        assert pages >= 2 + len(made[0].pages) and len(drawn) == pages
+        assert all(png.stat().st_size > 1000 for png in drawn)
+
+    def test_no_text_is_smaller_than_9_pt(self, york):
+        """Every font size set in the PDF is at least 9 pt."""
+        sizes = pdf_font_sizes(york[1]["pdf"])
+        assert sizes and min(sizes) >= paper.MIN_TEXT_PT == 9
+
+    def test_demonstration_data_is_labelled_on_its_indicator_pages(self, york):
+        """Each indicator page of demonstration data carries the label (one line per page of pdftotext)."""
+        pack, paths = york
+        pages = subprocess.run(["pdftotext", str(paths["pdf"]), "-"], check=True, capture_output=True, text=True,
+                               timeout=300).stdout.split("\f")
+        for page in pack.pages:
+            if page.assessment.is_demonstration:
+                title = page.assessment.name.split(",")[0]
+                holding = [p for p in pages if title in " ".join(p.split())]
+                assert holding and all("Demonstration data" in p for p in holding)
+
+
+class TestSlides:
+    def test_has_the_expected_slides(self, made):
+        """Cover, summary, one slide per indicator, then the plan, sources and methods; 16:9."""
+        pack, paths = made
+        deck = Presentation(str(paths["pptx"]))
+        assert (deck.slide_width, deck.slide_height) == (slides.WIDTH, slides.HEIGHT)
+        titles = [slide.shapes[0].text_frame.text for slide in deck.slides]
+        assert titles[0] == pack.title
+        assert titles[1] == f"Summary: {pack.area_name} against {pack.comparator_name}"
+        assert titles[2:2 + len(pack.pages)] == [page.assessment.name for page in pack.pages]
+        assert any(title.startswith("The improvement plan as at 20 November 2018") for title in titles)
+        assert titles[-2:] == ["Sources", "Methods"]
+
+    def test_summary_table_cells_equal_the_assessment(self, made):
+        """The summary slide's table is a real table whose cells are the assessment's own words."""
+        pack, paths = made
+        table = slide_table(Presentation(str(paths["pptx"])).slides[1])
+        cells = [[cell.text for cell in row.cells] for row in table.rows]
+        assert cells[0] == SUMMARY_HEADINGS
+        for row, page in zip(cells[1:], pack.pages, strict=True):
+            a = page.assessment
+            assert row[:8] == [a.short_name, a.period_text, a.value_text, a.comparator_text, a.comparison_text,
+                               a.comparison_998_text, a.variation_text, a.assurance_text]
+
+    def test_no_text_on_a_slide_is_smaller_than_18_pt(self, york):
+        """Every run on every slide, table cells included, is set at 18 pt or more."""
+        deck = Presentation(str(york[1]["pptx"]))
+        sizes = [run.font.size for slide in deck.slides for run in slide_runs(slide)]
+        assert sizes and all(size is not None and size >= Pt(18) for size in sizes)
+
+
+class TestOneVerdict:
+    def test_pack_made_today_says_what_the_board_view_says(self, bundled_db):
+        """Made as at today from the last load, the pack's rows are the page's own assessments."""
+        pack = make_pack(bundled_db, YORK, as_at=None)
+        opened = store.open_store(bundled_db, read_only=True)
+        try:
+            con = opened.connection
+            for page in pack.pages:
+                i = page.assessment.indicator_id
+                shown = assess(**assessment_inputs(con, i, YORK, default_comparator(con, i, ENGLAND)),
+                               today=date.today())
+                assert (page.row.value, page.row.comparator, page.row.comparison, page.row.variation) == (
+                    shown.value_text, shown.comparator_text, shown.comparison_text, shown.variation_text)
+                assert page.assessment.summary == shown.summary
+        finally:
+            opened.close()
+
+
+class TestAsAt:
+    def test_the_same_date_and_version_give_the_same_pack_after_a_later_load(self, built_db, tmp_path):
+        """A pack made again from its recorded store version, after a load changing one of its figures, is the same."""
+        before = make_pack(built_db, YORK)
+        dtoc = next(page for page in before.pages if page.assessment.indicator_id == "dtoc_18")
+        assert dtoc.row.period == "October 2018"
+        (tmp_path / "first").mkdir()
+        first = write_files(before, tmp_path / "first", ("pdf",))
+
+        changed = tmp_path / "dtoc_october_2018.csv"
+        changed.write_text("indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,"
+                           "value_note\ndtoc_18,E06000014,York,2018-10-01,2018-10-31,60,,,\n", encoding="utf-8")
+        load_file(changed, built_db, "test")
+
+        latest = make_pack(built_db, YORK)
+        assert latest.store_version == before.store_version + 1
+        assert next(p.row.value for p in latest.pages if p.assessment.indicator_id == "dtoc_18") != dtoc.row.value
+
+        again = make_pack(built_db, YORK, store_version=before.store_version)
+        (tmp_path / "again").mkdir()
+        second = write_files(again, tmp_path / "again", ("pdf",))
+        assert [p.row for p in again.pages] == [p.row for p in before.pages]
+        assert pdf_text(second["pdf"]) == pdf_text(first["pdf"])
+
+    def test_a_version_that_does_not_exist_is_refused_in_a_sentence(self, bundled_db):
+        with pytest.raises(ValueError, match="There is no store version 999"):
+            make_pack(bundled_db, YORK, store_version=999)
+
+
+class TestCommandLine:
+    def test_board_pack_command_writes_the_pptx(self, bundled_db, tmp_path):
+        """`python -m reports board-pack` with the documented names writes the file and names its version."""
+        out = tmp_path / "pack.pptx"
+        done = subprocess.run([str(PROJECT_ROOT / ".venv/bin/python"), "-m", "reports", "board-pack", "--as-at",
+                               "2018-11-20", "--format", "pptx", "--out", str(out), "--area", STOKE,
+                               "--comparator", ENGLAND, "--store-version", "1", "--db", str(bundled_db)],
+                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert "store version 1" in done.stdout
+        assert Presentation(str(out)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
+
+
+class TestBoardView:
+    def open_board(self, monkeypatch, db: Path, **query: str) -> AppTest:
+        monkeypatch.setenv("PBIP_DB_PATH", str(db))
+        at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "board.py"), default_timeout=600)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    def test_board_view_makes_the_pack_on_request_and_offers_the_download(self, monkeypatch, small_db):
+        """Nothing is made on a page run; the button makes the PDF under a progress indicator, then offers it."""
+        at = self.open_board(monkeypatch, small_db)
+        assert not at.get("download_button") and not [e for e in at.main if type(e).__name__ == "Status"]
+        at.radio(key="board_pack_format").set_value("PDF for the papers")
+        at.button(key="board_pack_make").click().run()
+        assert not at.exception, at.exception
+        statuses = [e.proto.label for e in at.main if type(e).__name__ == "Status"]
+        assert statuses and statuses[0].startswith("The board pack is ready")
+        assert [b for b in at.get("download_button") if b.proto.label.endswith(".pdf")]
+
+    def test_presentation_mode_hides_the_pack_controls(self, monkeypatch, small_db):
+        """On the projector the board view has no pack controls."""
+        at = self.open_board(monkeypatch, small_db, presentation="1")
+        assert not [b for b in at.button if b.label == "Make the board pack"]
