@@ -19,9 +19,9 @@ def rows(con, relation: str) -> pd.DataFrame:
 
 
 class TestStoreAsAt:
-    def test_the_last_version_reads_exactly_the_observations_view(self, small_db):
+    def test_the_last_version_reads_exactly_the_observations_view(self, small_store_db):
         """With every load included and no day, the restricted SQL gives the view's own rows and columns."""
-        con = store.open_store(small_db, read_only=True).connection
+        con = store.open_store(small_store_db, read_only=True).connection
         pd.testing.assert_frame_equal(rows(con, AsAt(latest_load(con)).observations), rows(con, "observations"))
         assert AsAt().observations == "observations"
 
@@ -41,8 +41,8 @@ class TestStoreAsAt:
         assert version_refusal(con, version) is None and undone_within(con, version) == []
         assert "no store version 99" in version_refusal(con, 99)
 
-    def test_a_day_keeps_only_periods_ended_by_then(self, small_db):
-        con = store.open_store(small_db, read_only=True).connection
+    def test_a_day_keeps_only_periods_ended_by_then(self, small_store_db):
+        con = store.open_store(small_store_db, read_only=True).connection
         held = rows(con, AsAt(day=date(2018, 3, 31)).observations)
         assert len(held) and (pd.to_datetime(held["period_end"]) <= "2018-03-31").all()
 
