@@ -20,6 +20,8 @@ MATRIX_CSS = """
 .pbip-matrix td:first-child, .pbip-matrix th:first-child { text-align: left; }
 .pbip-matrix .icon img { width: 1.4em; height: 1.4em; display: inline-block; }
 .pbip-matrix a { color: #1a1a1a; text-decoration: underline; }
+/* Eleven indicators share the width: a long word in a heading is hyphenated rather than pushed past it. */
+.pbip-matrix th { hyphens: auto; overflow-wrap: anywhere; }
 </style>
 """
 
@@ -35,7 +37,7 @@ def matrix_html(cells: Mapping[tuple[str, str], MatrixCell], *, areas: Sequence[
         for indicator_id, _ in indicators:
             row.append(_cell(cells.get((code, indicator_id))))
         body.append("<tr>" + "".join(row) + "</tr>")
-    return (f'{BOARD_CSS}{MATRIX_CSS}<table class="pbip-board pbip-matrix"><thead><tr>{head}</tr></thead>'
+    return (f'{BOARD_CSS}{MATRIX_CSS}<table class="pbip-board pbip-matrix" lang="en-GB"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
