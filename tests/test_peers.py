@@ -182,9 +182,11 @@ class TestTheMatrix:
 
 
 class TestThePeersPage:
-    def test_draws_the_funnel_and_the_matrix_and_keeps_the_choices_in_the_url(self, monkeypatch, bundled_db):
+    # Pages get a private copy (built_db): a page keeps its store open for writing, and other tests read the
+    # shared bundled store read-only.
+    def test_draws_the_funnel_and_the_matrix_and_keeps_the_choices_in_the_url(self, monkeypatch, built_db):
         """The page names York's place in the funnel, its rank among English councils, and keeps its choices."""
-        at = open_page(monkeypatch, bundled_db, "pages/peers.py", indicator="dtoc_18")
+        at = open_page(monkeypatch, built_db, "pages/peers.py", indicator="dtoc_18")
         text = text_of(at)
         assert "York among its peers" in text
         assert "109th of 150 English councils" in text and "York is" in text
@@ -192,9 +194,9 @@ class TestThePeersPage:
         assert len(at.get("plotly_chart")) == 1
         assert "Stockport" in "\n".join(element.proto.body for element in at.get("html"))
 
-    def test_the_indicator_page_finds_the_region_by_typing_its_name(self, monkeypatch, bundled_db):
+    def test_the_indicator_page_finds_the_region_by_typing_its_name(self, monkeypatch, built_db):
         """"Yorkshire and" is among the comparator choices' words, and choosing it compares with the region."""
-        at = open_page(monkeypatch, bundled_db, "pages/indicator.py", indicator="dtoc_18",
+        at = open_page(monkeypatch, built_db, "pages/indicator.py", indicator="dtoc_18",
                        comparator="group:E12000003")
         box = next(b for b in at.selectbox if b.label == "Compare with")
         assert any(str(option).startswith("Yorkshire and The Humber") for option in box.options)
