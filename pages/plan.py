@@ -139,7 +139,10 @@ with grid_tab:
         shown = shown[shown["rag"].isin(chosen_rags)]
     if only_overdue:
         shown = shown[shown["is_overdue"]]
-    grid_columns = [column for column in GRID_LABELS if not (presenting and column in NOT_PROJECTED)]
+    # On the projector a Data column saying the same of every row is left to the notice above the grid.
+    same_data = shown["data"].nunique() <= 1
+    grid_columns = [column for column in GRID_LABELS
+                    if not (presenting and (column in NOT_PROJECTED or (column == "data" and same_data)))]
     show_table(plan_charts.readable_actions(shown[grid_columns]), rag_columns=("rag",), labels=GRID_LABELS,
                key="plan_grid")
     st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "

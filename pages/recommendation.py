@@ -78,9 +78,11 @@ table = plan_charts.readable_actions(
     actions.assign(data=actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""}))
 )[list(ACTION_LABELS)]
 if presenting:
-    # st.dataframe draws on a canvas the projector CSS cannot enlarge; st.table can be. The last update is
-    # left off so the table fits the screen at 22 px.
-    projected = table.drop(columns=["updated_by", "updated_at"]).rename(columns=ACTION_LABELS)
+    # st.dataframe draws on a canvas the projector CSS cannot enlarge; st.table can be. The last update, and
+    # a Data column saying the same of every row (the notice above says it), are left off so the table fits
+    # the screen at 22 px.
+    uniform = ["data"] if table["data"].nunique() <= 1 else []
+    projected = table.drop(columns=["updated_by", "updated_at", *uniform]).rename(columns=ACTION_LABELS)
     st.table(plan_charts.projector_table(projected, ["RAG"]), hide_index=True)
 else:
     st.dataframe(plan_charts.rag_styler(table, ["rag"]), hide_index=True, width="stretch",

@@ -51,6 +51,9 @@ _MEASURE = """() => {
     smallBody: body.filter(e => size(e) < 20).map(e => [e.textContent.slice(0, 40), size(e)]).slice(0, 5),
     smallChart: chart.filter(e => size(e) < 18).map(e => [e.textContent.slice(0, 40), size(e)]).slice(0, 5),
     cut: metrics.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent),
+    tableScroll: Array.from(main.querySelectorAll('[data-testid="stTable"]')).filter(visible)
+      .map(e => [e.querySelector('table').getBoundingClientRect().width, e.clientWidth])
+      .filter(([table, room]) => table > room + 1),
     text: main.innerText,
   };
 }"""
@@ -89,6 +92,7 @@ def test_presentation_mode_reads_on_a_projector(page, server, name, path, finish
     assert found["smallBody"] == [], found["smallBody"]
     assert found["smallChart"] == [], found["smallChart"]
     assert found["cut"] == [], found["cut"]
+    assert found["tableScroll"] == [], f"a table scrolls sideways: {found['tableScroll']}"
     assert LEAKS.findall(found["text"]) == []
     if name == "board" and (width, height) in FITS_ONE_SCREEN:
         assert found["height"][0] <= found["height"][1], f"the board scrolls: {found['height']}"

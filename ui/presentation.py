@@ -26,7 +26,10 @@ PRESENTATION_CSS = """
     font-size: 40px !important; }
 h1 { font-size: 36px !important; padding: 0 !important; }
 /* Less empty space above the title: the projector's height is the scarce thing. */
-[data-testid="stMainBlockContainer"] { padding: 0.75rem 2rem 1rem 2rem !important; }
+/* Top padding clears the sidebar's open control, which sits at the title's left edge. */
+[data-testid="stMainBlockContainer"] { padding: 2.75rem 2rem 1rem 2rem !important; }
+/* A word longer than its column (the plan's "Demonstration data") is broken, never cut off. */
+[data-testid="stTable"] td, [data-testid="stTable"] th { hyphens: auto; overflow-wrap: anywhere; }
 [data-testid="stAlertContainer"] { padding: 0.35rem 0.9rem !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem !important; }
 /* The header only holds the menu: let the page show through it rather than hide the top line. */
