@@ -85,7 +85,8 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             f'<td title="{escape(row.plan_detail, True)}">{rag_swatch(row.plan)}'
             f'<span class="small detail">{escape(row.plan_detail)}</span></td>'
             "</tr>")
-    return f'{BOARD_CSS}<table class="pbip-board pbip-indicators"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (f'{BOARD_CSS}<table class="pbip-board pbip-indicators"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
 
 
 def rag_swatch(word: str) -> str:
