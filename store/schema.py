@@ -365,8 +365,11 @@ def _v5_chain(con: duckdb.DuckDBPyConnection) -> None:
 
 # Migration 6: which indicators are the CQC set is reviewed data (data/indicators.csv), not code, so a
 # seventh indicator is a row. Stores made before it mark the six the CQC progress report named.
+# (Written as ADD COLUMN then SET NOT NULL, the same column as `ADD COLUMN ... NOT NULL DEFAULT false`,
+# because DuckDB 1.5 cannot add a column with a constraint in one step.)
 _V6_CQC_SET = """
-ALTER TABLE indicators ADD COLUMN is_cqc_indicator BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE indicators ADD COLUMN is_cqc_indicator BOOLEAN DEFAULT false;
+ALTER TABLE indicators ALTER COLUMN is_cqc_indicator SET NOT NULL;
 UPDATE indicators SET is_cqc_indicator = indicator_id IN ('ae_attendances_65', 'emergency_admissions_65',
     'care_home_admissions_65', 'length_of_stay_65', 'dtoc_18', 'readmissions_65');
 """
