@@ -346,21 +346,29 @@ def extension_file(name: str) -> Path:
 
 
 def _attach_lake(location: StoreLocation, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the shared store attached as `pbip` and in use.
-
-    The extensions are loaded from their wheels' files, so nothing is downloaded at run time.
-    """
+    """A DuckDB connection with the shared store attached as `pbip` and in use."""
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})
-    for name in ("postgres_scanner", "ducklake"):
-        con.execute(f"LOAD '{extension_file(name)}'")
-    location.path.mkdir(parents=True, exist_ok=True)
-    options = f"DATA_PATH '{_quoted(str(location.path).rstrip('/') + '/')}'"
-    if read_only:
-        options += ", READ_ONLY"
-    con.execute(f"ATTACH '{_quoted('ducklake:' + location.catalog)}' AS {LAKE} ({options})")
+    attach(con, location, LAKE, read_only=read_only)
     con.execute(f"USE {LAKE}")
     return con
+
+
+def attach(con: duckdb.DuckDBPyConnection, location: StoreLocation, alias: str, *, read_only: bool = False) -> None:
+    """Attach another store to `con` under `alias` (copying between stores reads one from the other).
+
+    DuckLake's extensions are loaded from their wheels' files, so nothing is downloaded at run time.
+    """
+    options = ["READ_ONLY"] if read_only else []
+    if location.shared:
+        for name in ("postgres_scanner", "ducklake"):
+            con.execute(f"LOAD '{extension_file(name)}'")
+        location.path.mkdir(parents=True, exist_ok=True)
+        options.append(f"DATA_PATH '{_quoted(str(location.path).rstrip('/') + '/')}'")
+        target = "ducklake:" + location.catalog
+    else:
+        target = str(location.path)
+    con.execute(f"ATTACH '{_quoted(target)}' AS {alias}" + (f" ({', '.join(options)})" if options else ""))
 
 
 def _libpq(location: StoreLocation) -> str:
