@@ -6,6 +6,7 @@
     python -m loaders groups FILE [--db PATH] --user NAME
     python -m loaders audit --verify [--db PATH]
     python -m loaders copy-store --from STORE --to STORE [--user NAME]
+    python -m loaders ensure [--db PATH]
 
 `--db` (and `--from`, `--to`) take a DuckDB file's path or the shared store,
 `ducklake:postgres:<connection string>` (its data files in PBIP_STORE_DATA_PATH); the default is the
@@ -27,7 +28,7 @@ import duckdb
 
 import store
 from loaders import LoadError, build, load_file
-from loaders.build import StoreInUse, location_of, refuse_if_in_use
+from loaders.build import StoreInUse, ensure_store, location_of, refuse_if_in_use
 from loaders.groups import load_groups
 from loaders.pipeline import undo_load
 from store import audit, loads
@@ -135,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     copy_parser.add_argument("--from", dest="source", required=True, help="the store to copy")
     copy_parser.add_argument("--to", dest="target", required=True, help="the store to replace")
     copy_parser.add_argument("--user", default=getpass.getuser())
+    ensure_parser = commands.add_parser("ensure", help="build the store when it is missing (or recover it from "
+                                        "its archive), as the dashboard's first start does; else nothing")
+    ensure_parser.add_argument("--db", default=default_db)
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -152,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             _groups(args)
         elif args.command == "copy-store":
             _copy(args)
+        elif args.command == "ensure":
+            print(ensure_store(args.db) or f"The store {args.db} is there; nothing was done.")
         else:
             _verify(args)
     except LoadError as error:
