@@ -107,6 +107,17 @@ def _signed_in_upload_page(context, url: str):
     return page
 
 
+def _next_page_run(page) -> None:
+    """Away to the About page and back to Upload data, in the same session (a reload would sign out)."""
+    from playwright.sync_api import expect
+
+    navigation = page.get_by_test_id("stSidebarNav")
+    navigation.get_by_role("link", name="About this dashboard").click()
+    expect(page.get_by_test_id("stHeading").first).to_contain_text("About this dashboard", timeout=90_000)
+    navigation.get_by_role("link", name="Upload data").click()
+    expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(1, timeout=90_000)
+
+
 def _preview(page, file: Path) -> None:
     from playwright.sync_api import expect
 
@@ -140,7 +151,7 @@ def test_an_upload_confirmed_on_one_server_is_seen_on_the_other(browser, cluster
     _preview(page_a, file)
     page_a.get_by_role("button", name="Confirm and store").click()
     expect(page_a.get_by_text(f"Stored {file.name} as load")).to_be_visible(timeout=90_000)
-    page_b.reload()
+    _next_page_run(page_b)
     expect(page_b.get_by_test_id("stMain").get_by_text(file.name).first).to_be_visible(timeout=90_000)
     through_proxy = _signed_in_upload_page(browser.new_context(), cluster["proxy"])
     expect(through_proxy.get_by_test_id("stMain").get_by_text(file.name).first).to_be_visible(timeout=90_000)
