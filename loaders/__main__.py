@@ -5,7 +5,7 @@
     python -m loaders undo LOAD_ID [--db PATH] --user NAME
     python -m loaders groups FILE [--db PATH] --user NAME
     python -m loaders audit --verify [--db PATH]
-    python -m loaders copy-store --from STORE --to STORE [--user NAME]
+    python -m loaders copy-store --from STORE --to STORE [--user NAME] [--replace]
     python -m loaders ensure [--db PATH]
 
 `--db` (and `--from`, `--to`) take a DuckDB file's path or the shared store,
@@ -32,7 +32,7 @@ from loaders.build import StoreInUse, ensure_store, location_of, refuse_if_in_us
 from loaders.groups import load_groups
 from loaders.pipeline import undo_load
 from store import audit, loads
-from store.copy import CopyMismatch, copy_store
+from store.copy import CopyMismatch, TargetNotEmpty, copy_store
 from store.door import StoreFileChanged
 from store.settings import load_settings
 
@@ -103,7 +103,7 @@ def _copy(args) -> None:
         raise Refused(f"there is no store at {source.path} to copy from")
     refuse_if_in_use(source)
     refuse_if_in_use(target)
-    copied = copy_store(source, target, user=args.user)
+    copied = copy_store(source, target, user=args.user, replace=args.replace)
     print(f"Copied {source} into {target}: {sum(copied.tables.values()):,} rows in {len(copied.tables)} tables "
           f"(loads, audit and plan history included); observations identical ({copied.observations:,} rows).")
 
@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     copy_parser.add_argument("--from", dest="source", required=True, help="the store to copy")
     copy_parser.add_argument("--to", dest="target", required=True, help="the store to replace")
     copy_parser.add_argument("--user", default=getpass.getuser())
+    copy_parser.add_argument("--replace", action="store_true",
+                             help="replace a target that already holds a store (its audit and history go)")
     ensure_parser = commands.add_parser("ensure", help="build the store when it is missing (or recover it from "
                                         "its archive), as the dashboard's first start does; else nothing")
     ensure_parser.add_argument("--db", default=default_db)
@@ -166,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         for sentence in error.sentences():
             print(f"error: {sentence}", file=sys.stderr)
         return 1
-    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, CopyMismatch, ValueError) as error:
+    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, CopyMismatch, TargetNotEmpty,
+            ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.IOException as error:

@@ -116,7 +116,7 @@ def build(db_path: StoreLocation | Path | str) -> list[LoadResult]:
         with tempfile.TemporaryDirectory(prefix="pbip-build-") as directory:
             building = Path(directory) / "pbip.duckdb"
             results, built = _build_file(building, location.archive_dir)
-            copy_store(StoreLocation("duckdb", building), location, user=BUILD_USER)
+            copy_store(StoreLocation("duckdb", building), location, user=BUILD_USER, replace=True)
         store_archive.rewrite(location.archive_dir, built)
         return results
     db_path = location.path

@@ -18,6 +18,10 @@ SOURCE = "copy_source"
 NOT_COPIED = {"schema_version"}
 
 
+class TargetNotEmpty(Exception):
+    """The target already holds an audit trail, and replacing it was not asked for; nothing was written."""
+
+
 class CopyMismatch(Exception):
     """The copy did not read back the same as its source; nothing was written."""
 
@@ -30,10 +34,12 @@ class Copied:
     observations: int
 
 
-def copy_store(source: StoreLocation, target: StoreLocation, *, user: str) -> Copied:
+def copy_store(source: StoreLocation, target: StoreLocation, *, user: str, replace: bool = False) -> Copied:
     """Replace everything in `target` with the contents of `source` (both migrated to the latest schema).
 
-    Returns the rows copied per table; CopyMismatch (and nothing written) when the target would differ.
+    The audit is append-only, so a target that already has audit lines is refused (TargetNotEmpty) unless
+    `replace` says its whole history is to go (a rebuild does). Returns the rows copied per table;
+    CopyMismatch (and nothing written) when the target would differ from the source.
     """
     Store.open(source).close()  # brings the source to the current schema, so the tables match
     into = Store.open(target)
@@ -42,6 +48,10 @@ def copy_store(source: StoreLocation, target: StoreLocation, *, user: str) -> Co
         door.attach(con, source, SOURCE, read_only=True)
         try:
             with door.writing(into, user=user, action="copy the store") as write:
+                held = write.con.execute("SELECT count(*) FROM audit").fetchone()[0]
+                if held and not replace:
+                    raise TargetNotEmpty(f"{target} already holds a store ({held:,} audit lines); copying would "
+                                         "replace its history, so nothing was written (give --replace to do it)")
                 copied = _copy_tables(write.con)
                 observations = _check_same(write.con, copied)
                 _advance_sequences(write.con)

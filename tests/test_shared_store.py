@@ -202,6 +202,16 @@ class TestCopy:
             returned.close()
 
 
+    def test_a_store_with_history_is_not_replaced_unless_asked(self, lake_location, small_db):
+        """Copying over a store that has an audit is refused, writing nothing; --replace does it."""
+        from store.copy import TargetNotEmpty
+
+        copy_store(StoreLocation("duckdb", small_db), lake_location, user="test")
+        with pytest.raises(TargetNotEmpty, match="--replace"):
+            copy_store(StoreLocation("duckdb", small_db), lake_location, user="test")
+        copy_store(StoreLocation("duckdb", small_db), lake_location, user="test", replace=True)
+
+
 def _start_process(code: str, location: StoreLocation) -> subprocess.Popen:
     """Another server: a Python process with the shared store open as `opened` (and LOCATION)."""
     preamble = textwrap.dedent(f"""
