@@ -393,5 +393,6 @@ def _roll_back(handle: duckdb.DuckDBPyConnection) -> None:
 
 
 def _file_of(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return row[0] if row and row[0] else None
+    """The DuckDB file a connection has open (None in memory, and for the shared store, which is no file)."""
+    row = con.execute("SELECT path, type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row[0] if row and row[0] and row[1] == "duckdb" else None
