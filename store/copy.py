@@ -40,59 +40,65 @@ def copy_store(source: StoreLocation, target: StoreLocation, *, user: str, repla
     The audit is append-only, so a target that already has audit lines is refused (TargetNotEmpty) unless
     `replace` says its whole history is to go (a rebuild does). Returns the rows copied per table;
     CopyMismatch (and nothing written) when the target would differ from the source.
+
+    Rows travel as Arrow tables between the two stores' own connections (no ATTACH), so a source file
+    this process already has open (the dashboard's, a test's) is read through that same database.
     """
-    Store.open(source).close()  # brings the source to the current schema, so the tables match
+    source_store = Store.open(source)  # brings the source to the current schema, so the tables match
     into = Store.open(target)
     try:
-        con = into.connection
-        door.attach(con, source, SOURCE, read_only=True)
-        try:
+        reader = source_store.read()
+        with door.snapshot(reader):
             with door.writing(into, user=user, action="copy the store") as write:
                 held = write.con.execute("SELECT count(*) FROM audit").fetchone()[0]
                 if held and not replace:
                     raise TargetNotEmpty(f"{target} already holds a store ({held:,} audit lines); copying would "
                                          "replace its history, so nothing was written (give --replace to do it)")
-                copied = _copy_tables(write.con)
-                observations = _check_same(write.con, copied)
+                copied = {table: _copy_table(reader, write.con, table) for table in _tables(reader)}
+                observations = _check_same(reader, write.con, "observations")
                 _advance_sequences(write.con)
                 write.audit("store copied", detail={"from": str(source), "tables": copied,
                                                     "observations": observations})
-        finally:
-            con.execute(f"DETACH {SOURCE}")
     finally:
         into.close()
+        source_store.close()
     return Copied(copied, observations)
 
 
-def _tables(con, catalog: str) -> list[str]:
+def _tables(con) -> list[str]:
     return [name for (name,) in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-        "AND table_catalog = ? AND table_schema = 'main' ORDER BY table_name", [catalog]).fetchall()
+        "AND table_catalog = current_database() AND table_schema = 'main' ORDER BY table_name").fetchall()
         if name not in NOT_COPIED]
 
 
-def _copy_tables(con) -> dict[str, int]:
-    copied = {}
-    for table in _tables(con, SOURCE):
-        con.execute(f'DELETE FROM "{table}"')
-        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {SOURCE}.main."{table}"')
-        copied[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-    return copied
+def _copy_table(reader, con, table: str) -> int:
+    """Replace `table` in the target with the source's rows; the number of rows, once they read the same."""
+    rows = reader.execute(f'SELECT * FROM "{table}"').to_arrow_table()
+    con.execute(f'DELETE FROM "{table}"')
+    con.register(SOURCE, rows)
+    try:
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {SOURCE}')
+    finally:
+        con.unregister(SOURCE)
+    return _check_same(reader, con, table)
 
 
-def _check_same(con, copied: dict[str, int]) -> int:
-    """The number of current observations, once every table and `observations` read the same in both."""
-    for relation in [*copied, "observations"]:
+def _check_same(reader, con, relation: str) -> int:
+    """The rows of `relation`, once they read the same in the source and the target; else CopyMismatch."""
+    rows = reader.execute(f'SELECT * FROM "{relation}"').to_arrow_table()
+    con.register(SOURCE, rows)
+    try:
         differing = con.execute(f"""
-            SELECT (SELECT count(*) FROM (SELECT * FROM {SOURCE}.main."{relation}"
-                                          EXCEPT ALL SELECT * FROM "{relation}"))
-                 + (SELECT count(*) FROM (SELECT * FROM "{relation}"
-                                          EXCEPT ALL SELECT * FROM {SOURCE}.main."{relation}"))
+            SELECT (SELECT count(*) FROM (SELECT * FROM {SOURCE} EXCEPT ALL SELECT * FROM "{relation}"))
+                 + (SELECT count(*) FROM (SELECT * FROM "{relation}" EXCEPT ALL SELECT * FROM {SOURCE}))
         """).fetchone()[0]
-        if differing:
-            raise CopyMismatch(f'the copy of "{relation}" differs from its source in {differing:,} rows, '
-                               "so nothing was written")
-    return con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    finally:
+        con.unregister(SOURCE)
+    if differing:
+        raise CopyMismatch(f'the copy of "{relation}" differs from its source in {differing:,} rows, '
+                           "so nothing was written")
+    return rows.num_rows
 
 
 def _advance_sequences(con) -> None:

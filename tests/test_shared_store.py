@@ -184,7 +184,7 @@ class TestCopy:
         home = subprocess.run([*python, "--from", str(lake_location), "--to", str(back)], cwd=ROOT,
                               env=environment, capture_output=True, text=True, timeout=300)
         assert home.returncode == 0, home.stderr
-        original, returned = store.open_store(small_db, read_only=True), store.open_store(back)
+        original, returned = store.open_store(small_db), store.open_store(back)
         try:
             for query in ("SELECT * FROM observations ORDER BY ALL", "SELECT * FROM loads ORDER BY ALL",
                           "SELECT * FROM plan_action_history ORDER BY ALL"):
@@ -210,6 +210,15 @@ class TestCopy:
         with pytest.raises(TargetNotEmpty, match="--replace"):
             copy_store(StoreLocation("duckdb", small_db), lake_location, user="test")
         copy_store(StoreLocation("duckdb", small_db), lake_location, user="test", replace=True)
+
+
+    def test_a_source_file_this_process_already_has_open_is_copied(self, lake_location, small_db):
+        """The dashboard (or a test) holding the file open does not stop the copy."""
+        held = store.connect(small_db)
+        try:
+            assert copy_store(StoreLocation("duckdb", small_db), lake_location, user="test").observations > 0
+        finally:
+            held.close()
 
 
 def _start_process(code: str, location: StoreLocation) -> subprocess.Popen:
