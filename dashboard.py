@@ -30,7 +30,7 @@ def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None
     line (None when the chain is whole). Later breaks are found by the About page, which checks on
     every visit, and by `python -m loaders audit --verify`; not on every page run.
     """
-    started = ensure_store(location.path)
+    started = ensure_store(location)
     return started, audit.verify(context.connection())
 
 

@@ -5,6 +5,12 @@
     python -m loaders undo LOAD_ID [--db PATH] --user NAME
     python -m loaders groups FILE [--db PATH] --user NAME
     python -m loaders audit --verify [--db PATH]
+    python -m loaders copy-store --from STORE --to STORE [--user NAME] [--replace]
+    python -m loaders ensure [--db PATH]
+
+`--db` (and `--from`, `--to`) take a DuckDB file's path or the shared store,
+`ducklake:postgres:<connection string>` (its data files in PBIP_STORE_DATA_PATH); the default is the
+`store` setting (PBIP_STORE).
 
 Each write records the name given and, beside it in the audit, the operating-system user. Each
 refusal is one sentence on standard error and exit status 1.
@@ -22,20 +28,25 @@ import duckdb
 
 import store
 from loaders import LoadError, build, load_file
-from loaders.build import StoreInUse, refuse_if_in_use
+from loaders.build import StoreInUse, ensure_store, location_of, refuse_if_in_use
 from loaders.groups import load_groups
 from loaders.pipeline import undo_load
 from store import audit, loads
+from store.copy import CopyMismatch, TargetNotEmpty, copy_store
 from store.door import StoreFileChanged
-from store.settings import archive_dir_for, load_settings
+from store.settings import load_settings
 
 
 class Refused(Exception):
     """Why the command did nothing, in one sentence."""
 
 
-def _open_existing(db: Path, *, read_only: bool = False) -> store.Store:
+def _open_existing(db: Path | str, *, read_only: bool = False) -> store.Store:
     """The store at `db`, refusing rather than creating a new one or waiting on the dashboard's lock."""
+    location = location_of(db)
+    if location.shared:
+        return store.open_store(location, read_only=read_only)
+    db = location.path
     if not db.exists():
         # A missing file beside a live write-ahead log is a store someone deleted under the dashboard.
         raise Refused(f"there is no store at {db}; build it first with `python -m loaders build --db {db}`")
@@ -44,28 +55,27 @@ def _open_existing(db: Path, *, read_only: bool = False) -> store.Store:
 
 
 def _load(args, settings) -> None:
-    _open_existing(Path(args.db)).close()
+    _open_existing(args.db).close()
     result = load_file(args.file, args.db, args.user, size_limit_mb=settings.upload_limit_mb)
     print(f"{result.file}: {result.layout}, {result.counts.added:,} added, "
           f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged (load {result.load_id})")
 
 
 def _undo(args) -> None:
-    db = Path(args.db)
-    opened = _open_existing(db)
+    opened = _open_existing(args.db)
     try:
         reason = loads.undo_refusal(opened, args.load_id)
         if reason:
             raise Refused(reason)
         what = loads.describe(opened, args.load_id)
-        counts = undo_load(opened, args.load_id, user=args.user, archive_dir=archive_dir_for(db))
+        counts = undo_load(opened, args.load_id, user=args.user, archive_dir=location_of(args.db).archive_dir)
     finally:
         opened.close()
     print(f"Undid {what}: {counts.added:,} rows removed, {counts.changed:,} earlier rows current again.")
 
 
 def _groups(args) -> None:
-    opened = _open_existing(Path(args.db))
+    opened = _open_existing(args.db)
     try:
         rows = load_groups(opened, args.file, user=args.user)
     finally:
@@ -74,7 +84,7 @@ def _groups(args) -> None:
 
 
 def _verify(args) -> None:
-    opened = _open_existing(Path(args.db), read_only=True)
+    opened = _open_existing(args.db, read_only=True)
     try:
         broken = audit.verify(opened.connection)
         lines = audit.line_count(opened.connection)
@@ -85,9 +95,22 @@ def _verify(args) -> None:
     print(f"The audit chain is whole: {lines:,} lines, none changed, removed or added outside the dashboard.")
 
 
+def _copy(args) -> None:
+    source, target = location_of(args.source), location_of(args.target)
+    if source == target:
+        raise Refused("--from and --to name the same store; nothing was copied")
+    if not source.shared and not source.path.exists():
+        raise Refused(f"there is no store at {source.path} to copy from")
+    refuse_if_in_use(source)
+    refuse_if_in_use(target)
+    copied = copy_store(source, target, user=args.user, replace=args.replace)
+    print(f"Copied {source} into {target}: {sum(copied.tables.values()):,} rows in {len(copied.tables)} tables "
+          f"(loads, audit and plan history included); observations identical ({copied.observations:,} rows).")
+
+
 def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
-    default_db = str(settings.store.path)
+    default_db = str(settings.store)
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="(re)build the store from the bundled data")
@@ -108,6 +131,16 @@ def main(argv: list[str] | None = None) -> int:
     audit_parser = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_parser.add_argument("--verify", action="store_true", required=True)
     audit_parser.add_argument("--db", default=default_db)
+    copy_parser = commands.add_parser("copy-store", help="copy a whole store into another (an embedded file "
+                                      "into the shared store, or back), replacing what the target held")
+    copy_parser.add_argument("--from", dest="source", required=True, help="the store to copy")
+    copy_parser.add_argument("--to", dest="target", required=True, help="the store to replace")
+    copy_parser.add_argument("--user", default=getpass.getuser())
+    copy_parser.add_argument("--replace", action="store_true",
+                             help="replace a target that already holds a store (its audit and history go)")
+    ensure_parser = commands.add_parser("ensure", help="build the store when it is missing (or recover it from "
+                                        "its archive), as the dashboard's first start does; else nothing")
+    ensure_parser.add_argument("--db", default=default_db)
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -123,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
             _undo(args)
         elif args.command == "groups":
             _groups(args)
+        elif args.command == "copy-store":
+            _copy(args)
+        elif args.command == "ensure":
+            print(ensure_store(args.db) or f"The store {args.db} is there; nothing was done.")
         else:
             _verify(args)
     except LoadError as error:
@@ -131,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         for sentence in error.sentences():
             print(f"error: {sentence}", file=sys.stderr)
         return 1
-    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, ValueError) as error:
+    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, CopyMismatch, TargetNotEmpty,
+            ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.IOException as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from loaders.plan import load_plan_data
 from store import archive as store_archive
 from store import indicators as store_indicators
 from store import loads, writes
-from store.settings import PROJECT_ROOT, archive_dir_for
+from store.copy import copy_store
+from store.settings import PROJECT_ROOT, StoreLocation, archive_dir_for, load_settings, parse_store
 
 DATA = PROJECT_ROOT / "data"
 BUILD_USER = "bundled data build"
@@ -65,13 +67,33 @@ def load_reference(con, user: str = BUILD_USER) -> None:
                                               "area_links": len(links), "events": len(events)})
 
 
+def location_of(db: StoreLocation | Path | str) -> StoreLocation:
+    """The store a command names: a StoreLocation, a DuckDB file's path, or `ducklake:postgres:...`
+    (whose data files' directory is PBIP_STORE_DATA_PATH, or the one in the settings)."""
+    if isinstance(db, StoreLocation):
+        return db
+    text = str(db)
+    if text.startswith("ducklake:"):
+        settings = load_settings()
+        data_path = os.environ.get("PBIP_STORE_DATA_PATH") or (
+            str(settings.store.path) if settings.store.shared else None)
+        return parse_store(text, relative_to=Path.cwd(), data_path=data_path)
+    return StoreLocation("duckdb", Path(text))
+
+
 class StoreInUse(Exception):
     """Another process (the dashboard) holds the store; the message says so in one sentence."""
 
 
-def refuse_if_in_use(db_path: Path | str) -> None:
-    """StoreInUse when another process has the store open (DuckDB lets one process write a file)."""
-    db_path = Path(db_path)
+def refuse_if_in_use(db_path: StoreLocation | Path | str) -> None:
+    """StoreInUse when another process has the store open (DuckDB lets one process write a file).
+
+    The shared store is never refused: several servers and the command line write to it, one at a time.
+    """
+    location = location_of(db_path)
+    if location.shared:
+        return
+    db_path = location.path
     if not db_path.exists():
         return
     try:
@@ -83,16 +105,38 @@ def refuse_if_in_use(db_path: Path | str) -> None:
                          "written; stop it, or load and undo from the dashboard's Upload data page.") from error
 
 
-def build(db_path: Path | str) -> list[LoadResult]:
-    """(Re)build the store at `db_path` from the bundled files; returns what each load did."""
-    db_path = Path(db_path)
+def build(db_path: StoreLocation | Path | str) -> list[LoadResult]:
+    """(Re)build the store at `db_path` from the bundled files; returns what each load did.
+
+    The shared store is built as a DuckDB file first and then copied in, in one transaction, so its
+    readers see the old store or the new one, never a half-built one.
+    """
+    location = location_of(db_path)
+    if location.shared:
+        with tempfile.TemporaryDirectory(prefix="pbip-build-") as directory:
+            building = Path(directory) / "pbip.duckdb"
+            results, built = _build_file(building, location.archive_dir)
+            copy_store(StoreLocation("duckdb", building), location, user=BUILD_USER, replace=True)
+        store_archive.rewrite(location.archive_dir, built)
+        return results
+    db_path = location.path
     db_path.parent.mkdir(parents=True, exist_ok=True)
     refuse_if_in_use(db_path)
     building = db_path.with_name(db_path.name + ".building")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = store.open_store(building)
     archive_dir = archive_dir_for(db_path)
+    results, built = _build_file(building, archive_dir)
+    db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
+    os.replace(building, db_path)
+    # The journal now describes this store, and no longer the one the build replaced.
+    store_archive.rewrite(archive_dir, built)
+    return results
+
+
+def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], list]:
+    """Build a DuckDB file from the bundled data; returns each load's result and the standing loads."""
+    con = store.open_store(building)
     try:
         load_reference(con)
         results = [load_into(con, path, user=BUILD_USER, archive_dir=archive_dir, is_demonstration=demonstration,
@@ -105,11 +149,7 @@ def build(db_path: Path | str) -> list[LoadResult]:
         loads.checkpoint(con)
     finally:
         con.close()
-    db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
-    os.replace(building, db_path)
-    # The journal now describes this store, and no longer the one the build replaced.
-    store_archive.rewrite(archive_dir, built)
-    return results
+    return results, built
 
 
 def recover_from_archive(db_path: Path | str) -> int:
@@ -138,13 +178,25 @@ def recover_from_archive(db_path: Path | str) -> int:
     return len(replayed)
 
 
-def ensure_store(db_path: Path | str) -> str | None:
+def ensure_store(db_path: StoreLocation | Path | str) -> str | None:
     """Make sure a store exists at `db_path`; returns what was done, in a sentence, or None if it existed.
 
     With no store but an archive journal holding loads, the store is rebuilt from the archive (so loads
     confirmed before the file was lost come back); with neither, it is built from the bundled data.
+    The shared store is built when it holds no loads (PostgreSQL's own backups, not the archive,
+    bring a lost catalog back).
     """
-    db_path = Path(db_path)
+    location = location_of(db_path)
+    if location.shared:
+        opened = store.open_store(location)
+        try:
+            if loads.standing_loads(opened):
+                return None
+        finally:
+            opened.close()
+        build(location)
+        return f"The shared store {location} held no loads, so it was built from the bundled data."
+    db_path = location.path
     if db_path.exists():
         return None
     standing = store_archive.standing(archive_dir_for(db_path))

@@ -27,7 +27,6 @@ from store import archive as store_archive
 from store import loads, writes
 from store.door import RetryWrite
 from store.loads import previous_load_of  # noqa: F401  (the upload page's name for it)
-from store.settings import archive_dir_for
 from store.users import User
 
 DEFAULT_SIZE_LIMIT_MB = 50.0
@@ -167,9 +166,12 @@ def load_into(con, path: Path | str, *, user: User | str | None, archive_dir: Pa
 def load_file(path: Path | str, db: Path | str, user: str, *, layout: str | None = None,
               size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB) -> LoadResult:
     """Recognise, validate and load one file into the store at `db`, atomically."""
-    opened = store.open_store(db)
+    from loaders.build import location_of
+
+    location = location_of(db)
+    opened = store.open_store(location)
     try:
-        return load_into(opened, path, user=user, archive_dir=archive_dir_for(db), layout=layout,
+        return load_into(opened, path, user=user, archive_dir=location.archive_dir, layout=layout,
                          size_limit_mb=size_limit_mb)
     finally:
         opened.close()

@@ -52,9 +52,10 @@ def append(con: duckdb.DuckDBPyConnection, *, user: str, action: str, load_id: i
     """
     door.require_write(con)
     text = json.dumps(detail or {}, default=str, sort_keys=True)
-    audit_id, audited_at = con.execute(
-        "INSERT INTO audit (audited_at, user_name, action, load_id, detail) VALUES (?, ?, ?, ?, ?) "
-        "RETURNING audit_id, audited_at", [now(), user, action, load_id, text]).fetchone()
+    audit_id = door.next_id(con, "audit")
+    con.execute("INSERT INTO audit (audit_id, audited_at, user_name, action, load_id, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [audit_id, now(), user, action, load_id, text])
+    audited_at = con.execute("SELECT audited_at FROM audit WHERE audit_id = ?", [audit_id]).fetchone()[0]
     previous = con.execute("SELECT row_hash FROM audit_chain ORDER BY audit_id DESC LIMIT 1").fetchone()
     con.execute("INSERT INTO audit_chain VALUES (?, ?)",
                 [audit_id, row_hash(previous[0] if previous else GENESIS, audit_id, audited_at, user, action,

@@ -7,9 +7,14 @@ the build) goes through `writing(...)` / `Store.write(...)`, which in one place
   name is a script or the command line, trusted as file access is, and its audit lines also record
   the operating-system user it runs as;
 - takes the one process-wide write lock, so two analysts (or an analyst and a plan edit) are stored
-  one after the other;
+  one after the other; on the shared store (DuckLake, catalog in PostgreSQL) it also takes the
+  store-wide lock in PostgreSQL (an advisory lock), so writers on several servers and the command line
+  queue too, and a writer killed mid-write releases it with its connection;
 - refuses when the store's file has gone or been replaced since it was opened (its st_dev/st_ino);
 - BEGINs, runs the change, and COMMITs, or ROLLs BACK everything when it raises.
+
+It also hands out the ids of new loads, audit lines and plan history lines (`next_id`): a DuckDB file
+uses its sequences, DuckLake has none, so there the next id is allocated under the store-wide lock.
 
 This is the role datasette's `Database.execute_write_fn` plays. Functions elsewhere that take "a
 connection" accept either a `Store` or a DuckDB connection (or cursor) and find their door here.
@@ -18,6 +23,7 @@ connection" accept either a `Store` or a DuckDB connection (or cursor) and find 
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 import threading
 import weakref
@@ -38,6 +44,17 @@ T = TypeVar("T")
 WRITER_ROLE = "analyst"
 # How long a write waits for another to finish before asking the person to try again.
 LOCK_WAIT_SECONDS = 30
+
+# The name the shared store is attached under in each server's DuckDB.
+LAKE = "pbip"
+# The advisory lock key in PostgreSQL that every writer to the shared store holds while it writes.
+LAKE_WRITE_LOCK_KEY = 16_2026
+# Ids the store hands out: a DuckDB file's sequence, else one more than the largest in these columns.
+ID_SOURCES = {
+    "load": ("load_id_seq", (("loads", "load_id"), ("load_undone", "load_id"))),
+    "audit": ("audit_id_seq", (("audit", "audit_id"),)),
+    "plan_history": ("plan_history_id_seq", (("plan_action_history", "history_id"),)),
+}
 
 # One writer at a time in this process (DuckDB itself lets only one process write a file).
 _WRITE_LOCK = threading.RLock()
@@ -132,14 +149,19 @@ class Store:
         """Open (creating if needed) a store and migrate it forward to the current schema."""
         if not isinstance(location, StoreLocation):
             location = None if str(location) == ":memory:" else StoreLocation("duckdb", Path(location))
-        if location is not None:
-            if location.engine != "duckdb":
-                raise ValueError(f"the {location.engine} engine is not supported yet")
-            location.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(location.path) if location else ":memory:", read_only=read_only)
+        if location is not None and location.shared:
+            con = _attach_lake(location, read_only=read_only)
+        else:
+            if location is not None:
+                location.path.parent.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(str(location.path) if location else ":memory:", read_only=read_only)
         if not read_only:
             migrate(con)
         return cls(con, location)
+
+    @property
+    def shared(self) -> bool:
+        return self.location is not None and self.location.shared
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -148,6 +170,8 @@ class Store:
     def read(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for one reader (a script run, a thread); writes through it use this door."""
         cursor = self._con.cursor()
+        if self.shared:
+            cursor.execute(f"USE {LAKE}")
         _opened[cursor] = (self.location, self.identity)
         return cursor
 
@@ -155,7 +179,7 @@ class Store:
 
     def file_problem(self) -> str | None:
         """One sentence when the store's file has gone or been replaced since it was opened, else None."""
-        if self.location is None:
+        if self.location is None or self.shared:
             return None
         now = FileIdentity.of(self.location.path)
         if now is not None and now == self.identity:
@@ -184,26 +208,53 @@ class Store:
             problem = self.file_problem()
             if problem:
                 raise StoreFileChanged(problem)
-            write = Writing(handle, name, os_user)
-            handle.execute("BEGIN TRANSACTION")
-            active.add(id(handle))
-            try:
-                yield write
-                handle.execute("COMMIT")
-            except BaseException as error:
-                _roll_back(handle)
-                for callback in write._after_rollback:
+            with self._store_wide_lock(action):
+                write = Writing(handle, name, os_user)
+                handle.execute("BEGIN TRANSACTION")
+                active.add(id(handle))
+                try:
+                    yield write
+                    handle.execute("COMMIT")
+                except BaseException as error:
+                    _roll_back(handle)
+                    for callback in write._after_rollback:
+                        callback()
+                    if isinstance(error, duckdb.TransactionException):
+                        raise RetryWrite(f"Someone else changed the same rows at the same moment; {action} "
+                                         f"again ({error}).") from error
+                    raise
+                finally:
+                    active.discard(id(handle))
+                for callback in write._after_commit:
                     callback()
-                if isinstance(error, duckdb.TransactionException):
-                    raise RetryWrite(f"Someone else changed the same rows at the same moment; {action} "
-                                     f"again ({error}).") from error
-                raise
-            finally:
-                active.discard(id(handle))
-            for callback in write._after_commit:
-                callback()
         finally:
             _WRITE_LOCK.release()
+
+    @contextmanager
+    def _store_wide_lock(self, action: str) -> Iterator[None]:
+        """On the shared store, PostgreSQL's advisory lock, held by every writer on every server."""
+        if not self.shared:
+            yield
+            return
+        if self._lock_connection is None or self._lock_connection.closed:
+            import psycopg
+
+            self._lock_connection = psycopg.connect(_libpq(self.location), autocommit=True)
+        lock = self._lock_connection
+        try:
+            lock.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+            lock.execute("SELECT pg_advisory_lock(%s)", [LAKE_WRITE_LOCK_KEY])
+        except Exception as error:
+            lock.close()
+            raise RetryWrite(f"Another change to the store (on this or another server) is still running; "
+                             f"{action} again in a minute.") from error
+        try:
+            yield
+        finally:
+            try:
+                lock.execute("SELECT pg_advisory_unlock(%s)", [LAKE_WRITE_LOCK_KEY])
+            except Exception:
+                lock.close()  # closing the session releases the lock too
 
     def write(self, change: Callable[[Writing], T], *, user: User | str | None, action: str,
               role: str = WRITER_ROLE) -> T:
@@ -211,7 +262,11 @@ class Store:
         with self.writing(user=user, action=action, role=role) as write:
             return change(write)
 
+    _lock_connection = None
+
     def close(self) -> None:
+        if self._lock_connection is not None:
+            self._lock_connection.close()
         self._con.close()
 
 
@@ -260,6 +315,70 @@ def handle_of(handle: Store | duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConne
     return handle.read() if isinstance(handle, Store) else handle
 
 
+def next_id(con: duckdb.DuckDBPyConnection, kind: str) -> int:
+    """The id for a new row of `kind` ("load", "audit", "plan_history"), inside a write through the door.
+
+    A DuckDB file draws it from its sequence. DuckLake has no sequences: the id is one more than any
+    used, which is safe because every writer to the shared store holds the store-wide lock.
+    """
+    sequence, columns = ID_SOURCES[kind]
+    if not _is_lake(con):
+        return con.execute(f"SELECT nextval('{sequence}')").fetchone()[0]
+    used = " UNION ALL ".join(f"SELECT max({column}) AS id FROM {table}" for table, column in columns)
+    return con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM ({used})").fetchone()[0]
+
+
+def is_shared(handle: Store | duckdb.DuckDBPyConnection) -> bool:
+    """True when `handle` reads the shared store (DuckLake) rather than a DuckDB file."""
+    return door_of(handle).shared if isinstance(handle, Store) else _is_lake(handle)
+
+
+def _is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row) and row[0] == "ducklake"
+
+
+def extension_file(name: str) -> Path:
+    """The extension's file inside its PyPI wheel (duckdb-extension-<name>), for this DuckDB version."""
+    package = importlib.import_module(f"duckdb_extension_{name}")
+    return (Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+            / f"{name}.duckdb_extension")
+
+
+def _attach_lake(location: StoreLocation, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the shared store attached as `pbip` and in use."""
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    attach(con, location, LAKE, read_only=read_only)
+    con.execute(f"USE {LAKE}")
+    return con
+
+
+def attach(con: duckdb.DuckDBPyConnection, location: StoreLocation, alias: str, *, read_only: bool = False) -> None:
+    """Attach another store to `con` under `alias` (copying between stores reads one from the other).
+
+    DuckLake's extensions are loaded from their wheels' files, so nothing is downloaded at run time.
+    """
+    options = ["READ_ONLY"] if read_only else []
+    if location.shared:
+        for name in ("postgres_scanner", "ducklake"):
+            con.execute(f"LOAD '{extension_file(name)}'")
+        location.path.mkdir(parents=True, exist_ok=True)
+        options.append(f"DATA_PATH '{_quoted(str(location.path).rstrip('/') + '/')}'")
+        target = "ducklake:" + location.catalog
+    else:
+        target = str(location.path)
+    con.execute(f"ATTACH '{_quoted(target)}' AS {alias}" + (f" ({', '.join(options)})" if options else ""))
+
+
+def _libpq(location: StoreLocation) -> str:
+    return location.catalog.removeprefix("postgres:").strip()
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
 def _active_handles() -> set[int]:
     if not hasattr(_writing_now, "handles"):
         _writing_now.handles = set()
@@ -274,5 +393,6 @@ def _roll_back(handle: duckdb.DuckDBPyConnection) -> None:
 
 
 def _file_of(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return row[0] if row and row[0] else None
+    """The DuckDB file a connection has open (None in memory, and for the shared store, which is no file)."""
+    row = con.execute("SELECT path, type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row[0] if row and row[0] and row[1] == "duckdb" else None

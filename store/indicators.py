@@ -94,7 +94,10 @@ def add_rebase_date(con, *, indicator_id: str, area_code: str, rebase_date: date
     if not reason or not reason.strip():
         raise ValueError("a rebase date needs a reason, e.g. the change in the process that it marks")
     with door.writing(con, user=user, action="set the rebase date") as write:
-        write.con.execute("INSERT OR REPLACE INTO rebase_dates VALUES (?, ?, ?, ?, ?, ?)",
+        # Delete then insert, not INSERT OR REPLACE: the shared store (DuckLake) has no primary keys.
+        write.con.execute("DELETE FROM rebase_dates WHERE indicator_id = ? AND area_code = ? AND rebase_date = ?",
+                          [indicator_id, area_code, rebase_date])
+        write.con.execute("INSERT INTO rebase_dates VALUES (?, ?, ?, ?, ?, ?)",
                           [indicator_id, area_code, rebase_date, reason.strip(), write.user, writes.now()])
         write.audit("rebase date set", detail={"indicator_id": indicator_id, "area_code": area_code,
                                                "rebase_date": str(rebase_date), "reason": reason.strip()})
@@ -125,7 +128,8 @@ def data_status(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
 def plan_rag(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per indicator, how many linked plan actions are at each RAG (empty until the plan is loaded)."""
     exists = con.execute("SELECT count(*) FROM information_schema.tables "
-                         "WHERE table_name IN ('plan_actions', 'plan_indicator_links')").fetchone()[0]
+                         "WHERE table_name IN ('plan_actions', 'plan_indicator_links') "
+                         "AND table_catalog = current_database()").fetchone()[0]
     if exists < 2:
         return pd.DataFrame(columns=["indicator_id", "rag", "actions"])
     return con.execute("""

@@ -228,11 +228,13 @@ def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, 
                 row_count: int, user: str, is_demonstration: bool) -> int:
     """Register a load and return its id."""
     door.require_write(con)
-    return con.execute(
-        "INSERT INTO loads (file_name, sha256, loader, row_count, loaded_at, loaded_by, is_demonstration) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING load_id",
-        [file_name, sha256, loader, row_count, writes.now(), user, is_demonstration],
-    ).fetchone()[0]
+    load_id = door.next_id(con, "load")
+    con.execute(
+        "INSERT INTO loads (load_id, file_name, sha256, loader, row_count, loaded_at, loaded_by, is_demonstration) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, file_name, sha256, loader, row_count, writes.now(), user, is_demonstration],
+    )
+    return load_id
 
 
 def record_prior_state(con: duckdb.DuckDBPyConnection, load_id: int, indicator_ids: list[str],
@@ -491,10 +493,12 @@ def undo(con, load_id: int, *, user: User | str | None) -> Undone:
             gone, back = _undo_rows(write.con, table, load_id)
             removed, restored = removed + gone, restored + back
         _undo_prior_state(write.con, load_id)
-        file_name, sha256 = write.con.execute("""
+        file_name, sha256 = write.con.execute("SELECT file_name, sha256 FROM loads WHERE load_id = ?",
+                                              [load_id]).fetchone()
+        write.con.execute("""
             INSERT INTO load_undone
-            SELECT *, ?, ? FROM loads WHERE load_id = ? RETURNING file_name, sha256
-        """, [writes.now(), write.user, load_id]).fetchone()
+            SELECT *, ?, ? FROM loads WHERE load_id = ?
+        """, [writes.now(), write.user, load_id])
         write.con.execute("DELETE FROM loads WHERE load_id = ?", [load_id])
         write.audit("undo", load_id=load_id, detail={"file": file_name, "sha256": sha256,
                                                      "rows_removed": removed, "rows_restored": restored})

@@ -194,8 +194,9 @@ def _change_action(con: duckdb.DuckDBPyConnection, ref: str, changes: dict, *, u
 
 def _append_history(con: duckdb.DuckDBPyConnection, ref: str, when: datetime, user: str, field: str,
                     old: str | None, new: str | None) -> None:
-    con.execute("INSERT INTO plan_action_history (action_ref, changed_at, changed_by, field, old_value, "
-                "new_value) VALUES (?, ?, ?, ?, ?, ?)", [ref, when, user, field, old, new])
+    con.execute("INSERT INTO plan_action_history (history_id, action_ref, changed_at, changed_by, field, "
+                "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [door.next_id(con, "plan_history"), ref, when, user, field, old, new])
 
 
 # --- Reads --------------------------------------------------------------------------------------------

@@ -39,5 +39,5 @@ def table_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Every base table's full contents, for checking that a failed load changed nothing."""
     tables = [name for (name,) in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-        "AND table_schema = 'main' ORDER BY table_name").fetchall()]
+        "AND table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name").fetchall()]
     return {name: con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').df() for name in tables}

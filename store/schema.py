@@ -17,6 +17,7 @@ Stable views for analysts (any DuckDB client may query them; their columns only 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import duckdb
@@ -359,14 +360,17 @@ INSERT INTO loads_without_prior_state SELECT load_id FROM loads;
 def _v5_chain(con: duckdb.DuckDBPyConnection) -> None:
     from store import audit
 
-    con.execute(_V5_CHAIN)
+    _execute(con, _V5_CHAIN)
     audit.chain_existing(con)
 
 
 # Migration 6: which indicators are the CQC set is reviewed data (data/indicators.csv), not code, so a
 # seventh indicator is a row. Stores made before it mark the six the CQC progress report named.
+# (Written as ADD COLUMN then SET NOT NULL, the same column as `ADD COLUMN ... NOT NULL DEFAULT false`,
+# because DuckDB 1.5 cannot add a column with a constraint in one step.)
 _V6_CQC_SET = """
-ALTER TABLE indicators ADD COLUMN is_cqc_indicator BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE indicators ADD COLUMN is_cqc_indicator BOOLEAN DEFAULT false;
+ALTER TABLE indicators ALTER COLUMN is_cqc_indicator SET NOT NULL;
 UPDATE indicators SET is_cqc_indicator = indicator_id IN ('ae_attendances_65', 'emergency_admissions_65',
     'care_home_admissions_65', 'length_of_stay_65', 'dtoc_18', 'readmissions_65');
 """
@@ -415,10 +419,53 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 
+def for_ducklake(sql: str) -> str:
+    """A migration's DDL as DuckLake takes it: the same tables, columns and views, without what DuckLake
+    cannot hold (sequences, PRIMARY KEY, UNIQUE, CHECK, a constraint added to an existing column).
+
+    On the shared store the door keeps what those constraints guarded: it allocates ids under the
+    store-wide lock (store/door.py `next_id`), the writers replace rows by key explicitly, and every
+    loader validates a file before anything is written.
+    """
+    sql = re.sub(r"CREATE SEQUENCE [^;]*;\n?", "", sql)
+    sql = re.sub(r"\s+DEFAULT nextval\('[a-z_]+'\)", "", sql)
+    sql = re.sub(r"ALTER TABLE \w+ ALTER COLUMN \w+ SET NOT NULL;\n?", "", sql)
+    sql = re.sub(r"(ADD COLUMN \w+ \w+) DEFAULT \w+", r"\1", sql)
+    sql = re.sub(r"\s+PRIMARY KEY(?!\s*\()", "", sql)
+    sql = _without_clauses(sql, ("PRIMARY KEY", "UNIQUE", "CHECK"))
+    # A table-level constraint removed leaves a comma before the closing parenthesis.
+    return re.sub(r",(\s*\n\s*)\)", r"\1)", re.sub(r",\s*\n\s*,", ",", sql))
+
+
+def _without_clauses(sql: str, keywords: tuple[str, ...]) -> str:
+    """`sql` with every `KEYWORD (...)` (balanced parentheses) taken out, and a line left empty by it."""
+    pattern = re.compile(r"[ \t]*,?[ \t]*\b(" + "|".join(keywords) + r")\s*\(")
+    out, position = [], 0
+    while (match := pattern.search(sql, position)) is not None:
+        depth, end = 1, match.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(sql[end], 0)
+            end += 1
+        out.append(sql[position:match.start()])
+        position = end
+    out.append(sql[position:])
+    return "\n".join(line for line in "".join(out).split("\n") if line.strip() not in {","})
+
+
+def _is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row) and row[0] == "ducklake"
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    con.execute(for_ducklake(sql) if _is_lake(con) else sql)
+
+
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version of the open database (0 for a new, empty file)."""
     exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' "
+        "AND table_catalog = current_database()"
     ).fetchone()[0]
     if not exists:
         return 0
@@ -434,8 +481,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             "update the dashboard before opening it"
         )
     if version == 0:
-        con.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                    "(version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+        _execute(con, "CREATE TABLE IF NOT EXISTS schema_version "
+                      "(version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
     for number, sql in MIGRATIONS:
         if number <= version:
             continue
@@ -444,8 +491,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             if callable(sql):
                 sql(con)
             else:
-                con.execute(sql)
-            con.execute("INSERT INTO schema_version (version) VALUES (?)", [number])
+                _execute(con, sql)
+            con.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, current_timestamp)", [number])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -4,8 +4,10 @@ Read from `settings.toml` beside the project, then overridden by environment var
 deployment for another council changes one line (or one variable) and nothing else.
 
 The store is named by one setting, `store` (`PBIP_STORE`): an engine and a location, written
-`duckdb:data/pbip.duckdb` or just the path (DuckDB is the only engine so far). The older
-`db_path` / `PBIP_DB_PATH` still work and name a DuckDB file.
+`duckdb:data/pbip.duckdb` or just the path (the default: an embedded DuckDB file), or
+`ducklake:postgres:<libpq connection string>` for the shared store several servers use (DuckLake, its
+catalog in PostgreSQL), whose data files live in the directory `store_data_path`
+(`PBIP_STORE_DATA_PATH`). The older `db_path` / `PBIP_DB_PATH` still work and name a DuckDB file.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = PROJECT_ROOT / "settings.toml"
 ONS_CODE = re.compile(r"[EWSN]\d{8}")
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "ducklake")
 DEFAULT_STORE = "data/pbip.duckdb"
 
 
@@ -28,11 +30,22 @@ class StoreLocation:
     """Which engine holds the store, and where: the one thing the store door needs to open it."""
 
     engine: str
+    # The DuckDB file; for DuckLake, the directory holding the lake's data files.
     path: Path
+    # DuckLake only: the catalog, as DuckDB's ATTACH names it ("postgres:dbname=pbip host=...").
+    catalog: str | None = None
 
     @property
     def archive_dir(self) -> Path:
         return archive_dir_for(self.path)
+
+    @property
+    def shared(self) -> bool:
+        """True for a store several servers and the command line may open at once."""
+        return self.engine == "ducklake"
+
+    def __str__(self) -> str:
+        return f"ducklake:{self.catalog}" if self.shared else str(self.path)
 
 
 @dataclass(frozen=True)
@@ -58,9 +71,22 @@ def archive_dir_for(db_path: Path | str) -> Path:
     return db_path.parent / f"{db_path.stem}_archive"
 
 
-def parse_store(text: str, relative_to: Path = PROJECT_ROOT) -> StoreLocation:
-    """`duckdb:PATH` or a bare PATH as a StoreLocation; relative paths are relative to `relative_to`."""
+def parse_store(text: str, relative_to: Path = PROJECT_ROOT, data_path: str | None = None) -> StoreLocation:
+    """`duckdb:PATH` or a bare PATH as a StoreLocation; relative paths are relative to `relative_to`.
+
+    `ducklake:postgres:<libpq string>` is the shared store; `data_path` names its data files' directory.
+    """
     text = text.strip()
+    if text.startswith("ducklake:"):
+        catalog = text.removeprefix("ducklake:").strip()
+        if not catalog.startswith("postgres:") or not catalog.removeprefix("postgres:").strip():
+            raise ValueError(f'store "{text}" must name its catalog as ducklake:postgres:<connection string>, '
+                             'e.g. "ducklake:postgres:dbname=pbip host=db.example port=5432"')
+        if not data_path:
+            raise ValueError(f'store "{text}" needs the directory for its data files: set PBIP_STORE_DATA_PATH '
+                             '(or store_data_path in settings.toml)')
+        directory = Path(data_path)
+        return StoreLocation("ducklake", directory if directory.is_absolute() else relative_to / directory, catalog)
     engine, separator, location = text.partition(":")
     # An engine name has two or more letters, so a Windows drive ("C:\\...") reads as a path.
     if not (separator and re.fullmatch(r"[a-z][a-z0-9_]+", engine)):
@@ -89,6 +115,7 @@ def load_settings(path: Path = SETTINGS_FILE, environ: dict[str, str] | None = N
     # The newest way of naming the store wins: a variable over the file, `store` over `db_path`.
     chosen = (environ.get("PBIP_STORE") or environ.get("PBIP_DB_PATH") or file_values.get("store")
               or file_values.get("db_path") or DEFAULT_STORE)
-    location = parse_store(str(chosen), relative_to=path.parent)
+    data_path = environ.get("PBIP_STORE_DATA_PATH") or file_values.get("store_data_path")
+    location = parse_store(str(chosen), relative_to=path.parent, data_path=data_path)
     return Settings(area_code=area_code, benchmark_code=benchmark_code, db_path=location.path,
                     upload_limit_mb=float(pick("upload_limit_mb", "50")), store=location)

@@ -55,11 +55,18 @@ def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
     frame = areas.reindex(columns=AREA_COLUMNS).drop_duplicates("area_code", keep="last")
     con.register("incoming_areas", frame)
     try:
+        # An update then an insert, not ON CONFLICT: the shared store (DuckLake) has no primary keys.
+        con.execute("""
+            UPDATE areas SET region = coalesce(areas.region, incoming.region::VARCHAR)
+            FROM incoming_areas AS incoming
+            WHERE areas.area_code = incoming.area_code::VARCHAR AND areas.region IS NULL
+              AND incoming.region IS NOT NULL
+        """)
         con.execute("""
             INSERT INTO areas
             SELECT area_code::VARCHAR, area_name::VARCHAR, area_type::VARCHAR, region::VARCHAR
             FROM incoming_areas
-            ON CONFLICT (area_code) DO UPDATE SET region = coalesce(areas.region, excluded.region)
+            WHERE area_code::VARCHAR NOT IN (SELECT area_code FROM areas)
         """)
     finally:
         con.unregister("incoming_areas")

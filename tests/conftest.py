@@ -76,6 +76,42 @@ def empty_db(tmp_path: Path) -> Path:
     return path
 
 
+# --- Both engines: the embedded DuckDB file and the shared store (DuckLake on a real PostgreSQL) -----
+
+import itertools  # noqa: E402
+
+from store.settings import StoreLocation  # noqa: E402
+from tests import postgres as _postgres  # noqa: E402
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL for the session (skips, saying why, when it is not installed)."""
+    if _postgres.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql), so the shared store is not tested")
+    server = _postgres.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lake_location(request, tmp_path: Path) -> StoreLocation:
+    """A new, empty shared store: DuckLake with its catalog in a fresh PostgreSQL database."""
+    server = request.getfixturevalue("postgres")
+    conninfo = server.create_database(f"pbip_test_{next(_databases)}")
+    return StoreLocation("ducklake", tmp_path / "lake_data", f"postgres:{conninfo}")
+
+
+@pytest.fixture(params=["duckdb", "ducklake"])
+def store_location(request, tmp_path: Path) -> StoreLocation:
+    """A new, empty store on each engine in turn: a DuckDB file, then the shared store."""
+    if request.param == "duckdb":
+        return StoreLocation("duckdb", tmp_path / "pbip.duckdb")
+    return request.getfixturevalue("lake_location")
+
+
 # --- Browser tests on a busy machine --------------------------------------------------------------
 
 try:
