@@ -103,9 +103,14 @@ metrics[1].metric(plain(a.comparator_name or "Comparator"), a.comparator_text, h
 metrics[2].metric("Compared", a.comparison_figure, help=plain(a.comparison_detail))
 if a.comparator_note:
     st.caption(f"{plain(a.comparator_name)}, {plain(a.period_text)}: {plain(a.comparator_note)}.")
-st.markdown(("" if a.is_compared else f"**Not compared:** {plain(a.comparison_detail)} · ")
+# The reason already begins "not compared: …"; said once, with a capital.
+reason = a.comparison_detail[:1].upper() + a.comparison_detail[1:]
+st.markdown(("" if a.is_compared else f"**{plain(reason)}** · ")
             + f"**Variation:** {a.variation_text} · **Assurance:** {a.assurance_text}"
-            + (f" · **Rank:** {plain(a.rank.text)}" if a.rank else "")
+            # The tier's rank only where it differs from the rank among all English councils.
+            + (f" · **Rank:** {plain(a.rank.text)}" if a.rank and (
+                not a.rank_england or (a.rank.position, a.rank.of) != (a.rank_england.position, a.rank_england.of))
+               else "")
             + (f" · **Among English councils:** {plain(a.rank_england.text)}" if a.rank_england else ""))
 st.markdown(plain(a.summary))
 figure = assessment_figure(a, start=start, end=end, presentation=presenting)
