@@ -285,6 +285,15 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     return _with_summary(assessment)
 
 
+def _target_sentences(a: Assessment) -> list[str]:
+    """The target in force and the assurance against it, how it was judged, and the trajectory, in sentences."""
+    if a.target_in_force is None or a.assurance is None:
+        return [a.assurance.trajectory] if a.assurance is not None and a.assurance.trajectory else []
+    said = [f"Target: {a.target_in_force.text(a.value_kind)}; assurance: {a.assurance_text.lower()}. "
+            f"{a.assurance.judged}"]
+    return said + ([a.assurance.trajectory] if a.assurance.trajectory else [])
+
+
 def _target_in_force(stored: tuple, definition: Mapping, latest: Latest | None) -> assurance_rules.Target | None:
     """The stored target in force for the latest period; else the indicator definition's own target, if any."""
     if latest is None:
@@ -387,6 +396,7 @@ def _with_summary(a: Assessment) -> Assessment:
     parts = [f"{a.period_text}: {a.area_name} {a.value_text}, {against}: {versus}."]
     signal = latest_signal(a.points)
     parts.append(signal + "." if signal else "Common cause variation: no special cause in the latest period.")
+    parts += _target_sentences(a)
     n = int(a.points["value"].notna().sum())
     if a.trial_limits:
         parts.append(f"The limits are trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} points in a segment ({n} "
