@@ -56,6 +56,8 @@ def targets_section(con, a: Assessment, *, analyst: User | None, presenting: boo
         st.subheader("Target and trajectory")
         if message := st.session_state.pop("target_message", None):
             st.success(message)
+        if problems := st.session_state.pop("target_problems", None):
+            st.error("Nothing was stored:\n\n" + "\n".join(f"- {plain_markdown(p)}" for p in problems))
         for line in target_lines(a):
             st.markdown(plain(line))
         if a.targets:
@@ -74,55 +76,69 @@ def targets_section(con, a: Assessment, *, analyst: User | None, presenting: boo
 
 
 def _forms(con, a: Assessment, analyst: User, archive_dir: Path) -> None:
+    key = f"{a.indicator_id}_{a.area_code}"
     improvement = str(a.definition["improvement_direction"])
     directions = [DIRECTION_OF[improvement]] if improvement in DIRECTION_OF else list(DIRECTION_WORDS)
     with st.expander("Set a target"):
         st.caption("Stored as a load in your name, checked like a targets file and undone from the Upload data "
                    "page. A target with the same start as a stored one replaces it (to end one, give its start "
                    "and an end date).")
-        with st.form(f"target_{a.indicator_id}_{a.area_code}"):
-            value = st.number_input(f"Target ({a.unit})", min_value=0.0, value=None, step=0.1, format="%.2f")
-            direction = st.selectbox("Met when the value is", directions, format_func=DIRECTION_WORDS.get)
-            start = st.date_input("In force from", value=None, min_value=date(2000, 1, 1))
-            end = st.date_input("In force until (leave empty while it stands)", value=None, min_value=date(2000, 1, 1))
-            source = st.text_input("Source: who set it, and where it is written")
-            link = st.text_input("Link to the source (https://…)")
-            if st.form_submit_button("Save target"):
-                _load(con, [{"indicator_id": a.indicator_id, "area_code": a.area_code, "kind": "target",
-                             "value": value, "direction": _file_words(direction),
-                             "effective_from": start, "effective_to": end, "source": source, "source_url": link}],
-                      analyst, archive_dir)
+        with st.form(f"target_{key}"):
+            st.number_input(f"Target ({a.unit})", min_value=0.0, value=None, step=0.1, format="%.2f",
+                            key=f"target_value_{key}")
+            st.selectbox("Met when the value is", directions, format_func=DIRECTION_WORDS.get,
+                         key=f"target_direction_{key}")
+            st.date_input("In force from", value=None, min_value=date(2000, 1, 1), key=f"target_from_{key}")
+            st.date_input("In force until (leave empty while it stands)", value=None, min_value=date(2000, 1, 1),
+                          key=f"target_to_{key}")
+            st.text_input("Source: who set it, and where it is written", key=f"target_source_{key}")
+            st.text_input("Link to the source (https://…)", key=f"target_link_{key}")
+            st.form_submit_button("Save target", key=f"target_save_{key}", on_click=_save,
+                                  args=(con, a, analyst, archive_dir, "target"))
     with st.expander("Set a planned value (trajectory)"):
-        with st.form(f"trajectory_{a.indicator_id}_{a.area_code}"):
-            month = st.date_input("Period (its first day)", value=None, min_value=date(2000, 1, 1))
-            planned = st.number_input(f"Planned value ({a.unit})", min_value=0.0, value=None, step=0.1,
-                                      format="%.2f")
-            source = st.text_input("Source: the plan this comes from")
-            link = st.text_input("Link to the plan (https://…)")
-            if st.form_submit_button("Save planned value"):
-                _load(con, [{"indicator_id": a.indicator_id, "area_code": a.area_code, "kind": "trajectory",
-                             "value": planned, "period": month, "source": source, "source_url": link}],
-                      analyst, archive_dir)
+        with st.form(f"trajectory_{key}"):
+            st.date_input("Period (its first day)", value=None, min_value=date(2000, 1, 1),
+                          key=f"planned_period_{key}")
+            st.number_input(f"Planned value ({a.unit})", min_value=0.0, value=None, step=0.1, format="%.2f",
+                            key=f"planned_value_{key}")
+            st.text_input("Source: the plan this comes from", key=f"planned_source_{key}")
+            st.text_input("Link to the plan (https://…)", key=f"planned_link_{key}")
+            st.form_submit_button("Save planned value", key=f"planned_save_{key}", on_click=_save,
+                                  args=(con, a, analyst, archive_dir, "trajectory"))
 
 
-def _file_words(direction: str) -> str:
-    return next(words for words, stored in FILE_DIRECTION_WORDS.items() if stored == direction)
+def _save(con, a: Assessment, analyst: User, archive_dir: Path, kind: str) -> None:
+    """The form's row, from the widgets' state, loaded as a one-row targets file (a button's callback)."""
+    state, key = st.session_state, f"{a.indicator_id}_{a.area_code}"
+    if kind == "target":
+        row = {"value": state.get(f"target_value_{key}"),
+               "direction": _file_words(state.get(f"target_direction_{key}")),
+               "effective_from": state.get(f"target_from_{key}"), "effective_to": state.get(f"target_to_{key}"),
+               "source": state.get(f"target_source_{key}"), "source_url": state.get(f"target_link_{key}")}
+    else:
+        row = {"value": state.get(f"planned_value_{key}"), "period": state.get(f"planned_period_{key}"),
+               "source": state.get(f"planned_source_{key}"), "source_url": state.get(f"planned_link_{key}")}
+    _load(con, [{"indicator_id": a.indicator_id, "area_code": a.area_code, "kind": kind, **row}], analyst,
+          archive_dir)
+
+
+def _file_words(direction: str | None) -> str:
+    return next((words for words, stored in FILE_DIRECTION_WORDS.items() if stored == direction), "")
 
 
 def _load(con, rows: list[dict], analyst: User, archive_dir: Path) -> None:
-    """Load the rows as a targets file; show every problem, or store them and redraw the page."""
+    """Load the rows as a targets file; keep every problem, or what was stored, for the section to say."""
+    state = st.session_state
     with tempfile.TemporaryDirectory(prefix="pbip-target-") as directory:
         path = Path(directory) / "target.csv"
         path.write_bytes(targets_csv(rows))
         try:
             result = load_into(con, path, user=analyst, archive_dir=archive_dir, file=PAGE_FILE, layout=LAYOUT)
         except LoadError as error:
-            listed = "\n".join(f"- {FORM_LABELS.get(problem.column, 'The entry')}: {plain_markdown(problem.reason)}"
-                               for problem in error.problems)
-            st.error(f"Nothing was stored:\n\n{listed}")
+            state["target_problems"] = [f"{FORM_LABELS.get(problem.column, 'The entry')}: {problem.reason}"
+                                        for problem in error.problems]
             return
         except (RetryLoad, PermissionError) as error:
-            st.error(str(error))
+            state["target_problems"] = [str(error)]
             return
-    st.session_state["target_message"] = f"Stored as load {result.load_id}; undo it from the Upload data page."
-    st.rerun()
+    state["target_message"] = f"Stored as load {result.load_id}; undo it from the Upload data page."
