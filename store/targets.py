@@ -129,3 +129,32 @@ def period_values(con, indicator_id: str, period_start, area_types: tuple[str, .
         WHERE indicator_id = ? AND period_start = ? AND value IS NOT NULL AND list_contains(?, area_type)
         ORDER BY area_code
     """, [indicator_id, pd.Timestamp(period_start), list(area_types)]).df()
+
+
+def preview(con, targets: pd.DataFrame | None, trajectories: pd.DataFrame | None) -> pd.DataFrame:
+    """What storing these rows would do, writing nothing: one row each with ``kind`` ("target" or "trajectory"),
+    the key, the new value, the stored value and ``status`` (added, changed or unchanged), as a load counts them."""
+    handle = door.handle_of(con)
+    parts = []
+    for kind, frame, table, columns in (("target", targets, "target_rows", TARGET_COLUMNS),
+                                        ("trajectory", trajectories, "trajectory_rows", TRAJECTORY_COLUMNS)):
+        if frame is None or frame.empty:
+            continue
+        keys, compared, _ = _TABLES[table]
+        handle.register("preview_targets_df", frame.reindex(columns=columns))
+        try:
+            on = " AND ".join(f"t.{k} = i.{k}::{_CASTS[k]}" for k in keys)
+            differs = " OR ".join(f"t.{c} IS DISTINCT FROM i.{c}::{_CASTS[c]}" for c in compared)
+            found = handle.execute(f"""
+                SELECT '{kind}' AS kind, i.indicator_id, i.area_code, i.{keys[2]}::DATE AS starts,
+                       i.value::DOUBLE AS value, t.value AS stored_value,
+                       CASE WHEN t.indicator_id IS NULL THEN 'added' WHEN {differs} THEN 'changed'
+                            ELSE 'unchanged' END AS status
+                FROM preview_targets_df AS i
+                LEFT JOIN {table} AS t ON t.superseded_by IS NULL AND {on}
+            """).df()
+        finally:
+            handle.unregister("preview_targets_df")
+        parts.append(found)
+    columns = ["kind", "indicator_id", "area_code", "starts", "value", "stored_value", "status"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)

@@ -265,3 +265,43 @@ class TestIndicatorPage:
         assert row == (7.5, "ana", "Board stretch target") and file_name == "target set on the indicator page.csv"
         assert "Target in force for December 2019: at or below 7.5 from April 2019" in as_read(
             "\n".join(str(e.value) for e in at.markdown))
+
+
+class TestUploadPage:
+    def test_a_targets_file_is_previewed_confirmed_and_undone_on_the_upload_page(self, monkeypatch, built_db,
+                                                                                tmp_path):
+        """The Upload page reads a targets file, says what it would change, stores it, and its Undo takes it back."""
+        import duckdb
+
+        from store.users import add_user
+        users = tmp_path / "users.json"
+        monkeypatch.setenv("PBIP_DB_PATH", str(built_db))
+        monkeypatch.setenv("PBIP_USERS_FILE", str(users))
+        add_user("ana", "correct horse", "analyst", users)
+        at = AppTest.from_file(str(PROJECT_ROOT / "pages/upload.py"), default_timeout=90).run()
+        at.text_input(key="pbip_login_name").input("ana")
+        at.text_input(key="pbip_login_password").input("correct horse")
+        at.button[0].click().run()
+        body = (HEADER + "dtoc_18,E06000014,target,8,at or below,2017-09,,,Local stretch target,\n"
+                "dtoc_18,E06000014,trajectory,12,,,,2019-12,Local plan,\n").encode()
+        at.file_uploader[0].set_value(("york targets.csv", body, "text/csv"))
+        at.run()
+        assert not at.exception, at.exception
+        said = "\n".join(str(m.value) for m in at.markdown)
+        assert "sets 1 new targets or planned values, changes 1 and leaves 0" in said
+
+        def york() -> float:
+            con = duckdb.connect(str(built_db))
+            try:
+                return con.execute("SELECT value FROM targets WHERE area_code = ? AND indicator_id = 'dtoc_18'",
+                                   [YORK]).fetchone()[0]
+            finally:
+                con.close()
+        assert york() == 9.4
+        next(button for button in at.button if button.label == "Confirm and store").click().run()
+        assert not at.exception, at.exception
+        assert york() == 8.0
+        next(button for button in at.button if button.label == "Undo" and not button.disabled).click().run()
+        next(button for button in at.button if button.label.startswith("Yes, undo load")).click().run()
+        assert not at.exception, at.exception
+        assert york() == 9.4

@@ -22,6 +22,7 @@ from loaders.errors import LoadError, plain_markdown
 from loaders.pipeline import RetryLoad, load_into
 from loaders.targets import DIRECTION_WORDS as FILE_DIRECTION_WORDS
 from loaders.targets import LAYOUT, targets_csv
+from store import targets as store_targets
 from store.users import User
 
 PAGE_FILE = "target set on the indicator page.csv"
@@ -48,6 +49,20 @@ def targets_table(a: Assessment) -> pd.DataFrame:
         "From": f"{t.effective_from:%B %Y}", "To": f"{t.effective_to:%B %Y}" if t.effective_to is not None else "",
         "Source": t.source, "Link": t.source_url or "", "Set by": t.set_by or "",
     } for t in reversed(a.targets)], columns=["Target", "From", "To", "Source", "Link", "Set by"])
+
+
+def file_preview(con, extract) -> None:
+    """The Upload page's preview of a targets file: what confirming it would add, change and leave, in words."""
+    found = store_targets.preview(con, extract.targets, extract.trajectories)
+    tally = found["status"].value_counts()
+    st.markdown(f"**This load sets {int(tally.get('added', 0)):,} new targets or planned values, changes "
+                f"{int(tally.get('changed', 0)):,} and leaves {int(tally.get('unchanged', 0)):,} as they are.**")
+    st.dataframe(pd.DataFrame({
+        "What": found["kind"].map({"target": "Target", "trajectory": "Planned value"}),
+        "Indicator": found["indicator_id"], "Area": found["area_code"],
+        "From (target) or period (planned)": pd.to_datetime(found["starts"]).dt.strftime("%B %Y"),
+        "New value": found["value"], "Stored value": found["stored_value"], "Status": found["status"],
+    }), hide_index=True, width="stretch")
 
 
 def targets_section(con, a: Assessment, *, analyst: User | None, presenting: bool, archive_dir: Path) -> None:
