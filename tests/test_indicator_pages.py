@@ -75,7 +75,8 @@ class TestOverviewPage:
         dtoc = table[table["Indicator"] == "Delayed transfers of care (18+)"].iloc[0]
         assert dtoc["Compared with England"] == "– Not compared"
         assert dtoc["Variation"].split(" ", 1)[1].startswith(("Common cause", "Improving", "Concern"))
-        assert dtoc["Assurance"] == "No target set"
+        # The Better Care Fund's 9.4 lies within York's process limits (worked in tests/test_assurance.py).
+        assert dtoc["Assurance"] == "Target hit and miss"
         assert dtoc["Data age"].startswith("Stale")
         assert len(dtoc["Trend"]) == 60
         assert dtoc["Open"] == "indicator?indicator=dtoc_18"
