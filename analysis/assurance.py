@@ -54,10 +54,11 @@ class Target:
     def in_force(self, when: pd.Timestamp) -> bool:
         return self.effective_from <= when and (self.effective_to is None or when <= self.effective_to)
 
-    def text(self, value_kind: str) -> str:
-        """'at or below 9.4 from September 2017' (and 'to March 2019' when it ends)."""
+    def text(self, value_kind: str, unit: str = "") -> str:
+        """'at or below 9.4 from September 2017' (with the unit after the value when given; 'to March 2019' when
+        it ends)."""
         until = f" to {self.effective_to:%B %Y}" if self.effective_to is not None else ""
-        return (f"{DIRECTION_WORDS[self.direction]} {format_value(self.value, value_kind)} "
+        return (f"{DIRECTION_WORDS[self.direction]} {format_value(self.value, value_kind)}{' ' + unit if unit else ''} "
                 f"from {self.effective_from:%B %Y}{until}")
 
 

@@ -224,6 +224,6 @@ def _methods(assessments: Sequence[Assessment]) -> list[str]:
 
 def target_sources(assessments: Sequence[Assessment]) -> list[str]:
     """Each target in force, with its source in words and its link, for the sources and methods page."""
-    return [f"Target for {a.short_name}: {t.text(a.value_kind)} {a.unit}. Source: {t.source}"
+    return [f"Target for {a.short_name}: {t.text(a.value_kind, a.unit)}. Source: {t.source}"
             + (f" ({t.source_url})" if t.source_url else "") + "."
             for a in assessments if (t := a.target_in_force) is not None]

@@ -86,24 +86,24 @@ def _store_versioned(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataF
 def targets_of(con, indicator_id: str, area_code: str, as_at: AsAt = NOW) -> pd.DataFrame:
     """The area's current targets for the indicator, oldest first.
 
-    As at a day and a store version (a board pack): those set by the end of that day, in a load up to that
-    version (a target replaced since is read as it is now: the pack says what it used)."""
+    As at a store version (a board pack): those stored in a load up to that version. The day does not filter
+    them: a target is a fact about the periods it is in force for (the Better Care Fund's 2017 expectation was
+    stored years later), and the assessment takes the one in force for the latest period the pack reports.
+    A target replaced in a later load is read as it is now."""
     return door.handle_of(con).execute("""
         SELECT effective_from, effective_to, value, direction, source, source_url, set_by, set_at
-        FROM targets WHERE indicator_id = ? AND area_code = ? AND (?::DATE IS NULL OR set_at < ?::DATE + 1)
-          AND (?::INTEGER IS NULL OR load_id <= ?)
+        FROM targets WHERE indicator_id = ? AND area_code = ? AND (?::INTEGER IS NULL OR load_id <= ?)
         ORDER BY effective_from
-    """, [indicator_id, area_code, as_at.day, as_at.day, as_at.version, as_at.version]).df()
+    """, [indicator_id, area_code, as_at.version, as_at.version]).df()
 
 
 def trajectory_of(con, indicator_id: str, area_code: str, as_at: AsAt = NOW) -> pd.DataFrame:
     """The area's planned values for the indicator, in period order."""
     return door.handle_of(con).execute("""
         SELECT period_start, value, source, source_url, set_by, set_at
-        FROM trajectories WHERE indicator_id = ? AND area_code = ? AND (?::DATE IS NULL OR set_at < ?::DATE + 1)
-          AND (?::INTEGER IS NULL OR load_id <= ?)
+        FROM trajectories WHERE indicator_id = ? AND area_code = ? AND (?::INTEGER IS NULL OR load_id <= ?)
         ORDER BY period_start
-    """, [indicator_id, area_code, as_at.day, as_at.day, as_at.version, as_at.version]).df()
+    """, [indicator_id, area_code, as_at.version, as_at.version]).df()
 
 
 def all_targets(con, indicator_ids: list[str], area_codes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -171,7 +171,8 @@ class TestYorkDelayedTransfers:
         assert not at.exception, at.exception
         text = as_read("\n".join(str(e.value) for kind in ("markdown", "caption") for e in getattr(at, kind)))
         assert f"**Assurance:** {words}" in text or f"Assurance: {words}" in text
-        assert "Target in force for December 2019: at or below 9.4 from September 2017" in text
+        assert ("Target in force for December 2019: at or below 9.4 per 100,000 population 18+ from September 2017"
+                in text)
         assert "Better Care Fund" in text
 
         at.switch_page("pages/board.py")

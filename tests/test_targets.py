@@ -263,8 +263,8 @@ class TestIndicatorPage:
         file_name = con.execute("SELECT file_name FROM loads ORDER BY load_id DESC LIMIT 1").fetchone()[0]
         con.close()
         assert row == (7.5, "ana", "Board stretch target") and file_name == "target set on the indicator page.csv"
-        assert "Target in force for December 2019: at or below 7.5 from April 2019" in as_read(
-            "\n".join(str(e.value) for e in at.markdown))
+        shown = as_read("\n".join(str(e.value) for e in at.markdown))
+        assert "Target in force for December 2019: at or below 7.5 per 100,000 population 18+ from April 2019" in shown
 
 
 class TestUploadPage:

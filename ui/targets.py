@@ -38,7 +38,7 @@ def target_lines(a: Assessment) -> list[str]:
         return ["No target is in force for the latest period."
                 + (" The trajectory below is drawn on the chart." if not a.trajectory.empty else "")]
     # The assurance and how it was judged are in the summary above the chart, from the same assessment.
-    return [f"Target in force for {a.period_text}: {a.target_in_force.text(a.value_kind)} {a.unit} "
+    return [f"Target in force for {a.period_text}: {a.target_in_force.text(a.value_kind, a.unit)} "
             f"({a.assurance_text.lower()}). Source: {a.target_in_force.source}."]
 
 
