@@ -28,13 +28,12 @@ import duckdb
 
 import store
 from loaders import LoadError, build, load_file
-from loaders.build import StoreInUse, ensure_store, location_of, refuse_if_in_use
+from loaders.build import StoreInUse, ensure_store, refuse_if_in_use
 from loaders.groups import load_groups
-from loaders.pipeline import undo_load
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
 from store.door import StoreFileChanged
-from store.settings import load_settings
+from store.settings import load_settings, location_of
 
 
 class Refused(Exception):
@@ -68,10 +67,10 @@ def _undo(args) -> None:
         if reason:
             raise Refused(reason)
         what = loads.describe(opened, args.load_id)
-        counts = undo_load(opened, args.load_id, user=args.user, archive_dir=location_of(args.db).archive_dir)
+        undone = loads.undo_load(opened, args.load_id, user=args.user, archive_dir=location_of(args.db).archive_dir)
     finally:
         opened.close()
-    print(f"Undid {what}: {counts.added:,} rows removed, {counts.changed:,} earlier rows current again.")
+    print(f"Undid {what}: {undone.removed:,} rows removed, {undone.restored:,} earlier rows current again.")
 
 
 def _groups(args) -> None:

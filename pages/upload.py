@@ -14,19 +14,11 @@ from analysis import upload_preview
 from loaders.errors import LoadError, plain_markdown, shown_file_name, upload_suffix
 from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
-from loaders.pipeline import (
-    RetryLoad,
-    confirm_load,
-    preview,
-    previous_load_of,
-    read_file,
-    sha256_of,
-    store_context,
-    undo_load,
-)
+from loaders.pipeline import confirm_load, read_file, sha256_of, store_context
 from store import queries, upload_checks
-from store.loads import UndoRefused, recent_loads
+from store.loads import UndoRefused, preview, previous_load_of, recent_loads, undo_load
 from store.loads import describe as describe_load
+from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
 from ui import auth, context
 
@@ -182,7 +174,7 @@ if uploaded is not None:
                 result = confirm_load(con, work["path"], work["extract"], user=user,
                                       archive_dir=settings.archive_dir, file=work["file"],
                                       expected_version=shown.store_version)
-        except RetryLoad as error:
+        except RetryWrite as error:
             st.warning(str(error))
             _forget_upload()
         except PermissionError as error:  # the store file went away, or the role was taken away
@@ -225,11 +217,11 @@ if (asked := state.get("undo_asked")) is not None:
             state.pop("undo_asked")
             try:
                 undone = undo_load(con, asked, user=user, archive_dir=settings.archive_dir)
-            except (UndoRefused, RetryLoad, PermissionError) as error:
+            except (UndoRefused, RetryWrite, PermissionError) as error:
                 st.warning(str(error))
             else:
-                state["upload_message"] = (f"Load {asked} undone: {undone.added:,} rows removed, "
-                                           f"{undone.changed:,} earlier rows current again.")
+                state["upload_message"] = (f"Load {asked} undone: {undone.removed:,} rows removed, "
+                                           f"{undone.restored:,} earlier rows current again.")
                 st.rerun()
         if no.button("Keep it", key="undo_cancel"):
             state.pop("undo_asked")

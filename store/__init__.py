@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -17,7 +15,7 @@ from store.schema import LATEST_VERSION, migrate
 from store.settings import StoreLocation
 
 __all__ = ["LATEST_VERSION", "RetryWrite", "Store", "StoreFileChanged", "StoreLocation", "Writing", "connect",
-           "door_of", "migrate", "open_store", "snapshot", "transaction", "writing"]
+           "door_of", "migrate", "open_store", "snapshot", "writing"]
 
 
 def open_store(location: StoreLocation | Path | str = ":memory:", *, read_only: bool = False) -> Store:
@@ -28,15 +26,3 @@ def open_store(location: StoreLocation | Path | str = ":memory:", *, read_only: 
 def connect(path: StoreLocation | Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) a store and return its connection; writes through it use the store's door."""
     return Store.open(path, read_only=read_only).connection
-
-
-@contextmanager
-def transaction(con: Store | duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing, through the store's door, for a script with access to the file.
-
-    The audit records the operating-system user; code acting for a signed-in person uses `writing`.
-    """
-    import getpass
-
-    with writing(con, user=getpass.getuser(), action="write") as write:
-        yield write.con

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from store import door
 from store.door import Store
+from store.primitives import ID_SOURCES, is_lake
 from store.settings import StoreLocation
 
 SOURCE = "copy_source"
@@ -103,9 +104,9 @@ def _check_same(reader, con, relation: str) -> int:
 
 def _advance_sequences(con) -> None:
     """A DuckDB file's sequences continue after the ids copied into it, so no id is handed out twice."""
-    if door.is_shared(con):
+    if is_lake(con):
         return
-    for sequence, columns in door.ID_SOURCES.values():
+    for sequence, columns in ID_SOURCES.values():
         used = " UNION ALL ".join(f"SELECT max({column}) AS id FROM {table}" for table, column in columns)
         highest = con.execute(f"SELECT coalesce(max(id), 0) FROM ({used})").fetchone()[0]
         drawn = con.execute(f"SELECT nextval('{sequence}')").fetchone()[0]

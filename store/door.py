@@ -3,7 +3,7 @@
 Every change to the store (a load, an undo, a plan edit or import, a rebase date, the reference data,
 the build) goes through `writing(...)` / `Store.write(...)`, which in one place
 
-- checks the writer: a signed-in `store.users.User` must hold the role (analyst by default); a plain
+- checks the writer: a signed-in `store.roles.User` must hold the role (analyst by default); a plain
   name is a script or the command line, trusted as file access is, and its audit lines also record
   the operating-system user it runs as;
 - takes the one process-wide write lock, so two analysts (or an analyst and a plan edit) are stored
@@ -13,8 +13,9 @@ the build) goes through `writing(...)` / `Store.write(...)`, which in one place
 - refuses when the store's file has gone or been replaced since it was opened (its st_dev/st_ino);
 - BEGINs, runs the change, and COMMITs, or ROLLs BACK everything when it raises.
 
-It also hands out the ids of new loads, audit lines and plan history lines (`next_id`): a DuckDB file
-uses its sequences, DuckLake has none, so there the next id is allocated under the store-wide lock.
+The primitives it stands on (the clock, the ids of new rows, the check that a change is made inside a
+write) are store/primitives.py; the roles are store/roles.py. Opening a store migrates it
+(store/schema.py) on the way in.
 
 This is the role datasette's `Database.execute_write_fn` plays. Functions elsewhere that take "a
 connection" accept either a `Store` or a DuckDB connection (or cursor) and find their door here.
@@ -36,9 +37,10 @@ from typing import TypeVar
 import duckdb
 
 from store import audit
+from store.primitives import RetryWrite, StoreFileChanged, active_handles, is_lake
+from store.roles import User, require_role
 from store.schema import migrate
 from store.settings import StoreLocation
-from store.users import User, require_role
 
 T = TypeVar("T")
 WRITER_ROLE = "analyst"
@@ -49,30 +51,11 @@ LOCK_WAIT_SECONDS = 30
 LAKE = "pbip"
 # The advisory lock key in PostgreSQL that every writer to the shared store holds while it writes.
 LAKE_WRITE_LOCK_KEY = 16_2026
-# Ids the store hands out: a DuckDB file's sequence, else one more than the largest in these columns.
-ID_SOURCES = {
-    "load": ("load_id_seq", (("loads", "load_id"), ("load_undone", "load_id"))),
-    "audit": ("audit_id_seq", (("audit", "audit_id"),)),
-    "plan_history": ("plan_history_id_seq", (("plan_action_history", "history_id"),)),
-}
-
 # One writer at a time in this process (DuckDB itself lets only one process write a file).
 _WRITE_LOCK = threading.RLock()
-_writing_now = threading.local()
 # Where each handle a Store opened or gave out leads, and which file that was when opened. The values
 # never refer to the handle, so a dropped connection is freed (and its file unlocked) as before.
 _opened: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-class RetryWrite(Exception):
-    """The store was busy, or changed under a write; the message says what to do."""
-
-
-class StoreFileChanged(PermissionError):
-    """The store's file has gone or been replaced since it was opened; nothing was written.
-
-    A refusal to write, like a missing role, so every page that shows "you may not" shows this too.
-    """
 
 
 @dataclass(frozen=True)
@@ -175,8 +158,6 @@ class Store:
         _opened[cursor] = (self.location, self.identity)
         return cursor
 
-    cursor = read
-
     def file_problem(self) -> str | None:
         """One sentence when the store's file has gone or been replaced since it was opened, else None."""
         if self.location is None or self.shared:
@@ -198,7 +179,7 @@ class Store:
         """
         name, os_user = writer(user, role)
         handle = con if con is not None else self._con
-        active = _active_handles()
+        active = active_handles()
         if id(handle) in active:
             yield Writing(handle, name, os_user)
             return
@@ -298,44 +279,14 @@ def snapshot(handle: Store | duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckD
         con.execute("ROLLBACK")
 
 
-def require_write(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """The handle, when it is inside a write through the door on this thread; RuntimeError otherwise.
-
-    The row-level helpers (store/writes.py, store/audit.py) call this, so none of them can be used
-    to change the store around the door.
-    """
-    if id(con) not in _active_handles():
-        raise RuntimeError("this change must be made inside a write through the store's door "
-                           "(store.writing or Store.write)")
-    return con
-
-
 def handle_of(handle: Store | duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A DuckDB handle to read with, from a Store or a handle."""
     return handle.read() if isinstance(handle, Store) else handle
 
 
-def next_id(con: duckdb.DuckDBPyConnection, kind: str) -> int:
-    """The id for a new row of `kind` ("load", "audit", "plan_history"), inside a write through the door.
-
-    A DuckDB file draws it from its sequence. DuckLake has no sequences: the id is one more than any
-    used, which is safe because every writer to the shared store holds the store-wide lock.
-    """
-    sequence, columns = ID_SOURCES[kind]
-    if not _is_lake(con):
-        return con.execute(f"SELECT nextval('{sequence}')").fetchone()[0]
-    used = " UNION ALL ".join(f"SELECT max({column}) AS id FROM {table}" for table, column in columns)
-    return con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM ({used})").fetchone()[0]
-
-
 def is_shared(handle: Store | duckdb.DuckDBPyConnection) -> bool:
     """True when `handle` reads the shared store (DuckLake) rather than a DuckDB file."""
-    return door_of(handle).shared if isinstance(handle, Store) else _is_lake(handle)
-
-
-def _is_lake(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return bool(row) and row[0] == "ducklake"
+    return door_of(handle).shared if isinstance(handle, Store) else is_lake(handle)
 
 
 def extension_file(name: str) -> Path:
@@ -377,12 +328,6 @@ def _libpq(location: StoreLocation) -> str:
 
 def _quoted(text: str) -> str:
     return text.replace("'", "''")
-
-
-def _active_handles() -> set[int]:
-    if not hasattr(_writing_now, "handles"):
-        _writing_now.handles = set()
-    return _writing_now.handles
 
 
 def _roll_back(handle: duckdb.DuckDBPyConnection) -> None:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 import store
 from charts.text import WORD_JOINER
 from store import plan
-from store.users import User
+from store.roles import User
 from tests.test_browser import CHROMIUM, _free_port, browser_type_launch_args, serving  # noqa: F401
 from ui.download import FORMULA_STARTS
 

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 import store
 from store import indicators as store_indicators
+from store.roles import User
 from store.settings import PROJECT_ROOT
-from store.users import User
 from tests.page_text import as_read
 
 PAGES = ["pages/overview.py", "pages/indicator.py", "pages/about.py"]

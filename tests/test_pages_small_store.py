@@ -10,7 +10,7 @@ import pytest
 
 import store
 from store import indicators as store_indicators
-from store.users import User
+from store.roles import User
 from tests import small_store as small
 from tests.page_text import as_read
 from tests.test_indicator_pages import open_page, text_of

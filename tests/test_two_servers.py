@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 import store
+from accounts.users import add_user
 from store.copy import copy_store
 from store.settings import PROJECT_ROOT, StoreLocation
-from store.users import add_user
 from tests.small_store import YORK
 from tests.test_browser import CHROMIUM, START_SECONDS, _free_port, browser_type_launch_args  # noqa: F401
 

@@ -10,23 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from store.users import (
+from accounts.sign_in import (
     AUDIT_FAILED_SIGN_IN,
     FREE_SIGN_IN_FAILURES,
     MAX_SIGN_IN_DELAY_SECONDS,
     SIGN_IN_DELAY_VARIABLE,
     SignInLocked,
     SignInThrottle,
-    User,
-    add_user,
     audit_failed_sign_in,
-    authenticate,
-    list_users,
-    remove_user,
-    require_role,
     sign_in,
-    users_file,
 )
+from accounts.users import add_user, authenticate, list_users, remove_user, users_file
+from store.roles import User, require_role
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,13 +91,13 @@ class TestRoles:
 
 class TestCommand:
     def test_add_reads_the_password_from_stdin(self, accounts):
-        """`python -m store.users add NAME --role analyst --password-stdin` creates the account."""
-        done = subprocess.run([sys.executable, "-m", "store.users", "add", "ana", "--role", "analyst",
+        """`python -m accounts add NAME --role analyst --password-stdin` creates the account."""
+        done = subprocess.run([sys.executable, "-m", "accounts", "add", "ana", "--role", "analyst",
                                "--password-stdin"], input="correct horse\n", capture_output=True,
                               text=True, cwd=PROJECT_ROOT, timeout=60)
         assert done.returncode == 0, done.stderr
         assert authenticate("ana", "correct horse") == User("ana", "analyst")
-        listed = subprocess.run([sys.executable, "-m", "store.users", "list"], capture_output=True,
+        listed = subprocess.run([sys.executable, "-m", "accounts", "list"], capture_output=True,
                                 text=True, cwd=PROJECT_ROOT, timeout=60)
         assert "ana\tanalyst" in listed.stdout
 
