@@ -22,9 +22,6 @@ import argparse
 import getpass
 import sys
 import time
-from pathlib import Path
-
-import duckdb
 
 import store
 from loaders import LoadError, build, load_file
@@ -32,7 +29,6 @@ from loaders.build import StoreInUse, ensure_store, refuse_if_in_use
 from loaders.groups import load_groups
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
-from store.door import StoreFileChanged
 from store.settings import load_settings, location_of
 
 
@@ -40,28 +36,14 @@ class Refused(Exception):
     """Why the command did nothing, in one sentence."""
 
 
-def _open_existing(db: Path | str, *, read_only: bool = False) -> store.Store:
-    """The store at `db`, refusing rather than creating a new one or waiting on the dashboard's lock."""
-    location = location_of(db)
-    if location.shared:
-        return store.open_store(location, read_only=read_only)
-    db = location.path
-    if not db.exists():
-        # A missing file beside a live write-ahead log is a store someone deleted under the dashboard.
-        raise Refused(f"there is no store at {db}; build it first with `python -m loaders build --db {db}`")
-    refuse_if_in_use(db)
-    return store.open_store(db, read_only=read_only)
-
-
 def _load(args, settings) -> None:
-    _open_existing(args.db).close()
     result = load_file(args.file, args.db, args.user, size_limit_mb=settings.upload_limit_mb)
     print(f"{result.file}: {result.layout}, {result.counts.added:,} added, "
           f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged (load {result.load_id})")
 
 
 def _undo(args) -> None:
-    opened = _open_existing(args.db)
+    opened = store.open_existing(args.db)
     try:
         reason = loads.undo_refusal(opened, args.load_id)
         if reason:
@@ -74,7 +56,7 @@ def _undo(args) -> None:
 
 
 def _groups(args) -> None:
-    opened = _open_existing(args.db)
+    opened = store.open_existing(args.db)
     try:
         rows = load_groups(opened, args.file, user=args.user)
     finally:
@@ -83,7 +65,7 @@ def _groups(args) -> None:
 
 
 def _verify(args) -> None:
-    opened = _open_existing(args.db, read_only=True)
+    opened = store.open_existing(args.db, read_only=True)
     try:
         broken = audit.verify(opened.connection)
         lines = audit.line_count(opened.connection)
@@ -167,15 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         for sentence in error.sentences():
             print(f"error: {sentence}", file=sys.stderr)
         return 1
-    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, CopyMismatch, TargetNotEmpty,
-            ValueError) as error:
+    except (Refused, StoreInUse, store.StoreMissing, store.RetryWrite, store.StoreFileChanged, loads.UndoRefused,
+            CopyMismatch, TargetNotEmpty, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        print(f"error: {args.db} is in use by another program (the dashboard, most likely), so nothing was "
-              "written; stop it, or use the dashboard's Upload data page.", file=sys.stderr)
         return 1
     return 0
 

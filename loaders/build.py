@@ -74,7 +74,8 @@ class StoreInUse(Exception):
 
 
 def refuse_if_in_use(db_path: StoreLocation | Path | str) -> None:
-    """StoreInUse when another process has the store open (DuckDB lets one process write a file).
+    """StoreInUse when another process has the store file open, before a command that replaces the whole
+    file (a build, a copy into it). Commands that read or change rows wait instead (store.open_existing).
 
     The shared store is never refused: several servers and the command line write to it, one at a time.
     """
@@ -89,8 +90,9 @@ def refuse_if_in_use(db_path: StoreLocation | Path | str) -> None:
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             raise
-        raise StoreInUse(f"{db_path} is in use by another program (the dashboard, most likely), so nothing was "
-                         "written; stop it, or load and undo from the dashboard's Upload data page.") from error
+        raise StoreInUse(f"{db_path} is open in another program (the dashboard, most likely), and this command "
+                         "replaces the whole file, so nothing was done; load and undo on the dashboard's Upload "
+                         "data page instead, or run it when the file is free.") from error
 
 
 def build(db_path: StoreLocation | Path | str) -> list[LoadResult]:

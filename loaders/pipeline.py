@@ -156,7 +156,7 @@ def load_file(path: Path | str, db: Path | str, user: str, *, layout: str | None
               size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB) -> LoadResult:
     """Recognise, validate and load one file into the store at `db`, atomically."""
     location = location_of(db)
-    opened = store.open_store(location)
+    opened = store.open_existing(location)
     try:
         return load_into(opened, path, user=user, archive_dir=location.archive_dir, layout=layout,
                          size_limit_mb=size_limit_mb)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store import door
-from store.door import Store
+from store.opening import open_store
 from store.primitives import ID_SOURCES, is_lake
 from store.settings import StoreLocation
 
@@ -45,8 +45,8 @@ def copy_store(source: StoreLocation, target: StoreLocation, *, user: str, repla
     Rows travel as Arrow tables between the two stores' own connections (no ATTACH), so a source file
     this process already has open (the dashboard's, a test's) is read through that same database.
     """
-    source_store = Store.open(source)  # brings the source to the current schema, so the tables match
-    into = Store.open(target)
+    source_store = open_store(source)  # brings the source to the current schema, so the tables match
+    into = open_store(target)
     try:
         reader = source_store.read()
         with door.snapshot(reader):
