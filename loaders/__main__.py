@@ -1,12 +1,16 @@
 """Command line for operators and scripts, trusted as access to the file is.
 
     python -m loaders build [--db PATH]
-    python -m loaders load FILE [--db PATH] --user NAME
-    python -m loaders undo LOAD_ID [--db PATH] --user NAME
-    python -m loaders groups FILE [--db PATH] --user NAME
+    python -m loaders load FILE [--db PATH] --user NAME [--wait SECONDS]
+    python -m loaders undo LOAD_ID [--db PATH] --user NAME [--wait SECONDS]
+    python -m loaders groups FILE [--db PATH] --user NAME [--wait SECONDS]
     python -m loaders audit --verify [--db PATH]
     python -m loaders copy-store --from STORE --to STORE [--user NAME] [--replace]
     python -m loaders ensure [--db PATH]
+
+`audit --verify` reads a snapshot of the store, so it runs while the dashboard does. A write to a
+DuckDB file the dashboard holds waits for it (`--wait`, 30 seconds by default), then says to try
+again, having written nothing.
 
 `--db` (and `--from`, `--to`) take a DuckDB file's path or the shared store,
 `ducklake:postgres:<connection string>` (its data files in PBIP_STORE_DATA_PATH); the default is the
@@ -24,12 +28,15 @@ import sys
 import time
 
 import store
-from loaders import LoadError, build, load_file
+from loaders import LoadError, build
 from loaders.build import StoreInUse, ensure_store, refuse_if_in_use
 from loaders.groups import load_groups
+from loaders.pipeline import load_into
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
 from store.settings import load_settings, location_of
+
+WAIT_HELP = "seconds to wait while another program (the dashboard) holds the store file (default 30)"
 
 
 class Refused(Exception):
@@ -37,13 +44,18 @@ class Refused(Exception):
 
 
 def _load(args, settings) -> None:
-    result = load_file(args.file, args.db, args.user, size_limit_mb=settings.upload_limit_mb)
+    opened = store.open_existing(args.db, wait_seconds=args.wait)
+    try:
+        result = load_into(opened, args.file, user=args.user, archive_dir=location_of(args.db).archive_dir,
+                           size_limit_mb=settings.upload_limit_mb)
+    finally:
+        opened.close()
     print(f"{result.file}: {result.layout}, {result.counts.added:,} added, "
           f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged (load {result.load_id})")
 
 
 def _undo(args) -> None:
-    opened = store.open_existing(args.db)
+    opened = store.open_existing(args.db, wait_seconds=args.wait)
     try:
         reason = loads.undo_refusal(opened, args.load_id)
         if reason:
@@ -56,7 +68,7 @@ def _undo(args) -> None:
 
 
 def _groups(args) -> None:
-    opened = store.open_existing(args.db)
+    opened = store.open_existing(args.db, wait_seconds=args.wait)
     try:
         rows = load_groups(opened, args.file, user=args.user)
     finally:
@@ -99,15 +111,18 @@ def main(argv: list[str] | None = None) -> int:
     load_parser = commands.add_parser("load", help="load one file into the store")
     load_parser.add_argument("file")
     load_parser.add_argument("--db", default=default_db)
+    load_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     load_parser.add_argument("--user", default=getpass.getuser())
     undo_parser = commands.add_parser("undo", help="take a load back")
     undo_parser.add_argument("load_id", type=int)
     undo_parser.add_argument("--db", default=default_db)
+    undo_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     undo_parser.add_argument("--user", required=True)
     groups_parser = commands.add_parser("groups", help="load comparator groups (group_code, group_name, "
                                         "area_code, source) from a CSV file")
     groups_parser.add_argument("file")
     groups_parser.add_argument("--db", default=default_db)
+    groups_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     groups_parser.add_argument("--user", required=True)
     audit_parser = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_parser.add_argument("--verify", action="store_true", required=True)
