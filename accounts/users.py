@@ -16,6 +16,8 @@ import functools
 import hashlib
 import json
 import os
+import shlex
+import sys
 import tempfile
 from pathlib import Path
 
@@ -24,6 +26,7 @@ import bcrypt
 from store.roles import User, check_role
 
 DEFAULT_USERS_FILE = Path("~/.config/pbip/users.json")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # bcrypt reads at most 72 bytes of a password.
 BCRYPT_MAX_BYTES = 72
 
@@ -119,3 +122,15 @@ def role_of(name: str, path: Path | None = None) -> str:
     """The role an account has (used for people signed in through OpenID Connect); viewer if unknown."""
     entry = _read(path or users_file()).get(name)
     return entry["role"] if entry else "viewer"
+
+
+def first_account_hint() -> str | None:
+    """When no account may upload yet, the sentence and the command (to paste into a terminal as it
+    is) that make the first analyst; None once an analyst exists."""
+    if any(user.can("analyst") for user in list_users()):
+        return None
+    variable = os.environ.get("PBIP_USERS_FILE")
+    command = " ".join([*([f"PBIP_USERS_FILE={shlex.quote(variable)}"] if variable else []),
+                        shlex.quote(sys.executable), "-m", "accounts", "add", "NAME", "--role", "analyst"])
+    return (f"No analyst account exists yet, so nobody can upload data or edit the plan. Make the first one "
+            f"(it asks for a password) with:\n\n    cd {shlex.quote(str(PROJECT_ROOT))} && {command}\n")
