@@ -77,7 +77,7 @@ class TestTwoAnalysts:
         results, errors = [], []
 
         def confirm(index: int) -> None:
-            cursor = db.read()
+            cursor = db.cursor()
             start.wait()
             try:
                 results.append(confirm_load(cursor, files[index], extracts[index], user=ANALYSTS[index],
@@ -108,7 +108,7 @@ class TestTwoAnalysts:
         outcomes: dict[str, object] = {}
 
         def confirm(index: int) -> None:
-            cursor = db.read()
+            cursor = db.cursor()
             start.wait()
             try:
                 outcomes[ANALYSTS[index].name] = confirm_load(
@@ -141,14 +141,14 @@ def test_viewers_see_the_old_data_or_the_new_never_a_mix(db, tmp_path):
     done = threading.Event()
 
     def read() -> None:
-        cursor = db.read()
+        cursor = db.cursor()
         while not done.is_set():
             seen.add(cursor.execute(query).fetchone())
 
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        confirm_load(db.read(), path, extract, user=ANALYSTS[0], archive_dir=tmp_path / "archive")
+        confirm_load(db.cursor(), path, extract, user=ANALYSTS[0], archive_dir=tmp_path / "archive")
     finally:
         done.set()
         reader.join(600)

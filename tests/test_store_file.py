@@ -15,7 +15,7 @@ from accounts.users import add_user
 from loaders.build import ensure_store
 from loaders.pipeline import load_file, load_into
 from store import queries
-from store.door import StoreFileChanged
+from store.primitives import StoreFileChanged
 from store.roles import User
 from store.settings import PROJECT_ROOT, archive_dir_for
 
