@@ -3,7 +3,7 @@
 Markers are applied here, never remembered test by test: `browser` on every test that drives Chromium
 (it uses Playwright's own `page`, `browser` or `context`), `postgres` on every test that needs a real
 PostgreSQL (it uses the `postgres` fixture, or the shared-store side of `store_location`), `slow` on the
-modules in `SLOW_MODULES`.
+modules in `SLOW_MODULES` and the classes and tests in `SLOW_TESTS`.
 The quick loop leaves all three out: `scripts/test --quick`.
 """
 
@@ -25,10 +25,23 @@ from tests.small_store import build_small_store
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-# Whole modules that take more than a few seconds a test: board packs (chromium draws every chart), the
-# command line in subprocesses, builds of the bundled store per test, and the SPC walk over every series.
+# What takes more than a few seconds a test (measured with --durations on a busy two-core machine): board
+# packs (chromium draws every chart), the command line and killed loads in subprocesses, builds and rebuilds
+# of the bundled store, and walks over every indicator, council or series. Whole modules by name; single
+# classes or tests as "module.py::Class" or "module.py::test".
 SLOW_MODULES = {
-    "test_board_pack",
+    "test_board_pack",        # a pack of each format, several times over
+    "test_concurrency",       # killed loads, a million-row load, a rebuild from the archive
+    "test_one_verdict",       # every indicator for every council, on every page
+    "test_undo_rebuild",      # undo against a rebuild from the archive, load after load
+}
+SLOW_TESTS = {
+    "test_loaders.py::TestBuild",                              # builds the bundled store, twice
+    "test_loaders_cli.py::TestRefusingToWrite",                # a subprocess per command
+    "test_demonstration.py::test_command_line_writes_to_out",  # a subprocess
+    "test_peers.py::TestTheMatrix",                            # every cell against its own assessment
+    "test_spc_many.py::TestProperties",                        # Hypothesis over many series
+    "test_store_file.py::TestRecovery",                        # a lost store rebuilt from its archive
 }
 # Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
 PLAYWRIGHT_FIXTURES = {"page", "browser", "context", "new_context"}
@@ -48,6 +61,14 @@ def _uses_playwright(item: pytest.Item) -> bool:
                for name, definitions in info.name2fixturedefs.items() if name in PLAYWRIGHT_FIXTURES)
 
 
+def _is_slow(item: pytest.Item) -> bool:
+    if item.module is not None and item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
+        return True
+    parts = item.nodeid.split("[")[0].split("::")
+    name = parts[0].rpartition("/")[2]
+    return any("::".join([name, *parts[1:i]]) in SLOW_TESTS for i in range(2, len(parts) + 1))
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     no_chromium = pytest.mark.skip(reason="Debian's chromium is not installed at /usr/bin/chromium "
@@ -60,7 +81,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(no_chromium)
         if "postgres" in fixtures:
             item.add_marker(pytest.mark.postgres)
-        if item.module is not None and item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
+        if _is_slow(item):
             item.add_marker(pytest.mark.slow)
 
 
