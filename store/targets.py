@@ -18,6 +18,7 @@ import pandas as pd
 
 from store import door
 from store.as_at import NOW, AsAt
+from store.primitives import require_write
 from store.writes import RowCounts
 
 TARGET_COLUMNS = ["indicator_id", "area_code", "effective_from", "effective_to", "value", "direction", "source",
@@ -53,7 +54,7 @@ def store_trajectories(con: duckdb.DuckDBPyConnection, trajectories: pd.DataFram
 def _store_versioned(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | None, columns: list[str],
                      *, load_id: int, set_by: str) -> RowCounts:
     """Rows identical to the stored ones are noted as this load's (for undo); differing ones supersede them."""
-    door.require_write(con)
+    require_write(con)
     if frame is None or frame.empty:
         return RowCounts()
     keys, compared, reasserted = _TABLES[table]

@@ -22,8 +22,8 @@ from analysis.spc import xmr
 from reports.board_pack import from_store
 from store import indicators as store_indicators
 from store.assessment import assessment_inputs
+from store.roles import User
 from store.settings import PROJECT_ROOT
-from store.users import User
 from tests.page_text import as_read
 
 YORK, ENGLAND = "E06000014", "E92000001"

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
+from tests.servers import ARTIFACTS
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, browser_type_launch_args, server  # noqa: F401
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
-]
 AT_LEAST_18_PX = re.compile(r"font-size:\s*(1[89]|[2-9]\d)(\.\d+)?px")
 
 
-def test_the_target_is_named_on_the_projector_chart_and_the_board_says_the_same(page, server):  # noqa: F811
+def test_the_target_is_named_on_the_projector_chart_and_the_board_says_the_same(page, server):
     """In presentation mode the chart names the target in its legend and labels the line, both at 18 px or more;
     the board view's assurance icon carries the words the indicator page says."""
     from playwright.sync_api import expect

@@ -15,10 +15,12 @@ import store
 from loaders import LoadError
 from loaders.__main__ import main
 from loaders.bcf_targets import EXPECTATION_CEILING, bcf_expectations
-from loaders.pipeline import load_into, rebuild_from_archive, store_context, undo_load
+from loaders.build import rebuild_from_archive
+from loaders.pipeline import load_into, store_context
 from loaders.targets import read_targets_csv
+from store.loads import undo_load
+from store.roles import User
 from store.settings import PROJECT_ROOT, archive_dir_for
-from store.users import User
 from tests.page_text import as_read
 
 YORK, STOKE = "E06000014", "E06000021"
@@ -166,7 +168,7 @@ class TestCommandLine:
         assert con.execute("SELECT value FROM targets WHERE area_code = ? AND effective_from = '2019-01-01'",
                            [STOKE]).fetchone() == (5.0,)
         undone = undo_load(con, result.load_id, user=analyst)
-        assert (undone.added, undone.changed) == (1, 0)
+        assert (undone.removed, undone.restored) == (1, 0)
         assert con.execute("SELECT count(*) FROM targets WHERE area_code = ? AND effective_from = '2019-01-01'",
                            [STOKE]).fetchone() == (0,)
         con.close()
@@ -273,7 +275,7 @@ class TestUploadPage:
         """The Upload page reads a targets file, says what it would change, stores it, and its Undo takes it back."""
         import duckdb
 
-        from store.users import add_user
+        from accounts.users import add_user
         users = tmp_path / "users.json"
         monkeypatch.setenv("PBIP_DB_PATH", str(built_db))
         monkeypatch.setenv("PBIP_USERS_FILE", str(users))

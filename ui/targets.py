@@ -19,11 +19,12 @@ from analysis.assurance import DIRECTION_OF, DIRECTION_WORDS
 from analysis.periods import format_value
 from charts.text import plain
 from loaders.errors import LoadError, plain_markdown
-from loaders.pipeline import RetryLoad, load_into
+from loaders.pipeline import load_into
 from loaders.targets import DIRECTION_WORDS as FILE_DIRECTION_WORDS
 from loaders.targets import LAYOUT, targets_csv
 from store import targets as store_targets
-from store.users import User
+from store.primitives import RetryWrite
+from store.roles import User
 
 PAGE_FILE = "target set on the indicator page.csv"
 # A file's columns as the page's form names them, for the page's error messages.
@@ -153,7 +154,7 @@ def _load(con, rows: list[dict], analyst: User, archive_dir: Path) -> None:
             state["target_problems"] = [f"{FORM_LABELS.get(problem.column, 'The entry')}: {problem.reason}"
                                         for problem in error.problems]
             return
-        except (RetryLoad, PermissionError) as error:
+        except (RetryWrite, PermissionError) as error:
             state["target_problems"] = [str(error)]
             return
     state["target_message"] = f"Stored as load {result.load_id}; undo it from the Upload data page."
