@@ -1,12 +1,14 @@
 """Overview: every indicator's assessment for the area against its benchmark, in one table."""
 
 
+from datetime import date
+
 import streamlit as st
 
 from analysis.overview import count_words, headline, overview_table
 from charts.text import plain
 from store import indicators as store_indicators
-from ui import context, presentation
+from ui import context, plan_state, presentation
 from ui.assessments import default_assessment
 
 presenting = presentation.presentation_mode()
@@ -25,7 +27,7 @@ ids = store_indicators.definitions(con)["indicator_id"].tolist()
 assessments = [default_assessment(i, settings.area_code, settings.benchmark_code) for i in ids]
 core = [a for a in assessments if a.is_cqc_indicator]
 related = [a for a in assessments if not a.is_cqc_indicator]
-rag = store_indicators.plan_rag(con)
+rag = plan_state.indicator_rags(con, date.today())
 
 st.markdown(headline(core, area_name=plain(area), comparator_name=plain(benchmark)))
 context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration])
