@@ -28,7 +28,7 @@ from analysis import spc
 from analysis.periods import format_value, period_label
 from analysis.series import regular_series
 from analysis.significance import CONFIDENCE_LEVELS, Comparison, compare_with, confidence_label
-from analysis.staleness import Staleness, staleness
+from analysis.staleness import COLLECTION_ENDED, Staleness, staleness
 from analysis.summary import ASSURANCE_LABELS, COMPARISON_LABELS, latest_signal, variation_label
 
 # Fingertips writes its own comparison with England beside each published value; loaders keep it in the
@@ -172,6 +172,19 @@ class Assessment:
         return format_value(self.latest.value, self.value_kind) if self.latest else "— no data"
 
     @property
+    def caveat_text(self) -> str | None:
+        """What the figures shown are not, for the data stored now: the definition's caveat, except that a
+        caveat written for the bundled demonstration series is replaced once a real extract has retired it."""
+        caveat = self.definition.get("caveat")
+        if not isinstance(caveat, str) or not caveat.strip():
+            return None
+        if not self.is_demonstration and "demonstration" in caveat.lower():
+            return (f"No public series exists for {self.short_name}: these are figures an analyst loaded from a "
+                    "real extract, which retired the demonstration series. They are only as complete as that "
+                    "extract; the data table below says which periods it holds.")
+        return caveat
+
+    @property
     def comparator_value_text(self) -> str:
         """The comparator's value alone ("10.3"), or why there is none, in words."""
         if not self.comparator_code:
@@ -284,9 +297,11 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     has_data = latest is not None
     rank = _rank(peers, area_code, latest, direction) if has_data else None
     rank_england = _rank(england_councils, area_code, latest, direction, "English councils") if has_data else None
-    stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
-                      int(definition["publication_lag_days"]), today)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
+    stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
+                      int(definition["publication_lag_days"]), today,
+                      collection_ended=COLLECTION_ENDED.get(str(definition["indicator_id"])),
+                      is_demonstration=is_demonstration)
     assessment = Assessment(
         indicator_id=str(definition["indicator_id"]), definition=dict(definition), area_code=area_code,
         area_name=area_name, comparator_code=comparator_code or None, comparator_name=comparator_name,

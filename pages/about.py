@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.periods import period_label
-from analysis.staleness import staleness
+from analysis.staleness import COLLECTION_ENDED, staleness
 from store import audit, queries
 from store import indicators as store_indicators
 from ui import auth, context, presentation
@@ -74,8 +74,10 @@ today = date.today()
 st.dataframe(pd.DataFrame({
     "Indicator": status["short_name"],
     "Latest period": [period_label(s, e) for s, e in zip(status["period_start"], status["period_end"], strict=True)],
-    "Data age": [staleness(e, f, lag, today).label for e, f, lag in
-                 zip(status["period_end"], status["frequency"], status["publication_lag_days"], strict=True)],
+    "Data age": [staleness(row.period_end, row.frequency, row.publication_lag_days, today,
+                           collection_ended=COLLECTION_ENDED.get(row.indicator_id),
+                           is_demonstration=bool(row.is_demonstration) if pd.notna(row.is_demonstration) else False
+                           ).label for row in status.itertuples()],
     "Kind": ["Demonstration data" if demo else "Proxy" if proxy else "Published data"
              for demo, proxy in zip(status["is_demonstration"].fillna(False), status["is_proxy"], strict=True)],
     "Last loaded": [f"{pd.Timestamp(t):%-d %b %Y}" if pd.notna(t) else "never" for t in status["loaded_at"]],

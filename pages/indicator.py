@@ -152,7 +152,7 @@ with st.container(border=True):
         f"- **Publisher:** {plain(definition['publisher'])}",
         f"- **Period covered:** {first:%B %Y} to {last:%B %Y}",
         comparison_line,
-        f"- **What this is not:** {plain(definition['caveat'])}" if definition["caveat"] else "",
+        f"- **What this is not:** {plain(a.caveat_text)}" if a.caveat_text else "",
     ] if line))
 
 table = data_table(a, start, end)

@@ -32,8 +32,8 @@ group_codes = list(dict.fromkeys(own_groups["group_code"].tolist()[::-1] + all_g
 group_names = dict(zip(all_groups["group_code"], all_groups["group_name"], strict=True))
 region = next((code for code in own_groups["group_code"] if code.startswith("group:E12")), None)
 if not group_codes:
-    st.info("No comparator groups are loaded: `python -m loaders build` loads the regions and the published "
-            "similar-council lists.")
+    st.info("No comparator groups are loaded. The regions and the published lists of similar councils are part "
+            "of the bundled data: whoever runs the dashboard can rebuild the database from it.")
     st.stop()
 asked_group = st.query_params.get("group")
 group = st.sidebar.selectbox("Group", group_codes, index=group_codes.index(asked_group) if asked_group in group_codes

@@ -34,8 +34,8 @@ user = auth.current_user()
 can_edit = user is not None and user.can(plan.EDITOR_ROLE)
 
 if not plan.has_plan(con):
-    st.info("The improvement plan is not in this dashboard's database yet. An analyst can load it with "
-            "`python -m loaders build`.")
+    st.info("The improvement plan is not in this dashboard's database yet. It is part of the bundled data: whoever "
+            "runs the dashboard can rebuild the database from it.")
     st.stop()
 
 recommendations = plan.recommendations(con)

@@ -24,8 +24,8 @@ settings = context.settings()
 presenting = presentation.presentation_mode()
 if not plan.has_plan(con):
     st.title("A recommendation of the plan")
-    st.info("The improvement plan is not in this dashboard's database yet. An analyst can load it with "
-            "`python -m loaders build`.")
+    st.info("The improvement plan is not in this dashboard's database yet. "
+            "It is part of the bundled data: whoever runs the dashboard can rebuild the database from it.")
     st.stop()
 
 recommendations = plan.recommendations(con)

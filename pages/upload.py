@@ -39,8 +39,8 @@ st.title("Upload data")
 user = auth.current_user()
 if user is None or not user.can("analyst"):
     who = f"You are signed in as {user.name}, a {user.role}. " if user else ""
-    st.info(f"{who}Only analysts can upload data or undo a load. Ask an analyst, or an administrator to "
-            "give you the analyst role (`python -m store.users add NAME --role analyst`).")
+    st.info(f"{who}Only analysts can upload data or undo a load. Ask an analyst, or ask whoever runs the "
+            "dashboard to give you the analyst role.")
     st.stop()
 
 settings = context.settings()
@@ -147,10 +147,11 @@ if uploaded is not None:
                         f"of {len(changed):,}")
             st.dataframe(changed.head(CHANGED_ROWS_SHOWN), hide_index=True, width="stretch")
 
-        pairs = shown.summary[["indicator_id", "area_code"]].drop_duplicates()
-        labels = [f"{row.indicator_id} — {row.area_code}" for row in pairs.itertuples()]
-        picked = st.selectbox("Chart the new series over the stored one for", labels)
-        indicator_id, area_code = picked.split(" — ")
+        pairs = list(shown.summary[["indicator_id", "area_code"]].drop_duplicates().itertuples(index=False))
+        area_names, indicator_names = work["names"]
+        indicator_id, area_code = st.selectbox(
+            "Chart the new series over the stored one for", pairs,
+            format_func=lambda pair: f"{indicator_names.get(pair[0], pair[0])}, {area_names.get(pair[1], pair[1])}")
         stored = queries.indicator_series(con, indicator_id, [area_code])
         new = shown.observations[(shown.observations["indicator_id"] == indicator_id)
                                  & (shown.observations["area_code"] == area_code)]
@@ -160,7 +161,7 @@ if uploaded is not None:
         figure.add_scatter(x=new["period_start"], y=new["new_value"], name="this file", mode="markers",
                            marker={"color": "#005EB8", "size": 9})
         figure.update_layout(height=360, margin={"t": 30}, legend={"orientation": "h"},
-                             xaxis_title="period start", yaxis_title=indicator_id)
+                             xaxis_title="Period", yaxis_title=indicator_names.get(indicator_id, indicator_id))
         st.plotly_chart(figure, width="stretch")
     if not shown.population_summary.empty:
         st.subheader("Population estimates that would change, per area")

@@ -153,7 +153,7 @@ def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], 
                CASE WHEN s.reporting > 0 AND s.coverage >= $min_coverage
                     THEN s.numerator / s.denominator * i.multiplier END AS value,
                CASE WHEN s.reporting = 0 AND s.invented > 0
-                    THEN 'no group value: only demonstration figures, which never make a group''s value'
+                    THEN 'no group value: demonstration figures only, never counted'
                     WHEN s.reporting = 0 AND i.value_kind IN ('published', 'count')
                     THEN 'no group value: the published values carry no counts to add up'
                     WHEN s.coverage < $min_coverage

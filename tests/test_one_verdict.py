@@ -20,7 +20,7 @@ from analysis.assess import assess, comparator_order
 from store import indicators as store_indicators
 from store import plan as store_plan
 from store.assessment import COUNCIL_TYPES, assessment_inputs, default_comparator, subject_of
-from tests.page_text import as_read
+from tests.page_text import as_read, overview_tables
 from tests.test_indicator_pages import open_page, text_of
 
 ENGLAND = "E92000001"
@@ -115,7 +115,7 @@ def test_york_pages_show_the_assessment(monkeypatch, stores, variant, tmp_path):
         con.close()
 
     overview = open_page(monkeypatch, db, "pages/overview.py")
-    rows = pd.concat([frame.value for frame in overview.dataframe]).set_index("Indicator")
+    rows = pd.concat(overview_tables(overview)).set_index("Indicator")
     for a in assessments.values():
         row = rows.loc[a.short_name]
         assert (row["York"], row["Variation"], row["Assurance"]) == (a.value_text, a.variation_text,

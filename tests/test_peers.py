@@ -94,8 +94,7 @@ class TestAGroupsValue:
         finally:
             con.execute("ROLLBACK")
         assert series["value"].isna().all()
-        assert series["value_note"].iloc[0] == ("no group value: only demonstration figures, which never make a "
-                                                "group's value")
+        assert series["value_note"].iloc[0] == "no group value: demonstration figures only, never counted"
 
     def test_has_no_value_where_the_published_values_carry_no_counts(self, bundled_db):
         """Falls (published standardised rates) give the region no value rather than an average of rates."""
