@@ -31,6 +31,28 @@ st.markdown(
     "- **Methods:** XmR charts with the NHS England *Making Data Count* rules; comparisons with England by "
     "the OHID Fingertips methods (Wilson score for proportions, Byar's method for rates, 95% confidence).")
 
+with st.expander("Accessibility statement"):
+    st.markdown(
+        "The PBIP partners are public-sector bodies, so this dashboard is meant to meet the Public Sector Bodies "
+        "(Websites and Mobile Applications) Accessibility Regulations 2018: **the Web Content Accessibility "
+        "Guidelines (WCAG) 2.2 at level AA**.\n\n"
+        "- **How it is checked:** every page, in normal and in presentation mode, for York and for another "
+        "council, before and after a data upload, is tested in a real browser with axe-core (Deque's "
+        "accessibility engine), which must find no serious or critical failure; the checks run with every "
+        "change to the dashboard.\n"
+        "- **What we have done:** red, amber and green are never the only sign: every rating says its word "
+        "(\"Red: overdue\"); text on the rating colours and elsewhere contrasts at least 4.5:1; icons and the small "
+        "trend lines have their meaning in words for screen readers; presentation mode enlarges all text to at "
+        "least 20 px; controls are at least 24 by 24 pixels.\n"
+        "- **What is not yet fully accessible:** the charts are pictures a screen reader cannot walk through "
+        "point by point; each chart's figures are in the table under it. Some tables (the data behind a chart, "
+        "the plan's action grid) are drawn as interactive grids, which a screen reader reads cell by cell.\n"
+        "- **Reporting a problem:** tell the PBIP programme support team what you tried and what happened; "
+        "we aim to reply within 10 working days. If you are not happy with our reply, contact the Equality "
+        "Advisory and Support Service (EASS); the Equality and Human Rights Commission enforces the "
+        "regulations.\n"
+        "- This statement was prepared on 2 December 2026, when the dashboard was last tested.")
+
 broken = audit.verify(con)
 if broken:
     st.error(f"**The audit trail has been changed outside the dashboard.** {broken.sentence} Lines from "

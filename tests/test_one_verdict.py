@@ -117,6 +117,10 @@ def test_york_pages_show_the_assessment(monkeypatch, stores, variant, tmp_path):
     overview = open_page(monkeypatch, db, "pages/overview.py")
     rows = pd.concat(overview_tables(overview)).set_index("Indicator")
     for a in assessments.values():
+        if not a.has_data and not a.is_cqc_indicator:
+            # A related measure with no data is left out of the overview, and named in one line instead.
+            assert a.short_name not in rows.index and a.short_name in text_of(overview)
+            continue
         row = rows.loc[a.short_name]
         assert (row["York"], row["Variation"], row["Assurance"]) == (a.value_text, a.variation_text,
                                                                      a.assurance_text), a.indicator_id
