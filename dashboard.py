@@ -35,7 +35,7 @@ def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None
 
 
 @st.cache_resource
-def _start_notice() -> dict:
+def _start_notice(location: StoreLocation) -> dict:
     """Whether this server has told anyone how its database came to be: said once, not to every session."""
     return {"told": False}
 
@@ -50,7 +50,7 @@ def _in_words(started: str) -> str:
 
 
 started, broken = _start(context.settings().store)
-notice = _start_notice()
+notice = _start_notice(context.settings().store)
 # Never on the projector: a board does not need to hear how the database was made.
 if started and not notice["told"] and st.query_params.get("presentation") != "1":
     notice["told"] = True

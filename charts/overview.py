@@ -16,9 +16,6 @@ from charts.board import BOARD_CSS, image, sparkline_svg
 
 OVERVIEW_CSS = """
 <style>
-.pbip-overview { table-layout: auto !important; }
-/* Columns size to their longest word: a cell wraps between words and never inside one. */
-.pbip-overview th, .pbip-overview td { overflow-wrap: normal !important; word-break: normal; hyphens: manual; }
 .pbip-overview td.num, .pbip-overview th.num { white-space: nowrap; }
 .pbip-overview .trend img { width: 5em; height: 1.8em; }
 .pbip-overview a { color: #005eb8; }
@@ -56,8 +53,8 @@ def overview_html(table: pd.DataFrame, *, value_columns: tuple[str, str], presen
                 number = ' class="num"' if column in value_columns else ""
                 cells.append(f"<td{number}>{escape(str(value))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'{BOARD_CSS}{OVERVIEW_CSS}<table class="pbip-board pbip-overview" lang="en-GB"><thead><tr>{head}</tr>'
-            f'</thead><tbody>{"".join(body)}</tbody></table>')
+    return (f'{BOARD_CSS}{OVERVIEW_CSS}<table class="pbip-board pbip-wrap pbip-overview" lang="en-GB">'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
 __all__ = ["overview_html"]

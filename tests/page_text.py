@@ -15,8 +15,8 @@ def as_read(markdown: object) -> str:
 
 
 def overview_tables(at) -> list:
-    """The overview page's HTML tables read back as frames, one per table: each cell's text, and an "Open"
-    column holding the link of the indicator's name."""
+    """The overview page's HTML tables read back as frames, one per table: each cell's text, an "Open"
+    column holding the link of the indicator's name and "Details" the words under it (unit, kind of data)."""
     import lxml.html
     import pandas as pd
 
@@ -31,7 +31,8 @@ def overview_tables(at) -> list:
             cells = tr.findall("td")
             row = dict(zip(headings, (" ".join(td.text_content().split()) for td in cells), strict=True))
             row["Indicator"] = cells[0].find(".//a").text_content()
+            row["Details"] = " ".join(span.text_content() for span in cells[0].find_class("small"))
             row["Open"] = cells[0].find(".//a").get("href").replace("&presentation=1", "")
             rows.append(row)
-        frames.append(pd.DataFrame(rows, columns=[*headings, "Open"]))
+        frames.append(pd.DataFrame(rows, columns=[*headings, "Open", "Details"]))
     return frames
