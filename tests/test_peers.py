@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import store
-from analysis.assess import assess
+from analysis.assess import assess, assess_many
 from analysis.matrix import cell, matrix_areas
 from charts.matrix import matrix_html
 from loaders.errors import LoadError
@@ -126,9 +127,18 @@ class TestTheMatrix:
             areas = matrix_areas(YORK, members, "group:E12000003", ENGLAND)
             comparator_for = {code: None if code == ENGLAND else ENGLAND for code in areas}
             many = assessment_inputs_many(con, ids, areas, comparator_for)
-            for (area, indicator_id), inputs in many.items():
+            batched = assess_many({key: inputs for key, inputs in many.items() if not inputs["series"].empty},
+                                  today=TODAY)
+            assert len(batched) >= 50
+            for (area, indicator_id), batch in batched.items():
                 one = assess(**assessment_inputs(con, indicator_id, area, comparator_for[area]), today=TODAY)
-                batch = assess(**inputs, today=TODAY)
+                # The batch SPC (xmr_many) draws each chart exactly as xmr draws it alone.
+                pd.testing.assert_frame_equal(batch.points, one.points)
+                plain = {k: v for k, v in one.points.attrs.items() if k != "segments"}
+                assert {k: v for k, v in batch.points.attrs.items() if k != "segments"} == plain
+                pd.testing.assert_frame_equal(pd.DataFrame(batch.points.attrs["segments"]),
+                                              pd.DataFrame(one.points.attrs["segments"]))
+                assert batch.missing_periods == one.missing_periods
                 assert verdict(batch) == verdict(one), (area, indicator_id)
                 assert (batch.rank, batch.rank_england, batch.summary) == (one.rank, one.rank_england, one.summary)
                 shown = cell(batch)
