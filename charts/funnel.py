@@ -70,8 +70,13 @@ def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Col
              for m in (1, 2, 5) if low <= m * 10 ** p <= high]
     fig.update_xaxes(type="log", title={"text": denominator_label, "font": {"size": tick}}, tickfont={"size": tick},
                      tickvals=ticks, ticktext=[f"{t:,.0f}" for t in ticks], gridcolor=GRID, showgrid=False)
+    # The councils set the height: the limits at the smallest populations run far above every council and would
+    # squash the points into a line at the bottom.
+    values = points["value"]
+    top = max(float(values.max()), float(view.points["upper_998"].median()), f.target) * 1.15
+    bottom = min(0.0, float(values.min()))
     fig.update_yaxes(title={"text": unit, "font": {"size": tick}}, tickfont={"size": tick}, gridcolor=GRID,
-                     zeroline=False, automargin=True)
+                     zeroline=False, automargin=True, range=[bottom, top])
     return fig
 
 

@@ -39,10 +39,9 @@ group = st.sidebar.selectbox("Group", group_codes, index=group_codes.index(asked
                              else 0, format_func=lambda c: group_names.get(c, c), key="peers_group")
 st.query_params["group"] = group
 members = store_groups.members(con, group)
-group_sources = dict(zip(all_groups["group_code"], all_groups["source"], strict=True))
 belongs = "is one of them" if area_code in set(members["area_code"]) else "is shown beside them"
 st.sidebar.caption(f"{plain(group_names.get(group, group))}: {len(members)} councils; {plain(area)} {belongs}. "
-                   f"{plain(group_sources.get(group, ''))}")
+                   "The group's members are marked in the funnel and are the matrix's rows.")
 
 indicator_ids = store_indicators.indicator_choices(con)
 names = dict(zip(indicator_ids["indicator_id"], indicator_ids["short_name"], strict=True))

@@ -160,6 +160,23 @@ class TestTheMatrix:
         assert 'href="indicator?indicator=dtoc_18&amp;area=group%3AE12000003' in html
 
 
+class TestTheMatrixLayout:
+    def test_eleven_indicators_are_two_tables_of_six_and_five_each_listing_every_area(self):
+        """Narrow enough for a projector: the columns are split in order, and every table repeats the areas."""
+        indicators = [(f"i{n}", f"Indicator {n}") for n in range(11)]
+        html = matrix_html({}, areas=[("A", "Area A"), ("B", "Area B")], indicators=indicators)
+        tables = html.split('<table class="pbip-board pbip-matrix"')[1:]
+        assert [t.count("<th style") - 1 for t in tables] == [6, 5]
+        assert all("Area A" in t and "Area B" in t for t in tables)
+        assert "Indicator 5" in tables[0] and "Indicator 6" in tables[1]
+
+    def test_no_style_lets_a_word_break_mid_word(self):
+        """Nothing in the matrix's style breaks a word anywhere or hyphenates automatically."""
+        html = matrix_html({}, areas=[("A", "Area A")], indicators=[("i", "Indicator")])
+        style = html[html.index(".pbip-matrix {"):]
+        assert "anywhere" not in style and "hyphens: auto" not in style and "break-all" not in style
+
+
 class TestThePeersPage:
     # Pages get a private copy (built_db): a page keeps its store open for writing, and other tests read the
     # shared bundled store read-only.
@@ -193,9 +210,9 @@ class TestThePeersPage:
         assert unadjusted.query_params.get("limits") in ("unadjusted", ["unadjusted"])
         tables = [at.dataframe[0].value for at in (adjusted, unadjusted)]
         assert len(tables[1]) > len(tables[0]) > 0
-        assert list(tables[1].columns)[3:] == ["Outside the", "Direction"]
+        assert list(tables[1].columns) == ["Area", "Value", "Population", "Limit", "Direction"]
         assert set(tables[1]["Direction"]) <= {"above", "below"}
-        assert set(tables[1]["Outside the"]) <= {"95% limit", "99.8% limit"}
+        assert set(tables[1]["Limit"]) <= {"95%", "99.8%"}
         assert "Shown: the unadjusted limits" in text_of(unadjusted)
 
     def test_the_indicator_page_finds_the_region_by_typing_its_name(self, monkeypatch, built_db):

@@ -55,15 +55,16 @@ def outliers_table(container, view: FunnelView, *, unit: str, kind: str, denomin
     if outliers.empty:
         container.markdown("No council lies outside the 95% limits.")
         return
-    value_heading = f"Value ({unit})"
-    shown = outliers.rename(columns={"area_name": "Area", "value": value_heading, "denominator": denominator,
-                                     "limit": "Outside the", "direction": "Direction"})
-    shown["Outside the"] = shown["Outside the"] + " limit"
-    shown = shown[["Area", value_heading, denominator, "Outside the", "Direction"]]
+    count_word = "Population" if kind in ("rate", "published") else "Denominator"
+    shown = outliers.rename(columns={"area_name": "Area", "value": "Value", "denominator": count_word,
+                                     "limit": "Limit", "direction": "Direction"})
+    shown = shown[["Area", "Value", count_word, "Limit", "Direction"]]
+    container.caption(f"Value: {unit}. {count_word}: {denominator}. Click a heading to sort.")
     container.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)),
-                        column_config={value_heading: st.column_config.NumberColumn(
-                                           format="%.1f" if kind != "percentage" else "%.1f%%"),
-                                       denominator: st.column_config.NumberColumn(format="localized")})
+                        column_config={"Value": st.column_config.NumberColumn(format="%.1f", width="small"),
+                                       count_word: st.column_config.NumberColumn(format="localized", width="small"),
+                                       "Limit": st.column_config.TextColumn(width="small"),
+                                       "Direction": st.column_config.TextColumn(width="small")})
     container.download_button("Councils outside the limits (.csv)", safe_csv(shown), file_name=f"{file_stem}.csv",
                               mime="text/csv", on_click="ignore", key="peers_outliers_csv")
 
