@@ -277,10 +277,14 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
     """:func:`assess` for every entry of ``inputs`` (key → :func:`assess`'s arguments), the XmR charts of every
     series drawn at once by :func:`spc.xmr_many` (each identical to :func:`spc.xmr` on that series alone)."""
     keys = list(inputs)
+    # Rows put in shape once here, so that assess finds them ready and does not copy them again.
+    inputs = {key: {**kwargs, "series": _valued(kwargs["series"]),
+                    "comparator": _valued(kwargs["comparator"]) if kwargs.get("comparator") is not None else None}
+              for key, kwargs in inputs.items()}
     regular = []
     for key in keys:
         definition = inputs[key]["definition"]
-        values, _ = regular_series(_valued(inputs[key]["series"]), str(definition["frequency"]))
+        values, _ = regular_series(inputs[key]["series"], str(definition["frequency"]))
         regular.append(values)
     lengths = np.array([len(values) for values in regular], dtype=np.intp)
     drawn = [i for i, n in enumerate(lengths) if n]
@@ -297,34 +301,37 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
         rebase={i: [pd.Timestamp(when) for when in inputs[keys[i]].get("rebase_dates", ())] for i in drawn},
         target={i: t for i, t in targets.items() if t is not None})
     bounds = np.r_[0, np.cumsum(lengths)]
+    charts = many.points[["value", *spc.RESULT_COLUMNS]]
+    arrays = {name: charts[name].to_numpy() for name in ("segment", "mean", "lpl", "upl")}
+    summary = many.summary.to_dict("index")
     result = {}
     for i, key in enumerate(keys):
         points = None
         if lengths[i]:
-            summary = many.summary.loc[i]
-            points = _chart(many.points.iloc[bounds[i]:bounds[i + 1]], regular[i].index, summary,
-                            str(definitions[i]["improvement_direction"]), targets[i])
+            points = charts.iloc[bounds[i]:bounds[i + 1]].set_axis(regular[i].index, axis=0)
+            points.attrs = _chart_attrs(arrays, bounds[i], bounds[i + 1], regular[i].index, summary[i],
+                                        str(definitions[i]["improvement_direction"]), targets[i])
         result[key] = assess(**inputs[key], today=today, points=points)
     return result
 
 
-def _chart(part: pd.DataFrame, index: pd.DatetimeIndex, summary: pd.Series, direction: str,
-           target: float | None) -> pd.DataFrame:
-    """One series' rows of :func:`spc.xmr_many` as :func:`spc.xmr` returns them: same columns, index and attrs."""
-    points = part[["value", *spc.RESULT_COLUMNS]].set_axis(index, axis=0)
-    segment = points["segment"].to_numpy()
+def _chart_attrs(arrays: Mapping[str, np.ndarray], start: int, stop: int, index: pd.DatetimeIndex,
+                 summary: Mapping, direction: str, target: float | None) -> dict:
+    """The attrs :func:`spc.xmr` gives one series' chart, from its rows ``start:stop`` of :func:`spc.xmr_many`."""
+    segment = arrays["segment"][start:stop]
     first = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]])
     last = np.r_[first[1:], len(segment)] - 1
-    points.attrs.update(
-        variation_icon=str(summary["variation_icon"]),
-        assurance_icon=None if pd.isna(summary["assurance_icon"]) else str(summary["assurance_icon"]),
-        trial_limits=bool(summary["trial_limits"]), improvement_direction=direction, target=target,
-        screen_outliers=True,
-        segments=[{"segment": int(segment[a]), "start": index[a], "end": index[b], "n_points": int(b - a + 1),
-                   "mean": float(points["mean"].iloc[a]), "lpl": float(points["lpl"].iloc[a]),
-                   "upl": float(points["upl"].iloc[a]), "trial_limits": bool(b - a + 1 < spc.TRIAL_LIMITS_BELOW)}
-                  for a, b in zip(first, last, strict=True)])
-    return points
+    return {
+        "variation_icon": str(summary["variation_icon"]),
+        "assurance_icon": None if pd.isna(summary["assurance_icon"]) else str(summary["assurance_icon"]),
+        "trial_limits": bool(summary["trial_limits"]), "improvement_direction": direction, "target": target,
+        "screen_outliers": True,
+        "segments": [{"segment": int(segment[a]), "start": index[a], "end": index[b], "n_points": int(b - a + 1),
+                      "mean": float(arrays["mean"][start + a]), "lpl": float(arrays["lpl"][start + a]),
+                      "upl": float(arrays["upl"][start + a]),
+                      "trial_limits": bool(b - a + 1 < spc.TRIAL_LIMITS_BELOW)}
+                     for a, b in zip(first, last, strict=True)],
+    }
 
 
 def comparator_order(codes: Sequence[str], benchmark_code: str, region_code: str | None) -> list[str]:
@@ -438,12 +445,16 @@ def _publisher_words(comparison: Comparison) -> str:
     return f"{said}, as OHID Fingertips published it"
 
 
+_NO_ROWS = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.startswith("period") else object)
+                         for c in ["period_start", "period_end", "numerator", "denominator", "value", "value_note",
+                                   "is_demonstration"]})
+
+
 def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     """Stored rows in period order, with the columns an assessment reads (missing ones blank)."""
     columns = ["period_start", "period_end", "numerator", "denominator", "value", "value_note", "is_demonstration"]
     if rows is None or rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.startswith("period") else object)
-                             for c in columns})
+        return _NO_ROWS.copy()
     # The batched read hands over rows already so (the matrix reads 200 series; each copy costs).
     if (list(rows.columns) == columns and rows.index.equals(pd.RangeIndex(len(rows)))
             and rows["period_start"].dtype.kind == "M" and rows["period_end"].dtype.kind == "M"
