@@ -48,6 +48,11 @@ Z_998 = 3.090232
 LIMIT_COLUMNS = ("lower_95", "upper_95", "lower_998", "upper_998")
 KINDS = ("proportion", "ratio")
 SR_METHODS = ("SHMI", "CQC")
+METHOD = ("Spiegelhalter's (2005) funnel limits with his over-dispersion adjustment, computed as FunnelPlotR 0.6.0 "
+          "does: each council's z-score on the transformed scale, the top and bottom tenth trimmed (Winsorised for "
+          "proportions, dropped by rank for ratios, the SHMI's way), φ the mean squared z-score, and τ² (the "
+          "variance between councils beyond chance) added to each council's own before drawing the 95% and 99.8% "
+          "limits.")
 # Points along the funnel's curve, spaced evenly on a log scale of the denominator.
 CURVE_POINTS = 200
 POSITIONS = ("above 99.8% limit", "above 95% limit", "within 95% limits", "below 95% limit",
@@ -313,6 +318,22 @@ def funnel(councils: pd.DataFrame, definition: Mapping) -> Funnel | None:
                   adjusted_view=views[True], unadjusted_view=views[False])
 
 
+def dispersion_sentence(plot: Funnel, adjusted: bool) -> str:
+    """φ and τ² and what the adjustment means, in plain words, for the limits shown (``adjusted`` or not)."""
+    phi, tau2 = plot.fit.phi, plot.fit.tau2
+    scale = "arcsine" if plot.scale == "proportion" else "log ratio"
+    if not plot.fit.adjusted:
+        return (f"Councils vary no more than chance would make them (dispersion ratio φ = {phi:.2f}, at most 1), so "
+                "τ² = 0 and no adjustment is made: the limits show chance alone.")
+    shown = ("The adjusted limits add that usual variation between councils to chance, so a council outside them "
+             "differs from other councils by more than councils usually do, not only by more than chance."
+             if adjusted else
+             "Shown: the unadjusted limits, chance alone; where councils vary this much, many fall outside them "
+             "for reasons that have nothing to do with chance.")
+    return (f"Councils vary {phi:.1f} times as much as chance alone would make them (dispersion ratio φ = {phi:.2f}; "
+            f"variance between councils τ² = {tau2:.4g} on the {scale} scale). {shown}")
+
+
 def _positions(frame: pd.DataFrame) -> pd.Series:
     value = frame["value"]
     return pd.Series(np.select(
@@ -321,5 +342,5 @@ def _positions(frame: pd.DataFrame) -> pd.Series:
         [POSITIONS[0], POSITIONS[1], POSITIONS[4], POSITIONS[3]], default=POSITIONS[2]), index=frame.index)
 
 
-__all__ = ["CURVE_POINTS", "KINDS", "LIMIT_COLUMNS", "POSITIONS", "SR_METHODS", "Z_95", "Z_998", "Fit", "Funnel",
-           "FunnelView", "fit", "funnel", "r_quantile"]
+__all__ = ["CURVE_POINTS", "KINDS", "LIMIT_COLUMNS", "METHOD", "POSITIONS", "SR_METHODS", "Z_95", "Z_998", "Fit",
+           "Funnel", "FunnelView", "dispersion_sentence", "fit", "funnel", "r_quantile"]

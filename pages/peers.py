@@ -4,7 +4,7 @@ indicator by indicator (a matrix of assessments)."""
 import pandas as pd
 import streamlit as st
 
-from analysis.funnel import funnel
+from analysis.funnel import METHOD, dispersion_sentence, funnel
 from analysis.matrix import matrix_areas, matrix_cells
 from analysis.periods import format_value, period_label
 from charts.funnel import funnel_figure
@@ -14,7 +14,7 @@ from store import groups as store_groups
 from store import indicators as store_indicators
 from ui import context, presentation
 from ui.assessments import assessment, assessments_many
-from ui.funnel import METHOD, dispersion_sentence, funnel_limits_choice, outliers_table
+from ui.funnel import funnel_limits_choice, outliers_table
 
 presenting = presentation.presentation_mode()
 settings = context.settings()

@@ -1,5 +1,5 @@
-"""The funnel's controls and words on the peers page: the limits switch (kept in the URL), φ and τ² in a
-sentence, and the table of councils outside the limits with its formula-safe download."""
+"""The funnel's controls on the peers page: the limits switch (kept in the URL) and the table of councils
+outside the limits with its formula-safe download; the words (φ, τ², the method) come from analysis.funnel."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ import streamlit as st
 from analysis.funnel import Funnel, FunnelView
 from ui.download import safe_csv
 
-METHOD = ("Spiegelhalter's (2005) funnel limits with his over-dispersion adjustment, computed as FunnelPlotR 0.6.0 "
-          "does: each council's z-score on the transformed scale, the top and bottom tenth trimmed (Winsorised for "
-          "proportions, dropped by rank for ratios, the SHMI's way), φ the mean squared z-score, and τ² (the "
-          "variance between councils beyond chance) added to each council's own before drawing the 95% and 99.8% "
-          "limits.")
 LIMIT_CHOICES = ("adjusted", "unadjusted")
 _LIMIT_WORDS = {"adjusted": "Adjusted for variation between councils", "unadjusted": "Chance alone (unadjusted)"}
 
@@ -29,22 +24,6 @@ def funnel_limits_choice(plot: Funnel) -> bool:
                                             "the same.")
     st.query_params["limits"] = choice
     return choice == "adjusted"
-
-
-def dispersion_sentence(plot: Funnel, adjusted: bool) -> str:
-    """φ and τ² and what the adjustment means, in plain words."""
-    phi, tau2 = plot.fit.phi, plot.fit.tau2
-    scale = "arcsine" if plot.scale == "proportion" else "log ratio"
-    if not plot.fit.adjusted:
-        return (f"Councils vary no more than chance would make them (dispersion ratio φ = {phi:.2f}, at most 1), so "
-                "τ² = 0 and no adjustment is made: the limits show chance alone.")
-    shown = ("The adjusted limits add that usual variation between councils to chance, so a council outside them "
-             "differs from other councils by more than councils usually do, not only by more than chance."
-             if adjusted else
-             "Shown: the unadjusted limits, chance alone; where councils vary this much, many fall outside them "
-             "for reasons that have nothing to do with chance.")
-    return (f"Councils vary {phi:.1f} times as much as chance alone would make them (dispersion ratio φ = {phi:.2f}; "
-            f"variance between councils τ² = {tau2:.4g} on the {scale} scale). {shown}")
 
 
 def outliers_table(container, view: FunnelView, *, unit: str, kind: str, denominator: str, file_stem: str) -> None:
@@ -69,4 +48,4 @@ def outliers_table(container, view: FunnelView, *, unit: str, kind: str, denomin
                               mime="text/csv", on_click="ignore", key="peers_outliers_csv")
 
 
-__all__ = ["LIMIT_CHOICES", "METHOD", "dispersion_sentence", "funnel_limits_choice", "outliers_table"]
+__all__ = ["LIMIT_CHOICES", "funnel_limits_choice", "outliers_table"]
