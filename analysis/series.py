@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 FREQUENCY_CODES = {"monthly": "MS", "quarterly": "QS-JAN", "annual": None}
@@ -35,7 +36,9 @@ def _is_complete(index: pd.DatetimeIndex, months: int | None) -> bool:
     where building the calendar and reindexing would change nothing)."""
     if months is None or len(index) < 2:
         return False
-    if not (index.day == 1).all() or (months == 3 and not ((index.month - 1) % 3 == 0).all()):
+    stamps = index.to_numpy()
+    month = stamps.astype("datetime64[M]")
+    count = month.astype(np.int64)  # months since January 1970, so a quarter start is a multiple of 3
+    if not (month.astype(stamps.dtype) == stamps).all() or (months == 3 and (count % 3).any()):
         return False
-    count = (index.year * 12 + index.month).to_numpy()
-    return bool((count[1:] - count[:-1] == months).all())
+    return bool((np.diff(count) == months).all())
