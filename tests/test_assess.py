@@ -10,27 +10,9 @@ import pytest
 from analysis.assess import assess, comparator_names, comparator_order, publisher_comparison
 from analysis.spc import xmr
 from charts.icons import assurance_svg, variation_svg
+from tests.assessments import definition, monthly
 
 TODAY = date(2019, 1, 1)
-
-
-def definition(**changes) -> dict:
-    base = {"indicator_id": "length_of_stay_65", "name": "Length of stay over 7 days", "short_name": "Length of stay",
-            "unit": "%", "multiplier": 100.0, "value_kind": "percentage", "numerator_meaning": "admissions over 7 days",
-            "frequency": "monthly", "publication_lag_days": 60, "improvement_direction": "decrease", "target": None,
-            "is_demonstration": False, "is_proxy": False, "source": "test", "caveat": None}
-    return base | changes
-
-
-def monthly(values, numerators=None, denominators=None, start="2016-04-01", notes=None) -> pd.DataFrame:
-    starts = pd.date_range(start, periods=len(values), freq="MS")
-    return pd.DataFrame({
-        "period_start": starts, "period_end": starts + pd.offsets.MonthEnd(0),
-        "numerator": numerators if numerators is not None else [None] * len(values),
-        "denominator": denominators if denominators is not None else [None] * len(values),
-        "value": values, "value_note": notes if notes is not None else [None] * len(values),
-        "is_demonstration": False,
-    })
 
 
 def york_and_england(york_numerator: int, england_value: float, n: int = 24):
@@ -66,7 +48,7 @@ class TestComparison:
                    today=TODAY)
         assert a.comparison.call == "not compared"
         assert "England has no value for March 2018" in a.comparison.reason
-        assert a.comparator_text == "— no value"
+        assert a.comparator_text == "no value for England"
 
     def test_no_comparator_shows_the_area_alone(self):
         """Without a comparator nothing is compared and the text says none was chosen."""
