@@ -42,6 +42,13 @@ SLOW_TESTS = {
     "test_peers.py::TestTheMatrix",                            # every cell against its own assessment
     "test_spc_many.py::TestProperties",                        # Hypothesis over many series
     "test_store_file.py::TestRecovery",                        # a lost store rebuilt from its archive
+    "test_pages.py::TestOverview::test_a_missing_store_is_built_on_first_start",  # builds the bundled store
+    "test_plan_pages.py::TestRecommendationPage::test_every_recommendation_page_runs",  # all 13 pages
+    "test_peers.py::TestThePeersPage",                         # the funnel and matrix of every council
+    "test_users.py::TestNamesCannotBeGuessed",                 # bcrypt timed, many times over
+    "test_users.py::TestSignIn::test_known_and_unknown_names_are_locked_out_alike",
+    "test_users.py::TestCommand",                              # a subprocess per command
+    "test_auth.py::TestSignInForm::test_repeated_failures_lock_the_session_out",  # waits out the lockout
 }
 # Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
 PLAYWRIGHT_FIXTURES = {"page", "browser", "context", "new_context"}
