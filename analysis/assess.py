@@ -28,7 +28,7 @@ from analysis import spc
 from analysis.periods import format_value, period_label
 from analysis.series import regular_series
 from analysis.significance import CONFIDENCE_LEVELS, Comparison, compare_with, confidence_label
-from analysis.staleness import Staleness, staleness
+from analysis.staleness import COLLECTION_ENDED, Staleness, staleness
 from analysis.summary import ASSURANCE_LABELS, COMPARISON_LABELS, latest_signal, variation_label
 
 # Fingertips writes its own comparison with England beside each published value; loaders keep it in the
@@ -39,6 +39,10 @@ PUBLISHER_METHOD = "OHID Fingertips' own comparison with England, as published"
 QUINTILE_WORDS = ("best fifth", "second fifth", "middle fifth", "fourth fifth", "worst fifth")
 # Comparator groups' codes (store/groups.py): their value notes say who reported.
 GROUP_PREFIX = "group:"
+# A significance call between a group and another area needs the group's reporting members to hold at least
+# nine tenths of its population: below that the "group" figure is mostly some of its members, and a
+# confident "better than England" about it would overclaim. docs/group-coverage.md.
+MIN_SIGNIFICANCE_COVERAGE = 0.9
 NEUTRAL_QUINTILE_WORDS = ("highest fifth", "second-highest fifth", "middle fifth", "second-lowest fifth",
                           "lowest fifth")
 
@@ -54,6 +58,8 @@ class Latest:
     denominator: float | None
     value_note: str | None
     is_demonstration: bool
+    coverage: float | None = None
+    """For a group: the reporting members' share of its population (or of its members), 0 to 1."""
 
     @property
     def period_text(self) -> str:
@@ -166,10 +172,49 @@ class Assessment:
         return format_value(self.latest.value, self.value_kind) if self.latest else "— no data"
 
     @property
-    def comparator_text(self) -> str:
+    def caveat_text(self) -> str | None:
+        """What the figures shown are not, for the data stored now: the definition's caveat, except that a
+        caveat written for the bundled demonstration series is replaced once a real extract has retired it."""
+        caveat = self.definition.get("caveat")
+        if not isinstance(caveat, str) or not caveat.strip():
+            return None
+        if not self.is_demonstration and "demonstration" in caveat.lower():
+            return (f"No public series exists for {self.short_name}: these are figures an analyst loaded from a "
+                    "real extract, which retired the demonstration series. They are only as complete as that "
+                    "extract; the data table below says which periods it holds.")
+        return caveat
+
+    @property
+    def comparator_value_text(self) -> str:
+        """The comparator's value alone ("10.3"), or why there is none, in words."""
         if not self.comparator_code:
-            return "— no comparator"
-        return "— no value" if self.comparator_value is None else format_value(self.comparator_value, self.value_kind)
+            return "no comparator chosen"
+        if self.comparator_value is None:
+            return f"no value for {self.comparator_name or 'the comparator'}"
+        return format_value(self.comparator_value, self.value_kind)
+
+    @property
+    def comparator_text(self) -> str:
+        """The comparator's value with, for a group, its coverage beside it ("9.4 (15 of 15 members reported,
+        100% of the population)")."""
+        if self.comparator_value is not None and self.comparator_note and is_group_code(self.comparator_code):
+            return f"{self.comparator_value_text} ({coverage_words(self.comparator_note)})"
+        return self.comparator_value_text
+
+    @property
+    def is_group(self) -> bool:
+        """The area assessed is a comparator group (a region row of the matrix)."""
+        return is_group_code(self.area_code)
+
+    @property
+    def coverage_text(self) -> str | None:
+        """For a group: its coverage in the latest period ("14 of 15 members reported, 96% of the population"),
+        or, with no value, why it has none; None for an area."""
+        if not self.is_group or self.rows.empty:
+            return None
+        notes = self.rows.loc[self.rows["value"].notna(), "value_note"] if self.latest else self.rows["value_note"]
+        note = notes.dropna()
+        return coverage_words(str(note.iloc[-1])) if len(note) else None
 
     @property
     def comparison_text(self) -> str:
@@ -236,21 +281,27 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
     latest = _latest(rows)
     comparator_value = comparator_note = None
+    coverage_refusal = _coverage_refusal(area_name, latest.coverage) if latest and is_group_code(area_code) else None
     if latest is not None and comparator_code:
         same = comparator_rows[pd.to_datetime(comparator_rows["period_start"]) == latest.period_start]
         comparator_value = None if same.empty else _number(same["value"].iloc[-1])
-        if comparator_code.startswith(GROUP_PREFIX):
+        if is_group_code(comparator_code):
             comparator_note = (f"no member reported for {latest.period_text}" if same.empty
                                else str(same["value_note"].iloc[-1]))
+            if comparator_value is not None:
+                coverage_refusal = coverage_refusal or _coverage_refusal(comparator_name or comparator_code,
+                                                                         _number(same["coverage"].iloc[-1]))
 
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
-                                                      comparator_value)
+                                                      comparator_value, coverage_refusal)
     has_data = latest is not None
     rank = _rank(peers, area_code, latest, direction) if has_data else None
     rank_england = _rank(england_councils, area_code, latest, direction, "English councils") if has_data else None
-    stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
-                      int(definition["publication_lag_days"]), today)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
+    stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
+                      int(definition["publication_lag_days"]), today,
+                      collection_ended=COLLECTION_ENDED.get(str(definition["indicator_id"])),
+                      is_demonstration=is_demonstration)
     assessment = Assessment(
         indicator_id=str(definition["indicator_id"]), definition=dict(definition), area_code=area_code,
         area_name=area_name, comparator_code=comparator_code or None, comparator_name=comparator_name,
@@ -266,16 +317,27 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     return _with_summary(assessment)
 
 
-def comparator_order(codes: Sequence[str], benchmark_code: str, region_code: str | None) -> list[str]:
-    """Comparator choices in the board's order: the benchmark (England), the region, then the rest.
+def comparator_order(codes: Sequence[str], benchmark_code: str, region_code: str | None, *,
+                     groups: Sequence[str] = (), area_code: str | None = None) -> list[str]:
+    """Comparator choices in the board's order: the benchmark (England), then the comparator `groups`
+    (the area's own first, as given; never the area itself), then the region, then the other areas.
 
-    When the benchmark has no series the first choice is "" (no comparator): the area is shown alone.
+    `codes` are the areas with this series. When the benchmark has none the first choice is "" (no
+    comparator): the area is shown alone.
     """
     ordered = [code for code in codes if code not in (benchmark_code, region_code)]
     if region_code in codes:
         ordered.insert(0, region_code)
-    ordered.insert(0, benchmark_code if benchmark_code in codes else "")
-    return ordered
+    chosen_groups = [code for code in dict.fromkeys(groups) if code != area_code]
+    return [benchmark_code if benchmark_code in codes else "", *chosen_groups, *ordered]
+
+
+def comparator_names(area_names: dict[str, str], groups: pd.DataFrame) -> dict[str, str]:
+    """What each comparator choice is called: an area by its name, a group by its name and how many
+    councils' counts it adds up, and "" as "No comparator"."""
+    return (dict(area_names) | {"": "No comparator"}
+            | {group.group_code: f"{group.group_name} ({group.members} councils added up)"
+               for group in groups.itertuples()})
 
 
 def publisher_comparison(value_note: str | None) -> Comparison | None:
@@ -289,8 +351,26 @@ def publisher_comparison(value_note: str | None) -> Comparison | None:
     return Comparison(found.group(1).lower(), PUBLISHER_METHOD + level)
 
 
+def is_group_code(code: str | None) -> bool:
+    """True when a code names a comparator group ("group:…"), not an area."""
+    return isinstance(code, str) and code.startswith(GROUP_PREFIX)
+
+
+def coverage_words(value_note: str) -> str:
+    """A group's coverage from its value note, without the list of members missing (which can be long)."""
+    return value_note.split(";", 1)[0].strip()
+
+
+def _coverage_refusal(name: str, coverage: float | None) -> str | None:
+    """Why no significance call is made for a group covered below :data:`MIN_SIGNIFICANCE_COVERAGE`."""
+    if coverage is None or coverage >= MIN_SIGNIFICANCE_COVERAGE:
+        return None
+    return (f"not compared: {name}'s reporting members cover {coverage:.0%} of it, below the "
+            f"{MIN_SIGNIFICANCE_COVERAGE:.0%} a significance call needs")
+
+
 def _comparisons(definition: Mapping, latest: Latest | None, comparator_code: str | None,
-                 comparator_name: str | None, comparator_value: float | None
+                 comparator_name: str | None, comparator_value: float | None, coverage_refusal: str | None = None
                  ) -> tuple[Comparison, Comparison, str]:
     if latest is None:
         none = Comparison("not compared", None, reason="not compared: no value for the area")
@@ -314,6 +394,9 @@ def _comparisons(definition: Mapping, latest: Latest | None, comparator_code: st
         reason = f"not compared: {comparator_name or 'the comparator'} has no value for {latest.period_text}"
         return (Comparison("not compared", tiers[0].method, reason=reason),
                 Comparison("not compared", tiers[1].method, reason=reason), "none")
+    if coverage_refusal:
+        return (Comparison("not compared", tiers[0].method, reason=coverage_refusal),
+                Comparison("not compared", tiers[1].method, reason=coverage_refusal), "none")
     return tiers[0], tiers[1], "dashboard" if tiers[0].call != "not compared" else "none"
 
 
@@ -350,7 +433,7 @@ def _with_summary(a: Assessment) -> Assessment:
         versus = f"significantly {call}{strength}"
     else:
         versus = "similar (no significant difference at 95%)"
-    against = f"{a.comparator_name} {a.comparator_text}" if a.comparator_code else "no comparator chosen"
+    against = f"{a.comparator_name} {a.comparator_value_text}" if a.comparator_code else "no comparator chosen"
     if a.comparator_note:
         against += f" ({a.comparator_note})"
     parts = [f"{a.period_text}: {a.area_name} {a.value_text}, {against}: {versus}."]
@@ -377,7 +460,8 @@ def _publisher_words(comparison: Comparison) -> str:
 
 def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     """Stored rows in period order, with the columns an assessment reads (missing ones blank)."""
-    columns = ["period_start", "period_end", "numerator", "denominator", "value", "value_note", "is_demonstration"]
+    columns = ["period_start", "period_end", "numerator", "denominator", "value", "value_note", "is_demonstration",
+               "coverage"]
     if rows is None or rows.empty:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.startswith("period") else object)
                              for c in columns})
@@ -395,7 +479,8 @@ def _latest(rows: pd.DataFrame) -> Latest | None:
     return Latest(pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"]), float(row["value"]),
                   _number(row["numerator"]), _number(row["denominator"]),
                   row["value_note"] if isinstance(row["value_note"], str) else None,
-                  bool(row["is_demonstration"]) if not pd.isna(row["is_demonstration"]) else False)
+                  bool(row["is_demonstration"]) if not pd.isna(row["is_demonstration"]) else False,
+                  _number(row["coverage"]))
 
 
 def _number(value: object) -> float | None:
@@ -417,5 +502,5 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-__all__ = ["Assessment", "Latest", "Rank", "assess", "comparator_order", "confidence_label",
+__all__ = ["Assessment", "Latest", "Rank", "assess", "comparator_names", "comparator_order", "confidence_label",
            "publisher_comparison"]

@@ -42,14 +42,18 @@ def matrix_html(cells: Mapping[tuple[str, str], MatrixCell], *, areas: Sequence[
 
 
 def _cell(c: MatrixCell | None) -> str:
+    if c is not None and not c.has_data and c.coverage_text:
+        # A group with no value says why (too few members reported; only invented figures), in words.
+        return f'<td><span class="small">{escape(c.coverage_text)}</span></td>'
     if c is None or not c.has_data:
         return '<td><span class="small">no data</span></td>'
+    coverage = f'<span class="small coverage">{escape(c.coverage_text)}</span>' if c.coverage_text else ""
     words = f"{c.value_text}, {c.period_text}; {c.comparison_text}"
     icons = (f'<span class="icon">{image(variation_svg(c.variation_icon), c.variation_text)}'
              + (image(assurance_svg(c.assurance_icon), c.assurance_text) if c.assurance_icon else "")
              + "</span>")
     return (f'<td><a href="{escape(c.link, True)}" target="_self" title="{escape(words, True)}">'
-            f"{escape(c.value_text)}</a>"
+            f"{escape(c.value_text)}</a>{coverage}"
             f'<span class="small">{escape(c.comparison_text)}</span>{icons}</td>')
 
 

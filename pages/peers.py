@@ -4,6 +4,7 @@ indicator by indicator (a matrix of assessments)."""
 import pandas as pd
 import streamlit as st
 
+from analysis.assess import MIN_SIGNIFICANCE_COVERAGE
 from analysis.funnel import METHOD, funnel
 from analysis.matrix import matrix_areas, matrix_cells
 from analysis.periods import format_value, period_label
@@ -12,6 +13,7 @@ from charts.matrix import matrix_html
 from charts.text import plain
 from store import groups as store_groups
 from store import indicators as store_indicators
+from store.groups import MIN_VALUE_COVERAGE
 from ui import context, presentation
 from ui.assessments import assessment, assessments_many
 
@@ -30,12 +32,16 @@ group_codes = list(dict.fromkeys(own_groups["group_code"].tolist()[::-1] + all_g
 group_names = dict(zip(all_groups["group_code"], all_groups["group_name"], strict=True))
 region = next((code for code in own_groups["group_code"] if code.startswith("group:E12")), None)
 if not group_codes:
-    st.info("No comparator groups are loaded: `python -m loaders build` loads the regions and the published "
-            "similar-council lists.")
+    st.info("No comparator groups are loaded. The regions and the published lists of similar councils are part "
+            "of the bundled data: whoever runs the dashboard can rebuild the database from it.")
     st.stop()
 asked_group = st.query_params.get("group")
 group = st.sidebar.selectbox("Group", group_codes, index=group_codes.index(asked_group) if asked_group in group_codes
-                             else 0, format_func=lambda c: group_names.get(c, c), key="peers_group")
+                             else 0, format_func=lambda c: group_names.get(c, c), key="peers_group",
+                             help=f"The councils {plain(area)} is compared with in the matrix below and marked on "
+                                  "the funnel: its region, or a published list of councils similar to it. A "
+                                  "group's own value is its reporting members' counts added up, shown only where "
+                                  "they hold enough of its population.")
 st.query_params["group"] = group
 members = store_groups.members(con, group)
 
@@ -95,6 +101,9 @@ st.html(matrix_html(matrix_cells(assessed), areas=[(code, area_names[code]) for 
 if not presenting:
     benchmark = context.area_name(con, settings.benchmark_code)
     st.caption(f"Each cell: the latest value, the comparison with {plain(benchmark)} at 95%, and the Making Data "
-               "Count variation (and, with a target, assurance) icons; a region's value is its councils' "
-               "counts added up. "
+               "Count variation (and, with a target, assurance) icons. A region's value is its reporting councils' "
+               "counts added up, with how many reported and what share of its population they hold beside it; "
+               f"below {MIN_VALUE_COVERAGE:.0%} of the population it has no value, and below "
+               f"{MIN_SIGNIFICANCE_COVERAGE:.0%} no significance call is made. Demonstration figures never "
+               "count towards a region. "
                "Each value links to that indicator's page for that area.")

@@ -18,10 +18,10 @@ import pandas as pd
 from analysis import plan as rules
 from analysis import spc
 from analysis.assess import Assessment, assess
-from analysis.board import BoardRow, board_rows, changes_line, rag_by_project
+from analysis.board import BoardRow, board_rows, rag_by_project
 from analysis.overview import data_label
 from analysis.periods import period_label
-from analysis.plan_as_at import actions_as_at, indicator_rag, previous_board
+from analysis.plan_as_at import actions_as_at, indicator_rag, since_board
 from store import as_at as store_as_at
 from store import indicators as store_indicators
 from store import plan as store_plan
@@ -39,7 +39,8 @@ SPC_METHOD = (f"Statistical process control: XmR (individuals) charts with NHS E
 SIGNIFICANCE_METHOD = ("Significance: OHID Fingertips' comparison with the comparator at 95% and 99.8% "
                        "confidence (Wilson score interval for percentages; Byar's approximation, or the exact "
                        "Poisson interval below 10 events, for crude rates).")
-ACTION_COLUMNS = ["ref", "description", "lead", "due_date", "rag", "is_overdue", "is_demonstration"]
+# `rag` is the RAG last reported; `status` the RAG the action reads as on the board date (Red when overdue).
+ACTION_COLUMNS = ["ref", "description", "lead", "due_date", "rag", "status", "is_overdue", "is_demonstration"]
 
 
 @dataclass(frozen=True)
@@ -193,16 +194,15 @@ def _linked_actions(plan: PlanInputs | None, actions: pd.DataFrame, indicator_id
 
 
 def _plan_section(plan: PlanInputs, actions: pd.DataFrame, as_at: date, chosen: date | None) -> PlanSection:
-    meeting, label = previous_board(plan.events, as_at, chosen)
-    since = rules.since_last_board(plan.history, meeting, as_at)
+    since = since_board(plan.history, plan.events, as_at, chosen)
     by_recommendation = rules.rag_counts(actions, "recommendation_ref", as_at).merge(
         plan.recommendations[["ref", "recommendation"]], left_on="recommendation_ref", right_on="ref", how="left")
     by_recommendation = by_recommendation.drop(columns="ref")
     return PlanSection(
         by_project=rag_by_project(plan.projects, plan.recommendations, actions, as_at),
         by_recommendation=by_recommendation, overdue=actions.loc[actions["is_overdue"], ACTION_COLUMNS]
-        .reset_index(drop=True), previous_board=meeting, previous_board_label=label, changes=since,
-        changes_line=changes_line(since), is_demonstration=bool(actions["is_demonstration"].any()),
+        .reset_index(drop=True), previous_board=since.meeting, previous_board_label=since.label,
+        changes=since.changes, changes_line=since.line, is_demonstration=bool(actions["is_demonstration"].any()),
     )
 
 

@@ -149,8 +149,8 @@ def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, pictures: Pict
     _paragraph(pdf, f"Definition: {definition['definition']} ({a.unit}). Measured for {a.area_name}.")
     _paragraph(pdf, f"Source: {definition['source']}; published by {definition['publisher']}. "
                f"Data: {page.row.data}. {a.staleness.label}.", size=SIZES["small"])
-    if isinstance(definition.get("caveat"), str) and definition["caveat"]:
-        _paragraph(pdf, f"Caveat: {definition['caveat']}", size=SIZES["small"])
+    if a.caveat_text:
+        _paragraph(pdf, f"Caveat: {a.caveat_text}", size=SIZES["small"])
     _heading(pdf, f"Linked plan actions as at {pack.as_at:%-d %B %Y}: {page.row.plan} ({page.row.plan_detail})")
     if len(page.actions):
         _table(pdf, tables.linked_actions(page), ACTION_WIDTHS)

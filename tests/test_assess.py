@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis.assess import assess, comparator_order, publisher_comparison
+from analysis.assess import assess, comparator_names, comparator_order, publisher_comparison
 from analysis.spc import xmr
 from charts.icons import assurance_svg, variation_svg
 from tests.assessments import definition, monthly
@@ -48,7 +48,7 @@ class TestComparison:
                    today=TODAY)
         assert a.comparison.call == "not compared"
         assert "England has no value for March 2018" in a.comparison.reason
-        assert a.comparator_text == "— no value"
+        assert a.comparator_text == "no value for England"
 
     def test_no_comparator_shows_the_area_alone(self):
         """Without a comparator nothing is compared and the text says none was chosen."""
@@ -154,6 +154,21 @@ def test_comparator_order_puts_the_benchmark_then_the_region_first():
     assert comparator_order(["E06000021", "E12000003", "E92000001"], "E92000001", "E12000003") == \
         ["E92000001", "E12000003", "E06000021"]
     assert comparator_order(["E06000021"], "E92000001", None) == ["", "E06000021"]
+
+
+def test_comparator_groups_come_after_the_benchmark_the_area_s_own_first_never_itself():
+    """The area's own groups, then other groups (each once), sit between England and the region."""
+    ordered = comparator_order(["E06000021", "E12000003", "E92000001"], "E92000001", "E12000003",
+                               groups=["group:E12000003", "group:york_similar", "group:E12000003", "group:mine"],
+                               area_code="group:mine")
+    assert ordered == ["E92000001", "group:E12000003", "group:york_similar", "E12000003", "E06000021"]
+
+
+def test_comparator_names_say_a_group_adds_its_councils_up():
+    """An area keeps its name, a group says how many councils it adds up, and "" is "No comparator"."""
+    groups = pd.DataFrame({"group_code": ["group:x"], "group_name": ["Similar councils"], "members": [16]})
+    names = comparator_names({"E92000001": "England"}, groups)
+    assert names == {"E92000001": "England", "": "No comparator", "group:x": "Similar councils (16 councils added up)"}
 
 
 class TestIcons:

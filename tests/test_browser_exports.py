@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 import store
 from charts.text import WORD_JOINER
 from store import plan
-from store.users import User
+from store.roles import User
 from tests.servers import serving
 from ui.download import FORMULA_STARTS
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from store.users import add_user
+from accounts.users import add_user
 from tests.servers import serving
 from ui.session import SESSION_COOKIE, SESSION_ROUTE, SIGN_OUT_ROUTE
 

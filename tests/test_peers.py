@@ -60,7 +60,12 @@ class TestAGroupsValue:
             con.execute("ROLLBACK")
         reporting = [(n, d) for _, n, d in rows if n is not None]
         row = series.iloc[0]
-        assert row["value"] == pytest.approx(sum(n for n, _ in reporting) / sum(d for _, d in reporting) * 100)
+        # No populations are held for these councils, so coverage is the share of members reporting.
+        assert row["coverage"] == pytest.approx(len(reporting) / len(rows))
+        if len(reporting) / len(rows) >= groups.MIN_VALUE_COVERAGE:
+            assert row["value"] == pytest.approx(sum(n for n, _ in reporting) / sum(d for _, d in reporting) * 100)
+        else:
+            assert pd.isna(row["value"]) and row["value_note"].startswith("no group value: ")
         assert (row["reporting"], row["members"]) == (len(reporting), len(rows))
         assert list(row["missing"]) == sorted(f"Council {code[-2:]}" for code, n, _ in rows if n is None)
 
@@ -73,8 +78,23 @@ class TestAGroupsValue:
         finally:
             con.execute("ROLLBACK")
         assert a.comparator_value == pytest.approx(20.0)
-        assert a.comparator_note == "2 of 3 members reported; no value for Council 03"
-        assert "2 of 3 members reported; no value for Council 03" in a.summary
+        assert a.comparator_note == "2 of 3 members reported, 67% of the members; no value for Council 03"
+        assert "2 of 3 members reported, 67% of the members; no value for Council 03" in a.summary
+        # Two thirds of the group is a value, but too little of it for a significance call.
+        assert a.comparison.call == "not compared" and "below the 90% a significance call needs" in a.summary
+        assert a.comparator_text == "20.0% (2 of 3 members reported, 67% of the members)"
+
+    def test_a_group_never_takes_its_value_from_demonstration_rows(self, con):
+        """A member's demonstration figures are not counted: the group says it has no value, and why."""
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _group_store(con, [(MEMBERS[0], 10, 100), (MEMBERS[1], 30, 100)])
+            con.execute("UPDATE loads SET is_demonstration = true")
+            series = groups.group_series(con, "length_of_stay_65", "group:test")
+        finally:
+            con.execute("ROLLBACK")
+        assert series["value"].isna().all()
+        assert series["value_note"].iloc[0] == "no group value: demonstration figures only, never counted"
 
     def test_has_no_value_where_the_published_values_carry_no_counts(self, bundled_db):
         """Falls (published standardised rates) give the region no value rather than an average of rates."""

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import store
+from accounts.users import add_user
 from store.copy import copy_store
 from store.settings import PROJECT_ROOT, StoreLocation
-from store.users import add_user
 from tests.servers import free_port, started
 from tests.small_store import YORK
 
