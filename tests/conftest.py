@@ -14,11 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import store
+from accounts.users import add_user
 from loaders import build
 from loaders.build import load_reference
-from store.settings import StoreLocation
+from store.settings import PROJECT_ROOT, StoreLocation
 from tests import postgres as _postgres
 from tests.servers import CHROMIUM, serving
 from tests.small_store import build_small_store
@@ -145,6 +147,32 @@ def empty_db(tmp_path: Path) -> Path:
     path = tmp_path / "empty.duckdb"
     store.connect(path).close()
     return path
+
+
+# --- The upload page, headless ---------------------------------------------------------------
+
+UPLOAD_PAGE_PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def upload_page(monkeypatch, built_db, tmp_path):
+    """A function giving the page signed in as NAME (an analyst `ana` and a viewer `vic` exist)."""
+    users = tmp_path / "users.json"
+    monkeypatch.setenv("PBIP_DB_PATH", str(built_db))
+    monkeypatch.setenv("PBIP_USERS_FILE", str(users))
+    add_user("ana", UPLOAD_PAGE_PASSWORD, "analyst", users)
+    add_user("vic", UPLOAD_PAGE_PASSWORD, "viewer", users)
+
+    def open_as(name: str | None) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "pages/upload.py"), default_timeout=60).run()
+        assert not at.exception, at.exception
+        if name:
+            at.text_input(key="pbip_login_name").input(name)
+            at.text_input(key="pbip_login_password").input(UPLOAD_PAGE_PASSWORD)
+            at.button[0].click().run()
+            assert not at.exception, at.exception
+        return at
+    return open_as
 
 
 # --- Both engines: the embedded DuckDB file and the shared store (DuckLake on a real PostgreSQL) -----
