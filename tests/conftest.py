@@ -35,9 +35,11 @@ SLOW_MODULES = {
     "test_board_pack",        # a pack of each format, several times over
     "test_concurrency",       # killed loads, a million-row load, a rebuild from the archive
     "test_one_verdict",       # every indicator for every council, on every page
+    "test_opening",           # another process holding the store, per test
     "test_undo_rebuild",      # undo against a rebuild from the archive, load after load
 }
 SLOW_TESTS = {
+    "test_imports.py::test_every_module_imports_in_a_fresh_interpreter_in_this_order",  # fresh interpreters
     "test_loaders.py::TestBuild",                              # builds the bundled store, twice
     "test_loaders_cli.py::TestRefusingToWrite",                # a subprocess per command
     "test_demonstration.py::test_command_line_writes_to_out",  # a subprocess
