@@ -35,7 +35,7 @@ SLOW_MODULES = {
     "test_board_pack",        # a pack of each format, several times over
     "test_concurrency",       # killed loads, a million-row load, a rebuild from the archive
     "test_one_verdict",       # every indicator for every council, on every page
-    "test_opening",           # another process holding the store, per test
+    "test_opening",           # another process holding the store, the command line in subprocesses
     "test_undo_rebuild",      # undo against a rebuild from the archive, load after load
 }
 SLOW_TESTS = {
@@ -53,6 +53,7 @@ SLOW_TESTS = {
     "test_users.py::TestSignIn::test_known_and_unknown_names_are_locked_out_alike",
     "test_users.py::TestCommand",                              # a subprocess per command
     "test_auth.py::TestSignInForm::test_repeated_failures_lock_the_session_out",  # waits out the lockout
+    "test_users.py::TestFirstAccount",                         # the command in a shell, the dashboard's start
 }
 # Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
 PLAYWRIGHT_FIXTURES = {"page", "browser", "context", "new_context"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import zlib
 from datetime import date, datetime
 from pathlib import Path
@@ -117,6 +118,16 @@ class TestPdf:
         assert pack.area_name in text and "20 November 2018" in text
         assert f"store version {pack.store_version}" in text
 
+    def test_shows_every_council_at_once_with_the_limits_the_peers_page_opens_on(self, made):
+        """The funnel of delayed transfers: adjusted limits (φ > 1), φ and τ² in words, on a page of its own."""
+        pack, paths = made
+        assert pack.funnel.title.startswith("Every council: Delayed transfers of care (18+), ")
+        assert pack.funnel.adjusted and pack.funnel.funnel.fit.phi > 1
+        text = subprocess.run(["pdftotext", str(paths["pdf"]), "-"], check=True, capture_output=True, text=True,
+                              timeout=300).stdout
+        assert "dispersion ratio φ = " in text and "adjusted limits" in text
+        assert any(method.startswith("Funnel: Spiegelhalter") for method in pack.methods)
+
     def test_every_page_renders(self, made, tmp_path):
         """pdftoppm draws every page of the PDF."""
         _, paths = made
@@ -156,6 +167,7 @@ class TestSlides:
         assert titles[0] == pack.title
         assert titles[1] == f"Summary: {pack.area_name} against {pack.comparator_name}"
         assert titles[2:2 + len(pack.pages)] == [page.assessment.name for page in pack.pages]
+        assert titles[2 + len(pack.pages)] == pack.funnel.title
         assert any(title.startswith("The improvement plan as at 20 November 2018") for title in titles)
         assert titles[-2:] == ["Sources", "Methods"]
 
@@ -228,7 +240,7 @@ class TestCommandLine:
     def test_board_pack_command_writes_the_pptx(self, bundled_db, tmp_path):
         """`python -m reports board-pack` with the documented names writes the file and names its version."""
         out = tmp_path / "pack.pptx"
-        done = subprocess.run([str(PROJECT_ROOT / ".venv/bin/python"), "-m", "reports", "board-pack", "--as-at",
+        done = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--as-at",
                                "2018-11-20", "--format", "pptx", "--out", str(out), "--area", STOKE,
                                "--comparator", ENGLAND, "--store-version", "1", "--db", str(bundled_db)],
                               cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
