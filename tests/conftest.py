@@ -14,11 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import store
+from accounts.users import add_user
 from loaders import build
 from loaders.build import load_reference
-from store.settings import StoreLocation
+from store.settings import PROJECT_ROOT, StoreLocation
 from tests import postgres as _postgres
 from tests.servers import CHROMIUM, serving
 from tests.small_store import build_small_store
@@ -37,13 +39,20 @@ SLOW_MODULES = {
     "test_undo_rebuild",      # undo against a rebuild from the archive, load after load
 }
 SLOW_TESTS = {
+    "test_imports.py::test_every_module_imports_in_a_fresh_interpreter_in_this_order",  # fresh interpreters
     "test_loaders.py::TestBuild",                              # builds the bundled store, twice
     "test_loaders_cli.py::TestRefusingToWrite",                # a subprocess per command
     "test_demonstration.py::test_command_line_writes_to_out",  # a subprocess
     "test_peers.py::TestTheMatrix",                            # every cell against its own assessment
     "test_spc_many.py::TestProperties",                        # Hypothesis over many series
     "test_store_file.py::TestRecovery",                        # a lost store rebuilt from its archive
-    "test_imports.py::test_every_module_imports_in_a_fresh_interpreter_in_this_order",  # an interpreter each
+    "test_pages.py::TestOverview::test_a_missing_store_is_built_on_first_start",  # builds the bundled store
+    "test_plan_pages.py::TestRecommendationPage::test_every_recommendation_page_runs",  # all 13 pages
+    "test_peers.py::TestThePeersPage",                         # the funnel and matrix of every council
+    "test_users.py::TestNamesCannotBeGuessed",                 # bcrypt timed, many times over
+    "test_users.py::TestSignIn::test_known_and_unknown_names_are_locked_out_alike",
+    "test_users.py::TestCommand",                              # a subprocess per command
+    "test_auth.py::TestSignInForm::test_repeated_failures_lock_the_session_out",  # waits out the lockout
     "test_users.py::TestFirstAccount",                         # the command in a shell, the dashboard's start
 }
 # Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
@@ -141,6 +150,32 @@ def empty_db(tmp_path: Path) -> Path:
     path = tmp_path / "empty.duckdb"
     store.connect(path).close()
     return path
+
+
+# --- The upload page, headless ---------------------------------------------------------------
+
+UPLOAD_PAGE_PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def upload_page(monkeypatch, built_db, tmp_path):
+    """A function giving the page signed in as NAME (an analyst `ana` and a viewer `vic` exist)."""
+    users = tmp_path / "users.json"
+    monkeypatch.setenv("PBIP_DB_PATH", str(built_db))
+    monkeypatch.setenv("PBIP_USERS_FILE", str(users))
+    add_user("ana", UPLOAD_PAGE_PASSWORD, "analyst", users)
+    add_user("vic", UPLOAD_PAGE_PASSWORD, "viewer", users)
+
+    def open_as(name: str | None) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "pages/upload.py"), default_timeout=60).run()
+        assert not at.exception, at.exception
+        if name:
+            at.text_input(key="pbip_login_name").input(name)
+            at.text_input(key="pbip_login_password").input(UPLOAD_PAGE_PASSWORD)
+            at.button[0].click().run()
+            assert not at.exception, at.exception
+        return at
+    return open_as
 
 
 # --- Both engines: the embedded DuckDB file and the shared store (DuckLake on a real PostgreSQL) -----

@@ -64,3 +64,9 @@ def overview_tables(at) -> list:
             rows.append(row)
         frames.append(pd.DataFrame(rows, columns=[*headings, "Open", "Details"]))
     return frames
+
+
+def texts(at: AppTest, *kinds: str) -> str:
+    """The text of the page's elements of these kinds (by default every kind that says something)."""
+    kinds = kinds or ("markdown", "info", "success", "warning", "error", "caption")
+    return "\n".join(str(element.value) for kind in kinds for element in getattr(at, kind))

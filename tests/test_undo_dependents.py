@@ -9,7 +9,7 @@ import duckdb
 from analysis.upload_preview import undo_dependents_sentence
 from loaders.__main__ import main
 from store import loads
-from tests.test_upload_page import page, texts  # noqa: F401 (the fixture)
+from tests.page_text import texts
 
 YORK, ENGLAND = "E06000014", "E92000001"
 
@@ -49,12 +49,12 @@ class TestTheSentence:
 
 
 class TestThePage:
-    def test_the_question_names_what_blanks_and_needs_the_second_tick(self, page, built_db):  # noqa: F811
+    def test_the_question_names_what_blanks_and_needs_the_second_tick(self, upload_page, built_db):
         """Undo on the population load warns about delayed transfers for York and England; Yes is disabled
         until the box is ticked, and then the undo happens."""
         load_id = population_load(built_db)
         before = dtoc_rates(built_db)
-        at = page("ana")
+        at = upload_page("ana")
         at.button(key=f"undo_{load_id}").click().run()
         assert not at.exception, at.exception
         warning = texts(at, "warning")
