@@ -117,7 +117,7 @@ def _observations(indicator: str, area: pd.Series, month: pd.Series, numerator, 
 
 
 def _areas(codes) -> pd.DataFrame:
-    codes = sorted(set(codes) - {ENGLAND})
+    codes = sorted(set(pd.unique(pd.Series(codes))) - {ENGLAND})
     return pd.DataFrame({"area_code": codes, "area_name": codes, "area_type": "NHS trust", "region": None})
 
 
