@@ -21,7 +21,8 @@ AREA = "#D55E00"
 
 
 def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Collection[str], group_name: str | None,
-                  unit: str, value_kind: str, denominator_label: str, presentation: bool = False) -> go.Figure:
+                  unit: str, value_kind: str, denominator_label: str, presentation: bool = False,
+                  others_name: str = "Other English councils") -> go.Figure:
     """The funnel for one indicator and period, the area and its group highlighted, hover naming each council."""
     fig = go.Figure()
     curve = f.curve
@@ -38,7 +39,7 @@ def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Col
     in_group = points["area_code"].isin(group_codes) & ~is_area
     size = MARKER_SIZE[presentation]
     for mask, colour, symbol, name, marker_size in (
-            (~is_area & ~in_group, OTHER, "circle", "Other English councils", size - 2),
+            (~is_area & ~in_group, OTHER, "circle", others_name, size - 2),
             (in_group, GROUP, "diamond", group_name or "Group", size),
             (is_area, AREA, "square", area_name, size + 5)):
         chosen = points[mask]

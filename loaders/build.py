@@ -24,8 +24,8 @@ from loaders.pipeline import LoadResult, load_into, replay
 from loaders.plan import load_plan_data
 from store import archive as store_archive
 from store import indicators as store_indicators
-from store import trusts as store_trusts
 from store import loads, writes
+from store import trusts as store_trusts
 from store.copy import copy_store
 from store.settings import PROJECT_ROOT, StoreLocation, archive_dir_for, load_settings, parse_store
 

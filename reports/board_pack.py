@@ -22,6 +22,8 @@ from analysis.board import BoardRow, board_rows, changes_line, rag_by_project
 from analysis.overview import data_label
 from analysis.periods import period_label
 from analysis.plan_as_at import actions_as_at, indicator_rag, previous_board
+from analysis.trust_now import TrustNow
+from reports.trust_now import now_from_store
 from store import as_at as store_as_at
 from store import indicators as store_indicators
 from store import plan as store_plan
@@ -94,6 +96,8 @@ class BoardPack:
     plan: PlanSection | None
     sources: list[Source]
     methods: list[str]
+    # The council's acute trust after 2020 (reports/trust_now.py), when the council has one with these measures.
+    now: TrustNow | None = None
 
     @property
     def title(self) -> str:
@@ -136,7 +140,7 @@ class PlanInputs:
 def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area_code: str, area_name: str,
              comparator_code: str, comparator_name: str, as_at: date, store_version: int,
              undone_loads: Sequence[int] = (), generated_at: datetime,
-             previous_board_date: date | None = None) -> BoardPack:
+             previous_board_date: date | None = None, now: TrustNow | None = None) -> BoardPack:
     """The pack for the area against the comparator as at `as_at`, from assessments made as at that day."""
     actions = (actions_as_at(plan.actions, plan.history, as_at) if plan is not None
                else pd.DataFrame(columns=[*ACTION_COLUMNS, "recommendation_ref"]))
@@ -149,7 +153,7 @@ def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area
         area_code=area_code, area_name=area_name, comparator_code=comparator_code, comparator_name=comparator_name,
         as_at=as_at, store_version=store_version, undone_loads=tuple(undone_loads), generated_at=generated_at,
         rows=rows, pages=pages, plan=_plan_section(plan, actions, as_at, previous_board_date) if plan else None,
-        sources=[_source(a) for a in assessments], methods=_methods(assessments),
+        sources=[_source(a) for a in assessments], methods=_methods(assessments), now=now,
     )
 
 
@@ -182,7 +186,9 @@ def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_cod
                     comparator_name=queries.area_name(con, comparator_code) or comparator_code,
                     as_at=day, store_version=version, undone_loads=store_as_at.undone_within(con, version),
                     generated_at=generated_at or datetime.now().replace(microsecond=0),
-                    previous_board_date=previous_board_date)
+                    previous_board_date=previous_board_date,
+                    now=now_from_store(con, area_code=area_code, comparator_code=comparator_code, view=view,
+                                       events=events, day=day))
 
 
 def _linked_actions(plan: PlanInputs | None, actions: pd.DataFrame, indicator_id: str) -> pd.DataFrame:

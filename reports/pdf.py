@@ -84,6 +84,8 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
     pdf = _Paper(pack)
     _cover(pdf, pack)
     _summary(pdf, pack, pictures)
+    if pack.now is not None:
+        _now(pdf, pack.now)
     for page in pack.pages:
         _indicator(pdf, pack, page, pictures)
     if pack.plan is not None:
@@ -136,6 +138,15 @@ def _summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None:
     _paragraph(pdf, "95% and 99.8%: the comparison with the comparator at each confidence level (OHID Fingertips' "
                "methods). Variation and assurance: NHS England's Making Data Count icons, with their words. Plan: "
                "the roll-up RAG of the plan actions linked to the indicator.", size=SIZES["small"])
+
+
+def _now(pdf: _Paper, now) -> None:
+    from reports.trust_now import NOTES
+
+    _page(pdf, f"Now: {now.trust_name}, latest month", demonstration=False)
+    _paragraph(pdf, now.geography)
+    _table(pdf, tables.now(now), [40, 22, 18, 20, 38, 40, 44, 38])
+    _paragraph(pdf, NOTES, size=SIZES["small"])
 
 
 def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -> None:

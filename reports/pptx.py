@@ -40,6 +40,8 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _cover(deck, pack)
     _summary(deck, pack)
+    if pack.now is not None:
+        _now(deck, pack.now)
     for page in pack.pages:
         _indicator(deck, pack, page, pictures)
     if pack.plan is not None:
@@ -120,6 +122,15 @@ def _summary(deck, pack: BoardPack) -> None:
     _notes(slide, ["95% and 99.8%: the comparison with the comparator at each confidence level (OHID Fingertips' "
                    "methods). Variation and assurance: NHS England's Making Data Count icons, in words. Plan: the "
                    "roll-up RAG of the plan actions linked to the indicator."])
+
+
+def _now(deck, now) -> None:
+    from reports.trust_now import NOTES
+
+    slide = _slide(deck, f"Now: {now.trust_name}, latest month", demonstration=False)
+    _text(slide, now.geography, MARGIN, Inches(0.8), WIDTH - 2 * MARGIN, Inches(0.6))
+    _table(slide, tables.now(now), MARGIN, Inches(1.5), [2.2, 1.2, 1.0, 1.1, 1.9, 1.9, 1.8, 1.6])
+    _notes(slide, [NOTES])
 
 
 def _indicator(deck, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -> None:

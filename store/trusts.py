@@ -31,13 +31,32 @@ def region_of(con: duckdb.DuckDBPyConnection, area_code: str) -> str | None:
     return row[0] if row else None
 
 
-def every_trust(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
-    """Every trust's stored rows of one indicator (England's too): ``area_code, area_name, region, area_type,
-    period_start, period_end, numerator, denominator, value``."""
-    return con.execute("""
-        SELECT o.area_code, coalesce(o.area_name, o.area_code) AS area_name, a.region, o.area_type,
-               o.period_start, o.period_end, o.numerator, o.denominator, o.value
-        FROM observations AS o LEFT JOIN areas AS a USING (area_code)
-        WHERE o.indicator_id = ? AND o.value IS NOT NULL
-        ORDER BY o.area_code, o.period_start
-    """, [indicator_id]).df()
+def now_inputs(con: duckdb.DuckDBPyConnection, area_code: str, indicator_ids, observations: str = "observations"
+               ) -> dict | None:
+    """What the "now" section reads besides the assessments (keyword arguments of `analysis.trust_now.trust_now`
+    but those): the council's acute trust, its name and NHS region, the catchment share, every trust's rows
+    and the definitions; None when the council has no linked acute trust."""
+    row = con.execute("SELECT linked_code FROM area_links WHERE area_code = ? AND relation = 'acute_trust'",
+                      [area_code]).fetchone()
+    if row is None:
+        return None
+    trust = row[0]
+    names = con.execute("SELECT area_code, area_name FROM areas WHERE list_contains(?, area_code)",
+                        [[trust, area_code]]).fetchall()
+    names = dict(names)
+    every = {}
+    for indicator_id in indicator_ids:
+        every[indicator_id] = con.execute(f"""
+            SELECT o.area_code, coalesce(o.area_name, o.area_code) AS area_name, a.region, o.period_start,
+                   o.period_end, o.numerator, o.denominator, o.value
+            FROM {observations} AS o LEFT JOIN areas AS a USING (area_code)
+            WHERE o.indicator_id = ? AND o.value IS NOT NULL
+              AND o.period_start = (SELECT max(period_start) FROM {observations} AS t
+                                    WHERE t.indicator_id = ? AND t.area_code = ? AND t.value IS NOT NULL)
+        """, [indicator_id, indicator_id, trust]).df()
+    cursor = con.execute("SELECT * FROM indicators WHERE list_contains(?, indicator_id)", [list(indicator_ids)])
+    columns = [c[0] for c in cursor.description]
+    definitions = {r[0]: dict(zip(columns, r, strict=True)) for r in cursor.fetchall()}
+    return {"trust_code": trust, "trust_name": names.get(trust, trust), "area_name": names.get(area_code, area_code),
+            "region": region_of(con, trust), "catchment_share": catchment_share(con, trust, area_code),
+            "every_trust": every, "definitions": definitions}
