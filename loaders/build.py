@@ -154,6 +154,7 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
         # After the loads, so every member is an area the store knows.
         load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
+        trust_reference.rebase_joined_series(con, user=BUILD_USER)
         built = loads.standing_loads(con)
         loads.checkpoint(con)
     finally:
@@ -175,6 +176,7 @@ def recover_from_archive(db_path: Path | str) -> int:
     try:
         load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
+        trust_reference.rebase_joined_series(con, user=BUILD_USER)
         loads.checkpoint(con)
     finally:
         con.close()

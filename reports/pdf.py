@@ -80,14 +80,15 @@ def _add_fonts(pdf: FPDF) -> str:
 
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
-    """The whole pack as PDF bytes: cover, summary, one page per indicator, the plan, sources and methods."""
+    """The whole pack as PDF bytes: cover, summary, one page per indicator, the trust now,
+    the plan, sources and methods."""
     pdf = _Paper(pack)
     _cover(pdf, pack)
     _summary(pdf, pack, pictures)
-    if pack.now is not None:
-        _now(pdf, pack.now)
     for page in pack.pages:
         _indicator(pdf, pack, page, pictures)
+    if pack.now is not None:
+        _now(pdf, pack.now)
     if pack.plan is not None:
         _plan(pdf, pack, pack.plan)
     _sources(pdf, pack)

@@ -35,15 +35,16 @@ TEXT = "1A1A1A"
 
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
-    """The whole pack as .pptx bytes: cover, summary, one slide per indicator, the plan, sources and methods."""
+    """The whole pack as .pptx bytes: cover, summary, one slide per indicator, the trust
+    now, the plan, sources and methods."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _cover(deck, pack)
     _summary(deck, pack)
-    if pack.now is not None:
-        _now(deck, pack.now)
     for page in pack.pages:
         _indicator(deck, pack, page, pictures)
+    if pack.now is not None:
+        _now(deck, pack.now)
     if pack.plan is not None:
         _plan(deck, pack, pack.plan)
     _sources(deck, pack)

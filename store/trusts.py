@@ -60,3 +60,16 @@ def now_inputs(con: duckdb.DuckDBPyConnection, area_code: str, indicator_ids, ob
     return {"trust_code": trust, "trust_name": names.get(trust, trust), "area_name": names.get(area_code, area_code),
             "region": region_of(con, trust), "catchment_share": catchment_share(con, trust, area_code),
             "every_trust": every, "definitions": definitions}
+
+
+def linked_trusts_with_data_both_sides(con: duckdb.DuckDBPyConnection, indicator_id: str, boundary) -> list[str]:
+    """The councils' linked acute trusts holding rows of the indicator both before and from `boundary`."""
+    return [code for (code,) in con.execute("""
+        SELECT DISTINCT l.linked_code FROM area_links AS l
+        WHERE l.relation = 'acute_trust'
+          AND EXISTS (SELECT 1 FROM observations AS o WHERE o.indicator_id = $i AND o.area_code = l.linked_code
+                      AND o.period_start < $b)
+          AND EXISTS (SELECT 1 FROM observations AS o WHERE o.indicator_id = $i AND o.area_code = l.linked_code
+                      AND o.period_start >= $b)
+        ORDER BY 1
+    """, {"i": indicator_id, "b": boundary}).fetchall()]

@@ -183,3 +183,10 @@ def test_a_damaged_copy_is_refused_by_row_and_column_and_nothing_changes(writabl
     assert before.keys() == after.keys()
     for table in before:
         pd.testing.assert_frame_equal(before[table], after[table], check_dtype=False)
+
+
+def test_the_second_ae_series_starts_new_limits(db):
+    """The SPC limits start afresh at April 2021, so two eras with the pandemic between are never one process."""
+    rows = db.execute("SELECT rebase_date, reason FROM rebase_dates WHERE indicator_id = 'ae_attendances_all_trust' "
+                      "AND area_code = ?", [TRUST]).fetchall()
+    assert [(str(day), "April 2019 to March 2021" in reason) for day, reason in rows] == [("2021-04-01", True)]
