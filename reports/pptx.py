@@ -126,12 +126,20 @@ def _summary(deck, pack: BoardPack) -> None:
 
 
 def _now(deck, now) -> None:
+    """Two slides at projector type: the trust against England with the variation icon's words, then
+    against the region's trusts and every trust, with the assurance icon's words."""
     from reports.trust_now import NOTES
 
-    slide = _slide(deck, f"Now: {now.trust_name}, latest month", demonstration=False)
-    _text(slide, now.geography, MARGIN, Inches(0.8), WIDTH - 2 * MARGIN, Inches(0.6))
-    _table(slide, tables.now(now), MARGIN, Inches(1.5), [2.2, 1.2, 1.0, 1.1, 1.9, 1.9, 1.8, 1.6])
-    _notes(slide, [NOTES])
+    table = tables.now(now)
+    for title, columns, widths, top in (
+            (f"Now: {now.area_name}'s acute trust, latest month", (0, 1, 2, 3, 6), [3.4, 1.9, 1.6, 2.0, 3.8], 1.95),
+            (f"Now: {now.area_name}'s acute trust among the trusts", (0, 4, 5, 7), [3.0, 3.4, 3.9, 2.4], 0.95)):
+        slide = _slide(deck, title, demonstration=False)
+        if top > 1:
+            _text(slide, now.geography, MARGIN, Inches(0.8), WIDTH - 2 * MARGIN, Inches(0.9), size=MIN_TEXT_PT)
+        part = Table([table.headings[i] for i in columns], [[row[i] for i in columns] for row in table.rows])
+        _table(slide, part, MARGIN, Inches(top), widths)
+        _notes(slide, [now.geography, NOTES])
 
 
 def _indicator(deck, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -> None:
