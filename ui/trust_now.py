@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from analysis.trust_now import AE_GAP, INDICATORS, MONTHLY_METHOD, READY_NOT_REMAINING, funnel_note, trust_now
@@ -9,20 +11,33 @@ from charts.funnel import funnel_figure
 from charts.text import plain
 from charts.trust_now import now_table_html
 from store import trusts as store_trusts
+from store.assessment import data_version
 from ui import context
 from ui.assessments import default_assessment
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached(store_key: str, version: str, area_code: str, benchmark_code: str, today: date):
+    """The section and what its funnel needs, kept per store version as the assessments are."""
+    con = context.connection()
+    inputs = store_trusts.now_inputs(con, area_code, INDICATORS)
+    if inputs is None:
+        return None, None
+    assessments = {i: default_assessment(i, area_code, benchmark_code) for i in INDICATORS
+                   if i in inputs["definitions"]}
+    now = trust_now(assessments, england_code=benchmark_code, **inputs)
+    extra = {"definitions": inputs["definitions"],
+             "region_codes": {i: {code for code, region in zip(frame["area_code"], frame["region"], strict=True)
+                                  if now.region is not None and region == now.region}
+                              for i, frame in inputs["every_trust"].items()}}
+    return now, extra
 
 
 def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False, with_funnel: bool = True) -> None:
     """Draw the section, or nothing when the council has no linked acute trust with these measures."""
     con = context.connection()
-    inputs = store_trusts.now_inputs(con, area_code, INDICATORS)
-    if inputs is None:
-        return
-    assessments = {i: default_assessment(i, area_code, benchmark_code) for i in INDICATORS
-                   if i in inputs["definitions"]}
-    now = trust_now(assessments, england_code=benchmark_code, **inputs)
-    if not now.rows:
+    now, inputs = _cached(str(context.settings().store), data_version(con), area_code, benchmark_code, date.today())
+    if now is None or not now.rows:
         return
     st.subheader(f"Now: {plain(now.trust_name)}, latest month")
     st.markdown(plain(now.geography))
@@ -39,9 +54,7 @@ def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False
                                   key="now_funnel")
         plot = now.funnels[chosen]
         definition = inputs["definitions"][chosen]
-        region_codes = {code for code, region in zip(inputs["every_trust"][chosen]["area_code"],
-                                                     inputs["every_trust"][chosen]["region"], strict=True)
-                        if now.region is not None and region == now.region}
+        region_codes = inputs["region_codes"][chosen]
         figure = funnel_figure(plot, area_code=now.trust_code, area_name=now.trust_name, group_codes=region_codes,
                                group_name=f"{now.region} trusts" if now.region else None,
                                unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
