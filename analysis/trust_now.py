@@ -106,13 +106,17 @@ def _region_words(latest: pd.DataFrame, trust_code: str, region: str | None, kin
 
 
 def funnel_note(definition: Mapping, plot: Funnel) -> str:
-    """How the funnel's counts were made, in trusts' words (the councils' note speaks of delayed days)."""
+    """How the funnel compares trusts, in trusts' words (the councils' notes speak of councils)."""
     if str(definition.get("numerator_meaning") or "").lower().startswith("average"):
-        return ("Counts are patient-days (the average a day × the month's days) over occupied bed-days; one "
-                "patient counted on many days is not an independent event, so far more trusts fall outside the "
-                "limits than chance would put there: read the funnel for where the trust sits, not as a test.")
-    return ("Counts as published (the month's totals); trusts vary more than chance allows, so more fall outside "
-            "the limits than chance would put there.")
+        what = ("the average patients a day not meeting the criteria to reside over the average occupied beds, as a "
+                "proportion")
+    else:
+        what = "the month's totals, as a proportion"
+    spread = (f"Trusts vary {plot.fit.phi:.0f} times as much as chance alone would make them, so the limits "
+              "shown add that usual variation between trusts (Spiegelhalter's over-dispersion adjustment): a trust "
+              "outside them differs by more than trusts usually do." if plot.fit.adjusted else
+              "Trusts vary no more than chance would make them, so the limits show chance alone.")
+    return (f"Every English trust's {what} (arcsine scale), against all trusts' pooled value. {spread}")
 
 
 def _funnel_words(plot: Funnel | None, trust_code: str) -> str:
@@ -144,8 +148,7 @@ def trust_now(assessments: Mapping[str, Assessment], every_trust: Mapping[str, p
         trusts = month[month["area_code"] != england_code].assign(population=float("nan"))
         plot = None
         if kind == "percentage" and len(trusts) > 2:
-            plot = funnel(trusts, definition, period_start=latest.period_start, period_end=latest.period_end,
-                          england_value=float(england.iloc[0]) if len(england) else None)
+            plot = funnel(trusts, definition)
             if plot is not None:
                 funnels[indicator_id] = plot
         rows.append(NowRow(

@@ -45,7 +45,8 @@ def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False
     if not presenting:
         st.caption(plain(f"{MONTHLY_METHOD} {READY_NOT_REMAINING} {AE_GAP} Region: the trusts of NHS England's "
                          f"{now.region or 'region'} region, ranked best first. Funnel: every English trust's "
-                         "value in the latest month against England's, at 95% and 99.8%."))
+                         "value in the latest month against all trusts' pooled value, at 95% and 99.8%, adjusted for "
+                         "the usual variation between trusts."))
     if with_funnel and now.funnels:
         names = {row.indicator_id: row.name for row in now.rows}
         chosen = next(iter(now.funnels))
@@ -59,7 +60,7 @@ def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False
                                group_name=f"{now.region} trusts" if now.region else None,
                                unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
                                denominator_label=str(definition["denominator_meaning"] or "denominator"),
-                               presentation=presenting, others_name="Other English trusts")
+                               presentation=presenting, units="trusts")
         st.plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
         period = next(row.period for row in now.rows if row.indicator_id == chosen)
         st.caption(plain(f"{names[chosen]}, {period}: {funnel_note(definition, plot)}"))
