@@ -5,12 +5,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import door
+from store.primitives import require_write
 
 
 def replace_catchments(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     """Set the share of each trust's patients from each council (reference data under data/public/)."""
-    door.require_write(con)
+    require_write(con)
     con.register("incoming_catchments", frame[["trust_code", "area_code", "share"]])
     try:
         con.execute("DELETE FROM trust_catchments")
