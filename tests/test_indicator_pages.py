@@ -97,7 +97,7 @@ class TestIndicatorPage:
     def test_an_indicator_without_an_england_series_is_shown_alone(self, monkeypatch, built_db):
         """The trust proxy without its 2021-2025 load (which holds England's sum) has no England series: the page
         says so and shows the trust alone."""
-        from loaders.pipeline import undo_load
+        from store.loads import undo_load
 
         con = store.connect(built_db)
         (load_id,) = con.execute("SELECT load_id FROM loads WHERE file_name LIKE "
