@@ -23,7 +23,7 @@ AREA = "#D55E00"
 
 def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Collection[str], group_name: str | None,
                   unit: str, value_kind: str, denominator_label: str, adjusted: bool = True,
-                  presentation: bool = False) -> go.Figure:
+                  presentation: bool = False, units: str = "councils") -> go.Figure:
     """The funnel for one indicator and period, the area and its group highlighted, hover naming each council;
     ``adjusted`` chooses the over-dispersion-adjusted limits (the same as the unadjusted where φ ≤ 1)."""
     fig = go.Figure()
@@ -37,13 +37,13 @@ def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Col
                                      legendgroup=words, showlegend=side == "upper", hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=[curve["denominator"].iloc[0], curve["denominator"].iloc[-1]], y=[f.target] * 2,
                              mode="lines", line={"color": TEXT, "width": 2},
-                             name=f"All English councils: {format_value(f.target, value_kind)}", hoverinfo="skip"))
+                             name=f"All English {units}: {format_value(f.target, value_kind)}", hoverinfo="skip"))
     points = view.points
     is_area = points["area_code"] == area_code
     in_group = points["area_code"].isin(group_codes) & ~is_area
     size = MARKER_SIZE[presentation]
     for mask, colour, symbol, name, marker_size in (
-            (~is_area & ~in_group, OTHER, "circle", "Other English councils", size - 2),
+            (~is_area & ~in_group, OTHER, "circle", f"Other English {units}", size - 2),
             (in_group, GROUP, "diamond", group_name or "Group", size),
             (is_area, AREA, "square", area_name, size + 5)):
         chosen = points[mask]

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 import store
+from loaders import trust_reference
 from loaders.bcf_targets import write_bcf_targets
 from loaders.groups import load_groups
 from loaders.layouts import BY_NAME
@@ -28,6 +29,7 @@ from loaders.targets import LAYOUT as TARGETS_LAYOUT
 from store import archive as store_archive
 from store import indicators as store_indicators
 from store import loads, writes
+from store import trusts as store_trusts
 from store.copy import copy_store
 from store.settings import PROJECT_ROOT, StoreLocation, archive_dir_for, location_of
 
@@ -41,6 +43,11 @@ BUNDLED: list[tuple[Path, bool]] = [
     (DATA / "public" / "phof_22401_falls_admissions_65_lad_2010-11_2017-18.csv", False),
     (DATA / "public" / "nhse_mar_commissioner_monthly_vale_of_york_england_2012-04_2019-12.csv", False),
     (DATA / "public" / "nhsrdatasets_ae_attendances_trust_monthly_2016-04_2019-03.csv", False),
+    # York today (docs/york-today.md): NHS England's trust measures after 2020, via healthyr.
+    (DATA / "public" / "healthyr_england_trust_accidents_emergency_monthly_2021-04_2025-07.csv", False),
+    (DATA / "public" / "healthyr_england_trust_general_acute_beds_monthly_2022-04_2025-08.csv", False),
+    (DATA / "public" / "healthyr_england_trust_criteria_to_reside_daily_2022-04_2025-08.csv", False),
+    (DATA / "public" / "healthyr_england_trust_discharged_patients_daily_2022-04_2025-08.csv", False),
     (DATA / "demonstration" / "demonstration_65plus_2013-04_2018-03.csv", True),
 ]
 # Reviewed data: the regions and published similar-council lists (data/build_comparator_groups.py).
@@ -67,6 +74,8 @@ def load_reference(con, user: str = BUILD_USER) -> None:
         writes.upsert_areas(write.con, organisations.assign(region=None))
         writes.replace_area_links(write.con, links)
         store_indicators.replace_events(write.con, events)
+        writes.upsert_areas(write.con, trust_reference.trust_areas())
+        store_trusts.replace_catchments(write.con, trust_reference.catchments())
         write.audit("reference data", detail={"indicators": len(indicators), "organisations": len(organisations),
                                               "area_links": len(links), "events": len(events)})
 
@@ -138,6 +147,7 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
         # After the loads, so every member is an area the store knows.
         load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
+        trust_reference.rebase_joined_series(con, user=BUILD_USER)
         built = loads.standing_loads(con)
         loads.checkpoint(con)
     finally:
@@ -204,6 +214,7 @@ def recover_from_archive(db_path: Path | str) -> int:
     try:
         load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
+        trust_reference.rebase_joined_series(con, user=BUILD_USER)
         loads.checkpoint(con)
     finally:
         con.close()

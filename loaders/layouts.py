@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from loaders import ae, dtoc, falls, fingertips, mar, readmissions, targets, tidy
+from loaders import ae, dtoc, falls, fingertips, mar, readmissions, targets, tidy, trust_daily, trust_monthly
 from loaders.csvread import decode, header_cells, missing_columns
 from loaders.errors import LoadError
 from loaders.extract import Extract, StoreContext
@@ -112,6 +112,18 @@ LAYOUTS: list[Layout] = [
            "all ages and 75+, as proxies (it has no 65+ band)",
            _csv(readmissions.looks_like_readmissions_csv),
            lambda p, f, c: readmissions.read_readmissions_csv(p, f), tuple(readmissions.REQUIRED)),
+    Layout(trust_daily.CRITERIA_LAYOUT, "NHS England discharge sitrep by acute trust, daily: patients not meeting "
+           "the criteria to reside (healthyr CSV)", _csv(trust_daily.looks_like_criteria_csv),
+           lambda p, f, c: trust_daily.read_criteria_csv(p, f), tuple(trust_daily.CRITERIA_COLUMNS)),
+    Layout(trust_daily.DISCHARGE_LAYOUT, "NHS England discharge sitrep by acute trust, daily: patients discharged "
+           "by 17:00 and after (healthyr CSV)", _csv(trust_daily.looks_like_discharges_csv),
+           lambda p, f, c: trust_daily.read_discharges_csv(p, f), tuple(trust_daily.DISCHARGE_COLUMNS)),
+    Layout(trust_monthly.BEDS_LAYOUT, "NHS England general and acute beds by trust, monthly (healthyr CSV)",
+           _csv(trust_monthly.looks_like_beds_csv), lambda p, f, c: trust_monthly.read_beds_csv(p, f),
+           tuple(trust_monthly.BED_COLUMNS)),
+    Layout(trust_monthly.AE_LAYOUT, "NHS England A&E attendances and emergency admissions by trust, monthly "
+           "(healthyr CSV)", _csv(trust_monthly.looks_like_ae_csv), lambda p, f, c: trust_monthly.read_ae_csv(p, f),
+           tuple(trust_monthly.AE_COLUMNS)),
 ]
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

@@ -12,6 +12,7 @@ from store import plan
 from ui import context, plan_state, presentation
 from ui.assessments import default_assessment
 from ui.board_pack import board_pack_controls
+from ui.trust_now import now_section
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -39,6 +40,7 @@ with notice:
                                  plan_actions=presenting and plan_invented)
 st.html(board_table_html(board_rows(assessments, plan_state.indicator_rags(con, today)), area_name=area,
                          comparator_name=benchmark))
+now_section(settings.area_code, settings.benchmark_code, presenting=presenting, with_funnel=not presenting)
 
 if plan.has_plan(con):
     actions = plan.actions(con)

@@ -12,6 +12,7 @@ from charts.text import plain
 from store import indicators as store_indicators
 from ui import context, plan_state, presentation
 from ui.assessments import default_assessment
+from ui.trust_now import now_section
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -42,6 +43,7 @@ def show(table):
 
 st.subheader(f"{count_words(len(core))} indicators CQC tracked")
 show(overview_table(core, area_name=area, comparator_name=benchmark, rag=rag))
+now_section(settings.area_code, settings.benchmark_code, presenting=presenting)
 st.subheader("Related and proxy measures")
 st.caption("Proxies are published measures that stand near an indicator with no public data; each "
            "one's definition says what it is not.")

@@ -24,6 +24,8 @@ from analysis.funnel import Funnel, dispersion_sentence, funnel
 from analysis.overview import data_label
 from analysis.periods import period_label
 from analysis.plan_as_at import actions_as_at, indicator_rag, since_board
+from analysis.trust_now import TrustNow
+from reports.trust_now import now_from_store
 from store import as_at as store_as_at
 from store import groups as store_groups
 from store import indicators as store_indicators
@@ -120,6 +122,8 @@ class BoardPack:
     sources: list[Source]
     methods: list[str]
     funnel: FunnelPage | None = None
+    # The council's acute trust after 2020 (reports/trust_now.py), when the council has one with these measures.
+    now: TrustNow | None = None
 
     @property
     def title(self) -> str:
@@ -162,7 +166,8 @@ class PlanInputs:
 def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area_code: str, area_name: str,
              comparator_code: str, comparator_name: str, as_at: date, store_version: int,
              undone_loads: Sequence[int] = (), generated_at: datetime,
-             previous_board_date: date | None = None, funnel: FunnelPage | None = None) -> BoardPack:
+             previous_board_date: date | None = None, funnel: FunnelPage | None = None,
+             now: TrustNow | None = None) -> BoardPack:
     """The pack for the area against the comparator as at `as_at`, from assessments made as at that day."""
     actions = (actions_as_at(plan.actions, plan.history, as_at) if plan is not None
                else pd.DataFrame(columns=[*ACTION_COLUMNS, "recommendation_ref"]))
@@ -177,6 +182,7 @@ def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area
         rows=rows, pages=pages, plan=_plan_section(plan, actions, as_at, previous_board_date) if plan else None,
         sources=[_source(a) for a in assessments],
         methods=_methods(assessments) + ([f"Funnel: {FUNNEL_METHOD}"] if funnel is not None else []), funnel=funnel,
+        now=now,
     )
 
 
@@ -209,7 +215,9 @@ def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_cod
                     comparator_name=queries.area_name(con, comparator_code) or comparator_code,
                     as_at=day, store_version=version, undone_loads=store_as_at.undone_within(con, version),
                     generated_at=generated_at or datetime.now().replace(microsecond=0),
-                    previous_board_date=previous_board_date, funnel=_funnel_page(con, area_code, view))
+                    previous_board_date=previous_board_date, funnel=_funnel_page(con, area_code, view),
+                    now=now_from_store(con, area_code=area_code, comparator_code=comparator_code, view=view,
+                                       events=events, day=day))
 
 
 def _funnel_page(con: duckdb.DuckDBPyConnection, area_code: str, view: store_as_at.AsAt) -> FunnelPage | None:

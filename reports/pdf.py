@@ -81,7 +81,7 @@ def _add_fonts(pdf: FPDF) -> str:
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
     """The whole pack as PDF bytes: cover, summary, one page per indicator, every council at once (the funnel),
-    the plan, sources and methods."""
+    the trust now, the plan, sources and methods."""
     pdf = _Paper(pack)
     _cover(pdf, pack)
     _summary(pdf, pack, pictures)
@@ -89,6 +89,8 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
         _indicator(pdf, pack, page, pictures)
     if pack.funnel is not None:
         _funnel(pdf, pack.funnel, pictures)
+    if pack.now is not None:
+        _now(pdf, pack.now)
     if pack.plan is not None:
         _plan(pdf, pack, pack.plan)
     _sources(pdf, pack)
@@ -139,6 +141,15 @@ def _summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None:
     _paragraph(pdf, "95% and 99.8%: the comparison with the comparator at each confidence level (OHID Fingertips' "
                "methods). Variation and assurance: NHS England's Making Data Count icons, with their words. Plan: "
                "the roll-up RAG of the plan actions linked to the indicator.", size=SIZES["small"])
+
+
+def _now(pdf: _Paper, now) -> None:
+    from reports.trust_now import NOTES
+
+    _page(pdf, f"Now: {now.trust_name}, latest month", demonstration=False)
+    _paragraph(pdf, now.geography)
+    _table(pdf, tables.now(now), [40, 22, 18, 20, 38, 40, 44, 38])
+    _paragraph(pdf, NOTES, size=SIZES["small"])
 
 
 def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -> None:

@@ -35,7 +35,8 @@ TEXT = "1A1A1A"
 
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
-    """The whole pack as .pptx bytes: cover, summary, one slide per indicator, the plan, sources and methods."""
+    """The whole pack as .pptx bytes: cover, summary, one slide per indicator, the trust
+    now, the plan, sources and methods."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _cover(deck, pack)
@@ -44,6 +45,8 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
         _indicator(deck, pack, page, pictures)
     if pack.funnel is not None:
         _funnel(deck, pack.funnel, pictures)
+    if pack.now is not None:
+        _now(deck, pack.now)
     if pack.plan is not None:
         _plan(deck, pack, pack.plan)
     _sources(deck, pack)
@@ -122,6 +125,23 @@ def _summary(deck, pack: BoardPack) -> None:
     _notes(slide, ["95% and 99.8%: the comparison with the comparator at each confidence level (OHID Fingertips' "
                    "methods). Variation and assurance: NHS England's Making Data Count icons, in words. Plan: the "
                    "roll-up RAG of the plan actions linked to the indicator."])
+
+
+def _now(deck, now) -> None:
+    """Two slides at projector type: the trust against England with the variation icon's words, then
+    against the region's trusts and every trust, with the assurance icon's words."""
+    from reports.trust_now import NOTES
+
+    table = tables.now(now)
+    for title, columns, widths, top in (
+            (f"Now: {now.area_name}'s acute trust, latest month", (0, 1, 2, 3, 6), [3.4, 1.9, 1.6, 2.0, 3.8], 1.95),
+            (f"Now: {now.area_name}'s acute trust among the trusts", (0, 4, 5, 7), [3.0, 3.4, 3.9, 2.4], 0.95)):
+        slide = _slide(deck, title, demonstration=False)
+        if top > 1:
+            _text(slide, now.geography, MARGIN, Inches(0.8), WIDTH - 2 * MARGIN, Inches(0.9), size=MIN_TEXT_PT)
+        part = Table([table.headings[i] for i in columns], [[row[i] for i in columns] for row in table.rows])
+        _table(slide, part, MARGIN, Inches(top), widths)
+        _notes(slide, [now.geography, NOTES])
 
 
 def _indicator(deck, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -> None:

@@ -40,6 +40,11 @@ def summary(pack: BoardPack) -> Table:
          row.assurance, row.plan] for row in pack.rows], rag_column=SUMMARY_HEADINGS.index("Plan"))
 
 
+def now(section) -> Table:
+    """The "now" page: the trust's latest month on each measure, England, the region, the funnel, the icons' words."""
+    return Table(section.headings, section.table_rows())
+
+
 def linked_actions(page: IndicatorPage) -> Table:
     return _actions(page.actions)
 

@@ -78,6 +78,11 @@ def _restricted_view(version: int | None, day: date | None) -> str:
                             "LEFT JOIN (SELECT area_code, year, age_band, population, approximation "
                             f"FROM population_rows WHERE {_standing('', version)}) p")
         conditions.append(_standing("o.", version))
+        if "LEFT JOIN current_denominators d" in sql:
+            sql = _replace_once(sql, "LEFT JOIN current_denominators d",
+                                "LEFT JOIN (SELECT n.indicator_id, r.area_code, r.period_start, r.numerator AS "
+                                "denominator FROM indicator_denominators AS n JOIN observation_rows AS r ON "
+                                f"r.indicator_id = n.denominator_id WHERE {_standing('r.', version)}) d")
     else:
         conditions.append("o.superseded_by IS NULL")
     if day is not None:

@@ -469,6 +469,82 @@ WHERE t.superseded_by IS NULL;
 """
 
 
+# Migration 14: York today (issue 24). NHS England's trust measures after 2020.
+#
+# Stable tables for analysts (columns only ever grow):
+# - `indicator_denominators`: `indicator_id, denominator_id`: an indicator whose stored rows carry a
+#   numerator only takes, for each area and period, the numerator of another indicator's row as its
+#   denominator (patients not meeting the criteria to reside over occupied general and acute beds:
+#   two files, two loads, one share). The `observations` view below computes the value, as it does
+#   a rate over a population.
+# - `trust_catchments`: `trust_code, area_code, share`: OHID's share of each trust's patients who come
+#   from each local authority (2021 boundaries), reference data from data/public/.
+_V14_TRUST_MEASURES = """
+CREATE TABLE indicator_denominators (
+    indicator_id   VARCHAR NOT NULL,
+    denominator_id VARCHAR NOT NULL,
+    PRIMARY KEY (indicator_id)
+);
+INSERT INTO indicator_denominators VALUES ('criteria_to_reside_trust', 'ga_bed_occupancy_trust');
+
+CREATE TABLE trust_catchments (
+    trust_code VARCHAR NOT NULL,
+    area_code  VARCHAR NOT NULL,
+    share      DOUBLE  NOT NULL CHECK (share >= 0 AND share <= 1),
+    PRIMARY KEY (trust_code, area_code)
+);
+
+CREATE VIEW current_denominators AS
+SELECT n.indicator_id, r.area_code, r.period_start, r.numerator AS denominator
+FROM indicator_denominators AS n
+JOIN observation_rows AS r ON r.indicator_id = n.denominator_id
+WHERE r.superseded_by IS NULL;
+
+CREATE OR REPLACE VIEW observations AS
+SELECT
+    o.indicator_id,
+    i.name AS indicator_name,
+    o.area_code,
+    a.area_name,
+    a.area_type,
+    o.period_start,
+    o.period_end,
+    o.numerator,
+    CASE WHEN i.population_age_band IS NOT NULL AND o.denominator IS NULL AND o.value IS NULL
+         THEN p.population::DOUBLE
+         WHEN o.denominator IS NULL AND o.value IS NULL THEN d.denominator
+         ELSE o.denominator END AS denominator,
+    CASE WHEN i.population_age_band IS NOT NULL AND o.denominator IS NULL AND o.value IS NULL
+         THEN o.numerator / nullif(p.population, 0) * i.multiplier
+         WHEN o.denominator IS NULL AND o.value IS NULL AND d.denominator IS NOT NULL
+         THEN o.numerator / nullif(d.denominator, 0) * i.multiplier
+         ELSE o.value END AS value,
+    o.value_note,
+    i.unit,
+    i.multiplier,
+    i.source,
+    i.is_proxy,
+    l.is_demonstration,
+    CASE WHEN i.population_age_band IS NOT NULL AND o.denominator IS NULL AND o.value IS NULL
+         THEN p.approximation END AS population_note,
+    o.load_id,
+    l.loaded_at
+FROM observation_rows o
+JOIN indicators i USING (indicator_id)
+JOIN loads l USING (load_id)
+LEFT JOIN areas a USING (area_code)
+LEFT JOIN current_populations p
+       ON p.area_code = o.area_code
+      AND p.year = year(o.period_start)
+      AND p.age_band = i.population_age_band
+LEFT JOIN current_denominators d
+       ON d.indicator_id = o.indicator_id
+      AND d.area_code = o.area_code
+      AND d.period_start = o.period_start
+WHERE o.superseded_by IS NULL;
+"""
+
+
 # Append new migrations here; never edit one that has shipped. A step is SQL, or a function of the
 # connection where rows must be computed (it runs in the step's transaction all the same).
 MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
@@ -481,6 +557,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (7, _V7_ONE_GEOGRAPHY),
     (8, _V8_COMPARATOR_GROUPS),
     (9, _V9_TARGETS),
+    (14, _V14_TRUST_MEASURES),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

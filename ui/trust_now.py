@@ -1,0 +1,66 @@
+"""The "now" section the overview and the board view share: the council's acute trust after 2020."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from analysis.trust_now import AE_GAP, INDICATORS, MONTHLY_METHOD, READY_NOT_REMAINING, funnel_note, trust_now
+from charts.funnel import funnel_figure
+from charts.text import plain
+from charts.trust_now import now_table_html
+from store import trusts as store_trusts
+from store.assessment import data_version
+from ui import context
+from ui.assessments import default_assessment
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached(store_key: str, version: str, area_code: str, benchmark_code: str, today: date):
+    """The section and what its funnel needs, kept per store version as the assessments are."""
+    con = context.connection()
+    inputs = store_trusts.now_inputs(con, area_code, INDICATORS)
+    if inputs is None:
+        return None, None
+    assessments = {i: default_assessment(i, area_code, benchmark_code) for i in INDICATORS
+                   if i in inputs["definitions"]}
+    now = trust_now(assessments, england_code=benchmark_code, **inputs)
+    extra = {"definitions": inputs["definitions"],
+             "region_codes": {i: {code for code, region in zip(frame["area_code"], frame["region"], strict=True)
+                                  if now.region is not None and region == now.region}
+                              for i, frame in inputs["every_trust"].items()}}
+    return now, extra
+
+
+def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False, with_funnel: bool = True) -> None:
+    """Draw the section, or nothing when the council has no linked acute trust with these measures."""
+    con = context.connection()
+    now, inputs = _cached(str(context.settings().store), data_version(con), area_code, benchmark_code, date.today())
+    if now is None or not now.rows:
+        return
+    st.subheader(f"Now: {plain(now.trust_name)}, latest month")
+    st.markdown(plain(now.geography))
+    st.html(now_table_html(now))
+    if not presenting:
+        st.caption(plain(f"{MONTHLY_METHOD} {READY_NOT_REMAINING} {AE_GAP} Region: the trusts of NHS England's "
+                         f"{now.region or 'region'} region, ranked best first. Funnel: every English trust's "
+                         "value in the latest month against all trusts' pooled value, at 95% and 99.8%, adjusted for "
+                         "the usual variation between trusts."))
+    if with_funnel and now.funnels:
+        names = {row.indicator_id: row.name for row in now.rows}
+        chosen = next(iter(now.funnels))
+        if len(now.funnels) > 1 and not presenting:
+            chosen = st.selectbox("Funnel of every trust", list(now.funnels), format_func=lambda i: names[i],
+                                  key="now_funnel")
+        plot = now.funnels[chosen]
+        definition = inputs["definitions"][chosen]
+        region_codes = inputs["region_codes"][chosen]
+        figure = funnel_figure(plot, area_code=now.trust_code, area_name=now.trust_name, group_codes=region_codes,
+                               group_name=f"{now.region} trusts" if now.region else None,
+                               unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
+                               denominator_label=str(definition["denominator_meaning"] or "denominator"),
+                               presentation=presenting, units="trusts")
+        st.plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
+        period = next(row.period for row in now.rows if row.indicator_id == chosen)
+        st.caption(plain(f"{names[chosen]}, {period}: {funnel_note(definition, plot)}"))
