@@ -469,7 +469,7 @@ WHERE t.superseded_by IS NULL;
 """
 
 
-# Migration 14: York today (issue 24). NHS England's trust measures after 2020.
+# Migration 10: York today (issue 24). NHS England's trust measures after 2020.
 #
 # Stable tables for analysts (columns only ever grow):
 # - `indicator_denominators`: `indicator_id, denominator_id`: an indicator whose stored rows carry a
@@ -479,7 +479,7 @@ WHERE t.superseded_by IS NULL;
 #   a rate over a population.
 # - `trust_catchments`: `trust_code, area_code, share`: OHID's share of each trust's patients who come
 #   from each local authority (2021 boundaries), reference data from data/public/.
-_V14_TRUST_MEASURES = """
+_V10_TRUST_MEASURES = """
 CREATE TABLE indicator_denominators (
     indicator_id   VARCHAR NOT NULL,
     denominator_id VARCHAR NOT NULL,
@@ -557,7 +557,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (7, _V7_ONE_GEOGRAPHY),
     (8, _V8_COMPARATOR_GROUPS),
     (9, _V9_TARGETS),
-    (14, _V14_TRUST_MEASURES),
+    (10, _V10_TRUST_MEASURES),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
