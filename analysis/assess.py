@@ -24,6 +24,7 @@ from datetime import date
 
 import pandas as pd
 
+import possible_values
 from analysis import spc
 from analysis.periods import format_value, period_label
 from analysis.series import regular_series
@@ -39,6 +40,8 @@ PUBLISHER_METHOD = "OHID Fingertips' own comparison with England, as published"
 QUINTILE_WORDS = ("best fifth", "second fifth", "middle fifth", "fourth fifth", "worst fifth")
 # Comparator groups' codes (store/groups.py): their value notes say who reported.
 GROUP_PREFIX = "group:"
+# The value note of a stored value the assessment left out as impossible.
+IMPOSSIBLE_NOTE = "not a possible value; left out"
 NEUTRAL_QUINTILE_WORDS = ("highest fifth", "second-highest fifth", "middle fifth", "second-lowest fifth",
                           "lowest fifth")
 
@@ -127,6 +130,8 @@ class Assessment:
     """Rank and quintile among England's upper-tier councils with a value for the latest period."""
     comparator_note: str | None = None
     """For a group comparator: how many members reported in the latest period, and which did not."""
+    impossible_values: int = 0
+    """How many stored values of the area's series were not possible (not finite, out of range), left out."""
 
     @property
     def has_data(self) -> bool:
@@ -224,14 +229,15 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     latest period (for the rank), ``england_councils`` the same for every English upper-tier council
     (for the rank among them all); ``today`` dates the staleness check.
     """
-    rows = _valued(series)
+    upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
+    rows, impossible_count = _possible(_valued(series), upper)
     values, missing = regular_series(rows, str(definition["frequency"]))
     target = _number(definition.get("target"))
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
     points = spc.xmr(values, direction, rebase=list(rebases), target=target)
 
-    comparator_rows = _valued(comparator) if comparator_code else _valued(None)
+    comparator_rows = _possible(_valued(comparator) if comparator_code else _valued(None), upper)[0]
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
     latest = _latest(rows)
@@ -246,8 +252,9 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
                                                       comparator_value)
     has_data = latest is not None
-    rank = _rank(peers, area_code, latest, direction) if has_data else None
-    rank_england = _rank(england_councils, area_code, latest, direction, "English councils") if has_data else None
+    rank = _rank(_possible_peers(peers, upper), area_code, latest, direction) if has_data else None
+    rank_england = (_rank(_possible_peers(england_councils, upper), area_code, latest, direction, "English councils")
+                    if has_data else None)
     stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
                       int(definition["publication_lag_days"]), today)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
@@ -261,7 +268,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
         trial_limits=bool(points.attrs["trial_limits"]), target=target, rebase_dates=rebases, staleness=stale,
         rank=rank, summary="", is_demonstration=is_demonstration,
         events=events if events is not None else pd.DataFrame(columns=["event_date", "end_date", "label"]),
-        rank_england=rank_england, comparator_note=comparator_note,
+        rank_england=rank_england, comparator_note=comparator_note, impossible_values=impossible_count,
     )
     return _with_summary(assessment)
 
@@ -339,6 +346,8 @@ def _with_summary(a: Assessment) -> Assessment:
     """The plain-words paragraph: latest values and the comparison, what the XmR chart says, the rank."""
     if a.latest is None:
         text = f"{a.area_name} has no values for {a.short_name} in this database."
+        if a.impossible_values:
+            text = impossible_sentence(a.impossible_values, a.short_name) + " " + text
         return replace(a, summary=text)
     call = a.comparison.call
     if call == "not compared":
@@ -354,6 +363,8 @@ def _with_summary(a: Assessment) -> Assessment:
     if a.comparator_note:
         against += f" ({a.comparator_note})"
     parts = [f"{a.period_text}: {a.area_name} {a.value_text}, {against}: {versus}."]
+    if a.impossible_values:
+        parts.insert(0, impossible_sentence(a.impossible_values, a.short_name))
     signal = latest_signal(a.points)
     parts.append(signal + "." if signal else "Common cause variation: no special cause in the latest period.")
     n = int(a.points["value"].notna().sum())
@@ -367,6 +378,13 @@ def _with_summary(a: Assessment) -> Assessment:
     if england is not None and (a.rank is None or (a.rank.position, a.rank.of) != (england.position, england.of)):
         parts.append(f"Among all English upper-tier councils: {england.text}.")
     return replace(a, summary=" ".join(parts))
+
+
+def impossible_sentence(count: int, short_name: str) -> str:
+    """Says that stored values were left out, and what to do about it."""
+    values = "value is" if count == 1 else "values are"
+    return (f"{count} stored {short_name} {values} not possible (not a finite number, or outside the "
+            "indicator's range) and left out; an analyst should undo the load that stored them.")
 
 
 def _publisher_words(comparison: Comparison) -> str:
@@ -385,6 +403,32 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame.sort_values("period_start", kind="stable").reset_index(drop=True)
+
+
+def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
+    """Rows with every impossible stored number (not finite, outside 0..upper) left out as missing.
+
+    A store written before the loaders checked every number, or changed by hand, may hold one; it must
+    cost its own series a sentence, never the page or another series its chart.
+    """
+    bad_value = possible_values.impossible(rows["value"], upper)
+    bad_amount = (possible_values.impossible_amount(rows["numerator"])
+                  | possible_values.impossible_amount(rows["denominator"]))
+    bad = bad_value | bad_amount
+    if not bad.any():
+        return rows, 0
+    rows = rows.copy()
+    rows["value"] = pd.to_numeric(rows["value"], errors="coerce").astype("float64").where(~bad)
+    for column in ("numerator", "denominator"):
+        rows[column] = rows[column].where(~bad, None)
+    rows["value_note"] = rows["value_note"].where(~bad, IMPOSSIBLE_NOTE)
+    return rows, int(bad.sum())
+
+
+def _possible_peers(peers: pd.DataFrame | None, upper: float) -> pd.DataFrame | None:
+    if peers is None or peers.empty:
+        return peers
+    return peers[~possible_values.impossible(peers["value"], upper)]
 
 
 def _latest(rows: pd.DataFrame) -> Latest | None:
