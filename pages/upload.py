@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import upload_preview
-from loaders.errors import LoadError, plain_markdown, shown_file_name, upload_suffix
+from charts.text import plain
+from loaders.errors import LoadError, shown_file_name, upload_suffix
 from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
 from loaders.pipeline import (
@@ -38,7 +39,7 @@ RECENT_LOADS_SHOWN = 10
 st.title("Upload data")
 user = auth.current_user()
 if user is None or not user.can("analyst"):
-    who = f"You are signed in as {user.name}, a {user.role}. " if user else ""
+    who = f"You are signed in as {plain(user.name)}, a {user.role}. " if user else ""
     st.info(f"{who}Only analysts can upload data or undo a load. Ask an analyst, or an administrator to "
             "give you the analyst role (`python -m store.users add NAME --role analyst`).")
     st.stop()
@@ -80,8 +81,8 @@ if uploaded is not None:
         _discard_work()
         limit = settings.upload_limit_mb
         if uploaded.size > limit * 1024 * 1024:
-            st.error(f"{uploaded.name}: is {uploaded.size / 1024 / 1024:.1f} MB, above the {limit:g} MB "
-                     "limit; split it or ask for the limit to be raised.")
+            st.error(f"{plain(shown_file_name(uploaded.name))}: is {uploaded.size / 1024 / 1024:.1f} MB, above "
+                     f"the {limit:g} MB limit; split it or ask for the limit to be raised.")
             st.stop()
         folder = Path(tempfile.mkdtemp(prefix="pbip-upload-"))
         # Saved under a short name of our own: the analyst's file name (300 characters, slashes) is
@@ -89,7 +90,7 @@ if uploaded is not None:
         path = folder / f"upload{upload_suffix(uploaded.name)}"
         file = shown_file_name(uploaded.name)
         try:
-            with st.spinner(f"Checking every row of {file}"):
+            with st.spinner(f"Checking every row of {plain(file)}"):
                 path.write_bytes(uploaded.getbuffer())
                 layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, file)
                 extract = read_file(path, store_context(con), file=file, layout=layout.name,
@@ -99,8 +100,8 @@ if uploaded is not None:
         except LoadError as error:
             shutil.rmtree(folder, ignore_errors=True)
             problems = "1 problem" if error.total == 1 else f"{error.total:,} problems"
-            listed = "\n".join(f"- {plain_markdown(sentence)}" for sentence in error.sentences())
-            st.error(f"**{plain_markdown(file)}** cannot be loaded: {problems} found. Nothing was stored; "
+            listed = "\n".join(f"- {plain(sentence)}" for sentence in error.sentences())
+            st.error(f"**{plain(file)}** cannot be loaded: {problems} found. Nothing was stored; "
                      f"correct the file and upload it again.\n\n{listed}")
             st.stop()
         indicator_ids = shown.summary["indicator_id"].astype(str).unique().tolist()
@@ -116,15 +117,15 @@ if uploaded is not None:
     shown = work["preview"]
     counts = shown.counts
     retired = upload_preview.retired_rows(shown.summary)
-    st.success(f"**{plain_markdown(work['file'])}** passed every check: {work['extract'].row_count:,} rows, "
-               f"read as {work['layout'].description}.")
+    st.success(f"**{plain(work['file'])}** passed every check: {work['extract'].row_count:,} rows, "
+               f"read as {plain(work['layout'].description)}.")
     left_out = left_out_words(work["extract"].skipped)
     if left_out:
-        st.info(f"Rows of the download this dashboard does not hold were left out: {left_out}.")
+        st.info(f"Rows of the download this dashboard does not hold were left out: {plain(left_out)}.")
     earlier = previous_load_of(con, work["sha256"])
     if earlier:
         st.warning(f"This exact file (sha256 {work['sha256'][:12]}…) was already loaded as load {earlier[0]} "
-                   f"by {earlier[1]} on {earlier[2][:16]}; loading it again changes nothing new.")
+                   f"by {plain(earlier[1])} on {plain(earlier[2][:16])}; loading it again changes nothing new.")
     st.markdown(f"**{upload_preview.headline(counts.added, counts.changed, counts.unchanged, retired)}**")
     columns = st.columns(5)
     columns[0].metric("Added", f"{counts.added:,}")
@@ -135,7 +136,7 @@ if uploaded is not None:
     columns[4].metric("Periods covered", "—" if periods is None
                       else f"{periods[0]:%b %Y} – {periods[1]:%b %Y}")
     for item in work["replacements"]:
-        st.warning(item.sentence)
+        st.warning(plain(item.sentence))
 
     if not shown.summary.empty:
         st.subheader("What would change, per indicator and area")
@@ -183,15 +184,15 @@ if uploaded is not None:
                                       archive_dir=settings.archive_dir, file=work["file"],
                                       expected_version=shown.store_version)
         except RetryLoad as error:
-            st.warning(str(error))
+            st.warning(plain(error))
             _forget_upload()
         except PermissionError as error:  # the store file went away, or the role was taken away
-            st.error(str(error))
+            st.error(plain(error))
         except LoadError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             _forget_upload()
-            state["upload_message"] = (f"Stored {result.file} as load {result.load_id}: {result.counts.added:,} "
+            state["upload_message"] = (f"Stored {plain(result.file)} as load {result.load_id}: {result.counts.added:,} "
                                        f"added, {result.counts.changed:,} changed, "
                                        f"{result.counts.unchanged:,} unchanged.")
             st.rerun()
@@ -205,11 +206,11 @@ if loads.empty:
     st.info("No loads yet.")
 for row in loads.itertuples():
     text, button = st.columns([5, 1])
-    text.markdown(f"**{row.load_id}** · {row.file_name} · {row.loader} · {row.row_count:,} rows · "
-                  f"{pd.Timestamp(row.loaded_at):%d %b %Y %H:%M} · {row.loaded_by}"
+    text.markdown(f"**{row.load_id}** · {plain(row.file_name)} · {plain(row.loader)} · {row.row_count:,} rows · "
+                  f"{pd.Timestamp(row.loaded_at):%d %b %Y %H:%M} · {plain(row.loaded_by)}"
                   + (" · demonstration" if row.is_demonstration else ""))
     refused = row.undo_refused if isinstance(row.undo_refused, str) else None
-    if button.button("Undo", key=f"undo_{row.load_id}", disabled=bool(refused), help=refused or
+    if button.button("Undo", key=f"undo_{row.load_id}", disabled=bool(refused), help=plain(refused) if refused else
                      "Take this load back: the store becomes what a rebuild without it would give."):
         state["undo_asked"] = int(row.load_id)
 
@@ -218,7 +219,7 @@ if (asked := state.get("undo_asked")) is not None:
     if what is None:
         state.pop("undo_asked")
     else:
-        st.warning(f"Undo {what}? Its rows go; the rows it replaced come back unless a later load also "
+        st.warning(f"Undo {plain(what)}? Its rows go; the rows it replaced come back unless a later load also "
                    "holds them. The undo is recorded in the audit with your name.", icon=":material/undo:")
         yes, no = st.columns(2)
         if yes.button(f"Yes, undo load {asked}", type="primary", key="undo_confirm"):
@@ -226,7 +227,7 @@ if (asked := state.get("undo_asked")) is not None:
             try:
                 undone = undo_load(con, asked, user=user, archive_dir=settings.archive_dir)
             except (UndoRefused, RetryLoad, PermissionError) as error:
-                st.warning(str(error))
+                st.warning(plain(error))
             else:
                 state["upload_message"] = (f"Load {asked} undone: {undone.added:,} rows removed, "
                                            f"{undone.changed:,} earlier rows current again.")
@@ -235,4 +236,4 @@ if (asked := state.get("undo_asked")) is not None:
             state.pop("undo_asked")
             st.rerun()
 with st.expander("Layouts the upload recognises"):
-    st.markdown("\n".join(f"- {layout.description} (`{layout.name}`)" for layout in LAYOUTS))
+    st.markdown("\n".join(f"- {plain(layout.description)}" for layout in LAYOUTS))
