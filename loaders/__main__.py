@@ -102,7 +102,10 @@ def _copy(args) -> None:
     if not source.shared and not source.path.exists():
         raise Refused(f"there is no store at {source.path} to copy from")
     refuse_if_in_use(source)
-    refuse_if_in_use(target)
+    try:
+        refuse_if_in_use(target)
+    except duckdb.IOException:
+        pass  # a target that is no store at all (a killed copy on main left one): the copy says so, or replaces it
     copied = copy_store(source, target, user=args.user, replace=args.replace)
     print(f"Copied {source} into {target}: {sum(copied.tables.values()):,} rows in {len(copied.tables)} tables "
           f"(loads, audit and plan history included); observations identical ({copied.observations:,} rows).")

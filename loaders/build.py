@@ -21,9 +21,9 @@ import store
 from loaders.groups import load_groups
 from loaders.pipeline import LoadResult, load_into, replay
 from loaders.plan import load_plan_data
+from store import anchor, loads, writes
 from store import archive as store_archive
 from store import indicators as store_indicators
-from store import loads, writes
 from store.copy import copy_store
 from store.settings import PROJECT_ROOT, StoreLocation, archive_dir_for, load_settings, parse_store
 
@@ -147,6 +147,8 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
         load_plan_data(con, user=BUILD_USER)
         built = loads.standing_loads(con)
         loads.checkpoint(con)
+        # The audit's anchor now describes this store, and no longer the one the build replaces.
+        anchor.start(con.read(), archive_dir)
     finally:
         con.close()
     return results, built
@@ -167,6 +169,7 @@ def recover_from_archive(db_path: Path | str) -> int:
         load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
         loads.checkpoint(con)
+        anchor.start(con.read(), archive_dir)
     finally:
         con.close()
     # A write-ahead log left by the lost file belongs to it, not to the new one: DuckDB would replay it.

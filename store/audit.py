@@ -97,7 +97,21 @@ def verify(con: duckdb.DuckDBPyConnection) -> AuditBreak | None:
             return AuditBreak(audit_id, f"{where} does not match the chain: it, or a line before it, was "
                                         "changed outside the dashboard.")
         last = stored
-    return None
+    return _against_anchor(con)
+
+
+def _against_anchor(con: duckdb.DuckDBPyConnection) -> AuditBreak | None:
+    """The chain is whole; does it still reach the head anchored outside the store (store/anchor.py)?"""
+    from store import anchor
+
+    location = door.door_of(con).location
+    if location is None:
+        return None
+    sentence = anchor.check(con, location.archive_dir)
+    if sentence is None:
+        return None
+    last = con.execute("SELECT max(audit_id) FROM audit").fetchone()[0]
+    return AuditBreak(int(last or 0), sentence)
 
 
 def entries(con: duckdb.DuckDBPyConnection, *, user: str | None = None, kind: str | None = None,

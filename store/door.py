@@ -35,7 +35,7 @@ from typing import TypeVar
 
 import duckdb
 
-from store import audit
+from store import anchor, audit
 from store.schema import migrate
 from store.settings import StoreLocation
 from store.users import User, require_role
@@ -227,8 +227,15 @@ class Store:
                     active.discard(id(handle))
                 for callback in write._after_commit:
                     callback()
+                self._anchor(handle)
         finally:
             _WRITE_LOCK.release()
+
+    def _anchor(self, handle: duckdb.DuckDBPyConnection) -> None:
+        """Record the audit chain's new head outside the store (store/anchor.py), in the archive folder."""
+        archive_dir = self.location.archive_dir if self.location is not None else None
+        if archive_dir is not None and archive_dir.is_dir():
+            anchor.record(handle, archive_dir)
 
     @contextmanager
     def _store_wide_lock(self, action: str) -> Iterator[None]:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from store.settings import PROJECT_ROOT
 from store.users import add_user
+from tests.page_text import as_read
 
 PAGE = str(PROJECT_ROOT / "pages/upload.py")
 PASSWORD = "correct horse"
@@ -39,7 +40,7 @@ def page(monkeypatch, built_db, tmp_path):
 
 def texts(at: AppTest, *kinds: str) -> str:
     kinds = kinds or ("markdown", "info", "success", "warning", "error", "caption")
-    return "\n".join(str(element.value) for kind in kinds for element in getattr(at, kind))
+    return as_read("\n".join(str(element.value) for kind in kinds for element in getattr(at, kind)))
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
