@@ -3,7 +3,8 @@
 Every change to the store (a load, an undo, a plan edit or import, a rebase date, the reference data,
 the build) goes through `writing(...)` / `Store.write(...)`, which in one place
 
-- checks the writer: a signed-in `store.users.User` must hold the role (analyst by default); a plain
+- checks the writer: a signed-in `store.users.User` must hold the role (analyst by default) now, by the
+  accounts file, and their session must not have been signed out (`store.users.current`); a plain
   name is a script or the command line, trusted as file access is, and its audit lines also record
   the operating-system user it runs as;
 - takes the one process-wide write lock, so two analysts (or an analyst and a plan edit) are stored
@@ -38,7 +39,7 @@ import duckdb
 from store import anchor, audit
 from store.schema import migrate
 from store.settings import StoreLocation
-from store.users import User, require_role
+from store.users import User, current, require_role
 
 T = TypeVar("T")
 WRITER_ROLE = "analyst"
@@ -125,6 +126,14 @@ def writer(user: User | str | None, role: str = WRITER_ROLE) -> tuple[str, str |
         if not user.strip():
             raise ValueError("a change to the store must name the user who made it")
         return user.strip(), getpass.getuser()
+    if isinstance(user, User):
+        # A signed-in person's role and session as the accounts and revocations say now, not as the tab
+        # remembered them when it signed in (store.users.current).
+        checked = current(user)
+        if checked is None:
+            raise PermissionError(f"{user.name} is no longer signed in (signed out in another tab or on another "
+                                  "server, or the account was removed); sign in again. Nothing was written.")
+        user = checked
     require_role(user, role)
     return user.name, None
 

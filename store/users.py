@@ -32,11 +32,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bcrypt
 import duckdb
+
+from store.sign_in_state import StoredThrottle
 
 ROLES = ("viewer", "analyst")
 # A role may do everything the roles before it may do.
@@ -62,6 +64,10 @@ class User:
 
     name: str
     role: str
+    session: str | None = field(default=None, compare=False)
+    """The signed-in session's id (its cookie's), rechecked at every write; None for code and scripts."""
+    oidc: bool = field(default=False, compare=False)
+    """Signed in through OpenID Connect: the role comes from `role_of`, and no account is needed."""
 
     def can(self, role: str) -> bool:
         return _RANK.get(self.role, -1) >= _RANK[role]
@@ -84,6 +90,21 @@ def require_role(user: User | None, role: str) -> User:
         current = getattr(user, "role", "none")
         raise PermissionError(f"{name} has the {current} role; only {article} {role} may do this.")
     return user
+
+
+def current(user: User) -> User | None:
+    """A signed-in user as the accounts and revocations say now: their current role, or None when their
+    session was signed out or their account has gone. A User made by code (no session) is taken as it is."""
+    if user.session is None:
+        return user
+    from store import sign_in_state
+
+    if sign_in_state.is_revoked(user.session):
+        return None
+    if user.oidc:
+        return replace(user, role=role_of(user.name))
+    account = find_user(user.name)
+    return None if account is None else replace(user, role=account.role)
 
 
 def _read(path: Path) -> dict[str, dict[str, str]]:
@@ -238,8 +259,11 @@ class SignInThrottle:
             del self._failures[key]
 
 
-# One per server process: every browser session signs in through it.
-SIGN_IN_THROTTLE = SignInThrottle()
+# Every browser session of every server signs in through it: counted in a file beside the accounts
+# (store/sign_in_state.py), so neither a fresh session, another server nor a restart resets it.
+SIGN_IN_THROTTLE = StoredThrottle()
+# The name an audit line gives a failed sign-in with a name no account has: a stranger types no name into it.
+UNKNOWN_NAME = "(a name with no account)"
 
 
 def _account_key(name: str) -> str:
@@ -247,14 +271,14 @@ def _account_key(name: str) -> str:
 
 
 def sign_in(name: str, password: str, *, session: str, throttle: SignInThrottle | None = None,
-            path: Path | None = None) -> User | None:
+            path: Path | None = None, address: str | None = None) -> User | None:
     """`authenticate`, throttled per account name and per browser session `session`.
 
     Returns the user, or None for a wrong name or password (logged); raises SignInLocked, checking
     nothing, while the account or the session has to wait. Known and unknown names are throttled alike.
     """
     throttle = throttle or SIGN_IN_THROTTLE
-    keys = (_account_key(name), "session:" + session)
+    keys = (_account_key(name), "session:" + session) + (("address:" + address,) if address else ())
     try:
         throttle.attempt(*keys)
     except SignInLocked as locked:
@@ -270,13 +294,15 @@ def sign_in(name: str, password: str, *, session: str, throttle: SignInThrottle 
 
 
 def audit_failed_sign_in(con: duckdb.DuckDBPyConnection, name: str, *, session: str) -> None:
-    """One audit line for a failed sign-in, naming the name typed (cut to 100 characters)."""
+    """One audit line for a failed sign-in, naming the account; a name no account has is not written."""
     # Imported here: the store's door imports this module for its roles.
     from store import transaction
     from store.writes import append_audit
 
     with transaction(con):
-        append_audit(con, user=name.strip()[:100], action=AUDIT_FAILED_SIGN_IN, detail={"session": session})
+        known = find_user(name.strip()) is not None
+        append_audit(con, user=name.strip()[:100] if known else UNKNOWN_NAME, action=AUDIT_FAILED_SIGN_IN,
+                     detail={"session": session})
 
 
 def role_of(name: str, path: Path | None = None) -> str:
