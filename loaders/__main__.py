@@ -33,7 +33,7 @@ from loaders.groups import load_groups
 from loaders.pipeline import undo_load
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
-from store.door import StoreFileChanged
+from store.door import StoreFileChanged, StoreWriteFailed
 from store.settings import load_settings
 
 
@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         for sentence in error.sentences():
             print(f"error: {sentence}", file=sys.stderr)
         return 1
-    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, CopyMismatch, TargetNotEmpty,
-            ValueError) as error:
+    except (Refused, StoreInUse, StoreFileChanged, StoreWriteFailed, loads.UndoRefused, CopyMismatch,
+            TargetNotEmpty, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.IOException as error:

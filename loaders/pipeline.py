@@ -9,6 +9,7 @@ names here are kept for the upload page, tests and analysts' scripts.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
     chosen = BY_NAME[layout] if layout else detect_layout(path, file)
     try:
         extract = chosen.read(path, file, context)
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError, MemoryError) as error:
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, MemoryError, csv.Error) as error:
         # A file so damaged a reader trips on it still ends in a sentence, never a stack trace.
         raise LoadError(f"cannot be read as {chosen.description} ({type(error).__name__}: "
                         f"{quoted(error)})", file=file) from error

@@ -14,6 +14,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from store.door import StoreWriteFailed
 from store.loads import StandingLoad
 
 JOURNAL = "journal.jsonl"
@@ -26,8 +27,15 @@ def keep(path: Path, sha256: str, archive_dir: Path) -> Path:
     if not target.exists():
         handle, temporary = tempfile.mkstemp(dir=archive_dir, prefix=".incoming-")
         os.close(handle)
-        shutil.copyfile(path, temporary)
-        os.replace(temporary, target)
+        try:
+            shutil.copyfile(path, temporary)
+            os.replace(temporary, target)
+        except OSError as error:
+            # A disk that fills part way leaves no half-copied file behind, and says so in a sentence.
+            Path(temporary).unlink(missing_ok=True)
+            raise StoreWriteFailed(f"The raw file could not be kept in the archive ({error.strerror or error}), so "
+                                   "nothing was stored. Ask whoever runs the dashboard to free some space on the "
+                                   "disk holding the store, then try again.") from error
     return target
 
 

@@ -76,6 +76,25 @@ class StoreFileChanged(PermissionError):
     """
 
 
+class StoreWriteFailed(PermissionError):
+    """The disk holding the store (or its archive) could not take the write (full, or failing); nothing was
+    stored. A refusal to write like StoreFileChanged, so every page that shows one shows this too."""
+
+
+# What DuckDB and the operating system say when a write cannot reach the disk.
+_DISK_WORDS = ("no space left", "could not write", "disk quota", "input/output error", "read-only file system")
+
+
+def disk_failure(error: BaseException) -> bool:
+    """True when `error` is the disk refusing a write, not two writers meeting."""
+    return any(words in str(error).lower() for words in _DISK_WORDS)
+
+
+def write_failed(action: str) -> StoreWriteFailed:
+    return StoreWriteFailed(f"The store could not be written: the disk holding it is full (or failing), so nothing "
+                            f"was stored. Ask whoever runs the dashboard to free some space, then {action} again.")
+
+
 @dataclass(frozen=True)
 class FileIdentity:
     """Which file a path named when the store was opened (device and inode)."""
@@ -228,6 +247,9 @@ class Store:
                     _roll_back(handle)
                     for callback in write._after_rollback:
                         callback()
+                    if (isinstance(error, (duckdb.Error, OSError)) and not isinstance(error, StoreWriteFailed)
+                            and disk_failure(error)):
+                        raise write_failed(action) from error
                     if isinstance(error, duckdb.TransactionException):
                         raise RetryWrite(f"Someone else changed the same rows at the same moment; {action} "
                                          f"again ({error}).") from error
