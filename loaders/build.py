@@ -201,7 +201,7 @@ def ensure_store(db_path: StoreLocation | Path | str) -> str | None:
         return f"The shared store {location} held no loads, so it was built from the bundled data."
     db_path = location.path
     if db_path.exists():
-        return None
+        return _replace_a_stranger(db_path)
     standing = store_archive.standing(archive_dir_for(db_path))
     if standing:
         count = recover_from_archive(db_path)
@@ -210,3 +210,40 @@ def ensure_store(db_path: StoreLocation | Path | str) -> str | None:
                 "build are not in the archive and must be made again.")
     build(db_path)
     return f"No store was found at {db_path}, so it was built from the bundled data."
+
+
+def _replace_a_stranger(db_path: Path) -> str | None:
+    """A store file that is not the one its archive's journal describes (replaced by an older copy, or
+    another store, while the dashboard ran) is kept aside and the store rebuilt from the archive, so no
+    confirmed load is lost; returns a sentence saying so, or None when the file is the journal's store."""
+    archive_dir = archive_dir_for(db_path)
+    try:
+        con = store.connect(db_path, read_only=True)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            return None  # another program has it open: it is in use, not ours to judge now
+        why = "it cannot be opened as a store"
+    else:
+        try:
+            why = store_archive.not_described(loads.standing_loads(con), archive_dir)
+        finally:
+            con.close()
+    if why is None or not store_archive.standing(archive_dir):
+        return None
+    stamp = f"{datetime.now():%Y%m%dT%H%M%S}"
+    moved = []
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        if path.exists():
+            aside = path.with_name(f"{path.name}.not-the-journals-{stamp}")
+            os.replace(path, aside)
+            moved.append((aside, path))
+    try:
+        count = recover_from_archive(db_path)
+    except BaseException:
+        for aside, path in moved:  # a rebuild that fails leaves the file it found where it was
+            os.replace(aside, path)
+        raise
+    return (f"The store file found at start is not the one its archive describes ({why}), so it was kept aside "
+            f"(renamed with .not-the-journals-{stamp}) and the store was rebuilt from the archive: {count} loads "
+            "replayed, none lost. Plan edits made since the last build are not in the archive; they are in the "
+            "file kept aside.")
