@@ -29,7 +29,7 @@ from store import queries, upload_checks
 from store.loads import UndoRefused, recent_loads
 from store.loads import describe as describe_load
 from store.settings import PROJECT_ROOT
-from ui import auth, context
+from ui import auth, context, upload_limit
 
 TEMPLATE = PROJECT_ROOT / "data" / "templates" / "tidy_template_example.csv"
 DETECT = "Detect from the file's content"
@@ -68,7 +68,8 @@ st.download_button("Download the tidy template (example CSV)", TEMPLATE.read_byt
                    file_name="tidy_template_example.csv", mime="text/csv")
 
 uploaded = st.file_uploader("Extract to load (CSV, or an NHS England .xls spreadsheet)",
-                            type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}")
+                            type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}",
+                            max_upload_size=upload_limit.apply_to_server(settings.upload_limit_mb))
 layout_names = [DETECT, *BY_NAME]
 chosen = st.selectbox("Layout", layout_names, format_func=lambda name: name if name == DETECT
                       else f"{BY_NAME[name].description} ({name})",
