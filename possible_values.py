@@ -42,11 +42,15 @@ def bound_text(value_kind: str, multiplier: float | None) -> str:
 
 def impossible(values: pd.Series, upper: pd.Series | float) -> pd.Series:
     """True where a given (not missing) value is not finite or outside 0..upper."""
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    given = values.notna() & ~(values.astype("object") == "")
-    finite = np.isfinite(numbers)
-    within = (numbers >= 0) & (numbers <= upper)
-    return given & ~(finite & within)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        given = ~np.isnan(numbers)
+    else:
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        given = (values.notna() & (values.astype("str") != "")).to_numpy()
+    with np.errstate(invalid="ignore"):
+        possible = np.isfinite(numbers) & (numbers >= 0) & (numbers <= np.asarray(upper, dtype="float64"))
+    return pd.Series(given & ~possible, index=values.index)
 
 
 def impossible_amount(values: pd.Series) -> pd.Series:

@@ -29,7 +29,7 @@ from store import queries, upload_checks
 from store.loads import UndoRefused, recent_loads
 from store.loads import describe as describe_load
 from store.settings import PROJECT_ROOT
-from ui import auth, context, upload_limit
+from ui import auth, context, memory, upload_limit
 
 TEMPLATE = PROJECT_ROOT / "data" / "templates" / "tidy_template_example.csv"
 DETECT = "Detect from the file's content"
@@ -54,6 +54,8 @@ def _discard_work() -> None:
     work = state.pop("upload_work", None)
     if work:
         shutil.rmtree(work["dir"], ignore_errors=True)
+        del work
+        memory.give_back()  # a million-row upload's frames go back to the system, not just to the allocator
 
 
 def _forget_upload() -> None:
