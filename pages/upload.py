@@ -47,6 +47,8 @@ if user is None or not user.can("analyst"):
 settings = context.settings()
 con = context.connection()
 state = st.session_state
+if state.pop("upload_give_back", False):
+    memory.give_back()
 
 
 def _discard_work() -> None:
@@ -54,8 +56,8 @@ def _discard_work() -> None:
     work = state.pop("upload_work", None)
     if work:
         shutil.rmtree(work["dir"], ignore_errors=True)
-        del work
-        memory.give_back()  # a million-row upload's frames go back to the system, not just to the allocator
+        # The next run gives a million-row upload's frames back to the system, once this run's names are gone.
+        state["upload_give_back"] = True
 
 
 def _forget_upload() -> None:
