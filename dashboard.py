@@ -1,11 +1,15 @@
 """York health and care performance dashboard: `streamlit run dashboard.py`.
 
 Makes sure the embedded DuckDB store exists (built from the bundled data on first start, or rebuilt
-from its archive when the file was lost), checks the audit trail's chain, then serves the pages.
+from its archive when the file was lost), checks the audit trail's chain, tells the console how to make
+the first analyst account while there is none, then serves the pages.
 """
+
+import sys
 
 import streamlit as st
 
+from accounts.users import first_account_hint
 from loaders.build import ensure_store
 from store import audit
 from store.settings import StoreLocation
@@ -31,13 +35,32 @@ def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None
     every visit, and by `python -m loaders audit --verify`; not on every page run.
     """
     started = ensure_store(location)
+    if hint := first_account_hint():  # for whoever started the server, on its console
+        print(hint, file=sys.stderr, flush=True)
     return started, audit.verify(context.connection())
 
 
+@st.cache_resource
+def _start_notice(location: StoreLocation) -> dict:
+    """Whether this server has told anyone how its database came to be: said once, not to every session."""
+    return {"told": False}
+
+
+def _in_words(started: str) -> str:
+    """What the start did, for the people using the dashboard: no file or folder names."""
+    if "archive" in started:
+        return ("The dashboard's database was missing, so it was rebuilt from the files loaded before. Changes to "
+                "the improvement plan made since it was first built are not kept there and must be made again.")
+    return ("This is the dashboard's first start: its database was built from the bundled published data and "
+            "the demonstration series.")
+
+
 started, broken = _start(context.settings().store)
-if started and not st.session_state.get("pbip_start_told"):
-    st.session_state["pbip_start_told"] = True
-    st.info(started)
+notice = _start_notice(context.settings().store)
+# Never on the projector: a board does not need to hear how the database was made.
+if started and not notice["told"] and st.query_params.get("presentation") != "1":
+    notice["told"] = True
+    st.info(_in_words(started))
 if broken:
     st.error(f"The audit trail has been tampered with. {broken.sentence} See the About page.",
              icon=":material/gpp_bad:")

@@ -26,9 +26,9 @@ import duckdb  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import store  # noqa: E402
+from accounts.users import add_user  # noqa: E402
 from loaders import build  # noqa: E402
 from store.settings import PROJECT_ROOT  # noqa: E402
-from store.users import add_user  # noqa: E402
 
 SECONDS_TARGET = 8.0
 MEMORY_RATIO_TARGET = 1.5

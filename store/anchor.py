@@ -44,7 +44,7 @@ class Head:
 
 def _key() -> bytes:
     """A key derived from the secret beside the accounts file (made, readable by its owner only, if missing)."""
-    from store.users import users_file
+    from accounts.users import users_file  # the key lives beside the accounts (imported late: store is below accounts)
 
     path = users_file().with_name(_KEY_FILE)
     if not path.exists():

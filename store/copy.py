@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 
 from store import anchor, door
-from store.door import Store
+from store.opening import open_store
+from store.primitives import ID_SOURCES, is_lake
 from store.settings import StoreLocation
 
 SOURCE = "copy_source"
@@ -57,7 +58,7 @@ def copy_store(source: StoreLocation, target: StoreLocation, *, user: str, repla
         copied = _copy_into(source, target, user=user, replace=replace)
     else:
         copied = _copy_into_file(source, target.path, user=user, replace=replace)
-    finished = Store.open(target)
+    finished = open_store(target)
     try:
         anchor.start(finished.read(), target.archive_dir)
     finally:
@@ -103,8 +104,8 @@ def _remove(path: Path) -> None:
 
 
 def _copy_into(source: StoreLocation, target: StoreLocation, *, user: str, replace: bool) -> Copied:
-    source_store = Store.open(source)  # brings the source to the current schema, so the tables match
-    into = Store.open(target)
+    source_store = open_store(source)  # brings the source to the current schema, so the tables match
+    into = open_store(target)
     try:
         reader = source_store.read()
         with door.snapshot(reader):
@@ -162,9 +163,9 @@ def _check_same(reader, con, relation: str) -> int:
 
 def _advance_sequences(con) -> None:
     """A DuckDB file's sequences continue after the ids copied into it, so no id is handed out twice."""
-    if door.is_shared(con):
+    if is_lake(con):
         return
-    for sequence, columns in door.ID_SOURCES.values():
+    for sequence, columns in ID_SOURCES.values():
         used = " UNION ALL ".join(f"SELECT max({column}) AS id FROM {table}" for table, column in columns)
         highest = con.execute(f"SELECT coalesce(max(id), 0) FROM ({used})").fetchone()[0]
         drawn = con.execute(f"SELECT nextval('{sequence}')").fetchone()[0]

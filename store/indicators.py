@@ -11,15 +11,16 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from store import door, writes
-from store.users import User
+from store import door
+from store.primitives import now, require_write
+from store.roles import User
 
 EVENT_COLUMNS = ["event_date", "end_date", "label", "source"]
 
 
 def replace_events(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> None:
     """Set the marked events (reference data kept under data/events.csv); inside a write through the door."""
-    door.require_write(con)
+    require_write(con)
     frame = events.reindex(columns=EVENT_COLUMNS)
     con.register("incoming_events", frame)
     try:
@@ -98,7 +99,7 @@ def add_rebase_date(con, *, indicator_id: str, area_code: str, rebase_date: date
         write.con.execute("DELETE FROM rebase_dates WHERE indicator_id = ? AND area_code = ? AND rebase_date = ?",
                           [indicator_id, area_code, rebase_date])
         write.con.execute("INSERT INTO rebase_dates VALUES (?, ?, ?, ?, ?, ?)",
-                          [indicator_id, area_code, rebase_date, reason.strip(), write.user, writes.now()])
+                          [indicator_id, area_code, rebase_date, reason.strip(), write.user, now()])
         write.audit("rebase date set", detail={"indicator_id": indicator_id, "area_code": area_code,
                                                "rebase_date": str(rebase_date), "reason": reason.strip()})
 
@@ -123,20 +124,6 @@ def data_status(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
         GROUP BY ALL
         ORDER BY any_value(s.display_order)
     """, {"area": area_code}).df()
-
-
-def plan_rag(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per indicator, how many linked plan actions are at each RAG (empty until the plan is loaded)."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables "
-                         "WHERE table_name IN ('plan_actions', 'plan_indicator_links') "
-                         "AND table_catalog = current_database()").fetchone()[0]
-    if exists < 2:
-        return pd.DataFrame(columns=["indicator_id", "rag", "actions"])
-    return con.execute("""
-        SELECT l.indicator_id, a.rag, count(*) AS actions
-        FROM plan_indicator_links AS l JOIN plan_actions AS a ON a.recommendation_ref = l.recommendation_ref
-        GROUP BY ALL ORDER BY ALL
-    """).df()
 
 
 def definitions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -13,8 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
+from accounts.users import add_user
+from store.roles import User
 from store.settings import PROJECT_ROOT
-from store.users import User, add_user
 
 PASSWORD = "correct horse"
 # Image, link, bare address, colour, maths, HTML: each would render as something other than text.

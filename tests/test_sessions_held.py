@@ -17,18 +17,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
+from accounts.sign_in import FREE_SIGN_IN_FAILURES, SIGN_IN_DELAY_VARIABLE, SignInLocked, sign_in
+from accounts.sign_in_state import StoredThrottle
+from accounts.users import add_user, remove_user
 from store.indicators import add_rebase_date
+from store.roles import User
 from store.settings import PROJECT_ROOT
-from store.sign_in_state import StoredThrottle
-from store.users import (
-    FREE_SIGN_IN_FAILURES,
-    SIGN_IN_DELAY_VARIABLE,
-    SignInLocked,
-    User,
-    add_user,
-    remove_user,
-    sign_in,
-)
 from ui import session
 
 PASSWORD = "correct horse"
@@ -125,7 +119,7 @@ class TestAcrossServersAndRestarts:
         assert said == "None"
 
     def test_failures_on_another_server_and_fresh_sessions_count_here(self, accounts):
-        code = ("from store.users import sign_in\n"
+        code = ("from accounts.sign_in import sign_in\n"
                 f"for i in range({FREE_SIGN_IN_FAILURES + 1}):\n"
                 "    sign_in('ana', 'wrong horse', session=f'other-{i}')\n")
         _other_process(code, accounts)

@@ -14,8 +14,8 @@ import sys
 
 from streamlit.testing.v1 import AppTest
 
+from accounts.users import add_user
 from store.settings import PROJECT_ROOT
-from store.users import add_user
 
 
 def test_the_uploader_shows_the_setting(monkeypatch, small_store_db, tmp_path):

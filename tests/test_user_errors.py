@@ -18,10 +18,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
+from accounts.users import add_user
 from loaders.pipeline import load_into
 from store.door import RetryWrite, StoreWriteFailed
 from store.settings import PROJECT_ROOT, archive_dir_for
-from store.users import add_user
 from tests.page_text import as_read
 from tests.test_indicator_pages import open_page
 

@@ -1,10 +1,10 @@
 """Who is signed in: a sidebar form against the local accounts, or `st.login` where OIDC is configured.
 
-Local accounts (`python -m store.users add NAME --role analyst`) need no server. Sign-in is throttled
+Local accounts (`python -m accounts add NAME --role analyst`) need no server. Sign-in is throttled
 per account, per browser session and per address, counted in a file every server shares, and each failure
-is logged and audited (`store.users.sign_in`; a name no account has is not written into the audit).
-Every page run checks the session against the accounts and the sign-outs (`store.users.current`): a tab
-whose session was signed out elsewhere, or whose account was removed, is signed out; a changed role
+is logged and audited (`accounts.sign_in.sign_in`; a name no account has is not written into the audit).
+Every page run checks the session against the accounts and the sign-outs (`accounts.sign_in.current`): a
+tab whose session was signed out elsewhere, or whose account was removed, is signed out; a changed role
 applies at once. The store's door checks the same again at every write.
 A successful sign-in sets a signed, HTTP-only, expiring session cookie (`ui/session.py`), so reloading
 the page keeps you signed in; the form is cleared, and the password is never kept.
@@ -23,8 +23,10 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from accounts.sign_in import SignInLocked, audit_failed_sign_in, current, sign_in
+from accounts.users import role_of
 from charts.text import plain
-from store.users import SignInLocked, User, audit_failed_sign_in, current, role_of, sign_in
+from store.roles import User
 from ui import context, session
 
 _SESSION_KEY = "pbip_user"

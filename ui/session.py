@@ -28,8 +28,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from store import sign_in_state
-from store.users import User, find_user, password_fingerprint, users_file
+from accounts import sign_in_state
+from accounts.users import find_user, password_fingerprint, users_file
+from store.roles import User
 
 SESSION_COOKIE = "pbip_session"
 SESSION_ROUTE = "/pbip/session"

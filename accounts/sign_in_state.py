@@ -7,7 +7,7 @@ sign-in throttle counts failures across sessions, servers and restarts.
 
 - `revoke(session_id, expires)` / `is_revoked(session_id)`: a signed-out session cookie's id, kept
   until the cookie would have expired anyway;
-- `StoredThrottle`: `store.users.SignInThrottle`'s rule (a few free failures, then a doubling wait per
+- `StoredThrottle`: `accounts.sign_in.SignInThrottle`'s rule (a few free failures, then a doubling wait per
   key), counted in the file. Each attempt is one SQLite write transaction, so two servers cannot both
   slip past a wait.
 """
@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, count INTEGER NOT NUL
 
 
 def state_file() -> Path:
-    from store.users import users_file
+    from accounts.users import users_file
 
     return users_file().with_name(STATE_FILE)
 
@@ -89,7 +89,7 @@ class StoredThrottle:
         self._delay, self._clock, self._path = delay, clock, path
 
     def _first_delay(self) -> float:
-        from store.users import sign_in_delay_seconds
+        from accounts.sign_in import sign_in_delay_seconds
 
         return (self._delay or sign_in_delay_seconds)()
 
@@ -102,7 +102,7 @@ class StoredThrottle:
         return max([0.0, *waits])
 
     def attempt(self, *keys: str) -> None:
-        from store.users import (
+        from accounts.sign_in import (
             FORGET_FAILURES_AFTER_SECONDS,
             FREE_SIGN_IN_FAILURES,
             MAX_SIGN_IN_DELAY_SECONDS,
