@@ -91,7 +91,8 @@ def _groups(args) -> None:
 def _verify(args) -> None:
     opened = store.open_existing(args.db, read_only=True)
     try:
-        broken = audit.verify(opened.connection)
+        # A snapshot is read from a copy: the anchor is in the archive folder beside the store itself.
+        broken = audit.verify(opened.connection, location_of(args.db).archive_dir)
         lines = audit.line_count(opened.connection)
     finally:
         opened.close()
