@@ -99,7 +99,7 @@ def _audit_lines(path: Path) -> int:
 
 
 def _remove(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + ".wal")):
+    for leftover in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".lock")):
         leftover.unlink(missing_ok=True)
 
 
