@@ -8,5 +8,8 @@ the HTTP-only session cookie, which a Streamlit script cannot do over its WebSoc
 import streamlit as st
 
 from ui.session import routes
+from ui.upload_limit import apply_to_server
 
+# The server refuses an upload above the setting before reading it (ui/upload_limit.py).
+apply_to_server()
 app = st.App("dashboard.py", routes=routes())

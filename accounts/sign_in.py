@@ -13,14 +13,16 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 
 import store
-from accounts.users import authenticate
-from store import audit
+from accounts import sign_in_state
+from accounts.sign_in_state import StoredThrottle
+from accounts.users import authenticate, find_user, role_of
+from store import audit, roles
 from store.roles import User
 
 SIGN_IN_DELAY_VARIABLE = "PBIP_SIGN_IN_DELAY_SECONDS"
@@ -104,8 +106,11 @@ class SignInThrottle:
             del self._failures[key]
 
 
-# One per server process: every browser session signs in through it.
-SIGN_IN_THROTTLE = SignInThrottle()
+# Every browser session of every server signs in through it: counted in a file beside the accounts
+# (accounts/sign_in_state.py), so neither a fresh session, another server nor a restart resets it.
+SIGN_IN_THROTTLE = StoredThrottle()
+# The name an audit line gives a failed sign-in with a name no account has: a stranger types no name into it.
+UNKNOWN_NAME = "(a name with no account)"
 
 
 def _account_key(name: str) -> str:
@@ -113,14 +118,14 @@ def _account_key(name: str) -> str:
 
 
 def sign_in(name: str, password: str, *, session: str, throttle: SignInThrottle | None = None,
-            path: Path | None = None) -> User | None:
+            path: Path | None = None, address: str | None = None) -> User | None:
     """`authenticate`, throttled per account name and per browser session `session`.
 
     Returns the user, or None for a wrong name or password (logged); raises SignInLocked, checking
     nothing, while the account or the session has to wait. Known and unknown names are throttled alike.
     """
     throttle = throttle or SIGN_IN_THROTTLE
-    keys = (_account_key(name), "session:" + session)
+    keys = (_account_key(name), "session:" + session) + (("address:" + address,) if address else ())
     try:
         throttle.attempt(*keys)
     except SignInLocked as locked:
@@ -136,6 +141,25 @@ def sign_in(name: str, password: str, *, session: str, throttle: SignInThrottle 
 
 
 def audit_failed_sign_in(con: duckdb.DuckDBPyConnection, name: str, *, session: str) -> None:
-    """One audit line for a failed sign-in, naming the name typed (cut to 100 characters)."""
+    """One audit line for a failed sign-in, naming the account; a name no account has is not written."""
+    known = find_user(name.strip()) is not None
     with store.writing(con, user=getpass.getuser(), action="record a failed sign-in") as write:
-        audit.append(write.con, user=name.strip()[:100], action=AUDIT_FAILED_SIGN_IN, detail={"session": session})
+        audit.append(write.con, user=name.strip()[:100] if known else UNKNOWN_NAME, action=AUDIT_FAILED_SIGN_IN,
+                     detail={"session": session})
+
+
+def current(user: User) -> User | None:
+    """A signed-in user as the accounts and sign-outs say now: their current role, or None when their
+    session was signed out or their account has gone. A User made by code (no session) is taken as it is."""
+    if user.session is None:
+        return user
+    if sign_in_state.is_revoked(user.session):
+        return None
+    if user.oidc:
+        return replace(user, role=role_of(user.name))
+    account = find_user(user.name)
+    return None if account is None else replace(user, role=account.role)
+
+
+# The store's door rechecks every signed-in writer through this (store.roles.recheck).
+roles.set_recheck(current)

@@ -25,6 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+import possible_values
 from analysis import assurance as assurance_rules
 from analysis import spc
 from analysis.periods import format_value, period_label
@@ -41,6 +42,8 @@ PUBLISHER_METHOD = "OHID Fingertips' own comparison with England, as published"
 QUINTILE_WORDS = ("best fifth", "second fifth", "middle fifth", "fourth fifth", "worst fifth")
 # Comparator groups' codes (store/groups.py): their value notes say who reported.
 GROUP_PREFIX = "group:"
+# The value note of a stored value the assessment left out as impossible.
+IMPOSSIBLE_NOTE = "not a possible value; left out"
 # A significance call between a group and another area needs the group's reporting members to hold at least
 # nine tenths of its population: below that the "group" figure is mostly some of its members, and a
 # confident "better than England" about it would overclaim. docs/group-coverage.md.
@@ -135,6 +138,8 @@ class Assessment:
     """Rank and quintile among England's upper-tier councils with a value for the latest period."""
     comparator_note: str | None = None
     """For a group comparator: how many members reported in the latest period, and which did not."""
+    impossible_values: int = 0
+    """How many stored values of the area's series were not possible (not finite, out of range), left out."""
     targets: tuple = ()
     """Every stored target for the area (`analysis.assurance.Target`), oldest first: the chart draws each."""
     target_in_force: assurance_rules.Target | None = None
@@ -283,7 +288,8 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     when :func:`assess_many` has already drawn it with every other series (the same frame :func:`spc.xmr` gives;
     the assurance is judged here from its last segment's limits and the target in force).
     """
-    rows = _valued(series)
+    upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
+    rows, impossible_count = _possible(_valued(series), upper)
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
     stored_targets = assurance_rules.targets_from(targets)
@@ -303,7 +309,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
                                     improvement_direction=direction, trajectory=planned,
                                     latest=(latest.period_start, latest.value) if latest else None)
 
-    comparator_rows = _valued(comparator) if comparator_code else _valued(None)
+    comparator_rows = _possible(_valued(comparator) if comparator_code else _valued(None), upper)[0]
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
     comparator_value = comparator_note = None
@@ -321,8 +327,9 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
                                                       comparator_value, coverage_refusal)
     has_data = latest is not None
-    rank = _rank(peers, area_code, latest, direction) if has_data else None
-    rank_england = _rank(england_councils, area_code, latest, direction, "English councils") if has_data else None
+    rank = _rank(_possible_peers(peers, upper), area_code, latest, direction) if has_data else None
+    rank_england = (_rank(_possible_peers(england_councils, upper), area_code, latest, direction, "English councils")
+                    if has_data else None)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
     stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
                       int(definition["publication_lag_days"]), today,
@@ -339,7 +346,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
         rank=rank, summary="", is_demonstration=is_demonstration,
         events=events if events is not None else pd.DataFrame(columns=["event_date", "end_date", "label"]),
         rank_england=rank_england, comparator_note=comparator_note, targets=stored_targets,
-        target_in_force=in_force, trajectory=planned, assurance=judged,
+        target_in_force=in_force, trajectory=planned, assurance=judged, impossible_values=impossible_count,
     )
     return _with_summary(assessment)
 
@@ -370,7 +377,11 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
     series drawn at once by :func:`spc.xmr_many` (each identical to :func:`spc.xmr` on that series alone)."""
     keys = list(inputs)
     # Rows put in shape once here, so that assess finds them ready and does not copy them again.
-    inputs = {key: {**kwargs, "series": _valued(kwargs["series"]),
+    # Impossible stored values are left out here too, before the charts of every series are drawn at once.
+    upper = {key: possible_values.upper_bound(str(kwargs["definition"].get("value_kind")),
+                                              _number(kwargs["definition"].get("multiplier")))
+             for key, kwargs in inputs.items()}
+    inputs = {key: {**kwargs, "series": _possible(_valued(kwargs["series"]), upper[key])[0],
                     "comparator": _valued(kwargs["comparator"]) if kwargs.get("comparator") is not None else None}
               for key, kwargs in inputs.items()}
     regular = []
@@ -533,6 +544,8 @@ def _with_summary(a: Assessment) -> Assessment:
     """The plain-words paragraph: latest values and the comparison, what the XmR chart says, the rank."""
     if a.latest is None:
         text = f"{a.area_name} has no values for {a.short_name} in this database."
+        if a.impossible_values:
+            text = impossible_sentence(a.impossible_values, a.short_name) + " " + text
         return replace(a, summary=text)
     call = a.comparison.call
     if call == "not compared":
@@ -548,6 +561,8 @@ def _with_summary(a: Assessment) -> Assessment:
     if a.comparator_note:
         against += f" ({a.comparator_note})"
     parts = [f"{a.period_text}: {a.area_name} {a.value_text}, {against}: {versus}."]
+    if a.impossible_values:
+        parts.insert(0, impossible_sentence(a.impossible_values, a.short_name))
     signal = latest_signal(a.points)
     parts.append(signal + "." if signal else "Common cause variation: no special cause in the latest period.")
     parts += _target_sentences(a)
@@ -562,6 +577,13 @@ def _with_summary(a: Assessment) -> Assessment:
     if england is not None and (a.rank is None or (a.rank.position, a.rank.of) != (england.position, england.of)):
         parts.append(f"Among all English upper-tier councils: {england.text}.")
     return replace(a, summary=" ".join(parts))
+
+
+def impossible_sentence(count: int, short_name: str) -> str:
+    """Says that stored values were left out, and what to do about it."""
+    values = "value is" if count == 1 else "values are"
+    return (f"{count} stored {short_name} {values} not possible (not a finite number, or outside the "
+            "indicator's range) and left out; an analyst should undo the load that stored them.")
 
 
 def _publisher_words(comparison: Comparison) -> str:
@@ -597,6 +619,32 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame.sort_values("period_start", kind="stable").reset_index(drop=True)
+
+
+def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
+    """Rows with every impossible stored number (not finite, outside 0..upper) left out as missing.
+
+    A store written before the loaders checked every number, or changed by hand, may hold one; it must
+    cost its own series a sentence, never the page or another series its chart.
+    """
+    bad_value = possible_values.impossible(rows["value"], upper)
+    bad_amount = (possible_values.impossible_amount(rows["numerator"])
+                  | possible_values.impossible_amount(rows["denominator"]))
+    bad = bad_value | bad_amount
+    if bad.any():
+        rows = rows.copy()
+        rows["value"] = pd.to_numeric(rows["value"], errors="coerce").astype("float64").where(~bad)
+        for column in ("numerator", "denominator"):
+            rows[column] = rows[column].where(~bad, None)
+        rows["value_note"] = rows["value_note"].where(~bad, IMPOSSIBLE_NOTE)
+    # Counted from the notes, so rows already put in shape by assess_many still say how many were left out.
+    return rows, int((rows["value_note"] == IMPOSSIBLE_NOTE).sum())
+
+
+def _possible_peers(peers: pd.DataFrame | None, upper: float) -> pd.DataFrame | None:
+    if peers is None or peers.empty:
+        return peers
+    return peers[~possible_values.impossible(peers["value"], upper)]
 
 
 def _latest(rows: pd.DataFrame) -> Latest | None:

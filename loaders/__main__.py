@@ -28,6 +28,8 @@ import getpass
 import sys
 import time
 
+import duckdb
+
 import store
 from analysis.upload_preview import undo_dependents_sentence
 from loaders import LoadError, build
@@ -37,6 +39,7 @@ from loaders.pipeline import load_into
 from loaders.targets import LAYOUT as TARGETS_LAYOUT
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
+from store.door import StoreWriteFailed
 from store.settings import load_settings, location_of
 
 WAIT_HELP = "seconds to wait while another program (the dashboard) holds the store file (default 30)"
@@ -102,7 +105,8 @@ def _groups(args) -> None:
 def _verify(args) -> None:
     opened = store.open_existing(args.db, read_only=True)
     try:
-        broken = audit.verify(opened.connection)
+        # A snapshot is read from a copy: the anchor is in the archive folder beside the store itself.
+        broken = audit.verify(opened.connection, location_of(args.db).archive_dir)
         lines = audit.line_count(opened.connection)
     finally:
         opened.close()
@@ -118,7 +122,10 @@ def _copy(args) -> None:
     if not source.shared and not source.path.exists():
         raise Refused(f"there is no store at {source.path} to copy from")
     refuse_if_in_use(source)
-    refuse_if_in_use(target)
+    try:
+        refuse_if_in_use(target)
+    except duckdb.IOException:
+        pass  # a target that is no store at all (a killed copy on main left one): the copy says so, or replaces it
     copied = copy_store(source, target, user=args.user, replace=args.replace)
     print(f"Copied {source} into {target}: {sum(copied.tables.values()):,} rows in {len(copied.tables)} tables "
           f"(loads, audit and plan history included); observations identical ({copied.observations:,} rows).")
@@ -198,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         for sentence in error.sentences():
             print(f"error: {sentence}", file=sys.stderr)
         return 1
-    except (Refused, StoreInUse, store.StoreMissing, store.RetryWrite, store.StoreFileChanged, loads.UndoRefused,
-            CopyMismatch, TargetNotEmpty, ValueError) as error:
+    except (Refused, StoreInUse, store.StoreMissing, store.RetryWrite, store.StoreFileChanged, StoreWriteFailed,
+            loads.UndoRefused, CopyMismatch, TargetNotEmpty, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -26,9 +26,9 @@ from loaders.layouts import BY_NAME
 from loaders.pipeline import LoadResult, load_into, read_file, store_context
 from loaders.plan import load_plan_data
 from loaders.targets import LAYOUT as TARGETS_LAYOUT
+from store import anchor, loads, writes
 from store import archive as store_archive
 from store import indicators as store_indicators
-from store import loads, writes
 from store import trusts as store_trusts
 from store.copy import copy_store
 from store.settings import PROJECT_ROOT, StoreLocation, archive_dir_for, location_of
@@ -150,6 +150,8 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
         trust_reference.rebase_joined_series(con, user=BUILD_USER)
         built = loads.standing_loads(con)
         loads.checkpoint(con)
+        # The audit's anchor now describes this store, and no longer the one the build replaces.
+        anchor.start(con.read(), archive_dir)
     finally:
         con.close()
     return results, built
@@ -216,6 +218,7 @@ def recover_from_archive(db_path: Path | str) -> int:
         load_plan_data(con, user=BUILD_USER)
         trust_reference.rebase_joined_series(con, user=BUILD_USER)
         loads.checkpoint(con)
+        anchor.start(con.read(), archive_dir)
     finally:
         con.close()
     # A write-ahead log left by the lost file belongs to it, not to the new one: DuckDB would replay it.
@@ -247,7 +250,7 @@ def ensure_store(db_path: StoreLocation | Path | str) -> str | None:
         return f"The shared store {location} held no loads, so it was built from the bundled data."
     db_path = location.path
     if db_path.exists():
-        return None
+        return _replace_a_stranger(db_path)
     standing = store_archive.standing(archive_dir_for(db_path))
     if standing:
         count = recover_from_archive(db_path)
@@ -256,3 +259,40 @@ def ensure_store(db_path: StoreLocation | Path | str) -> str | None:
                 "build are not in the archive and must be made again.")
     build(db_path)
     return f"No store was found at {db_path}, so it was built from the bundled data."
+
+
+def _replace_a_stranger(db_path: Path) -> str | None:
+    """A store file that is not the one its archive's journal describes (replaced by an older copy, or
+    another store, while the dashboard ran) is kept aside and the store rebuilt from the archive, so no
+    confirmed load is lost; returns a sentence saying so, or None when the file is the journal's store."""
+    archive_dir = archive_dir_for(db_path)
+    try:
+        con = store.connect(db_path, read_only=True)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            return None  # another program has it open: it is in use, not ours to judge now
+        why = "it cannot be opened as a store"
+    else:
+        try:
+            why = store_archive.not_described(loads.standing_loads(con), archive_dir)
+        finally:
+            con.close()
+    if why is None or not store_archive.standing(archive_dir):
+        return None
+    stamp = f"{datetime.now():%Y%m%dT%H%M%S}"
+    moved = []
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        if path.exists():
+            aside = path.with_name(f"{path.name}.not-the-journals-{stamp}")
+            os.replace(path, aside)
+            moved.append((aside, path))
+    try:
+        count = recover_from_archive(db_path)
+    except BaseException:
+        for aside, path in moved:  # a rebuild that fails leaves the file it found where it was
+            os.replace(aside, path)
+        raise
+    return (f"The store file found at start is not the one its archive describes ({why}), so it was kept aside "
+            f"(renamed with .not-the-journals-{stamp}) and the store was rebuilt from the archive: {count} loads "
+            "replayed, none lost. Plan edits made since the last build are not in the archive; they are in the "
+            "file kept aside.")

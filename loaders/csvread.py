@@ -57,10 +57,18 @@ def decode(raw: bytes, file: str) -> str:
                         row=raw.count(b"\n", 0, nul) + 1)
     for encoding in ENCODINGS:
         try:
-            return raw.decode(encoding)
+            return _unix_lines(raw.decode(encoding))
         except UnicodeDecodeError:
             continue
     raise LoadError("is not in a supported text encoding (UTF-8 or Windows-1252)", file=file)
+
+
+def _unix_lines(text: str) -> str:
+    """Lines ended by a lone CR (classic Mac, some exports) read as lines; CRLF and LF files are unchanged."""
+    carriage_returns = text.count("\r")
+    if carriage_returns and carriage_returns != text.count("\r\n"):
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _delimiter(lines: Sequence[str]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -158,8 +157,3 @@ class Problems:
         """Raise every problem collected so far as one LoadError; do nothing when there are none."""
         if self:
             raise self.error()
-
-
-def plain_markdown(text: str) -> str:
-    """Text shown literally by Markdown: the characters that would format it (or typeset it) escaped."""
-    return re.sub(r"([\\`*_\[\]<>$~#|])", r"\\\1", text)

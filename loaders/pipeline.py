@@ -9,13 +9,16 @@ files and stores them with their raw file archived (`load_into`, `confirm_load`,
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+import possible_values
 import store
 from loaders import cells
 from loaders.errors import LoadError, Problems, quoted, shown_file_name
@@ -68,7 +71,7 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
     chosen = BY_NAME[layout] if layout else detect_layout(path, file)
     try:
         extract = chosen.read(path, file, context)
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError, MemoryError) as error:
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, MemoryError, csv.Error) as error:
         # A file so damaged a reader trips on it still ends in a sentence, never a stack trace.
         raise LoadError(f"cannot be read as {chosen.description} ({type(error).__name__}: "
                         f"{quoted(error)})", file=file) from error
@@ -111,12 +114,40 @@ def validate(extract: Extract, context: StoreContext, file: str) -> None:
          '"{value}" is larger than the denominator, impossible for a percentage')
     flag(percentage & (pd.to_numeric(frame["value"], errors="coerce") > 100), "value",
          '"{value}" is above 100, impossible for a percentage')
+    _check_possible(frame, context, flag)
     notes = frame["value_note"]
     if notes.notna().any():
         cells.check_text(notes.fillna("").astype("str"), "value_note", problems, rows=rows)
     report_repeats(frame[["indicator_id", "area_code", "period_start"]], problems, "period_start",
                    "indicator, area and period", rows=rows)
     problems.raise_if_any()
+
+
+def _check_possible(frame: pd.DataFrame, context: StoreContext, flag) -> None:
+    """Every number is finite and within its indicator's possible range (possible_values.py)."""
+    for column in ("numerator", "denominator"):
+        if column in frame:
+            flag(possible_values.impossible_amount(frame[column]), column,
+                 f'"{{value}}" is not a possible {column} (a number from 0 to '
+                 f'{possible_values.MAX_AMOUNT:,.0f})')
+    if "denominator" in frame:
+        zero = pd.to_numeric(frame["denominator"], errors="coerce") == 0
+        flag(zero, "denominator", '"{value}" is 0; a denominator must be above 0')
+    if "value" not in frame or not frame["value"].notna().any():
+        return
+    values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    for indicator_id in frame["indicator_id"][frame["value"].notna()].unique():
+        if indicator_id not in context.indicators.index:
+            continue
+        kind = str(context.indicators.at[indicator_id, "value_kind"])
+        multiplier = context.indicators.at[indicator_id, "multiplier"]
+        upper = possible_values.upper_bound(kind, multiplier)
+        mask = (frame["indicator_id"] == indicator_id) & possible_values.impossible(frame["value"], upper)
+        flag(mask & np.isfinite(values), "value",
+             f'"{{value}}" is not possible for {indicator_id} (values are '
+             f'{possible_values.bound_text(kind, multiplier)})')
+        flag(mask & ~np.isfinite(values), "value",
+             '"{value}" is not a finite number (a denominator near 0 gives an infinite value)')
 
 
 def _store_archived(con, path: Path, extract: Extract, *, file: str, user: User | str | None,

@@ -64,8 +64,8 @@ if funnel_ids:
     periods = store_groups.council_periods(con, indicator_id)
     starts = [pd.Timestamp(p) for p in periods["period_start"]]
     ends = dict(zip(starts, periods["period_end"], strict=True))
-    asked_period = st.query_params.get("period")
-    chosen = pd.Timestamp(asked_period) if asked_period and pd.Timestamp(asked_period) in starts else starts[0]
+    asked_period = pd.to_datetime(st.query_params.get("period"), errors="coerce", format="%Y-%m-%d")
+    chosen = asked_period if not pd.isna(asked_period) and asked_period in starts else starts[0]
     period_start = st.sidebar.selectbox("Funnel period", starts, index=starts.index(chosen),
                                         format_func=lambda p: period_label(p, ends[p]), key="peers_period")
     st.query_params["period"] = f"{period_start:%Y-%m-%d}"

@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis import upload_preview
+from charts.text import plain
 from charts.upload_preview import new_over_stored
-from loaders.errors import LoadError, plain_markdown, shown_file_name, upload_suffix
+from loaders.errors import LoadError, shown_file_name, upload_suffix
 from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
 from loaders.pipeline import check_size, confirm_load, read_file, sha256_of, store_context
@@ -20,7 +21,7 @@ from store.loads import UndoRefused, preview, previous_load_of, recent_loads, un
 from store.loads import describe as describe_load
 from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
-from ui import auth, context
+from ui import auth, context, memory, upload_limit
 from ui.targets import file_preview as targets_preview
 
 TEMPLATE = PROJECT_ROOT / "data" / "templates" / "tidy_template_example.csv"
@@ -32,7 +33,7 @@ RECENT_LOADS_SHOWN = 10
 st.title("Upload data")
 user = auth.current_user()
 if user is None or not user.can("analyst"):
-    who = f"You are signed in as {user.name}, a {user.role}. " if user else ""
+    who = f"You are signed in as {plain(user.name)}, a {user.role}. " if user else ""
     st.info(f"{who}Only analysts can upload data or undo a load. Ask an analyst to load the file, or ask "
             "the dashboard's administrator to give you the analyst role.")
     st.stop()
@@ -40,6 +41,8 @@ if user is None or not user.can("analyst"):
 settings = context.settings()
 con = context.connection()
 state = st.session_state
+if state.pop("upload_give_back", False):
+    memory.give_back()
 
 
 def _discard_work() -> None:
@@ -47,6 +50,8 @@ def _discard_work() -> None:
     work = state.pop("upload_work", None)
     if work:
         shutil.rmtree(work["dir"], ignore_errors=True)
+        # The next run gives a million-row upload's frames back to the system, once this run's names are gone.
+        state["upload_give_back"] = True
 
 
 def _forget_upload() -> None:
@@ -63,7 +68,8 @@ st.download_button("Download the targets template (example CSV)", TARGETS_TEMPLA
                    file_name="targets_template_example.csv", mime="text/csv")
 
 uploaded = st.file_uploader("Extract to load (CSV, or an NHS England .xls spreadsheet)",
-                            type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}")
+                            type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}",
+                            max_upload_size=upload_limit.apply_to_server(settings.upload_limit_mb))
 layout_names = [DETECT, *BY_NAME]
 chosen = st.selectbox("Layout", layout_names, format_func=lambda name: name if name == DETECT
                       else BY_NAME[name].description,
@@ -82,7 +88,7 @@ if uploaded is not None:
         file = shown_file_name(uploaded.name)
         try:
             check_size(uploaded.size, limit, file)  # before a byte is written to disk
-            with st.spinner(f"Checking every row of {file}"):
+            with st.spinner(f"Checking every row of {plain(file)}"):
                 path.write_bytes(uploaded.getbuffer())
                 layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, file)
                 extract = read_file(path, store_context(con), file=file, layout=layout.name,
@@ -92,8 +98,8 @@ if uploaded is not None:
         except LoadError as error:
             shutil.rmtree(folder, ignore_errors=True)
             problems = "1 problem" if error.total == 1 else f"{error.total:,} problems"
-            listed = "\n".join(f"- {plain_markdown(sentence)}" for sentence in error.sentences())
-            st.error(f"**{plain_markdown(file)}** cannot be loaded: {problems} found. Nothing was stored; "
+            listed = "\n".join(f"- {plain(sentence)}" for sentence in error.sentences())
+            st.error(f"**{plain(file)}** cannot be loaded: {problems} found. Nothing was stored; "
                      f"correct the file and upload it again.\n\n{listed}")
             st.stop()
         indicator_ids = shown.summary["indicator_id"].astype(str).unique().tolist()
@@ -109,15 +115,15 @@ if uploaded is not None:
     shown = work["preview"]
     counts = shown.counts
     retired = upload_preview.retired_rows(shown.summary)
-    st.success(f"**{plain_markdown(work['file'])}** passed every check: {work['extract'].row_count:,} rows, "
-               f"read as {work['layout'].description}.")
+    st.success(f"**{plain(work['file'])}** passed every check: {work['extract'].row_count:,} rows, "
+               f"read as {plain(work['layout'].description)}.")
     left_out = left_out_words(work["extract"].skipped)
     if left_out:
-        st.info(f"Rows of the download this dashboard does not hold were left out: {left_out}.")
+        st.info(f"Rows of the download this dashboard does not hold were left out: {plain(left_out)}.")
     earlier = previous_load_of(con, work["sha256"])
     if earlier:
         st.warning(f"This exact file (sha256 {work['sha256'][:12]}…) was already loaded as load {earlier[0]} "
-                   f"by {earlier[1]} on {earlier[2][:16]}; loading it again changes nothing new.")
+                   f"by {plain(earlier[1])} on {plain(earlier[2][:16])}; loading it again changes nothing new.")
     if work["extract"].targets is not None or work["extract"].trajectories is not None:
         targets_preview(con, work["extract"])  # a targets file: its own preview (ui/targets.py)
     else:
@@ -131,7 +137,7 @@ if uploaded is not None:
         columns[4].metric("Periods covered", "—" if periods is None
                           else f"{periods[0]:%b %Y} – {periods[1]:%b %Y}")
     for item in work["replacements"]:
-        st.warning(item.sentence)
+        st.warning(plain(item.sentence))
 
     if not shown.summary.empty:
         st.subheader("What would change, per indicator and area")
@@ -175,15 +181,15 @@ if uploaded is not None:
                                       archive_dir=settings.archive_dir, file=work["file"],
                                       expected_version=shown.store_version)
         except RetryWrite as error:
-            st.warning(str(error))
+            st.warning(plain(error))
             _forget_upload()
         except PermissionError as error:  # the store file went away, or the role was taken away
-            st.error(str(error))
+            st.error(plain(error))
         except LoadError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             _forget_upload()
-            state["upload_message"] = (f"Stored {result.file} as load {result.load_id}: {result.counts.added:,} "
+            state["upload_message"] = (f"Stored {plain(result.file)} as load {result.load_id}: {result.counts.added:,} "
                                        f"added, {result.counts.changed:,} changed, "
                                        f"{result.counts.unchanged:,} unchanged.")
             st.rerun()
@@ -198,11 +204,11 @@ if loads.empty:
 for row in loads.itertuples():
     text, button = st.columns([5, 1])
     kind = BY_NAME[row.loader].description if row.loader in BY_NAME else "file"
-    text.markdown(f"**{row.load_id}** · {plain_markdown(row.file_name)} · {kind} · {row.row_count:,} rows · "
-                  f"{pd.Timestamp(row.loaded_at):%d %b %Y %H:%M} · {row.loaded_by}"
+    text.markdown(f"**{row.load_id}** · {plain(row.file_name)} · {plain(kind)} · {row.row_count:,} rows · "
+                  f"{pd.Timestamp(row.loaded_at):%d %b %Y %H:%M} · {plain(row.loaded_by)}"
                   + (" · demonstration" if row.is_demonstration else ""))
     refused = row.undo_refused if isinstance(row.undo_refused, str) else None
-    if button.button("Undo", key=f"undo_{row.load_id}", disabled=bool(refused), help=refused or
+    if button.button("Undo", key=f"undo_{row.load_id}", disabled=bool(refused), help=plain(refused) if refused else
                      "Take this load back: the store becomes what a rebuild without it would give."):
         state["undo_asked"] = int(row.load_id)
 
@@ -213,8 +219,8 @@ if (asked := state.get("undo_asked")) is not None:
     else:
         depends = upload_preview.undo_dependents_sentence(
             undo_dependents(con, asked), first=[context.settings().area_code, context.settings().benchmark_code])
-        st.warning(f"Undo {plain_markdown(what)}? Its rows go; the rows it replaced come back unless a later load "
-                   "also holds them. " + (f"**{depends}** " if depends else "")
+        st.warning(f"Undo {plain(what)}? Its rows go; the rows it replaced come back unless a later load "
+                   "also holds them. " + (f"**{plain(depends)}** " if depends else "")
                    + "The undo is recorded in the audit with your name.", icon=":material/undo:")
         # An undo other figures depend on needs a second, explicit yes, as a load that retires series does.
         understood = depends is None or st.checkbox("I have read what this undo blanks or changes, and it should",
@@ -226,7 +232,7 @@ if (asked := state.get("undo_asked")) is not None:
             try:
                 undone = undo_load(con, asked, user=user, archive_dir=settings.archive_dir)
             except (UndoRefused, RetryWrite, PermissionError) as error:
-                st.warning(str(error))
+                st.warning(plain(error))
             else:
                 state["upload_message"] = (f"Load {asked} undone: {undone.removed:,} rows removed, "
                                            f"{undone.restored:,} earlier rows current again.")
@@ -235,4 +241,4 @@ if (asked := state.get("undo_asked")) is not None:
             state.pop("undo_asked")
             st.rerun()
 with st.expander("Layouts the upload recognises"):
-    st.markdown("\n".join(f"- {layout.description}" for layout in LAYOUTS))
+    st.markdown("\n".join(f"- {plain(layout.description)}" for layout in LAYOUTS))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from store.door import StoreWriteFailed
+
 JOURNAL = "journal.jsonl"
 
 
@@ -37,8 +39,15 @@ def keep(path: Path, sha256: str, archive_dir: Path) -> Path:
     if not target.exists():
         handle, temporary = tempfile.mkstemp(dir=archive_dir, prefix=".incoming-")
         os.close(handle)
-        shutil.copyfile(path, temporary)
-        os.replace(temporary, target)
+        try:
+            shutil.copyfile(path, temporary)
+            os.replace(temporary, target)
+        except OSError as error:
+            # A disk that fills part way leaves no half-copied file behind, and says so in a sentence.
+            Path(temporary).unlink(missing_ok=True)
+            raise StoreWriteFailed(f"The raw file could not be kept in the archive ({error.strerror or error}), so "
+                                   "nothing was stored. Ask whoever runs the dashboard to free some space on the "
+                                   "disk holding the store, then try again.") from error
     return target
 
 
@@ -73,6 +82,38 @@ def record_load(archive_dir: Path, result, kept: Path, *, user: str, is_demonstr
 def record_undo(archive_dir: Path, load_id: int, *, user: str) -> None:
     """Add a committed undo to the journal."""
     _append(archive_dir, {"event": "undo", "load_id": load_id, "user": user})
+
+
+def _entries(archive_dir: Path) -> list[dict] | None:
+    path = Path(archive_dir) / JOURNAL
+    if not path.exists():
+        return None
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def not_described(store_loads: list[StandingLoad], archive_dir: Path) -> str | None:
+    """Why a store is not the one the journal describes (in words), or None when it is, or there is no journal.
+
+    The journal is written after each load and undo commits, so the store holds every load the journal
+    says stands (it may hold one more: a crash between the commit and the journal's line); a store missing
+    one, or holding a load the journal says was undone, is another store (an older copy, a replaced file).
+    """
+    entries = _entries(archive_dir)
+    if not entries:
+        return None
+    undone = {entry["load_id"] for entry in entries if entry["event"] == "undo"}
+    journal = {(entry["load_id"], entry["sha256"]) for entry in entries
+               if entry["event"] == "load" and entry["load_id"] not in undone}
+    held = {(load.load_id, load.sha256) for load in store_loads}
+    missing = journal - held
+    if missing:
+        return (f"it lacks {len(missing)} of the {len(journal)} confirmed loads the archive's journal records"
+                if len(missing) > 1 else f"it lacks a confirmed load the archive's journal records ({len(journal)} "
+                "in all)")
+    revived = {load_id for load_id, _ in held if load_id in undone}
+    if revived:
+        return f"it still holds {len(revived)} loads the archive's journal records as undone"
+    return None
 
 
 def standing(archive_dir: Path) -> list[StandingLoad]:

@@ -72,8 +72,9 @@ def chain_existing(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO audit_chain VALUES (?, ?)", [row[0], last])
 
 
-def verify(con: duckdb.DuckDBPyConnection) -> AuditBreak | None:
-    """The first line that breaks the chain (changed, removed or added by hand), or None when whole."""
+def verify(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | None:
+    """The first line that breaks the chain (changed, removed or added by hand), or how the chain differs
+    from its anchor in `archive_dir` (by default the store's own archive folder); None when whole."""
     rows = con.execute("""
         SELECT coalesce(a.audit_id, c.audit_id) AS audit_id, a.audit_id IS NOT NULL AS present,
                a.audited_at, a.user_name, a.action, a.load_id, a.detail, c.row_hash
@@ -93,7 +94,23 @@ def verify(con: duckdb.DuckDBPyConnection) -> AuditBreak | None:
             return AuditBreak(audit_id, f"{where} does not match the chain: it, or a line before it, was "
                                         "changed outside the dashboard.")
         last = stored
-    return None
+    return _against_anchor(con, archive_dir)
+
+
+def _against_anchor(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | None:
+    """The chain is whole; does it still reach the head anchored outside the store (store/anchor.py)?"""
+    from store import anchor, door  # late: the door imports this module
+
+    if archive_dir is None:
+        location = door.door_of(con).location
+        if location is None:
+            return None
+        archive_dir = location.archive_dir
+    sentence = anchor.check(con, archive_dir)
+    if sentence is None:
+        return None
+    last = con.execute("SELECT max(audit_id) FROM audit").fetchone()[0]
+    return AuditBreak(int(last or 0), sentence)
 
 
 def entries(con: duckdb.DuckDBPyConnection, *, user: str | None = None, kind: str | None = None,

@@ -3,13 +3,22 @@
 Every table is copied (load history, undone loads, the audit and its hash chain, plan history,
 comparator groups), in one write through the target's door, and the copy is refused (rolled back)
 unless `observations` and every table's rows read the same in both afterwards.
+
+A DuckDB file target is written as a temporary file beside it (`<target>.copying`) and moved into place
+only once the copy is verified, so a copy killed part way (kill -9, power cut) leaves the target as it
+was; the next copy clears the leftover. The shared store's copy is one PostgreSQL transaction, which a
+killed copy never commits. Either way the audit's anchor (store/anchor.py) then describes the target.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
-from store import door
+import duckdb
+
+from store import anchor, door
 from store.opening import open_store
 from store.primitives import ID_SOURCES, is_lake
 from store.settings import StoreLocation
@@ -45,6 +54,56 @@ def copy_store(source: StoreLocation, target: StoreLocation, *, user: str, repla
     Rows travel as Arrow tables between the two stores' own connections (no ATTACH), so a source file
     this process already has open (the dashboard's, a test's) is read through that same database.
     """
+    if target.shared:
+        copied = _copy_into(source, target, user=user, replace=replace)
+    else:
+        copied = _copy_into_file(source, target.path, user=user, replace=replace)
+    finished = open_store(target)
+    try:
+        anchor.start(finished.read(), target.archive_dir)
+    finally:
+        finished.close()
+    return copied
+
+
+def _copy_into_file(source: StoreLocation, path: Path, *, user: str, replace: bool) -> Copied:
+    """Copy into a temporary file beside `path`, then move it into place once verified."""
+    if path.exists() and not replace:
+        held = _audit_lines(path)
+        if held:
+            raise TargetNotEmpty(f"{path} already holds a store ({held:,} audit lines); copying would "
+                                 "replace its history, so nothing was written (give --replace to do it)")
+    temporary = path.with_name(path.name + ".copying")
+    _remove(temporary)
+    try:
+        copied = _copy_into(source, StoreLocation("duckdb", temporary), user=user, replace=True)
+        _remove(path.with_name(path.name + ".wal"))  # the old file's log would be replayed into the new one
+        os.replace(temporary, path)
+    finally:
+        _remove(temporary)
+    return copied
+
+
+def _audit_lines(path: Path) -> int:
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise TargetNotEmpty(f"{path} is there but cannot be opened as a store ({type(error).__name__}); nothing "
+                             "was written (give --replace to replace it)") from error
+    try:
+        return con.execute("SELECT count(*) FROM audit").fetchone()[0]
+    except duckdb.CatalogException:
+        return 0
+    finally:
+        con.close()
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".lock")):
+        leftover.unlink(missing_ok=True)
+
+
+def _copy_into(source: StoreLocation, target: StoreLocation, *, user: str, replace: bool) -> Copied:
     source_store = open_store(source)  # brings the source to the current schema, so the tables match
     into = open_store(target)
     try:

@@ -6,7 +6,8 @@ over its connection to a `Store` here.
 Every change to the store (a load, an undo, a plan edit or import, a rebase date, the reference data,
 the build) goes through `writing(...)` / `Store.write(...)`, which in one place
 
-- checks the writer: a signed-in `store.roles.User` must hold the role (analyst by default); a plain
+- checks the writer: a signed-in `store.roles.User` must hold the role (analyst by default) now, by the
+  accounts file, and their session must not have been signed out (`store.roles.recheck`); a plain
   name is a script or the command line, trusted as file access is, and its audit lines also record
   the operating-system user it runs as;
 - takes the one process-wide write lock, so two analysts (or an analyst and a plan edit) are stored
@@ -39,10 +40,10 @@ from typing import TypeVar
 
 import duckdb
 
-from store import audit
+from store import anchor, audit
 from store.file_lock import locked
 from store.primitives import RetryWrite, StoreFileChanged, active_handles, is_lake
-from store.roles import User, require_role
+from store.roles import User, recheck, require_role
 from store.settings import StoreLocation
 
 T = TypeVar("T")
@@ -59,6 +60,25 @@ _WRITE_LOCK = threading.RLock()
 # Where each handle a Store opened or gave out leads, and which file that was when opened. The values
 # never refer to the handle, so a dropped connection is freed (and its file unlocked) as before.
 _opened: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class StoreWriteFailed(PermissionError):
+    """The disk holding the store (or its archive) could not take the write (full, or failing); nothing was
+    stored. A refusal to write like StoreFileChanged, so every page that shows one shows this too."""
+
+
+# What DuckDB and the operating system say when a write cannot reach the disk.
+_DISK_WORDS = ("no space left", "could not write", "disk quota", "input/output error", "read-only file system")
+
+
+def disk_failure(error: BaseException) -> bool:
+    """True when `error` is the disk refusing a write, not two writers meeting."""
+    return any(words in str(error).lower() for words in _DISK_WORDS)
+
+
+def write_failed(action: str) -> StoreWriteFailed:
+    return StoreWriteFailed(f"The store could not be written: the disk holding it is full (or failing), so nothing "
+                            f"was stored. Ask whoever runs the dashboard to free some space, then {action} again.")
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,10 @@ def writer(user: User | str | None, role: str = WRITER_ROLE) -> tuple[str, str |
         if not user.strip():
             raise ValueError("a change to the store must name the user who made it")
         return user.strip(), getpass.getuser()
+    if isinstance(user, User):
+        # A signed-in person's role and session as the accounts and sign-outs say now, not as the tab
+        # remembered them when it signed in (store.roles.recheck, accounts.sign_in.current).
+        user = recheck(user)
     require_role(user, role)
     return user.name, None
 
@@ -188,6 +212,9 @@ class Store:
                     _roll_back(handle)
                     for callback in write._after_rollback:
                         callback()
+                    if (isinstance(error, (duckdb.Error, OSError)) and not isinstance(error, StoreWriteFailed)
+                            and disk_failure(error)):
+                        raise write_failed(action) from error
                     if isinstance(error, duckdb.TransactionException):
                         raise RetryWrite(f"Someone else changed the same rows at the same moment; {action} "
                                          f"again ({error}).") from error
@@ -196,8 +223,15 @@ class Store:
                     active.discard(id(handle))
                 for callback in write._after_commit:
                     callback()
+                self._anchor(handle)
         finally:
             _WRITE_LOCK.release()
+
+    def _anchor(self, handle: duckdb.DuckDBPyConnection) -> None:
+        """Record the audit chain's new head outside the store (store/anchor.py), in the archive folder."""
+        archive_dir = self.location.archive_dir if self.location is not None else None
+        if archive_dir is not None and archive_dir.is_dir():
+            anchor.record(handle, archive_dir)
 
     @contextmanager
     def _store_wide_lock(self, action: str) -> Iterator[None]:

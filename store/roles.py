@@ -6,7 +6,8 @@ the accounts package (accounts/) gives each signed-in person a `User` with one o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 ROLES = ("viewer", "analyst")
 # A role may do everything the roles before it may do.
@@ -19,6 +20,10 @@ class User:
 
     name: str
     role: str
+    session: str | None = field(default=None, compare=False)
+    """The signed-in session's id (its cookie's), rechecked at every write; None for code and scripts."""
+    oidc: bool = field(default=False, compare=False)
+    """Signed in through OpenID Connect: the role comes from the accounts by e-mail, no account needed."""
 
     def can(self, role: str) -> bool:
         return _RANK.get(self.role, -1) >= _RANK[role]
@@ -41,3 +46,26 @@ def require_role(user: User | None, role: str) -> User:
         current = getattr(user, "role", "none")
         raise PermissionError(f"{name} has the {current} role; only {article} {role} may do this.")
     return user
+
+
+_recheck: Callable[[User], User | None] | None = None
+
+
+def set_recheck(check: Callable[[User], User | None]) -> None:
+    """How a signed-in writer is rechecked against the accounts and sign-outs (accounts.sign_in.current)."""
+    global _recheck
+    _recheck = check
+
+
+def recheck(user: User) -> User:
+    """A signed-in user as they stand now; PermissionError when signed out or removed since.
+
+    A User made by code (no session) is taken as it is. One with a session and nothing to check it with is
+    refused: a signed-in person's write is never trusted on the tab's word."""
+    if user.session is None:
+        return user
+    checked = _recheck(user) if _recheck is not None else None
+    if checked is None:
+        raise PermissionError(f"{user.name} is no longer signed in (signed out in another tab or on another "
+                              "server, or the account was removed); sign in again. Nothing was written.")
+    return checked

@@ -67,6 +67,6 @@ def overview_tables(at) -> list:
 
 
 def texts(at: AppTest, *kinds: str) -> str:
-    """The text of the page's elements of these kinds (by default every kind that says something)."""
+    """The text of the page's elements of these kinds (by default every kind that says something), read as typed."""
     kinds = kinds or ("markdown", "info", "success", "warning", "error", "caption")
-    return "\n".join(str(element.value) for kind in kinds for element in getattr(at, kind))
+    return as_read("\n".join(str(element.value) for kind in kinds for element in getattr(at, kind)))

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from loaders import cells
-from loaders.errors import LoadError, Problems, plain_markdown, shown_file_name, upload_suffix
+from loaders.errors import LoadError, Problems, shown_file_name, upload_suffix
 
 
 def problems_in(values: list[str], check) -> list[int]:
@@ -49,11 +49,6 @@ def test_a_long_file_name_is_shortened_in_the_middle_and_never_a_path():
     shown = shown_file_name("folder/" + "n" * 296 + ".csv")
     assert len(shown) == 116 and shown.startswith("nnn") and shown.endswith(".csv") and "/" not in shown
     assert upload_suffix("n" * 296 + ".CSV") == ".csv" and upload_suffix("x.c$v") == ""
-
-
-def test_markdown_in_a_message_is_shown_literally():
-    """A file name with underscores or a cell with asterisks is not formatted."""
-    assert plain_markdown("bad_file*2*.csv $1") == "bad\\_file\\*2\\*.csv \\$1"
 
 
 def test_a_load_error_says_how_many_problems_lie_beyond_the_cap():

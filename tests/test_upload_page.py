@@ -181,9 +181,9 @@ class TestProblemsShown:
                     + "dtoc_18,E06000014,York,2019-12-01,2019-12-31,30,,,\n"
                     + "dtoc_18,E06000014,York,2019-11-01,2019-11-30,-5,,,\n").encode())
         shown = texts(at, "error")
-        assert "bad\\_file2.csv** cannot be loaded: 2 problems found" in shown
-        assert 'bad\\_file2.csv, row 2, column "numerator": "12a" is not a number' in shown
-        assert 'bad\\_file2.csv, row 4, column "numerator": "-5" is below 0' in shown
+        assert "bad_file2.csv** cannot be loaded: 2 problems found" in shown
+        assert 'bad_file2.csv, row 2, column "numerator": "12a" is not a number' in shown
+        assert 'bad_file2.csv, row 4, column "numerator": "-5" is below 0' in shown
         assert not at.get("progress")
         assert not [expander for expander in at.expander if "cannot be loaded" in str(expander)]
 

@@ -15,6 +15,7 @@ from accounts.sign_in import (
     FREE_SIGN_IN_FAILURES,
     MAX_SIGN_IN_DELAY_SECONDS,
     SIGN_IN_DELAY_VARIABLE,
+    UNKNOWN_NAME,
     SignInLocked,
     SignInThrottle,
     audit_failed_sign_in,
@@ -248,10 +249,14 @@ class TestSignIn:
         assert "sign-in failed" in caplog.text and "'ana'" in caplog.text
         assert sign_in("ana", "correct horse", session="s", throttle=throttle) == User("ana", "analyst")
 
-    def test_a_failed_sign_in_is_audited(self, con):
-        """audit_failed_sign_in adds one audit line naming the name typed."""
-        audit_failed_sign_in(con, "mallory", session="s1")
-        rows = con.execute("SELECT user_name, action, detail FROM audit WHERE action = ?",
+    def test_a_failed_sign_in_is_audited(self, con, accounts):
+        """audit_failed_sign_in adds one audit line naming the account; a name no account has is not
+        written, so a stranger cannot put words into the audit."""
+        add_user("ana", "correct horse", "analyst")
+        audit_failed_sign_in(con, "ana", session="s1")
+        audit_failed_sign_in(con, "![x](https://evil.example/x.png)", session="s2")
+        rows = con.execute("SELECT user_name, action, detail FROM audit WHERE action = ? ORDER BY audit_id",
                            [AUDIT_FAILED_SIGN_IN]).fetchall()
-        assert [(name, action) for name, action, _ in rows] == [("mallory", AUDIT_FAILED_SIGN_IN)]
+        assert [(name, action) for name, action, _ in rows] == [("ana", AUDIT_FAILED_SIGN_IN),
+                                                               (UNKNOWN_NAME, AUDIT_FAILED_SIGN_IN)]
         assert json.loads(rows[0][2]) == {"session": "s1"}

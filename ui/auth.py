@@ -1,7 +1,11 @@
 """Who is signed in: a sidebar form against the local accounts, or `st.login` where OIDC is configured.
 
 Local accounts (`python -m accounts add NAME --role analyst`) need no server. Sign-in is throttled
-per account and per browser session, and each failure is logged and audited (`accounts.sign_in.sign_in`).
+per account, per browser session and per address, counted in a file every server shares, and each failure
+is logged and audited (`accounts.sign_in.sign_in`; a name no account has is not written into the audit).
+Every page run checks the session against the accounts and the sign-outs (`accounts.sign_in.current`): a
+tab whose session was signed out elsewhere, or whose account was removed, is signed out; a changed role
+applies at once. The store's door checks the same again at every write.
 A successful sign-in sets a signed, HTTP-only, expiring session cookie (`ui/session.py`), so reloading
 the page keeps you signed in; the form is cleared, and the password is never kept.
 
@@ -19,7 +23,7 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from accounts.sign_in import SignInLocked, audit_failed_sign_in, sign_in
+from accounts.sign_in import SignInLocked, audit_failed_sign_in, current, sign_in
 from accounts.users import role_of
 from charts.text import plain
 from store.roles import User
@@ -48,7 +52,7 @@ def user_from_claims(claims: Mapping) -> User | None:
         return None
     email = claims.get("email")
     if email and claims.get("email_verified") is not False:
-        return User(str(email), role_of(str(email)))
+        return User(str(email), role_of(str(email)), oidc=True)
     return User(str(claims.get("name") or "signed-in user"), "viewer")
 
 
@@ -61,6 +65,18 @@ def _session_id() -> str:
     return ctx.session_id if ctx else "no session"
 
 
+def _address() -> str | None:
+    """The browser's address: behind the proxy (deploy/nginx.conf), the last X-Forwarded-For entry, the one
+    nginx itself saw (earlier entries are the client's to write); else the connection's own."""
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        address = (forwarded.split(",")[-1].strip() if isinstance(forwarded, str) and forwarded
+                   else st.context.ip_address)
+    except Exception:  # no request behind this run (a test)
+        return None
+    return address if isinstance(address, str) and address else None
+
+
 def _submit() -> None:
     """Form callback, before the page is drawn: check the name and password, then forget the password."""
     state = st.session_state
@@ -68,7 +84,7 @@ def _submit() -> None:
     password = str(state.pop(_PASSWORD_KEY, "") or "")
     browser = _session_id()
     try:
-        user = sign_in(name, password, session=browser)
+        user = sign_in(name, password, session=browser, address=_address())
     except SignInLocked as locked:
         state[_MESSAGE_KEY] = str(locked)
         return
@@ -80,8 +96,8 @@ def _submit() -> None:
             _log.error("could not audit a failed sign-in for %r: %s", name[:100], error)
         return
     state.pop(_NAME_KEY, None)
-    state[_SESSION_KEY] = (user.name, user.role)
     cookie = session.session_cookie(user)
+    state[_SESSION_KEY] = (user.name, user.role, session.session_id(cookie))
     state[_COOKIE_KEY] = cookie
     state[_SCRIPT_KEY] = session.set_cookie_script(session.issue_ticket(cookie))
 
@@ -105,12 +121,20 @@ def signed_in() -> User | None:
     """Who is signed in, drawing nothing: for pages that only show or hide an analyst's controls."""
     if _oidc_configured():
         return _oidc_user()
-    held = st.session_state.get(_SESSION_KEY)
+    state = st.session_state
+    held = state.get(_SESSION_KEY)
     if held:
-        return User(*held)
+        user = current(User(*held[:2], session=held[2] if len(held) > 2 else None))
+        if user is None:  # signed out in another tab or on another server, or the account was removed
+            for key in (_SESSION_KEY, _COOKIE_KEY):
+                state.pop(key, None)
+            state[_MESSAGE_KEY] = "You have been signed out (in another tab, or your account was changed)."
+            return None
+        state[_SESSION_KEY] = (user.name, user.role, user.session)
+        return user
     user = session.session_user(st.context.cookies.get(session.SESSION_COOKIE))
     if user is not None:
-        st.session_state[_SESSION_KEY] = (user.name, user.role)
+        state[_SESSION_KEY] = (user.name, user.role, user.session)
     return user
 
 

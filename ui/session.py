@@ -11,6 +11,8 @@ The cookie holds the account name, an id, its expiry time and a fingerprint of t
 hash, signed with HMAC (itsdangerous) under a secret kept beside the accounts file: never a password.
 A new browser session reads it from `st.context.cookies`. It stops working when it expires
 (`PBIP_SESSION_HOURS`, default 8), after sign-out, when the password changes or the account goes.
+Sign-outs are kept in a file beside the accounts (store/sign_in_state.py), so they hold on every
+server and after a restart.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from accounts import sign_in_state
 from accounts.users import find_user, password_fingerprint, users_file
 from store.roles import User
 
@@ -40,7 +43,6 @@ _SALT = "pbip-session-cookie"
 
 _lock = threading.Lock()
 _tickets: dict[str, tuple[str, float]] = {}
-_revoked: set[str] = set()
 
 
 def secret_file() -> Path:
@@ -96,21 +98,27 @@ def session_user(value: str | None, *, now: float | None = None) -> User | None:
     now = time.time() if now is None else now
     if claims is None or not isinstance(claims.get("expires"), (int, float)) or claims["expires"] <= now:
         return None
-    with _lock:
-        if claims.get("id") in _revoked:
-            return None
+    if sign_in_state.is_revoked(str(claims.get("id"))):
+        return None
     user = find_user(str(claims.get("name")))
     if user is None or password_fingerprint(user.name) != claims.get("password"):
         return None
-    return user
+    return User(user.name, user.role, session=str(claims.get("id")))
+
+
+def session_id(value: str | None) -> str | None:
+    """The id a cookie value carries (what a sign-out revokes), or None for a missing or forged one."""
+    claims = _claims(value)
+    return None if claims is None else str(claims.get("id"))
 
 
 def revoke(value: str | None) -> None:
-    """Make a cookie value sign no one in again, in this server process (sign-out)."""
+    """Make a cookie value sign no one in again, on every server, until it would have expired (sign-out)."""
     claims = _claims(value)
     if claims is not None:
-        with _lock:
-            _revoked.add(str(claims.get("id")))
+        expires = claims.get("expires")
+        sign_in_state.revoke(str(claims.get("id")),
+                             float(expires) if isinstance(expires, (int, float)) else time.time() + session_seconds())
 
 
 def issue_ticket(cookie: str, *, now: float | None = None) -> str:

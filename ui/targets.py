@@ -18,7 +18,7 @@ from analysis.assess import Assessment
 from analysis.assurance import DIRECTION_OF, DIRECTION_WORDS
 from analysis.periods import format_value
 from charts.text import plain
-from loaders.errors import LoadError, plain_markdown
+from loaders.errors import LoadError
 from loaders.pipeline import load_into
 from loaders.targets import DIRECTION_WORDS as FILE_DIRECTION_WORDS
 from loaders.targets import LAYOUT, targets_csv
@@ -73,7 +73,7 @@ def targets_section(con, a: Assessment, *, analyst: User | None, presenting: boo
         if message := st.session_state.pop("target_message", None):
             st.success(message)
         if problems := st.session_state.pop("target_problems", None):
-            st.error("Nothing was stored:\n\n" + "\n".join(f"- {plain_markdown(p)}" for p in problems))
+            st.error("Nothing was stored:\n\n" + "\n".join(f"- {plain(p)}" for p in problems))
         for line in target_lines(a):
             st.markdown(plain(line))
         if a.targets:
