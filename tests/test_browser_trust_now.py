@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, serving
+from tests.servers import ARTIFACTS, CHROMIUM, serving
 
 pytestmark = [
     pytest.mark.browser,

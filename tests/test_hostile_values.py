@@ -19,7 +19,7 @@ from loaders.errors import LoadError
 from loaders.pipeline import load_into
 from possible_values import upper_bound
 from store.assessment import assessment_inputs
-from tests.test_indicator_pages import open_page, text_of
+from tests.page_text import open_page, text_of
 
 TIDY_HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"
 

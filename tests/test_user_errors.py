@@ -23,7 +23,7 @@ from loaders.pipeline import load_into
 from store.door import RetryWrite, StoreWriteFailed
 from store.settings import PROJECT_ROOT, archive_dir_for
 from tests.page_text import as_read
-from tests.test_indicator_pages import open_page
+from tests.page_text import open_page
 
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note"
 ROW = "ae_attendances_65,E06000014,York,2010-01-01,2010-01-31,,,24.5,"
