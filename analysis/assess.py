@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analysis import spc
 from analysis.periods import format_value, period_label
-from analysis.series import regular_series
+from analysis.series import FREQUENCY_CODES, regular_series
 from analysis.significance import CONFIDENCE_LEVELS, Comparison, compare_with, confidence_label
 from analysis.staleness import COLLECTION_ENDED, Staleness, staleness
 from analysis.summary import ASSURANCE_LABELS, COMPARISON_LABELS, latest_signal, variation_label
@@ -264,21 +265,27 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
            comparator: pd.DataFrame | None = None, comparator_code: str | None = None,
            comparator_name: str | None = None, rebase_dates: Sequence = (), peers: pd.DataFrame | None = None,
            events: pd.DataFrame | None = None, england_councils: pd.DataFrame | None = None,
-           today: date) -> Assessment:
+           today: date, points: pd.DataFrame | None = None) -> Assessment:
     """The one assessment of an indicator for an area against a comparator.
 
     ``definition`` is the indicator's row (``store.indicators.indicator``); ``series`` and
     ``comparator`` are stored rows (``period_start, period_end, numerator, denominator, value,
     value_note, is_demonstration``); ``peers`` has ``area_code, value`` for every council in the
     latest period (for the rank), ``england_councils`` the same for every English upper-tier council
-    (for the rank among them all); ``today`` dates the staleness check.
+    (for the rank among them all); ``today`` dates the staleness check. ``points`` is the series' XmR chart
+    when :func:`assess_many` has already drawn it with every other series (the same frame :func:`spc.xmr` gives).
     """
     rows = _valued(series)
-    values, missing = regular_series(rows, str(definition["frequency"]))
     target = _number(definition.get("target"))
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
-    points = spc.xmr(values, direction, rebase=list(rebases), target=target)
+    if points is None:
+        values, missing = regular_series(rows, str(definition["frequency"]))
+        points = spc.xmr(values, direction, rebase=list(rebases), target=target)
+    else:
+        # regular_series names the gaps it filled (never an annual series' blanks): the chart's NaN values.
+        gaps = points.index[np.isnan(points["value"].to_numpy())]
+        missing = [pd.Timestamp(when) for when in gaps] if FREQUENCY_CODES.get(str(definition["frequency"])) else []
 
     comparator_rows = _valued(comparator) if comparator_code else _valued(None)
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
@@ -319,6 +326,67 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
         rank_england=rank_england, comparator_note=comparator_note,
     )
     return _with_summary(assessment)
+
+
+def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hashable, Assessment]:
+    """:func:`assess` for every entry of ``inputs`` (key → :func:`assess`'s arguments), the XmR charts of every
+    series drawn at once by :func:`spc.xmr_many` (each identical to :func:`spc.xmr` on that series alone)."""
+    keys = list(inputs)
+    # Rows put in shape once here, so that assess finds them ready and does not copy them again.
+    inputs = {key: {**kwargs, "series": _valued(kwargs["series"]),
+                    "comparator": _valued(kwargs["comparator"]) if kwargs.get("comparator") is not None else None}
+              for key, kwargs in inputs.items()}
+    regular = []
+    for key in keys:
+        definition = inputs[key]["definition"]
+        values, _ = regular_series(inputs[key]["series"], str(definition["frequency"]))
+        regular.append(values)
+    lengths = np.array([len(values) for values in regular], dtype=np.intp)
+    drawn = [i for i, n in enumerate(lengths) if n]
+    table = pd.DataFrame({
+        "key": np.repeat(np.arange(len(keys)), lengths),
+        "period": np.concatenate([values.index.to_numpy() for values in regular]) if drawn else [],
+        "value": np.concatenate([values.to_numpy(dtype=float) for values in regular]) if drawn else [],
+    })
+    definitions = [inputs[key]["definition"] for key in keys]
+    targets = {i: _number(definitions[i].get("target")) for i in drawn}
+    many = spc.xmr_many(
+        table, key="key", period="period", value="value",
+        improvement_direction={i: str(definitions[i]["improvement_direction"]) for i in drawn},
+        rebase={i: [pd.Timestamp(when) for when in inputs[keys[i]].get("rebase_dates", ())] for i in drawn},
+        target={i: t for i, t in targets.items() if t is not None})
+    bounds = np.r_[0, np.cumsum(lengths)]
+    charts = many.points[["value", *spc.RESULT_COLUMNS]]
+    arrays = {name: charts[name].to_numpy() for name in ("segment", "mean", "lpl", "upl")}
+    summary = many.summary.to_dict("index")
+    result = {}
+    for i, key in enumerate(keys):
+        points = None
+        if lengths[i]:
+            points = charts.iloc[bounds[i]:bounds[i + 1]].set_axis(regular[i].index, axis=0)
+            points.attrs = _chart_attrs(arrays, bounds[i], bounds[i + 1], regular[i].index, summary[i],
+                                        str(definitions[i]["improvement_direction"]), targets[i])
+        result[key] = assess(**inputs[key], today=today, points=points)
+    return result
+
+
+def _chart_attrs(arrays: Mapping[str, np.ndarray], start: int, stop: int, index: pd.DatetimeIndex,
+                 summary: Mapping, direction: str, target: float | None) -> dict:
+    """The attrs :func:`spc.xmr` gives one series' chart, from its rows ``start:stop`` of :func:`spc.xmr_many`."""
+    segment = arrays["segment"][start:stop]
+    first = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]])
+    last = np.r_[first[1:], len(segment)] - 1
+    return {
+        "variation_icon": str(summary["variation_icon"]),
+        "assurance_icon": None if pd.isna(summary["assurance_icon"]) else str(summary["assurance_icon"]),
+        "trial_limits": bool(summary["trial_limits"]), "improvement_direction": direction, "target": target,
+        "screen_outliers": True,
+        "segments": [{"segment": int(segment[a]), "start": index[a], "end": index[b], "n_points": int(b - a + 1),
+                      "mean": float(arrays["mean"][start + a]), "lpl": float(arrays["lpl"][start + a]),
+                      "upl": float(arrays["upl"][start + a]),
+                      "trial_limits": bool(b - a + 1 < spc.TRIAL_LIMITS_BELOW)}
+                     for a, b in zip(first, last, strict=True)],
+    }
 
 
 def comparator_order(codes: Sequence[str], benchmark_code: str, region_code: str | None, *,
@@ -409,14 +477,16 @@ def _rank(peers: pd.DataFrame | None, area_code: str, latest: Latest, direction:
     """Rank among councils with a value in the latest period; None when the area is not among them."""
     if peers is None or peers.empty:
         return None
-    valued = peers.dropna(subset=["value"])
-    if area_code not in set(valued["area_code"]) or len(valued) < 5:
+    values = peers["value"].to_numpy(dtype=float, na_value=np.nan)
+    valued = ~np.isnan(values)
+    mine = np.flatnonzero((peers["area_code"].to_numpy() == area_code) & valued)
+    of = int(valued.sum())
+    if not mine.size or of < 5:
         return None
-    ascending = direction == "decrease"
-    # Ties share the better position ("min"), as league tables do.
-    positions = valued["value"].rank(method="min", ascending=ascending).astype(int)
-    position = int(positions[valued["area_code"] == area_code].iloc[0])
-    of = len(valued)
+    # Ties share the better position (pandas' rank "min"), as league tables do: 1 + how many are strictly better.
+    own = values[mine[0]]
+    better = values[valued] < own if direction == "decrease" else values[valued] > own
+    position = 1 + int(better.sum())
     quintile = min(5, 1 + (position - 1) * 5 // of)
     best_is = {"decrease": "lowest", "increase": "highest"}.get(direction, "neutral")
     return Rank(position, of, quintile, latest.period_text, best_is, among)
@@ -462,13 +532,29 @@ def _publisher_words(comparison: Comparison) -> str:
     return f"{said}, as OHID Fingertips published it"
 
 
+_IN_SHAPE = "rows in the shape an assessment reads"
+# Shared and never changed: every reader takes what it needs from it.
+_NO_ROWS = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.startswith("period") else object)
+                         for c in ["period_start", "period_end", "numerator", "denominator", "value", "value_note",
+                                   "is_demonstration"]})
+
+
 def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     """Stored rows in period order, with the columns an assessment reads (missing ones blank)."""
     columns = ["period_start", "period_end", "numerator", "denominator", "value", "value_note", "is_demonstration",
                "coverage"]
     if rows is None or rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.startswith("period") else object)
-                             for c in columns})
+        return _NO_ROWS
+    # Rows already in shape are handed back as they are (the matrix reads 200 series; each copy costs), and
+    # marked so that the next look is one dictionary lookup.
+    if rows.attrs.get(_IN_SHAPE) is True and isinstance(rows.index, pd.RangeIndex):
+        return rows
+    if (list(rows.columns) == columns and rows.index.equals(pd.RangeIndex(len(rows)))
+            and rows["period_start"].dtype.kind == "M" and rows["period_end"].dtype.kind == "M"
+            and rows["period_start"].is_monotonic_increasing):
+        rows = rows.copy(deep=False)
+        rows.attrs[_IN_SHAPE] = True
+        return rows
     frame = rows.reindex(columns=columns).copy()
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
@@ -476,10 +562,13 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _latest(rows: pd.DataFrame) -> Latest | None:
-    valued = rows[rows["value"].notna()]
-    if valued.empty:
+    valued = np.flatnonzero(rows["value"].notna().to_numpy())
+    if not valued.size:
         return None
-    row = valued.iloc[-1]
+    at = int(valued[-1])
+    row = {column: rows[column].iat[at] if column in rows.columns else None
+           for column in ("period_start", "period_end", "value", "numerator", "denominator", "value_note",
+                          "is_demonstration", "coverage")}
     return Latest(pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"]), float(row["value"]),
                   _number(row["numerator"]), _number(row["denominator"]),
                   row["value_note"] if isinstance(row["value_note"], str) else None,
@@ -506,5 +595,5 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-__all__ = ["Assessment", "Latest", "Rank", "assess", "comparator_names", "comparator_order", "confidence_label",
-           "publisher_comparison"]
+__all__ = ["Assessment", "Latest", "Rank", "assess", "assess_many", "comparator_names", "comparator_order",
+           "confidence_label", "publisher_comparison"]

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.assess import MIN_SIGNIFICANCE_COVERAGE
-from analysis.funnel import METHOD, funnel
+from analysis.funnel import METHOD, dispersion_sentence, funnel
 from analysis.matrix import matrix_areas, matrix_cells
 from analysis.periods import format_value, period_label
 from charts.funnel import funnel_figure
@@ -16,6 +16,7 @@ from store import indicators as store_indicators
 from store.groups import MIN_VALUE_COVERAGE
 from ui import context, presentation
 from ui.assessments import assessment, assessments_many
+from ui.funnel import funnel_limits_choice, outliers_table
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -44,6 +45,9 @@ group = st.sidebar.selectbox("Group", group_codes, index=group_codes.index(asked
                                   "they hold enough of its population.")
 st.query_params["group"] = group
 members = store_groups.members(con, group)
+belongs = "is one of them" if area_code in set(members["area_code"]) else "is shown beside them"
+st.sidebar.caption(f"{plain(group_names.get(group, group))}: {len(members)} councils; {plain(area)} {belongs}. "
+                   "The group's members are marked in the funnel and are the matrix's rows.")
 
 indicator_ids = store_indicators.indicator_choices(con)
 names = dict(zip(indicator_ids["indicator_id"], indicator_ids["short_name"], strict=True))
@@ -56,6 +60,7 @@ if funnel_ids:
                                         format_func=lambda i: names[i], key="peers_indicator")
     st.query_params["indicator"] = indicator_id
     definition = store_indicators.indicator(con, indicator_id)
+    kind = str(definition["value_kind"])
     periods = store_groups.council_periods(con, indicator_id)
     starts = [pd.Timestamp(p) for p in periods["period_start"]]
     ends = dict(zip(starts, periods["period_end"], strict=True))
@@ -64,28 +69,32 @@ if funnel_ids:
     period_start = st.sidebar.selectbox("Funnel period", starts, index=starts.index(chosen),
                                         format_func=lambda p: period_label(p, ends[p]), key="peers_period")
     st.query_params["period"] = f"{period_start:%Y-%m-%d}"
-    councils = store_groups.england_councils(con, indicator_id, period_start)
-    england = store_groups.value_for(con, indicator_id, settings.benchmark_code, period_start)
-    plot = funnel(councils, definition, period_start=period_start, period_end=ends[period_start],
-                  england_value=england)
+    plot = funnel(store_groups.england_councils(con, indicator_id, period_start), definition)
     if plot is None:
-        st.info(f"{plain(names[indicator_id])} has no denominators, so no funnel can be drawn.")
+        st.info(f"{plain(names[indicator_id])} has too few councils with a denominator for a funnel.")
     else:
-        denominator = "Population " + str(definition["age_band"]) if definition["value_kind"] == "published" \
+        adjusted = funnel_limits_choice(plot)
+        view = plot.view(adjusted)
+        denominator = "Population " + str(definition["age_band"]) if kind == "published" \
             else str(definition["denominator_meaning"] or "Denominator")
-        st.plotly_chart(funnel_figure(plot, area_code=area_code, area_name=area, group_codes=set(members["area_code"]),
-                                      group_name=group_names.get(group), unit=str(definition["unit"]),
-                                      value_kind=str(definition["value_kind"]), denominator_label=denominator,
-                                      presentation=presenting),
-                        width="stretch", theme=None, config={"displaylogo": False})
-        mine = plot.points[plot.points["area_code"] == area_code]
+        chart, table = st.columns([3, 2]) if not presenting else (st.container(), st.container())
+        chart.plotly_chart(funnel_figure(plot, area_code=area_code, area_name=area,
+                                         group_codes=set(members["area_code"]), group_name=group_names.get(group),
+                                         unit=str(definition["unit"]), value_kind=kind, denominator_label=denominator,
+                                         adjusted=adjusted, presentation=presenting),
+                           width="stretch", theme=None, config={"displaylogo": False})
+        mine = view.points[view.points["area_code"] == area_code]
         where = (f"{plain(area)} is {mine['position'].iloc[0]} "
-                 f"({format_value(mine['value'].iloc[0], str(definition['value_kind']))}). ") if not mine.empty else ""
-        st.markdown(f"{period_label(period_start, ends[period_start])}: {len(plot.points)} English councils. {where}"
-                    f"{plot.outside_998} councils lie outside the 99.8% limits around {plot.target_source} "
-                    f"({format_value(plot.target, str(definition['value_kind']))}).")
+                 f"({format_value(mine['value'].iloc[0], kind)}). ") if not mine.empty else ""
+        which = "adjusted " if adjusted and plot.fit.adjusted else ""
+        chart.markdown(f"{period_label(period_start, ends[period_start])}: {len(view.points)} English councils. "
+                       f"{where}{view.outside_998} councils lie outside the 99.8% {which}limits around all English "
+                       f"councils together ({format_value(plot.target, kind)}).")
+        chart.markdown(dispersion_sentence(plot, adjusted))
+        outliers_table(table, view, unit=str(definition["unit"]), kind=kind, denominator=denominator,
+                       file_stem=f"{indicator_id}_{period_start:%Y-%m-%d}_outliers")
         if not presenting:
-            st.caption(f"{METHOD}. {plot.note}")
+            chart.caption(f"{METHOD} {plot.note}")
     a = assessment(indicator_id, area_code, settings.benchmark_code)
     if a.rank_england is not None:
         st.markdown(f"**Rank among English councils, latest period:** {plain(a.rank_england.text)}.")

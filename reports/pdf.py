@@ -16,8 +16,8 @@ from fpdf import FPDF, FontFace
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
 from plan_vocabulary import ROLL_UP_RULE
 from reports import tables
-from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, IndicatorPage, PlanSection
-from reports.figures import CHART_SIZE, Pictures
+from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, FunnelPage, IndicatorPage, PlanSection
+from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures
 from reports.tables import Table
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -80,12 +80,15 @@ def _add_fonts(pdf: FPDF) -> str:
 
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
-    """The whole pack as PDF bytes: cover, summary, one page per indicator, the plan, sources and methods."""
+    """The whole pack as PDF bytes: cover, summary, one page per indicator, every council at once (the funnel),
+    the plan, sources and methods."""
     pdf = _Paper(pack)
     _cover(pdf, pack)
     _summary(pdf, pack, pictures)
     for page in pack.pages:
         _indicator(pdf, pack, page, pictures)
+    if pack.funnel is not None:
+        _funnel(pdf, pack.funnel, pictures)
     if pack.plan is not None:
         _plan(pdf, pack, pack.plan)
     _sources(pdf, pack)
@@ -158,6 +161,17 @@ def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, pictures: Pict
         _paragraph(pdf, "No plan actions are linked to this indicator.")
 
 
+def _funnel(pdf: _Paper, page: FunnelPage, pictures: Pictures) -> None:
+    _page(pdf, page.title, demonstration=False)
+    height = FUNNEL_WIDTH * FUNNEL_HEIGHT / CHART_SIZE[0]
+    pdf.image(io.BytesIO(pictures.charts[FUNNEL]), x=(pdf.w - FUNNEL_WIDTH) / 2, w=FUNNEL_WIDTH, h=height)
+    pdf.ln(1)
+    for line in page.lines:
+        _paragraph(pdf, line)
+
+
+# The funnel is taller than an indicator's chart: narrower, so that it and its three sentences fit one page.
+FUNNEL_WIDTH = 200
 ACTION_WIDTHS = [16, 134, 58, 25, 19, 21]
 
 

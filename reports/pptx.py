@@ -16,8 +16,8 @@ from pptx.util import Emu, Inches, Pt
 
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
 from reports import tables
-from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, IndicatorPage, PlanSection
-from reports.figures import CHART_SIZE, Pictures
+from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, FunnelPage, IndicatorPage, PlanSection
+from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures
 from reports.tables import Table
 
 # Type sizes in points; nothing on a slide is smaller than MIN_TEXT_PT (tests/test_board_pack.py reads it).
@@ -42,6 +42,8 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
     _summary(deck, pack)
     for page in pack.pages:
         _indicator(deck, pack, page, pictures)
+    if pack.funnel is not None:
+        _funnel(deck, pack.funnel, pictures)
     if pack.plan is not None:
         _plan(deck, pack, pack.plan)
     _sources(deck, pack)
@@ -144,6 +146,16 @@ def _indicator(deck, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -
                    f"Source: {definition['source']}; published by {definition['publisher']}. Data: {row.data}.",
                    f"Linked plan actions as at {pack.as_at:%-d %B %Y}:",
                    *(" · ".join(cell for cell in cells if cell) for cells in actions.rows)])
+
+
+def _funnel(deck, page: FunnelPage, pictures: Pictures) -> None:
+    slide = _slide(deck, page.title, demonstration=False, size=SIZES["body"] + 4)
+    chart_width = Inches(8.2)
+    slide.shapes.add_picture(io.BytesIO(pictures.charts[FUNNEL]), MARGIN, Inches(0.95), width=chart_width,
+                             height=Emu(int(chart_width * FUNNEL_HEIGHT / CHART_SIZE[0])))
+    left = MARGIN + chart_width + Inches(0.2)
+    _text(slide, page.lines[:2], left, Inches(0.95), WIDTH - left - MARGIN, HEIGHT - Inches(1.2), size=MIN_TEXT_PT)
+    _notes(slide, page.lines)
 
 
 def _plan(deck, pack: BoardPack, plan: PlanSection) -> None:

@@ -191,13 +191,15 @@ def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_s
 
 
 def funnel_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Indicators with values for English upper-tier councils (those a funnel can show), in the board's order."""
+    """Indicators with values for English upper-tier councils (those a funnel can show), in the board's order;
+    a series only one council has (the demonstration series are York's alone) is no funnel, so it is left out."""
     return [i for (i,) in con.execute("""
         SELECT i.indicator_id FROM indicators AS i
-        WHERE i.value_kind <> 'count' AND EXISTS (
-            SELECT 1 FROM observations AS o WHERE o.indicator_id = i.indicator_id AND o.value IS NOT NULL
+        WHERE i.value_kind <> 'count' AND (
+            SELECT count(DISTINCT o.area_code) FROM observations AS o
+            WHERE o.indicator_id = i.indicator_id AND o.value IS NOT NULL
               AND o.area_type IN ('unitary authority', 'county', 'metropolitan district', 'London borough')
-              AND o.area_code LIKE 'E%')
+              AND o.area_code LIKE 'E%') > 1
         ORDER BY i.display_order
     """).fetchall()]
 
