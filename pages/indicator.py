@@ -17,6 +17,7 @@ from store.assessment import subject_of
 from ui import auth, context, presentation
 from ui.assessments import assessment
 from ui.download import safe_csv
+from ui.targets import targets_section
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -129,6 +130,8 @@ if shown_gaps:
 if a.trial_limits:
     st.caption(f"Trial limits: fewer than {TRIAL_LIMITS_BELOW} points in a segment, so the limits will move "
                "as data arrives.")
+
+targets_section(con, a, analyst=auth.signed_in(), presenting=presenting, archive_dir=settings.archive_dir)
 
 with st.container(border=True):
     st.subheader("Definition")
