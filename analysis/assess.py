@@ -210,9 +210,13 @@ class Assessment:
 
     @property
     def comparator_text(self) -> str:
-        """The comparator's value with, for a group, its coverage beside it ("9.4 (15 of 15 members reported,
-        100% of the population)")."""
-        if self.comparator_value is not None and self.comparator_note and is_group_code(self.comparator_code):
+        """The comparator's value in a table whose column names the comparator: "10.3", "no value", or, for a
+        group, with its coverage beside it ("9.4 (15 of 15 members reported, 100% of the population)")."""
+        if not self.comparator_code:
+            return "no comparator chosen"
+        if self.comparator_value is None:
+            return "no value"
+        if self.comparator_note and is_group_code(self.comparator_code):
             return f"{self.comparator_value_text} ({coverage_words(self.comparator_note)})"
         return self.comparator_value_text
 

@@ -16,7 +16,7 @@ from charts.board import BOARD_CSS, image, sparkline_svg
 
 OVERVIEW_CSS = """
 <style>
-.pbip-overview td.num, .pbip-overview th.num { white-space: nowrap; }
+.pbip-overview td.num { white-space: nowrap; }
 .pbip-overview .trend img { width: 5em; height: 1.8em; }
 .pbip-overview a { color: #005eb8; }
 </style>
