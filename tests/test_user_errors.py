@@ -22,8 +22,7 @@ from accounts.users import add_user
 from loaders.pipeline import load_into
 from store.door import RetryWrite, StoreWriteFailed
 from store.settings import PROJECT_ROOT, archive_dir_for
-from tests.page_text import as_read
-from tests.page_text import open_page
+from tests.page_text import as_read, open_page
 
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note"
 ROW = "ae_attendances_65,E06000014,York,2010-01-01,2010-01-31,,,24.5,"
