@@ -401,7 +401,7 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
         "value": np.concatenate([values.to_numpy(dtype=float) for values in regular]) if drawn else [],
     })
     definitions = [inputs[key]["definition"] for key in keys]
-    targets = {i: _number(definitions[i].get("target")) for i in drawn}
+    targets = {i: _target_of(inputs[keys[i]]) for i in drawn}
     many = spc.xmr_many(
         table, key="key", period="period", value="value",
         improvement_direction={i: str(definitions[i]["improvement_direction"]) for i in drawn},
@@ -420,6 +420,13 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
                                         str(definitions[i]["improvement_direction"]), targets[i])
         result[key] = assess(**inputs[key], today=today, points=points)
     return result
+
+
+def _target_of(kwargs: Mapping) -> float | None:
+    """The target :func:`assess` judges a series by: the one in force at its latest period."""
+    in_force = _target_in_force(assurance_rules.targets_from(kwargs.get("targets")), kwargs["definition"],
+                                _latest(kwargs["series"]))
+    return in_force.value if in_force else None
 
 
 def _chart_attrs(arrays: Mapping[str, np.ndarray], start: int, stop: int, index: pd.DatetimeIndex,
