@@ -1,10 +1,12 @@
-"""Local accounts and roles: viewers read; analysts upload, undo loads and edit actions.
+"""Local accounts and roles: viewers read; analysts upload, undo loads, edit actions and draft commentary;
+leads also sign off the commentary of the indicators they lead.
 
 Accounts live outside the repository in a JSON file (default `~/.config/pbip/users.json`, or the path
 in `PBIP_USERS_FILE`), each with a role and a salted bcrypt hash of its password, never the password.
 Manage them with
 
     python -m store.users add NAME --role analyst|viewer [--password-stdin]
+    python -m store.users add NAME --role lead --indicator dtoc_18 [--indicator ...] [--password-stdin]
     python -m store.users remove NAME
     python -m store.users list
 
@@ -38,7 +40,9 @@ from pathlib import Path
 import bcrypt
 import duckdb
 
-ROLES = ("viewer", "analyst")
+ROLES = ("viewer", "analyst", "lead")
+# The role that signs off commentary, for the indicators named beside it in the accounts file.
+LEAD_ROLE = "lead"
 # A role may do everything the roles before it may do.
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 DEFAULT_USERS_FILE = Path("~/.config/pbip/users.json")
@@ -62,9 +66,14 @@ class User:
 
     name: str
     role: str
+    leads: tuple[str, ...] = ()
+    """The indicators (ids) this person leads: a lead signs off their commentary and no other."""
 
     def can(self, role: str) -> bool:
         return _RANK.get(self.role, -1) >= _RANK[role]
+
+    def leads_indicator(self, indicator_id: str) -> bool:
+        return self.can(LEAD_ROLE) and indicator_id in self.leads
 
 
 def users_file() -> Path:
@@ -72,8 +81,9 @@ def users_file() -> Path:
     return Path(os.environ.get("PBIP_USERS_FILE") or DEFAULT_USERS_FILE).expanduser()
 
 
-def require_role(user: User | None, role: str) -> User:
-    """The user, when they hold `role` (or a higher one); PermissionError with a sentence otherwise."""
+def require_role(user: User | None, role: str, *, indicator: str | None = None) -> User:
+    """The user, when they hold `role` (or a higher one), and, with `indicator`, lead that indicator;
+    PermissionError with a sentence otherwise."""
     if role not in _RANK:
         raise ValueError(f'"{role}" is not a role (roles: {", ".join(ROLES)})')
     article = "an" if role[0] in "aeiou" else "a"
@@ -83,6 +93,8 @@ def require_role(user: User | None, role: str) -> User:
         name = getattr(user, "name", str(user))
         current = getattr(user, "role", "none")
         raise PermissionError(f"{name} has the {current} role; only {article} {role} may do this.")
+    if indicator is not None and indicator not in user.leads:
+        raise PermissionError(f"{user.name} does not lead this indicator; only its lead may do this.")
     return user
 
 
@@ -101,8 +113,10 @@ def _write(path: Path, users: dict[str, dict[str, str]]) -> None:
     os.replace(temporary, path)
 
 
-def add_user(name: str, password: str, role: str, path: Path | None = None) -> User:
-    """Create or replace an account; the password is kept only as a salted bcrypt hash."""
+def add_user(name: str, password: str, role: str, path: Path | None = None, *,
+             leads: tuple[str, ...] | list[str] = ()) -> User:
+    """Create or replace an account; the password is kept only as a salted bcrypt hash. A lead names
+    the indicators (ids) they lead; no other role leads any."""
     name = name.strip()
     if not name:
         raise ValueError("a user needs a name")
@@ -112,12 +126,22 @@ def add_user(name: str, password: str, role: str, path: Path | None = None) -> U
         raise ValueError("a password needs at least 8 characters")
     if len(password.encode("utf-8")) > 72:
         raise ValueError("a password can have at most 72 bytes (the bcrypt limit)")
+    leads = tuple(dict.fromkeys(str(i).strip() for i in leads if str(i).strip()))
+    if leads and role != LEAD_ROLE:
+        raise ValueError(f"only a {LEAD_ROLE} leads indicators (this account's role is {role})")
     path = path or users_file()
     users = _read(path)
     users[name] = {"role": role,
                    "password_hash": bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")}
+    if leads:
+        users[name]["leads"] = list(leads)
     _write(path, users)
-    return User(name, role)
+    return User(name, role, leads)
+
+
+def _user(name: str, entry: dict) -> User:
+    leads = entry.get("leads") or []
+    return User(name, entry["role"], tuple(str(i) for i in leads) if entry["role"] == LEAD_ROLE else ())
 
 
 def remove_user(name: str, path: Path | None = None) -> bool:
@@ -131,7 +155,7 @@ def remove_user(name: str, path: Path | None = None) -> bool:
 
 
 def list_users(path: Path | None = None) -> list[User]:
-    return [User(name, entry["role"]) for name, entry in sorted(_read(path or users_file()).items())]
+    return [_user(name, entry) for name, entry in sorted(_read(path or users_file()).items())]
 
 
 @functools.cache
@@ -151,13 +175,13 @@ def authenticate(name: str, password: str, path: Path | None = None) -> User | N
     usable = entry is not None and len(secret) <= BCRYPT_MAX_BYTES
     stored = entry["password_hash"].encode("ascii") if usable else _dummy_hash()
     matches = bcrypt.checkpw(secret[:BCRYPT_MAX_BYTES], stored)
-    return User(name.strip(), entry["role"]) if usable and matches else None
+    return _user(name.strip(), entry) if usable and matches else None
 
 
 def find_user(name: str, path: Path | None = None) -> User | None:
     """The account called `name` with its role, or None when there is none (no password checked)."""
     entry = _read(path or users_file()).get(name)
-    return User(name, entry["role"]) if entry else None
+    return _user(name, entry) if entry else None
 
 
 def password_fingerprint(name: str, path: Path | None = None) -> str | None:
@@ -279,6 +303,12 @@ def audit_failed_sign_in(con: duckdb.DuckDBPyConnection, name: str, *, session: 
         append_audit(con, user=name.strip()[:100], action=AUDIT_FAILED_SIGN_IN, detail={"session": session})
 
 
+def user_named(name: str, path: Path | None = None) -> User:
+    """The account by name with its role and the indicators it leads (people signed in through OpenID
+    Connect); a viewer when there is no account."""
+    return find_user(name, path) or User(name, "viewer")
+
+
 def role_of(name: str, path: Path | None = None) -> str:
     """The role an account has (used for people signed in through OpenID Connect); viewer if unknown."""
     entry = _read(path or users_file()).get(name)
@@ -292,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--indicator", action="append", default=[], metavar="ID",
+                     help="an indicator a lead leads (repeat for each)")
     remove = commands.add_parser("remove", help="delete an account")
     remove.add_argument("name")
     commands.add_parser("list", help="list accounts and roles")
@@ -305,11 +337,12 @@ def main(argv: list[str] | None = None) -> int:
                 print("error: the passwords differ", file=sys.stderr)
                 return 1
         try:
-            user = add_user(args.name, password, args.role)
+            user = add_user(args.name, password, args.role, leads=args.indicator)
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
-        print(f"{user.name} is an {user.role} ({users_file()})")
+        led = f", leading {', '.join(user.leads)}" if user.leads else ""
+        print(f"{user.name} is {'an' if user.role[0] in 'aeiou' else 'a'} {user.role}{led} ({users_file()})")
     elif args.command == "remove":
         if not remove_user(args.name):
             print(f"error: there is no user {args.name}", file=sys.stderr)
@@ -317,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"removed {args.name}")
     else:
         for user in list_users():
-            print(f"{user.name}\t{user.role}")
+            print(f"{user.name}\t{user.role}" + (f"\t{','.join(user.leads)}" if user.leads else ""))
     return 0
 
 

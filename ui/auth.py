@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from charts.text import plain
-from store.users import SignInLocked, User, audit_failed_sign_in, role_of, sign_in
+from store.users import SignInLocked, User, audit_failed_sign_in, sign_in, user_named
 from ui import context, session
 
 _SESSION_KEY = "pbip_user"
@@ -46,7 +46,7 @@ def user_from_claims(claims: Mapping) -> User | None:
         return None
     email = claims.get("email")
     if email and claims.get("email_verified") is not False:
-        return User(str(email), role_of(str(email)))
+        return user_named(str(email))
     return User(str(claims.get("name") or "signed-in user"), "viewer")
 
 
@@ -78,7 +78,7 @@ def _submit() -> None:
             _log.error("could not audit a failed sign-in for %r: %s", name[:100], error)
         return
     state.pop(_NAME_KEY, None)
-    state[_SESSION_KEY] = (user.name, user.role)
+    state[_SESSION_KEY] = (user.name, user.role, user.leads)
     cookie = session.session_cookie(user)
     state[_COOKIE_KEY] = cookie
     state[_SCRIPT_KEY] = session.set_cookie_script(session.issue_ticket(cookie))
@@ -108,7 +108,7 @@ def signed_in() -> User | None:
         return User(*held)
     user = session.session_user(st.context.cookies.get(session.SESSION_COOKIE))
     if user is not None:
-        st.session_state[_SESSION_KEY] = (user.name, user.role)
+        st.session_state[_SESSION_KEY] = (user.name, user.role, user.leads)
     return user
 
 
