@@ -16,6 +16,7 @@ from store import queries
 from store.assessment import subject_of
 from ui import auth, context, presentation
 from ui.assessments import assessment
+from ui.commentary import commentary_panel, done_message
 from ui.download import safe_csv
 
 presenting = presentation.presentation_mode()
@@ -130,6 +131,9 @@ if shown_gaps:
 if a.trial_limits:
     st.caption(f"Trial limits: fewer than {TRIAL_LIMITS_BELOW} points in a segment, so the limits will move "
                "as data arrives.")
+
+done_message()
+commentary_panel(con, a, auth.signed_in(), presenting=presenting)
 
 with st.container(border=True):
     st.subheader("Definition")
