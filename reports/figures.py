@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from analysis.assess import Assessment
-from charts.icons import assurance_svg, data_uri, variation_svg
+from charts.icons import data_uri
+from charts.legend import LEGEND, icon_svg
 from charts.xmr import assessment_figure
 
 # Debian's chromium (installed by scripts/test, scripts/start and .ci/run); kaleido never downloads one.
@@ -75,8 +76,8 @@ def icon_strip(svgs: Sequence[str]) -> go.Figure:
 
 def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] | None = None) -> Pictures:
     """Every chart and every icon the pack shows, rendered in one chromium session."""
-    icons = {icon_key("variation", a.variation_icon): variation_svg(a.variation_icon) for a in assessments}
-    icons |= {icon_key("assurance", a.assurance_icon): assurance_svg(a.assurance_icon) for a in assessments}
+    # Every icon of the legend, so the pack's legend page explains each one it could show.
+    icons = {icon_key(family, icon): icon_svg(family, icon) for family, icon, _ in LEGEND}
     jobs: list[tuple[str, go.Figure, float]] = [
         (f"chart of {a.short_name}", chart_figure(a), CHART_SCALE) for a in assessments]
     jobs.append(("Making Data Count icons", icon_strip(list(icons.values())), ICON_SCALE))
