@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.assess import comparator_order
 from analysis.indicator_table import data_table
+from analysis.publication import lag_text
 from analysis.significance import method_for
 from analysis.spc import TRIAL_LIMITS_BELOW
 from charts.text import plain
@@ -154,6 +155,7 @@ with st.container(border=True):
         f"- **Source:** {plain(definition['source'])}",
         f"- **Publisher:** {plain(definition['publisher'])}",
         f"- **Period covered:** {first:%B %Y} to {last:%B %Y}",
+        f"- **Published:** {lag_text(definition['publication_lag_days'])} after each period ends",
         comparison_line,
         f"- **What this is not:** {plain(definition['caveat'])}" if definition["caveat"] else "",
     ] if line))
