@@ -78,6 +78,8 @@ def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] 
     """Every chart and every icon the pack shows, rendered in one chromium session."""
     # Every icon of the legend, so the pack's legend page explains each one it could show.
     icons = {icon_key(family, icon): icon_svg(family, icon) for family, icon, _ in LEGEND}
+    icons |= {icon_key("variation", a.variation_icon): icon_svg("variation", a.variation_icon) for a in assessments}
+    icons |= {icon_key("assurance", a.assurance_icon): icon_svg("assurance", a.assurance_icon) for a in assessments}
     jobs: list[tuple[str, go.Figure, float]] = [
         (f"chart of {a.short_name}", chart_figure(a), CHART_SCALE) for a in assessments]
     jobs.append(("Making Data Count icons", icon_strip(list(icons.values())), ICON_SCALE))

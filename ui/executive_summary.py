@@ -44,6 +44,14 @@ def executive_summary(con: duckdb.DuckDBPyConnection, assessments: Sequence[Asse
     listed = exceptions(assessments, commentary={i: board_paper.commentary_line(c) for i, c in found.items()},
                         overdue=_overdue_by_indicator(con, today),
                         previous_quintiles=board_paper.previous_quintiles(con, assessments))
+    # On the projector the board must fit one screen: the summary waits, folded, until the chair opens it.
+    with st.expander(f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''} and what the "
+                     "board is asked to do", expanded=False) if presenting else st.container():
+        _summary(con, assessments, listed, found, area_code=area_code, events=events, today=today, user=user,
+                 presenting=presenting)
+
+
+def _summary(con, assessments, listed, found, *, area_code, events, today, user, presenting) -> None:
     st.subheader("Exceptions")
     if not listed:
         st.markdown("No indicator is an exception: no special-cause concern, no failing or hit-and-miss "
