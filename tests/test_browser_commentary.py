@@ -10,6 +10,7 @@ import pytest
 from store.users import add_user
 from tests import test_browser_exports
 from tests.test_browser import ARTIFACTS
+from ui.session import SESSION_ROUTE
 
 pytestmark = test_browser_exports.pytestmark
 browser_type_launch_args = test_browser_exports.browser_type_launch_args
@@ -46,7 +47,9 @@ def _sign_in(page, url: str, name: str) -> None:
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_label("User name", exact=True).fill(name)
     sidebar.get_by_label("Password", exact=True).fill(PASSWORD)
-    sidebar.get_by_role("button", name="Sign in").click()
+    # The session cookie is set by the browser's call back to the server: wait for it before moving on.
+    with page.expect_response(lambda response: response.url.endswith(SESSION_ROUTE), timeout=120_000):
+        sidebar.get_by_role("button", name="Sign in").click()
     expect(sidebar.get_by_text(f"Signed in as {name}")).to_be_visible(timeout=120_000)
     page.goto(url + INDICATOR)
     _ready(page, "The data behind the chart")
