@@ -1,0 +1,76 @@
+"""analysis.exact_sum.group_fsum gives math.fsum's sum for every group, adversarial cases included."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import exact_sum
+from analysis.exact_sum import group_fsum
+
+FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
+# Values that cancel: big opposites, tiny remainders, ties at half an ulp.
+CANCELLING = st.one_of(
+    FINITE,
+    st.sampled_from([1e308, -1e308, 1e16, -1e16, 1.0, -1.0, 2.0**-1074, 0.1, 0.2, 0.3, 2.0**53, 1.5,
+                     -0.0, 5e-324, 2.0**-53, 1 + 2.0**-52]),
+    st.integers(-(2**53), 2**53).map(float),
+)
+
+
+def _fsum_or_none(group: list[float]) -> float | None:
+    try:
+        return math.fsum(group)
+    except OverflowError:  # fsum refuses an intermediate overflow, and so does group_fsum
+        return None
+
+
+def _check(groups: list[list[float]]) -> None:
+    groups = [g for g in groups if _fsum_or_none(g) is not None]
+    if not groups:
+        return
+    values = np.array([v for g in groups for v in g], dtype=float)
+    group = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    got = group_fsum(values, group, len(groups))
+    for i, g in enumerate(groups):
+        expected = math.fsum(g)
+        assert got[i] == expected or (math.isnan(got[i]) and math.isnan(expected)), (g, got[i], expected)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(CANCELLING, min_size=0, max_size=12), min_size=1, max_size=20))
+def test_same_as_fsum_on_adversarial_groups(groups):
+    _check(groups)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.decimals(-10_000, 10_000, places=1).map(float), min_size=1, max_size=40),
+                min_size=1, max_size=10))
+def test_same_as_fsum_on_one_decimal_values(groups):
+    """The engine's own kind of data: figures published to one decimal place."""
+    _check(groups)
+
+
+def test_cancellation_beyond_double_double_is_still_exact():
+    """1e16 + 1 − 1e16 + … needs more than Sum2's precision: the group falls back to fsum, exactly."""
+    groups = [[1e100, 1.0, -1e100, 2.0**-60, 1e-300], [0.1] * 10, [1e308, 1e308, -1e308]]
+    _check(groups)
+
+
+def test_decimal_centre_line_is_exact():
+    """The docstring's example in analysis.spc: these means are exactly 962 and 2.2 once rounded right."""
+    values = [962.3, 964.2, 961.5, 960.0, 962.0, 961.8, 962.1, 963.5, 960.6]
+    got = group_fsum(np.array(values), np.zeros(len(values), dtype=int), 1)
+    assert got[0] == math.fsum(values)
+
+
+def test_empty_groups_sum_to_zero_and_long_groups_use_fsum(monkeypatch):
+    monkeypatch.setattr(exact_sum, "_LONGEST_VECTORISED", 3)
+    groups = [[], [0.1, 0.2, 0.3, 0.4, 0.5], [], [1.0, 2.0]]
+    values = np.array([v for g in groups for v in g])
+    group = np.repeat(np.arange(4), [len(g) for g in groups])
+    got = group_fsum(values, group, 4)
+    assert got.tolist() == [0.0, math.fsum(groups[1]), 0.0, 3.0]
