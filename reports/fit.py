@@ -83,7 +83,8 @@ def fit_size(texts: Sequence[str], room: float, tall: float, largest: float, sma
 
 
 def column_widths(rows: Sequence[Sequence[str]], total: float, size: float, *, padding: float,
-                  stretch: Sequence[int] = (0,), bold_first_row: bool = True, cap: float = 2.6) -> list[float]:
+                  stretch: Sequence[int] = (0,), bold_first_row: bool = True, cap: float = 2.6,
+                  stretch_cap: float = 3.4) -> list[float]:
     """Column widths (inches) summing to `total`. Each column is at least its longest word (plus `padding`),
     so no word is broken; where room allows, as wide as its longest cell up to `cap` inches (a date on one
     line); what is left goes to the `stretch` columns. ValueError when the longest words alone do not fit."""
@@ -94,15 +95,20 @@ def column_widths(rows: Sequence[Sequence[str]], total: float, size: float, *, p
                 for c in range(columns)]
 
     needed = measured(lambda text, bold: longest_word(text, size, bold=bold))
-    preferred = [max(n, p) for n, p in zip(needed, measured(
-        lambda text, bold: min(width(text, size, bold=bold), cap)), strict=True)]
+    full = measured(lambda text, bold: width(text, size, bold=bold))
+    preferred = [max(n, min(f, stretch_cap if c in stretch else cap))
+                 for c, (n, f) in enumerate(zip(needed, full, strict=True))]
     if sum(needed) > total:
         raise ValueError(f"the table's longest words need {sum(needed):.2f} in, more than the {total:.2f} in it has")
-    if sum(preferred) <= total:
-        widths = preferred
-    else:
-        share = (total - sum(needed)) / (sum(preferred) - sum(needed))
-        widths = [n + (p - n) * share for n, p in zip(needed, preferred, strict=True)]
+    widths = list(preferred)
+    # Too wide: the other columns give way first (down to their longest words), then the stretch columns.
+    for giving in ([c for c in range(columns) if c not in stretch], list(stretch)):
+        excess = sum(widths) - total
+        slack = sum(widths[c] - needed[c] for c in giving)
+        if excess <= 0 or slack <= 0:
+            continue
+        for c in giving:
+            widths[c] -= (widths[c] - needed[c]) * min(1.0, excess / slack)
     spare = total - sum(widths)
     for column in stretch:
         widths[column] += spare / len(stretch)

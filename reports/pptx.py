@@ -12,6 +12,7 @@ slides as they need, and text that cannot fit under a chart moves to a slide of 
 
 from __future__ import annotations
 
+import calendar
 import io
 from collections.abc import Sequence
 
@@ -265,10 +266,17 @@ def _legend(deck, pack: BoardPack, pictures: Pictures) -> None:
               size=MIN_TEXT_PT)
 
 
+def short_period(text: str) -> str:
+    """'September 2018' as 'Sep 2018': a month's name in three letters, so the indicator's name has room."""
+    for month in calendar.month_name[1:]:
+        text = text.replace(month, month[:3])
+    return text
+
+
 def summary_table(pack: BoardPack) -> Table:
     """The summary slide's table: the assessment's words, short where a cell is narrow (full ones in the notes)."""
     return Table(SLIDE_SUMMARY_HEADINGS, [
-        [row.name, row.period, row.value, row.comparator, row.comparison.replace(" (significant)", ""),
+        [row.name, short_period(row.period), row.value, row.comparator, row.comparison.replace(" (significant)", ""),
          SHORT_VARIATION.get(row.variation_icon, "Not enough data"),
          SHORT_ASSURANCE.get(row.assurance_icon, ASSURANCE_LABELS.get(row.assurance_icon, "")), row.plan]
         for row in pack.rows], rag_column=SLIDE_SUMMARY_HEADINGS.index("Plan"))

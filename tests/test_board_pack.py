@@ -171,7 +171,7 @@ class TestSlides:
         assert cells[0] == slides.SLIDE_SUMMARY_HEADINGS
         for row, page in zip(cells[1:], pack.pages, strict=True):
             a = page.assessment
-            assert row[:7] == [a.short_name, a.period_text, a.value_text, a.comparator_text,
+            assert row[:7] == [a.short_name, slides.short_period(a.period_text), a.value_text, a.comparator_text,
                                a.comparison_text.replace(" (significant)", ""),
                                slides.SHORT_VARIATION.get(a.variation_icon, "Not enough data"),
                                slides.SHORT_ASSURANCE[a.assurance_icon]]
