@@ -42,7 +42,7 @@ with notice:
     context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting,
                                  plan_actions=presenting and plan_invented)
 executive_summary(con, assessments, area_code=settings.area_code, events=events, today=today,
-                  user=auth.signed_in(), presenting=presenting)
+                  user=auth.signed_in(), presenting=presenting, place=heading)
 st.html(board_table_html(board_rows(assessments, store_indicators.plan_rag(con)), area_name=area,
                          comparator_name=benchmark))
 

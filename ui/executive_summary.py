@@ -38,15 +38,17 @@ def _overdue_by_indicator(con: duckdb.DuckDBPyConnection, today: date) -> dict[s
 
 
 def executive_summary(con: duckdb.DuckDBPyConnection, assessments: Sequence[Assessment], *, area_code: str,
-                      events: pd.DataFrame, today: date, user: User | None, presenting: bool) -> None:
-    """Exceptions, then the board's asks for a board date, then the icon legend."""
+                      events: pd.DataFrame, today: date, user: User | None, presenting: bool,
+                      place=None) -> None:
+    """Exceptions, then the board's asks for a board date, then the icon legend; on the projector, in a
+    popover opened from a button in `place` (the title's column)."""
     found = board_paper.signed_off_commentary(con, assessments)
     listed = exceptions(assessments, commentary={i: board_paper.commentary_line(c) for i, c in found.items()},
                         overdue=_overdue_by_indicator(con, today),
                         previous_quintiles=board_paper.previous_quintiles(con, assessments))
-    # On the projector the board must fit one screen: the summary waits, folded, until the chair opens it.
-    with st.expander(f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''} and what the "
-                     "board is asked to do", expanded=False) if presenting else st.container():
+    # On the projector the board must fit one screen: the summary opens over it, from a button under the title.
+    label = f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}"
+    with (place or st).popover(label) if presenting else st.container():
         _summary(con, assessments, listed, found, area_code=area_code, events=events, today=today, user=user,
                  presenting=presenting)
 
