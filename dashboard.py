@@ -1,11 +1,15 @@
 """York health and care performance dashboard: `streamlit run dashboard.py`.
 
 Makes sure the embedded DuckDB store exists (built from the bundled data on first start, or rebuilt
-from its archive when the file was lost), checks the audit trail's chain, then serves the pages.
+from its archive when the file was lost), checks the audit trail's chain, tells the console how to make
+the first analyst account while there is none, then serves the pages.
 """
+
+import sys
 
 import streamlit as st
 
+from accounts.users import first_account_hint
 from loaders.build import ensure_store
 from store import audit
 from store.settings import StoreLocation
@@ -31,6 +35,8 @@ def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None
     every visit, and by `python -m loaders audit --verify`; not on every page run.
     """
     started = ensure_store(location)
+    if hint := first_account_hint():  # for whoever started the server, on its console
+        print(hint, file=sys.stderr, flush=True)
     return started, audit.verify(context.connection())
 
 

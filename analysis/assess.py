@@ -266,16 +266,27 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     return _with_summary(assessment)
 
 
-def comparator_order(codes: Sequence[str], benchmark_code: str, region_code: str | None) -> list[str]:
-    """Comparator choices in the board's order: the benchmark (England), the region, then the rest.
+def comparator_order(codes: Sequence[str], benchmark_code: str, region_code: str | None, *,
+                     groups: Sequence[str] = (), area_code: str | None = None) -> list[str]:
+    """Comparator choices in the board's order: the benchmark (England), then the comparator `groups`
+    (the area's own first, as given; never the area itself), then the region, then the other areas.
 
-    When the benchmark has no series the first choice is "" (no comparator): the area is shown alone.
+    `codes` are the areas with this series. When the benchmark has none the first choice is "" (no
+    comparator): the area is shown alone.
     """
     ordered = [code for code in codes if code not in (benchmark_code, region_code)]
     if region_code in codes:
         ordered.insert(0, region_code)
-    ordered.insert(0, benchmark_code if benchmark_code in codes else "")
-    return ordered
+    chosen_groups = [code for code in dict.fromkeys(groups) if code != area_code]
+    return [benchmark_code if benchmark_code in codes else "", *chosen_groups, *ordered]
+
+
+def comparator_names(area_names: dict[str, str], groups: pd.DataFrame) -> dict[str, str]:
+    """What each comparator choice is called: an area by its name, a group by its name and how many
+    councils' counts it adds up, and "" as "No comparator"."""
+    return (dict(area_names) | {"": "No comparator"}
+            | {group.group_code: f"{group.group_name} ({group.members} councils added up)"
+               for group in groups.itertuples()})
 
 
 def publisher_comparison(value_note: str | None) -> Comparison | None:
@@ -417,5 +428,5 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-__all__ = ["Assessment", "Latest", "Rank", "assess", "comparator_order", "confidence_label",
+__all__ = ["Assessment", "Latest", "Rank", "assess", "comparator_names", "comparator_order", "confidence_label",
            "publisher_comparison"]

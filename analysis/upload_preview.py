@@ -51,7 +51,7 @@ def replacements(summary: pd.DataFrame, stored: pd.DataFrame, area_names: dict[s
                  is_demonstration: bool = False) -> list[Replacement]:
     """Per indicator of the load that retires rows or leaves an area without a series, what it replaces.
 
-    `summary` is store.preview's per indicator-and-area summary; `stored` the current series
+    `summary` is the preview's per indicator-and-area summary (store.loads.preview); `stored` the current series
     (store.upload_checks.current_series): an area keeps a series after the load when the file brings
     rows for it or it has real rows stored (and demonstration rows too, for a demonstration load).
     """

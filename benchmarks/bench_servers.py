@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import postgres  # noqa: E402
-from tests.test_browser import CHROMIUM, _free_port  # noqa: E402
+from tests.servers import CHROMIUM, free_port  # noqa: E402
 
 PAGES = [("board view", "/board", "What changed since"),
          ("indicator (DToC)", "/indicator?indicator=dtoc_18", "The data behind the chart")]
@@ -154,13 +154,13 @@ def main() -> None:
         try:
             lake = StoreLocation("ducklake", folder / "lake", "postgres:" + server.create_database("pbip_bench"))
             copy_store(StoreLocation("duckdb", embedded), lake, user="benchmark")
-            first = _free_port()
-            proxy = _free_port()
+            first = free_port()
+            proxy = free_port()
             _run("2 servers behind nginx, shared store", {
                 "PBIP_STORE": f"ducklake:{lake.catalog}", "PBIP_STORE_DATA_PATH": str(lake.path),
                 "PBIP_SERVERS": "2", "PBIP_FIRST_PORT": str(first), "PBIP_PROXY_PORT": str(proxy)},
                 [first, first + 1], f"http://127.0.0.1:{proxy}", args.sessions, args.deadline, folder)
-            single = _free_port()
+            single = free_port()
             _run("1 server, embedded file", {"PBIP_STORE": str(embedded), "PBIP_SERVERS": "1",
                                              "PBIP_FIRST_PORT": str(single), "PBIP_PROXY_PORT": ""},
                  [single], f"http://127.0.0.1:{single}", args.sessions, args.deadline, folder)

@@ -1,12 +1,16 @@
 """Command line for operators and scripts, trusted as access to the file is.
 
     python -m loaders build [--db PATH]
-    python -m loaders load FILE [--db PATH] --user NAME
-    python -m loaders undo LOAD_ID [--db PATH] --user NAME
-    python -m loaders groups FILE [--db PATH] --user NAME
+    python -m loaders load FILE [--db PATH] --user NAME [--wait SECONDS]
+    python -m loaders undo LOAD_ID [--db PATH] --user NAME [--wait SECONDS]
+    python -m loaders groups FILE [--db PATH] --user NAME [--wait SECONDS]
     python -m loaders audit --verify [--db PATH]
     python -m loaders copy-store --from STORE --to STORE [--user NAME] [--replace]
     python -m loaders ensure [--db PATH]
+
+`audit --verify` reads a snapshot of the store, so it runs while the dashboard does. A write to a
+DuckDB file the dashboard holds waits for it (`--wait`, 30 seconds by default), then says to try
+again, having written nothing.
 
 `--db` (and `--from`, `--to`) take a DuckDB file's path or the shared store,
 `ducklake:postgres:<connection string>` (its data files in PBIP_STORE_DATA_PATH); the default is the
@@ -22,60 +26,49 @@ import argparse
 import getpass
 import sys
 import time
-from pathlib import Path
-
-import duckdb
 
 import store
-from loaders import LoadError, build, load_file
-from loaders.build import StoreInUse, ensure_store, location_of, refuse_if_in_use
+from loaders import LoadError, build
+from loaders.build import StoreInUse, ensure_store, refuse_if_in_use
 from loaders.groups import load_groups
-from loaders.pipeline import undo_load
+from loaders.pipeline import load_into
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
-from store.door import StoreFileChanged
-from store.settings import load_settings
+from store.settings import load_settings, location_of
+
+WAIT_HELP = "seconds to wait while another program (the dashboard) holds the store file (default 30)"
 
 
 class Refused(Exception):
     """Why the command did nothing, in one sentence."""
 
 
-def _open_existing(db: Path | str, *, read_only: bool = False) -> store.Store:
-    """The store at `db`, refusing rather than creating a new one or waiting on the dashboard's lock."""
-    location = location_of(db)
-    if location.shared:
-        return store.open_store(location, read_only=read_only)
-    db = location.path
-    if not db.exists():
-        # A missing file beside a live write-ahead log is a store someone deleted under the dashboard.
-        raise Refused(f"there is no store at {db}; build it first with `python -m loaders build --db {db}`")
-    refuse_if_in_use(db)
-    return store.open_store(db, read_only=read_only)
-
-
 def _load(args, settings) -> None:
-    _open_existing(args.db).close()
-    result = load_file(args.file, args.db, args.user, size_limit_mb=settings.upload_limit_mb)
+    opened = store.open_existing(args.db, wait_seconds=args.wait)
+    try:
+        result = load_into(opened, args.file, user=args.user, archive_dir=location_of(args.db).archive_dir,
+                           size_limit_mb=settings.upload_limit_mb)
+    finally:
+        opened.close()
     print(f"{result.file}: {result.layout}, {result.counts.added:,} added, "
           f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged (load {result.load_id})")
 
 
 def _undo(args) -> None:
-    opened = _open_existing(args.db)
+    opened = store.open_existing(args.db, wait_seconds=args.wait)
     try:
         reason = loads.undo_refusal(opened, args.load_id)
         if reason:
             raise Refused(reason)
         what = loads.describe(opened, args.load_id)
-        counts = undo_load(opened, args.load_id, user=args.user, archive_dir=location_of(args.db).archive_dir)
+        undone = loads.undo_load(opened, args.load_id, user=args.user, archive_dir=location_of(args.db).archive_dir)
     finally:
         opened.close()
-    print(f"Undid {what}: {counts.added:,} rows removed, {counts.changed:,} earlier rows current again.")
+    print(f"Undid {what}: {undone.removed:,} rows removed, {undone.restored:,} earlier rows current again.")
 
 
 def _groups(args) -> None:
-    opened = _open_existing(args.db)
+    opened = store.open_existing(args.db, wait_seconds=args.wait)
     try:
         rows = load_groups(opened, args.file, user=args.user)
     finally:
@@ -84,7 +77,7 @@ def _groups(args) -> None:
 
 
 def _verify(args) -> None:
-    opened = _open_existing(args.db, read_only=True)
+    opened = store.open_existing(args.db, read_only=True)
     try:
         broken = audit.verify(opened.connection)
         lines = audit.line_count(opened.connection)
@@ -118,15 +111,18 @@ def main(argv: list[str] | None = None) -> int:
     load_parser = commands.add_parser("load", help="load one file into the store")
     load_parser.add_argument("file")
     load_parser.add_argument("--db", default=default_db)
+    load_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     load_parser.add_argument("--user", default=getpass.getuser())
     undo_parser = commands.add_parser("undo", help="take a load back")
     undo_parser.add_argument("load_id", type=int)
     undo_parser.add_argument("--db", default=default_db)
+    undo_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     undo_parser.add_argument("--user", required=True)
     groups_parser = commands.add_parser("groups", help="load comparator groups (group_code, group_name, "
                                         "area_code, source) from a CSV file")
     groups_parser.add_argument("file")
     groups_parser.add_argument("--db", default=default_db)
+    groups_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     groups_parser.add_argument("--user", required=True)
     audit_parser = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_parser.add_argument("--verify", action="store_true", required=True)
@@ -168,15 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         for sentence in error.sentences():
             print(f"error: {sentence}", file=sys.stderr)
         return 1
-    except (Refused, StoreInUse, StoreFileChanged, loads.UndoRefused, CopyMismatch, TargetNotEmpty,
-            ValueError) as error:
+    except (Refused, StoreInUse, store.StoreMissing, store.RetryWrite, store.StoreFileChanged, loads.UndoRefused,
+            CopyMismatch, TargetNotEmpty, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        print(f"error: {args.db} is in use by another program (the dashboard, most likely), so nothing was "
-              "written; stop it, or use the dashboard's Upload data page.", file=sys.stderr)
         return 1
     return 0
 

@@ -8,6 +8,7 @@ A first start that finds no store but an archive journal with loads in it replay
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import tempfile
@@ -19,13 +20,14 @@ import pandas as pd
 
 import store
 from loaders.groups import load_groups
-from loaders.pipeline import LoadResult, load_into, replay
+from loaders.layouts import BY_NAME
+from loaders.pipeline import LoadResult, load_into, read_file, store_context
 from loaders.plan import load_plan_data
 from store import archive as store_archive
 from store import indicators as store_indicators
 from store import loads, writes
 from store.copy import copy_store
-from store.settings import PROJECT_ROOT, StoreLocation, archive_dir_for, load_settings, parse_store
+from store.settings import PROJECT_ROOT, StoreLocation, archive_dir_for, location_of
 
 DATA = PROJECT_ROOT / "data"
 BUILD_USER = "bundled data build"
@@ -67,26 +69,13 @@ def load_reference(con, user: str = BUILD_USER) -> None:
                                               "area_links": len(links), "events": len(events)})
 
 
-def location_of(db: StoreLocation | Path | str) -> StoreLocation:
-    """The store a command names: a StoreLocation, a DuckDB file's path, or `ducklake:postgres:...`
-    (whose data files' directory is PBIP_STORE_DATA_PATH, or the one in the settings)."""
-    if isinstance(db, StoreLocation):
-        return db
-    text = str(db)
-    if text.startswith("ducklake:"):
-        settings = load_settings()
-        data_path = os.environ.get("PBIP_STORE_DATA_PATH") or (
-            str(settings.store.path) if settings.store.shared else None)
-        return parse_store(text, relative_to=Path.cwd(), data_path=data_path)
-    return StoreLocation("duckdb", Path(text))
-
-
 class StoreInUse(Exception):
     """Another process (the dashboard) holds the store; the message says so in one sentence."""
 
 
 def refuse_if_in_use(db_path: StoreLocation | Path | str) -> None:
-    """StoreInUse when another process has the store open (DuckDB lets one process write a file).
+    """StoreInUse when another process has the store file open, before a command that replaces the whole
+    file (a build, a copy into it). Commands that read or change rows wait instead (store.open_existing).
 
     The shared store is never refused: several servers and the command line write to it, one at a time.
     """
@@ -101,8 +90,9 @@ def refuse_if_in_use(db_path: StoreLocation | Path | str) -> None:
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             raise
-        raise StoreInUse(f"{db_path} is in use by another program (the dashboard, most likely), so nothing was "
-                         "written; stop it, or load and undo from the dashboard's Upload data page.") from error
+        raise StoreInUse(f"{db_path} is open in another program (the dashboard, most likely), and this command "
+                         "replaces the whole file, so nothing was done; load and undo on the dashboard's Upload "
+                         "data page instead, or run it when the file is free.") from error
 
 
 def build(db_path: StoreLocation | Path | str) -> list[LoadResult]:
@@ -150,6 +140,40 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
     finally:
         con.close()
     return results, built
+
+
+def rebuild_from_archive(source, target: Path | str, archive_dir: Path) -> int:
+    """Build a new store at `target` by replaying, in order, every load of `source` not undone.
+
+    Reads only the audit trail and the raw files archived by sha256; returns how many loads it
+    replayed. The observations it gives are those of the source store.
+    """
+    return len(replay(loads.standing_loads(source), target, archive_dir))
+
+
+def replay(standing: list[store_archive.StandingLoad], target: Path | str | store.Store,
+           archive_dir: Path) -> list[store_archive.StandingLoad]:
+    """Build a new store at `target` (a path, or an open, empty Store left open) from the reference data
+    and these archived loads, in order; returns the loads as stored there (with their new load ids)."""
+    built = target if isinstance(target, store.Store) else store.open_store(target)
+    replayed = []
+    try:
+        load_reference(built, user="rebuild from archive")
+        for entry in standing:
+            matches = sorted(Path(archive_dir).glob(f"{entry.sha256}*"))
+            if not matches:
+                raise FileNotFoundError(f"the archive has no file with sha256 {entry.sha256} ({entry.file})")
+            layout = entry.layout if entry.layout in BY_NAME else None
+            extract = read_file(matches[0], store_context(built), file=entry.file, layout=layout,
+                                size_limit_mb=float("inf"))
+            result = loads.store_extract(built, extract, file=entry.file, sha256=entry.sha256, user=entry.user,
+                                         is_demonstration=entry.is_demonstration)
+            replayed.append(dataclasses.replace(entry, load_id=result.load_id))
+        loads.checkpoint(built)
+    finally:
+        if built is not target:
+            built.close()
+    return replayed
 
 
 def recover_from_archive(db_path: Path | str) -> int:

@@ -19,7 +19,8 @@ import pandas as pd
 from loaders import cells
 from loaders.csvread import as_text, read_table
 from loaders.errors import Problems
-from loaders.extract import Extract, area_type_for, month_bounds
+from loaders.extract import Extract, month_bounds
+from loaders.geography import area_type_for
 from loaders.repeats import report_repeats
 
 TIDY_COLUMNS = ["period", "ons_code_filled", "name", "region", "total_days"]

@@ -35,19 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import LoadError
-
-# The generic spreadsheet layer lives in loaders/xls.py; these names are kept here for older imports.
-from loaders.xls import (  # noqa: F401
-    HEADER_ROW,
-    MAX_COMPRESSION_RATIO,
-    MAX_SHEET_COLUMNS,
-    MAX_SHEET_ROWS,
-    MAX_UNPACKED_MB,
-    METADATA_ROWS,
-    Cell,
-    check_zip,
-    opened,
-)
+from loaders.xls import HEADER_ROW, opened
 from loaders.xls import Sheet as _Sheet
 from loaders.xls import Workbook as _Workbook
 from loaders.xls import as_text as _as_text

@@ -8,8 +8,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from loaders.geography import area_type_for  # noqa: F401  (readers import it from here too)
-
 
 @dataclass
 class StoreContext:

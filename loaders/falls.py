@@ -9,7 +9,8 @@ import pandas as pd
 from loaders import cells
 from loaders.csvread import missing_reason, numbers, read_table
 from loaders.errors import Problems
-from loaders.extract import Extract, area_type_for, financial_year_bounds
+from loaders.extract import Extract, financial_year_bounds
+from loaders.geography import area_type_for
 from loaders.repeats import report_repeats
 
 COLUMNS = ["area_code", "area_name", "period", "value", "indicator", "measure", "unit", "significance"]

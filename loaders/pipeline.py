@@ -3,13 +3,12 @@
 Nothing is written until the whole file has been read and checked. The write itself is one write
 through the store's door (store/door.py, store/loads.py), so on any error the store is exactly as it
 was. The raw file is archived under its sha256 and the load is recorded, with the user, in the audit
-trail. Everything about a load once read (preview, confirm, undo, history) is `store.loads`; the
-names here are kept for the upload page, tests and analysts' scripts.
+trail. Everything about a load once read (preview, undo, history) is `store.loads`; this module reads
+files and stores them with their raw file archived (`load_into`, `confirm_load`, `load_file`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -25,13 +24,10 @@ from loaders.layouts import BY_NAME, detect_layout
 from loaders.repeats import report_repeats
 from store import archive as store_archive
 from store import loads, writes
-from store.door import RetryWrite
-from store.loads import previous_load_of  # noqa: F401  (the upload page's name for it)
-from store.users import User
+from store.roles import User
+from store.settings import location_of
 
 DEFAULT_SIZE_LIMIT_MB = 50.0
-# The store's "try again" refusal, under the name the upload page and tests know.
-RetryLoad = RetryWrite
 
 
 @dataclass(frozen=True)
@@ -66,9 +62,7 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
     if not path.is_file():
         raise LoadError("does not exist", file=file)
     size = path.stat().st_size
-    if size > size_limit_mb * 1024 * 1024:
-        raise LoadError(f"is {size / 1024 / 1024:.1f} MB, above the {size_limit_mb:g} MB limit; "
-                        "split it or ask for the limit to be raised", file=file)
+    check_size(size, size_limit_mb, file)
     if size == 0:
         raise LoadError("is empty", file=file)
     chosen = BY_NAME[layout] if layout else detect_layout(path, file)
@@ -80,6 +74,13 @@ def read_file(path: Path | str, context: StoreContext, *, file: str | None = Non
                         f"{quoted(error)})", file=file) from error
     validate(extract, context, file)
     return extract
+
+
+def check_size(size: int, size_limit_mb: float, file: str) -> None:
+    """LoadError when a file of `size` bytes is above the upload limit (checked before it is read)."""
+    if size > size_limit_mb * 1024 * 1024:
+        raise LoadError(f"is {size / 1024 / 1024:.1f} MB, above the {size_limit_mb:g} MB limit; "
+                        "split it or ask for the limit to be raised", file=file)
 
 
 def validate(extract: Extract, context: StoreContext, file: str) -> None:
@@ -118,19 +119,6 @@ def validate(extract: Extract, context: StoreContext, file: str) -> None:
     problems.raise_if_any()
 
 
-def archive(path: Path, sha256: str, archive_dir: Path) -> Path:
-    """Keep the raw file under its sha256 (the same file twice is kept once)."""
-    return store_archive.keep(path, sha256, archive_dir)
-
-
-def store_extract(con, extract: Extract, *, file: str, sha256: str, user: User | str | None,
-                  is_demonstration: bool = False) -> LoadResult:
-    """Write a validated extract in one write through the store's door, with its load record and audit line."""
-    stored = loads.store_extract(con, extract, file=file, sha256=sha256, user=user,
-                                 is_demonstration=is_demonstration)
-    return LoadResult(stored.load_id, file, extract.layout, sha256, extract.row_count, stored.counts)
-
-
 def _store_archived(con, path: Path, extract: Extract, *, file: str, user: User | str | None,
                     archive_dir: Path, action: str, expected_version: str | None = None,
                     is_demonstration: bool = False, journal: bool = True) -> LoadResult:
@@ -139,8 +127,9 @@ def _store_archived(con, path: Path, extract: Extract, *, file: str, user: User 
         loads.check_version(write.con, expected_version)
         sha256 = sha256_of(path)
         kept = store_archive.keep_for(write, path, sha256, archive_dir)
-        result = store_extract(write.con, extract, file=file, sha256=sha256, user=user,
-                               is_demonstration=is_demonstration)
+        stored = loads.store_extract(write.con, extract, file=file, sha256=sha256, user=user,
+                                     is_demonstration=is_demonstration)
+        result = LoadResult(stored.load_id, file, extract.layout, sha256, extract.row_count, stored.counts)
         if journal:
             write.after_commit(lambda: store_archive.record_load(archive_dir, result, kept, user=write.user,
                                                                  is_demonstration=is_demonstration))
@@ -166,10 +155,8 @@ def load_into(con, path: Path | str, *, user: User | str | None, archive_dir: Pa
 def load_file(path: Path | str, db: Path | str, user: str, *, layout: str | None = None,
               size_limit_mb: float = DEFAULT_SIZE_LIMIT_MB) -> LoadResult:
     """Recognise, validate and load one file into the store at `db`, atomically."""
-    from loaders.build import location_of
-
     location = location_of(db)
-    opened = store.open_store(location)
+    opened = store.open_existing(location)
     try:
         return load_into(opened, path, user=user, archive_dir=location.archive_dir, layout=layout,
                          size_limit_mb=size_limit_mb)
@@ -177,12 +164,7 @@ def load_file(path: Path | str, db: Path | str, user: str, *, layout: str | None
         opened.close()
 
 
-# --- Preview, confirm and undo, for the upload page ------------------------------------------------
-
-
-def preview(con, extract: Extract, *, is_demonstration: bool = False) -> loads.Preview:
-    """What storing this extract would add, change and leave as it is; writes nothing."""
-    return loads.preview(con, extract.observations, extract.populations, is_demonstration=is_demonstration)
+# --- Confirming a previewed load, for the upload page -------------------------------------------
 
 
 def confirm_load(con, path: Path | str, extract: Extract, *, user: User | None, archive_dir: Path,
@@ -190,60 +172,9 @@ def confirm_load(con, path: Path | str, extract: Extract, *, user: User | None, 
                  is_demonstration: bool = False) -> LoadResult:
     """Store a previewed extract for an analyst: archive the raw file, write in one transaction, audit.
 
-    With `expected_version` (from the preview), refuses with RetryLoad when another load was stored
+    With `expected_version` (from the preview), refuses with RetryWrite when another load was stored
     or undone since the preview, so nobody confirms a preview that no longer describes the change.
     """
     path = Path(path)
     return _store_archived(con, path, extract, file=file or path.name, user=user, archive_dir=archive_dir,
                            action="confirm", expected_version=expected_version, is_demonstration=is_demonstration)
-
-
-def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path | None = None) -> writes.RowCounts:
-    """Take a load back for an analyst, exactly and audited; UndoRefused says why when it cannot be.
-
-    The undo is added to the journal in `archive_dir` (by default the archive beside the store's file).
-    """
-    location = store.door_of(con).location
-    if archive_dir is None and location is not None:
-        archive_dir = location.archive_dir
-    with store.writing(con, user=user, action="undo") as write:
-        undone = loads.undo(write.con, int(load_id), user=user)
-        if archive_dir is not None:
-            write.after_commit(lambda: store_archive.record_undo(archive_dir, undone.load_id, user=write.user))
-    return writes.RowCounts(added=undone.removed, changed=undone.restored)
-
-
-def rebuild_from_archive(source, target: Path | str, archive_dir: Path) -> int:
-    """Build a new store at `target` by replaying, in order, every load of `source` not undone.
-
-    Reads only the audit trail and the raw files archived by sha256; returns how many loads it
-    replayed. The observations it gives are those of the source store.
-    """
-    return len(replay(loads.standing_loads(source), target, archive_dir))
-
-
-def replay(standing: list[loads.StandingLoad], target: Path | str | store.Store,
-           archive_dir: Path) -> list[loads.StandingLoad]:
-    """Build a new store at `target` (a path, or an open, empty Store left open) from the reference data
-    and these archived loads, in order; returns the loads as stored there (with their new load ids)."""
-    from loaders.build import load_reference
-
-    built = target if isinstance(target, store.Store) else store.open_store(target)
-    replayed = []
-    try:
-        load_reference(built, user="rebuild from archive")
-        for entry in standing:
-            matches = sorted(Path(archive_dir).glob(f"{entry.sha256}*"))
-            if not matches:
-                raise FileNotFoundError(f"the archive has no file with sha256 {entry.sha256} ({entry.file})")
-            layout = entry.layout if entry.layout in BY_NAME else None
-            extract = read_file(matches[0], store_context(built), file=entry.file, layout=layout,
-                                size_limit_mb=float("inf"))
-            result = store_extract(built, extract, file=entry.file, sha256=entry.sha256, user=entry.user,
-                                   is_demonstration=entry.is_demonstration)
-            replayed.append(dataclasses.replace(entry, load_id=result.load_id))
-        loads.checkpoint(built)
-    finally:
-        if built is not target:
-            built.close()
-    return replayed

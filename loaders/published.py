@@ -12,7 +12,8 @@ import pandas as pd
 
 from loaders.csvread import numbers
 from loaders.errors import LoadError, Problems
-from loaders.extract import Extract, area_type_for, financial_year_bounds, left_out_words
+from loaders.extract import Extract, financial_year_bounds, left_out_words
+from loaders.geography import area_type_for
 from loaders.repeats import first_rows
 
 _FINANCIAL_YEAR = r"\d{4}/\d{2}"

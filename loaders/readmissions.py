@@ -15,7 +15,8 @@ import pandas as pd
 from loaders import cells, published
 from loaders.csvread import missing_reason, numbers, read_table, value_missing_reason
 from loaders.errors import Problems
-from loaders.extract import Extract, area_type_for
+from loaders.extract import Extract
+from loaders.geography import area_type_for
 
 LAYOUT = "nhsd_readmissions_compendium_csv"
 REQUIRED = ["Year", "Breakdown", "Level", "Level description", "Age Breakdown", "Sex Breakdown",

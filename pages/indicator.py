@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from analysis.assess import comparator_order
+from analysis.assess import comparator_names, comparator_order
 from analysis.indicator_table import data_table
 from analysis.publication import lag_text
 from analysis.significance import method_for
@@ -55,17 +55,15 @@ if subject != area_code:
 options = store_indicators.comparators(con, indicator_id, subject)
 group_options = store_groups.groups(con)
 own = store_groups.groups_of(con, area_code)["group_code"].tolist()
-group_codes = [c for c in dict.fromkeys(own + group_options["group_code"].tolist()) if c != area_code]
 codes = comparator_order(options["area_code"].tolist(), settings.benchmark_code,
-                         store_indicators.region_code(con, area_code))
-codes = codes[:1] + group_codes + codes[1:]
-comparator_names = (dict(zip(options["area_code"], options["area_name"], strict=True)) | {"": "No comparator"}
-                    | {g.group_code: f"{g.group_name} ({g.members} councils added up)"
-                       for g in group_options.itertuples()})
+                         store_indicators.region_code(con, area_code),
+                         groups=own + group_options["group_code"].tolist(), area_code=area_code)
+names_of_comparators = comparator_names(dict(zip(options["area_code"], options["area_name"], strict=True)),
+                                        group_options)
 asked_comparator = st.query_params.get("comparator")
 comparator_code = st.sidebar.selectbox(
     "Compare with", codes, index=codes.index(asked_comparator) if asked_comparator in codes else 0,
-    format_func=lambda c: comparator_names.get(c, c), key=f"comparator_{indicator_id}")
+    format_func=lambda c: names_of_comparators.get(c, c), key=f"comparator_{indicator_id}")
 if comparator_code:
     st.query_params["comparator"] = comparator_code
 else:

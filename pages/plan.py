@@ -12,7 +12,7 @@ from charts.text import plain
 from loaders.errors import LoadError
 from loaders.plan import read_action_workbook
 from store import plan
-from store.users import User
+from store.roles import User
 from ui import auth, context, presentation
 from ui.download import XLSX_MIME, safe_csv, safe_xlsx
 

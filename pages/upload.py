@@ -7,26 +7,18 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import upload_preview
+from charts.upload_preview import new_over_stored
 from loaders.errors import LoadError, plain_markdown, shown_file_name, upload_suffix
 from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
-from loaders.pipeline import (
-    RetryLoad,
-    confirm_load,
-    preview,
-    previous_load_of,
-    read_file,
-    sha256_of,
-    store_context,
-    undo_load,
-)
+from loaders.pipeline import check_size, confirm_load, read_file, sha256_of, store_context
 from store import queries, upload_checks
-from store.loads import UndoRefused, recent_loads
+from store.loads import UndoRefused, preview, previous_load_of, recent_loads, undo_load
 from store.loads import describe as describe_load
+from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
 from ui import auth, context
 
@@ -39,8 +31,8 @@ st.title("Upload data")
 user = auth.current_user()
 if user is None or not user.can("analyst"):
     who = f"You are signed in as {user.name}, a {user.role}. " if user else ""
-    st.info(f"{who}Only analysts can upload data or undo a load. Ask an analyst, or an administrator to "
-            "give you the analyst role (`python -m store.users add NAME --role analyst`).")
+    st.info(f"{who}Only analysts can upload data or undo a load. Ask an analyst to load the file, or ask "
+            "the dashboard's administrator to give you the analyst role.")
     st.stop()
 
 settings = context.settings()
@@ -79,16 +71,13 @@ if uploaded is not None:
     if work is None or work["key"] != key:
         _discard_work()
         limit = settings.upload_limit_mb
-        if uploaded.size > limit * 1024 * 1024:
-            st.error(f"{uploaded.name}: is {uploaded.size / 1024 / 1024:.1f} MB, above the {limit:g} MB "
-                     "limit; split it or ask for the limit to be raised.")
-            st.stop()
         folder = Path(tempfile.mkdtemp(prefix="pbip-upload-"))
         # Saved under a short name of our own: the analyst's file name (300 characters, slashes) is
         # only ever shown, never used as a path.
         path = folder / f"upload{upload_suffix(uploaded.name)}"
         file = shown_file_name(uploaded.name)
         try:
+            check_size(uploaded.size, limit, file)  # before a byte is written to disk
             with st.spinner(f"Checking every row of {file}"):
                 path.write_bytes(uploaded.getbuffer())
                 layout = BY_NAME[chosen] if chosen != DETECT else detect_layout(path, file)
@@ -147,20 +136,16 @@ if uploaded is not None:
                         f"of {len(changed):,}")
             st.dataframe(changed.head(CHANGED_ROWS_SHOWN), hide_index=True, width="stretch")
 
-        pairs = shown.summary[["indicator_id", "area_code"]].drop_duplicates()
-        labels = [f"{row.indicator_id} — {row.area_code}" for row in pairs.itertuples()]
-        picked = st.selectbox("Chart the new series over the stored one for", labels)
-        indicator_id, area_code = picked.split(" — ")
+        area_names, indicator_names = work["names"]
+        pairs = list(shown.summary[["indicator_id", "area_code"]].drop_duplicates().itertuples(index=False,
+                                                                                                name=None))
+        indicator_id, area_code = st.selectbox(
+            "Chart the new series over the stored one for", pairs,
+            format_func=lambda pair: f"{indicator_names.get(pair[0], pair[0])} — {area_names.get(pair[1], pair[1])}")
         stored = queries.indicator_series(con, indicator_id, [area_code])
         new = shown.observations[(shown.observations["indicator_id"] == indicator_id)
                                  & (shown.observations["area_code"] == area_code)]
-        figure = go.Figure()
-        figure.add_scatter(x=stored["period_start"], y=stored["value"], name="stored", mode="lines+markers",
-                           line={"color": "#768692"})
-        figure.add_scatter(x=new["period_start"], y=new["new_value"], name="this file", mode="markers",
-                           marker={"color": "#005EB8", "size": 9})
-        figure.update_layout(height=360, margin={"t": 30}, legend={"orientation": "h"},
-                             xaxis_title="period start", yaxis_title=indicator_id)
+        figure = new_over_stored(stored, new, indicator_names.get(indicator_id, indicator_id))
         st.plotly_chart(figure, width="stretch")
     if not shown.population_summary.empty:
         st.subheader("Population estimates that would change, per area")
@@ -182,7 +167,7 @@ if uploaded is not None:
                 result = confirm_load(con, work["path"], work["extract"], user=user,
                                       archive_dir=settings.archive_dir, file=work["file"],
                                       expected_version=shown.store_version)
-        except RetryLoad as error:
+        except RetryWrite as error:
             st.warning(str(error))
             _forget_upload()
         except PermissionError as error:  # the store file went away, or the role was taken away
@@ -225,11 +210,11 @@ if (asked := state.get("undo_asked")) is not None:
             state.pop("undo_asked")
             try:
                 undone = undo_load(con, asked, user=user, archive_dir=settings.archive_dir)
-            except (UndoRefused, RetryLoad, PermissionError) as error:
+            except (UndoRefused, RetryWrite, PermissionError) as error:
                 st.warning(str(error))
             else:
-                state["upload_message"] = (f"Load {asked} undone: {undone.added:,} rows removed, "
-                                           f"{undone.changed:,} earlier rows current again.")
+                state["upload_message"] = (f"Load {asked} undone: {undone.removed:,} rows removed, "
+                                           f"{undone.restored:,} earlier rows current again.")
                 st.rerun()
         if no.button("Keep it", key="undo_cancel"):
             state.pop("undo_asked")

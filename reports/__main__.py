@@ -1,7 +1,11 @@
 """Command line for scripts and schedulers: the board pack, read-only from the store.
 
     python -m reports board-pack --as-at 2018-11-20 --format pdf --out pack.pdf
-        [--area CODE] [--comparator CODE] [--store-version N] [--previous-board DATE] [--db PATH]
+        [--area CODE] [--comparator CODE] [--store-version N] [--previous-board DATE] [--db STORE]
+
+`--db` takes a DuckDB file's path or the shared store, `ducklake:postgres:<connection string>`, as
+`python -m loaders` does. The pack is made from a snapshot of the store as of its last committed write,
+so the dashboard may go on running (and writing) meanwhile.
 
 `--area` defaults to the settings' area (settings.toml, PBIP_AREA_CODE), `--comparator` to the benchmark
 (England), `--as-at` (given without a date, or left out) to the latest board date among the stored
@@ -21,7 +25,6 @@ from pathlib import Path
 import duckdb
 
 import store
-from loaders.build import StoreInUse, refuse_if_in_use
 from reports import FORMATS, from_store, render
 from store.settings import load_settings
 
@@ -34,11 +37,8 @@ def _day(text: str) -> date:
 
 
 def _board_pack(args) -> None:
-    db = Path(args.db)
-    if not db.exists():
-        raise ValueError(f"there is no store at {db}; build it first with `python -m loaders build --db {db}`")
-    refuse_if_in_use(db)
-    opened = store.open_store(db, read_only=True)
+    # A snapshot of the store as of its last committed write: the dashboard may go on running.
+    opened = store.open_existing(args.db, read_only=True)
     try:
         started = time.perf_counter()
         pack = from_store(opened.connection, area_code=args.area.strip().upper(),
@@ -68,11 +68,13 @@ def main(argv: list[str] | None = None) -> int:
                       help="the last load to include (default: the last load); printed on the cover")
     pack.add_argument("--previous-board", type=_day, default=None,
                       help="date of the previous board (default: the last marked event before --as-at)")
-    pack.add_argument("--db", default=str(settings.store.path), help="the store (default: the settings' store)")
+    pack.add_argument("--db", default=str(settings.store),
+                      help="a DuckDB file's path, or ducklake:postgres:<connection string> for the shared store "
+                      "(default: the settings' store)")
     args = parser.parse_args(argv)
     try:
         _board_pack(args)
-    except (ValueError, StoreInUse) as error:
+    except (ValueError, store.StoreMissing, store.RetryWrite) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.IOException as error:

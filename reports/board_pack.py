@@ -25,8 +25,9 @@ from analysis.overview import data_label
 from analysis.periods import period_label
 from analysis.plan_as_at import actions_as_at, indicator_rag, previous_board
 from analysis.publication import lag_sentence
+from reports import board_paper
 from store import as_at as store_as_at
-from store import board_asks, board_paper, queries
+from store import board_asks, queries
 from store import indicators as store_indicators
 from store import plan as store_plan
 from store.assessment import assessment_inputs, default_comparator

@@ -1,42 +1,29 @@
 """The DuckDB store: the only place the pages read from, and the only place SQL lives.
 
-`open_store(location)` gives the `Store`, the one door every write goes through (store/door.py);
-`connect(path)` opens the same store and returns its connection, for analysts' scripts and tests.
+Read it bottom-up: store/primitives.py and store/roles.py (the floor), the rows (writes.py, audit.py),
+the schema, the door every write goes through (door.py), and opening a store (opening.py) on top.
+
+`open_existing(db)` opens the store a command line or the dashboard names (a read-only command gets
+a snapshot it can read while the dashboard holds the file); `open_store(location)` opens or creates
+one (a build, a test); `connect(path)` does the same and returns its connection, for analysts' scripts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from store.door import RetryWrite, Store, StoreFileChanged, Writing, door_of, snapshot, writing
+from store.door import Store, Writing, door_of, snapshot, writing
+from store.opening import StoreMissing, open_existing, open_store
+from store.primitives import RetryWrite, StoreFileChanged
 from store.schema import LATEST_VERSION, migrate
 from store.settings import StoreLocation
 
-__all__ = ["LATEST_VERSION", "RetryWrite", "Store", "StoreFileChanged", "StoreLocation", "Writing", "connect",
-           "door_of", "migrate", "open_store", "snapshot", "transaction", "writing"]
-
-
-def open_store(location: StoreLocation | Path | str = ":memory:", *, read_only: bool = False) -> Store:
-    """Open (creating if needed) the store at `location` and migrate it to the current schema."""
-    return Store.open(location, read_only=read_only)
+__all__ = ["LATEST_VERSION", "RetryWrite", "Store", "StoreFileChanged", "StoreLocation", "StoreMissing", "Writing",
+           "connect", "door_of", "migrate", "open_existing", "open_store", "snapshot", "writing"]
 
 
 def connect(path: StoreLocation | Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) a store and return its connection; writes through it use the store's door."""
-    return Store.open(path, read_only=read_only).connection
-
-
-@contextmanager
-def transaction(con: Store | duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing, through the store's door, for a script with access to the file.
-
-    The audit records the operating-system user; code acting for a signed-in person uses `writing`.
-    """
-    import getpass
-
-    with writing(con, user=getpass.getuser(), action="write") as write:
-        yield write.con
+    return open_store(path, read_only=read_only).connection

@@ -11,12 +11,23 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from store.loads import StandingLoad
-
 JOURNAL = "journal.jsonl"
+
+
+@dataclass(frozen=True)
+class StandingLoad:
+    """A load a rebuild replays: its file (by sha256), layout, who made it and whether it was invented."""
+
+    load_id: int
+    file: str
+    sha256: str
+    layout: str | None
+    user: str
+    is_demonstration: bool
 
 
 def keep(path: Path, sha256: str, archive_dir: Path) -> Path:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from store import door
+from store.primitives import next_id, now, require_write
 
 # The hash before the first line.
 GENESIS = "0" * 64
@@ -28,10 +28,6 @@ class AuditBreak:
 
     audit_id: int
     sentence: str
-
-
-def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 def row_hash(previous: str, audit_id: int, audited_at: datetime, user_name: str, action: str,
@@ -47,12 +43,12 @@ def append(con: duckdb.DuckDBPyConnection, *, user: str, action: str, load_id: i
            detail: dict | None = None) -> int:
     """Add one line to the audit trail and chain it to the last; returns its id.
 
-    Call it inside a write through the store's door (`store.door.Writing.audit`), whose lock keeps
+    Call it inside a write through the store's door (`Writing.audit`, store/door.py), whose lock keeps
     the chain in order.
     """
-    door.require_write(con)
+    require_write(con)
     text = json.dumps(detail or {}, default=str, sort_keys=True)
-    audit_id = door.next_id(con, "audit")
+    audit_id = next_id(con, "audit")
     con.execute("INSERT INTO audit (audit_id, audited_at, user_name, action, load_id, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?)", [audit_id, now(), user, action, load_id, text])
     audited_at = con.execute("SELECT audited_at FROM audit WHERE audit_id = ?", [audit_id]).fetchone()[0]

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from store import door, signoff
-from store.users import LEAD_ROLE, User
+from store.roles import LEAD_ROLE, User
 
 WRITER_ROLE = "analyst"
 FIELDS = {"note": "To note", "agree": "To agree", "escalate": "To escalate"}

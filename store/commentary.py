@@ -6,7 +6,7 @@ a new version in `commentary_versions` (store/signoff.py: draft â†’ submitted â†
 nothing is overwritten.
 
 - `save_draft` and `submit`: an analyst (or a lead), through the door with the analyst role;
-- `sign_off`: only a lead *of that indicator* (store/users.py `leads`), checked by the door;
+- `sign_off`: only a lead *of that indicator* (`leads` in the accounts file, store/roles.py), checked by the door;
 - `signed_off(...)`: what a viewer reads, the latest signed-off version, optionally as it stood on a day
   (a board pack as at a date prints only what had been signed off by then).
 """
@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from store import door, signoff
-from store.users import LEAD_ROLE, User
+from store.roles import LEAD_ROLE, User
 
 WRITER_ROLE = "analyst"
 # The fields a person writes, with the words the page and the pack label them by.

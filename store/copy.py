@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store import door
-from store.door import Store
+from store.opening import open_store
+from store.primitives import ID_SOURCES, is_lake
 from store.settings import StoreLocation
 
 SOURCE = "copy_source"
@@ -44,8 +45,8 @@ def copy_store(source: StoreLocation, target: StoreLocation, *, user: str, repla
     Rows travel as Arrow tables between the two stores' own connections (no ATTACH), so a source file
     this process already has open (the dashboard's, a test's) is read through that same database.
     """
-    source_store = Store.open(source)  # brings the source to the current schema, so the tables match
-    into = Store.open(target)
+    source_store = open_store(source)  # brings the source to the current schema, so the tables match
+    into = open_store(target)
     try:
         reader = source_store.read()
         with door.snapshot(reader):
@@ -103,9 +104,9 @@ def _check_same(reader, con, relation: str) -> int:
 
 def _advance_sequences(con) -> None:
     """A DuckDB file's sequences continue after the ids copied into it, so no id is handed out twice."""
-    if door.is_shared(con):
+    if is_lake(con):
         return
-    for sequence, columns in door.ID_SOURCES.values():
+    for sequence, columns in ID_SOURCES.values():
         used = " UNION ALL ".join(f"SELECT max({column}) AS id FROM {table}" for table, column in columns)
         highest = con.execute(f"SELECT coalesce(max(id), 0) FROM ({used})").fetchone()[0]
         drawn = con.execute(f"SELECT nextval('{sequence}')").fetchone()[0]

@@ -1,20 +1,25 @@
 """The store's one door: it owns the DuckDB connection, hands out read cursors, and runs every write.
 
+A store is opened (created, or an existing one found) by store/opening.py, which migrates it and hands
+over its connection to a `Store` here.
+
 Every change to the store (a load, an undo, a plan edit or import, a rebase date, the reference data,
 the build) goes through `writing(...)` / `Store.write(...)`, which in one place
 
-- checks the writer: a signed-in `store.users.User` must hold the role (analyst by default); a plain
+- checks the writer: a signed-in `store.roles.User` must hold the role (analyst by default); a plain
   name is a script or the command line, trusted as file access is, and its audit lines also record
   the operating-system user it runs as;
 - takes the one process-wide write lock, so two analysts (or an analyst and a plan edit) are stored
-  one after the other; on the shared store (DuckLake, catalog in PostgreSQL) it also takes the
-  store-wide lock in PostgreSQL (an advisory lock), so writers on several servers and the command line
-  queue too, and a writer killed mid-write releases it with its connection;
+  one after the other, and the DuckDB file's lock (store/file_lock.py), so a command reading a copy
+  of the file never copies it half-way through a write; on the shared store (DuckLake, catalog in
+  PostgreSQL) it takes instead the store-wide lock in PostgreSQL (an advisory lock), so writers on
+  several servers and the command line queue too, and a writer killed mid-write releases it with its connection;
 - refuses when the store's file has gone or been replaced since it was opened (its st_dev/st_ino);
 - BEGINs, runs the change, and COMMITs, or ROLLs BACK everything when it raises.
 
-It also hands out the ids of new loads, audit lines and plan history lines (`next_id`): a DuckDB file
-uses its sequences, DuckLake has none, so there the next id is allocated under the store-wide lock.
+The primitives it stands on (the clock, the ids of new rows, the check that a change is made inside a
+write) are store/primitives.py; the roles are store/roles.py. Opening a store migrates it
+(store/schema.py) on the way in.
 
 This is the role datasette's `Database.execute_write_fn` plays. Functions elsewhere that take "a
 connection" accept either a `Store` or a DuckDB connection (or cursor) and find their door here.
@@ -23,7 +28,6 @@ connection" accept either a `Store` or a DuckDB connection (or cursor) and find 
 from __future__ import annotations
 
 import getpass
-import importlib
 import os
 import threading
 import weakref
@@ -36,9 +40,10 @@ from typing import TypeVar
 import duckdb
 
 from store import audit
-from store.schema import migrate
+from store.file_lock import locked
+from store.primitives import RetryWrite, StoreFileChanged, active_handles, is_lake
+from store.roles import User, require_role
 from store.settings import StoreLocation
-from store.users import User, require_role
 
 T = TypeVar("T")
 WRITER_ROLE = "analyst"
@@ -49,30 +54,11 @@ LOCK_WAIT_SECONDS = 30
 LAKE = "pbip"
 # The advisory lock key in PostgreSQL that every writer to the shared store holds while it writes.
 LAKE_WRITE_LOCK_KEY = 16_2026
-# Ids the store hands out: a DuckDB file's sequence, else one more than the largest in these columns.
-ID_SOURCES = {
-    "load": ("load_id_seq", (("loads", "load_id"), ("load_undone", "load_id"))),
-    "audit": ("audit_id_seq", (("audit", "audit_id"),)),
-    "plan_history": ("plan_history_id_seq", (("plan_action_history", "history_id"),)),
-}
-
 # One writer at a time in this process (DuckDB itself lets only one process write a file).
 _WRITE_LOCK = threading.RLock()
-_writing_now = threading.local()
 # Where each handle a Store opened or gave out leads, and which file that was when opened. The values
 # never refer to the handle, so a dropped connection is freed (and its file unlocked) as before.
 _opened: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-class RetryWrite(Exception):
-    """The store was busy, or changed under a write; the message says what to do."""
-
-
-class StoreFileChanged(PermissionError):
-    """The store's file has gone or been replaced since it was opened; nothing was written.
-
-    A refusal to write, like a missing role, so every page that shows "you may not" shows this too.
-    """
 
 
 @dataclass(frozen=True)
@@ -146,21 +132,6 @@ class Store:
         self.identity = FileIdentity.of(location.path) if location else None
         _opened[con] = (self.location, self.identity)
 
-    @classmethod
-    def open(cls, location: StoreLocation | Path | str = ":memory:", *, read_only: bool = False) -> Store:
-        """Open (creating if needed) a store and migrate it forward to the current schema."""
-        if not isinstance(location, StoreLocation):
-            location = None if str(location) == ":memory:" else StoreLocation("duckdb", Path(location))
-        if location is not None and location.shared:
-            con = _attach_lake(location, read_only=read_only)
-        else:
-            if location is not None:
-                location.path.parent.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(str(location.path) if location else ":memory:", read_only=read_only)
-        if not read_only:
-            migrate(con)
-        return cls(con, location)
-
     @property
     def shared(self) -> bool:
         return self.location is not None and self.location.shared
@@ -176,8 +147,6 @@ class Store:
             cursor.execute(f"USE {LAKE}")
         _opened[cursor] = (self.location, self.identity)
         return cursor
-
-    cursor = read
 
     def file_problem(self) -> str | None:
         """One sentence when the store's file has gone or been replaced since it was opened, else None."""
@@ -200,7 +169,7 @@ class Store:
         """
         name, os_user = writer(user, role, indicator)
         handle = con if con is not None else self._con
-        active = _active_handles()
+        active = active_handles()
         if id(handle) in active:
             yield Writing(handle, name, os_user)
             return
@@ -234,9 +203,11 @@ class Store:
 
     @contextmanager
     def _store_wide_lock(self, action: str) -> Iterator[None]:
-        """On the shared store, PostgreSQL's advisory lock, held by every writer on every server."""
+        """On the shared store, PostgreSQL's advisory lock, held by every writer on every server; on a
+        DuckDB file, the file's lock, which a command copying the file for reading waits on."""
         if not self.shared:
-            yield
+            with self.file_lock(action):
+                yield
             return
         if self._lock_connection is None or self._lock_connection.closed:
             import psycopg
@@ -266,10 +237,32 @@ class Store:
 
     _lock_connection = None
 
+    read_only = False
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the store is closed (a snapshot's copy is deleted so)."""
+        self._closing = [*getattr(self, "_closing", []), callback]
+
     def close(self) -> None:
+        """Close the store; a DuckDB file opened to write checkpoints on closing, so under its lock."""
         if self._lock_connection is not None:
             self._lock_connection.close()
-        self._con.close()
+        if self.read_only:
+            self._con.close()
+        else:
+            with self.file_lock("close the store"):
+                self._con.close()
+        for callback in getattr(self, "_closing", []):
+            callback()
+
+    @contextmanager
+    def file_lock(self, action: str) -> Iterator[None]:
+        """For a DuckDB file, its lock (store/file_lock.py), so no other process copies it mid-write."""
+        if self.location is None or self.shared:
+            yield
+            return
+        with locked(self.location.path, shared=False, wait_seconds=LOCK_WAIT_SECONDS, action=action):
+            yield
 
 
 def door_of(handle: Store | duckdb.DuckDBPyConnection) -> Store:
@@ -300,91 +293,18 @@ def snapshot(handle: Store | duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckD
         con.execute("ROLLBACK")
 
 
-def require_write(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """The handle, when it is inside a write through the door on this thread; RuntimeError otherwise.
-
-    The row-level helpers (store/writes.py, store/audit.py) call this, so none of them can be used
-    to change the store around the door.
-    """
-    if id(con) not in _active_handles():
-        raise RuntimeError("this change must be made inside a write through the store's door "
-                           "(store.writing or Store.write)")
-    return con
-
-
 def handle_of(handle: Store | duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A DuckDB handle to read with, from a Store or a handle."""
     return handle.read() if isinstance(handle, Store) else handle
 
 
-def next_id(con: duckdb.DuckDBPyConnection, kind: str) -> int:
-    """The id for a new row of `kind` ("load", "audit", "plan_history"), inside a write through the door.
-
-    A DuckDB file draws it from its sequence. DuckLake has no sequences: the id is one more than any
-    used, which is safe because every writer to the shared store holds the store-wide lock.
-    """
-    sequence, columns = ID_SOURCES[kind]
-    if not _is_lake(con):
-        return con.execute(f"SELECT nextval('{sequence}')").fetchone()[0]
-    used = " UNION ALL ".join(f"SELECT max({column}) AS id FROM {table}" for table, column in columns)
-    return con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM ({used})").fetchone()[0]
-
-
 def is_shared(handle: Store | duckdb.DuckDBPyConnection) -> bool:
     """True when `handle` reads the shared store (DuckLake) rather than a DuckDB file."""
-    return door_of(handle).shared if isinstance(handle, Store) else _is_lake(handle)
-
-
-def _is_lake(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return bool(row) and row[0] == "ducklake"
-
-
-def extension_file(name: str) -> Path:
-    """The extension's file inside its PyPI wheel (duckdb-extension-<name>), for this DuckDB version."""
-    package = importlib.import_module(f"duckdb_extension_{name}")
-    return (Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}"
-            / f"{name}.duckdb_extension")
-
-
-def _attach_lake(location: StoreLocation, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the shared store attached as `pbip` and in use."""
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
-    attach(con, location, LAKE, read_only=read_only)
-    con.execute(f"USE {LAKE}")
-    return con
-
-
-def attach(con: duckdb.DuckDBPyConnection, location: StoreLocation, alias: str, *, read_only: bool = False) -> None:
-    """Attach another store to `con` under `alias` (copying between stores reads one from the other).
-
-    DuckLake's extensions are loaded from their wheels' files, so nothing is downloaded at run time.
-    """
-    options = ["READ_ONLY"] if read_only else []
-    if location.shared:
-        for name in ("postgres_scanner", "ducklake"):
-            con.execute(f"LOAD '{extension_file(name)}'")
-        location.path.mkdir(parents=True, exist_ok=True)
-        options.append(f"DATA_PATH '{_quoted(str(location.path).rstrip('/') + '/')}'")
-        target = "ducklake:" + location.catalog
-    else:
-        target = str(location.path)
-    con.execute(f"ATTACH '{_quoted(target)}' AS {alias}" + (f" ({', '.join(options)})" if options else ""))
+    return door_of(handle).shared if isinstance(handle, Store) else is_lake(handle)
 
 
 def _libpq(location: StoreLocation) -> str:
     return location.catalog.removeprefix("postgres:").strip()
-
-
-def _quoted(text: str) -> str:
-    return text.replace("'", "''")
-
-
-def _active_handles() -> set[int]:
-    if not hasattr(_writing_now, "handles"):
-        _writing_now.handles = set()
-    return _writing_now.handles
 
 
 def _roll_back(handle: duckdb.DuckDBPyConnection) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import door, writes
+from store import door
+from store.primitives import now
 
 PREFIX = "group:"
 GROUP_SERIES_COLUMNS = ["period_start", "period_end", "numerator", "denominator", "value", "value_note",
@@ -31,10 +32,10 @@ def replace_groups(con, groups: pd.DataFrame, *, user, file_name: str) -> None:
     of the same code, in one audited write through the door; groups not named are kept."""
     codes = sorted(groups["group_code"].unique())
     with door.writing(con, user=user, action="load the comparator groups") as write:
-        now = writes.now()
+        loaded_at = now()
         heads = (groups.groupby("group_code", sort=True)
                  .agg(group_name=("group_name", "first"), source=("source", "first")).reset_index())
-        write.con.register("incoming_groups", heads.assign(loaded_by=write.user, loaded_at=now))
+        write.con.register("incoming_groups", heads.assign(loaded_by=write.user, loaded_at=loaded_at))
         write.con.register("incoming_members", groups[["group_code", "area_code"]].drop_duplicates())
         try:
             write.con.execute("DELETE FROM comparator_group_members WHERE list_contains(?, group_code)", [codes])

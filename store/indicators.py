@@ -11,15 +11,16 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from store import door, writes
-from store.users import User
+from store import door
+from store.primitives import now, require_write
+from store.roles import User
 
 EVENT_COLUMNS = ["event_date", "end_date", "label", "source"]
 
 
 def replace_events(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> None:
     """Set the marked events (reference data kept under data/events.csv); inside a write through the door."""
-    door.require_write(con)
+    require_write(con)
     frame = events.reindex(columns=EVENT_COLUMNS)
     con.register("incoming_events", frame)
     try:
@@ -98,7 +99,7 @@ def add_rebase_date(con, *, indicator_id: str, area_code: str, rebase_date: date
         write.con.execute("DELETE FROM rebase_dates WHERE indicator_id = ? AND area_code = ? AND rebase_date = ?",
                           [indicator_id, area_code, rebase_date])
         write.con.execute("INSERT INTO rebase_dates VALUES (?, ?, ?, ?, ?, ?)",
-                          [indicator_id, area_code, rebase_date, reason.strip(), write.user, writes.now()])
+                          [indicator_id, area_code, rebase_date, reason.strip(), write.user, now()])
         write.audit("rebase date set", detail={"indicator_id": indicator_id, "area_code": area_code,
                                                "rebase_date": str(rebase_date), "reason": reason.strip()})
 

@@ -21,13 +21,16 @@ Every write here goes through the store's door (store/door.py).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from store import door, writes
-from store.users import User
+from store import archive, door, writes
+from store.primitives import RetryWrite, next_id, now, require_write
+from store.roles import User
 
 _INCOMING_OBSERVATIONS = """
 CREATE OR REPLACE TEMP TABLE preview_observations AS
@@ -203,13 +206,13 @@ def preview_populations(con: duckdb.DuckDBPyConnection,
     return detail, _tally(detail, ["area_code"]).join(years).reset_index()
 
 
-def preview(con, observations: pd.DataFrame | None, populations: pd.DataFrame | None, *,
-            is_demonstration: bool = False) -> Preview:
-    """What storing these rows would add, change and leave as it is, read in one consistent snapshot."""
+def preview(con, extract, *, is_demonstration: bool = False) -> Preview:
+    """What storing a validated extract (its `observations` and `populations`) would add, change and
+    leave as it is, read in one consistent snapshot; writes nothing."""
     with door.snapshot(con) as reading:
         version = store_version(reading)
-        detail, summary = preview_observations(reading, observations, is_demonstration=is_demonstration)
-        population_detail, population_summary = preview_populations(reading, populations)
+        detail, summary = preview_observations(reading, extract.observations, is_demonstration=is_demonstration)
+        population_detail, population_summary = preview_populations(reading, extract.populations)
     return Preview(detail, summary, population_detail, population_summary, version)
 
 
@@ -227,12 +230,12 @@ def validation_reference(con) -> tuple[pd.DataFrame, frozenset[str]]:
 def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, loader: str,
                 row_count: int, user: str, is_demonstration: bool) -> int:
     """Register a load and return its id."""
-    door.require_write(con)
-    load_id = door.next_id(con, "load")
+    require_write(con)
+    load_id = next_id(con, "load")
     con.execute(
         "INSERT INTO loads (load_id, file_name, sha256, loader, row_count, loaded_at, loaded_by, is_demonstration) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, file_name, sha256, loader, row_count, writes.now(), user, is_demonstration],
+        [load_id, file_name, sha256, loader, row_count, now(), user, is_demonstration],
     )
     return load_id
 
@@ -240,7 +243,7 @@ def record_load(con: duckdb.DuckDBPyConnection, *, file_name: str, sha256: str, 
 def record_prior_state(con: duckdb.DuckDBPyConnection, load_id: int, indicator_ids: list[str],
                        areas: pd.DataFrame | None) -> None:
     """Keep what a load is about to change outside the versioned rows, so undo can restore it."""
-    door.require_write(con)
+    require_write(con)
     con.execute("""
         INSERT INTO load_prior_indicators
         SELECT ?, indicator_id, is_demonstration FROM indicators WHERE list_contains(?, indicator_id)
@@ -290,8 +293,8 @@ def store_extract(con, extract, *, file: str, sha256: str, user: User | str | No
 def check_version(con, expected_version: str | None) -> None:
     """Refuse (RetryWrite) when a load was stored or undone since the preview of `expected_version`."""
     if expected_version is not None and store_version(door.handle_of(con)) != expected_version:
-        raise door.RetryWrite("The store has changed since this preview (another load was confirmed or "
-                              "undone); check the preview again, then confirm.")
+        raise RetryWrite("The store has changed since this preview (another load was confirmed or "
+                         "undone); check the preview again, then confirm.")
 
 
 # --- Undo ----------------------------------------------------------------------------------------
@@ -482,8 +485,17 @@ class Undone:
     restored: int
 
 
-def undo(con, load_id: int, *, user: User | str | None) -> Undone:
-    """Take a load back in one write through the door; UndoRefused says why when it cannot be."""
+def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path | None = None) -> Undone:
+    """Take a load back in one write through the door, exactly and audited; UndoRefused says why when it
+    cannot be.
+
+    Once the write commits, the undo is added to the archive's journal in `archive_dir` (by default the
+    archive beside the store's file), so a store rebuilt from its archive does not bring the load back.
+    """
+    load_id = int(load_id)
+    location = door.door_of(con).location
+    if archive_dir is None and location is not None:
+        archive_dir = location.archive_dir
     with door.writing(con, user=user, action="undo") as write:
         reason = undo_refusal(write.con, load_id)
         if reason:
@@ -498,17 +510,13 @@ def undo(con, load_id: int, *, user: User | str | None) -> Undone:
         write.con.execute("""
             INSERT INTO load_undone
             SELECT *, ?, ? FROM loads WHERE load_id = ?
-        """, [writes.now(), write.user, load_id])
+        """, [now(), write.user, load_id])
         write.con.execute("DELETE FROM loads WHERE load_id = ?", [load_id])
         write.audit("undo", load_id=load_id, detail={"file": file_name, "sha256": sha256,
                                                      "rows_removed": removed, "rows_restored": restored})
+        if archive_dir is not None:
+            write.after_commit(lambda: archive.record_undo(archive_dir, load_id, user=write.user))
     return Undone(load_id, file_name, removed, restored)
-
-
-def undo_load(con, load_id: int, *, user: User | str | None) -> writes.RowCounts:
-    """Take a load back (see `undo`); returns rows removed (`added`) and made current again (`changed`)."""
-    undone = undo(con, int(load_id), user=user)
-    return writes.RowCounts(added=undone.removed, changed=undone.restored)
 
 
 # --- History -----------------------------------------------------------------------------------------
@@ -548,22 +556,8 @@ def previous_load_of(con, sha256: str) -> tuple[int, str, str] | None:
     return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
 
 
-@dataclass(frozen=True)
-class StandingLoad:
-    """A load a rebuild replays: its file (by sha256), layout, who made it and whether it was invented."""
-
-    load_id: int
-    file: str
-    sha256: str
-    layout: str | None
-    user: str
-    is_demonstration: bool
-
-
-def standing_loads(con) -> list[StandingLoad]:
+def standing_loads(con) -> list[archive.StandingLoad]:
     """Every load the audit records and no undo took back, in the order they were made."""
-    import json
-
     rows = door.handle_of(con).execute("""
         SELECT a.load_id, a.user_name, a.detail FROM audit AS a
         WHERE a.action = 'load'
@@ -573,7 +567,7 @@ def standing_loads(con) -> list[StandingLoad]:
     loads = []
     for load_id, user, detail in rows:
         entry = json.loads(detail)
-        loads.append(StandingLoad(int(load_id), entry["file"], entry["sha256"], entry.get("layout"), user,
+        loads.append(archive.StandingLoad(int(load_id), entry["file"], entry["sha256"], entry.get("layout"), user,
                                   bool(entry.get("is_demonstration", False))))
     return loads
 

@@ -22,9 +22,10 @@ import pandas as pd
 
 from plan_vocabulary import COMPLETE, EDITABLE_FIELDS, recommendation_of, value_text
 from store import door
-from store.users import User, require_role
+from store.primitives import next_id, now
+from store.roles import User, require_role
 
-# The role a person needs to change the plan's actions (store/users.py).
+# The role a person needs to change the plan's actions (store/roles.py).
 EDITOR_ROLE = "analyst"
 
 PROJECT_COLUMNS = ["project_number", "title", "lead_officer", "strategic_outcomes", "recommendations_note",
@@ -34,10 +35,6 @@ RECOMMENDATION_COLUMNS = ["ref", "project_number", "recommendation", "aim", "cqc
 FINDING_COLUMNS = ["finding_id", "recommendation_ref", "section", "area", "finding", "review_date",
                    "source", "link", "basis"]
 LINK_COLUMNS = ["recommendation_ref", "indicator_id", "why"]
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 # --- Writes -----------------------------------------------------------------------------------------
@@ -89,7 +86,7 @@ def add_action(con, action: dict, *, user: User | None,
                when: datetime | None = None) -> None:
     """Add a new action for an analyst; its creation is recorded in the history field by field."""
     require_role(user, EDITOR_ROLE)
-    when = when or _now()
+    when = when or now()
     with door.writing(con, user=user, action="save the action", role=EDITOR_ROLE) as write:
         _insert_action(write.con, action, user=write.user, when=when, is_demonstration=False)
         _audit(write, "plan action added", when, ref=str(action["ref"]).strip())
@@ -100,7 +97,7 @@ def update_action(con, ref: str, changes: dict, *, user: User | None,
     """Change some fields of an action for an analyst; returns the fields that really changed (each
     one recorded in the history, and the change in the audit)."""
     require_role(user, EDITOR_ROLE)
-    return _update(con, ref, changes, user=user, when=when or _now(), action="plan action changed")
+    return _update(con, ref, changes, user=user, when=when or now(), action="plan action changed")
 
 
 def close_action(con, ref: str, *, user: User | None, progress: str | None = None,
@@ -110,7 +107,7 @@ def close_action(con, ref: str, *, user: User | None, progress: str | None = Non
     changes: dict = {"rag": COMPLETE}
     if progress is not None:
         changes["progress"] = progress
-    return _update(con, ref, changes, user=user, when=when or _now(), action="plan action closed")
+    return _update(con, ref, changes, user=user, when=when or now(), action="plan action closed")
 
 
 def apply_import(con, incoming: pd.DataFrame, *, user: User | None,
@@ -118,7 +115,7 @@ def apply_import(con, incoming: pd.DataFrame, *, user: User | None,
     """Add or change the actions of an imported plan for an analyst, all or nothing; returns counts of
     each. An import that changes something is one line in the audit, with the refs it touched."""
     require_role(user, EDITOR_ROLE)
-    when = when or _now()
+    when = when or now()
     touched: dict[str, list[str]] = {"added": [], "changed": [], "unchanged": []}
     with door.writing(con, user=user, action="apply the import", role=EDITOR_ROLE) as write:
         held = {ref for (ref,) in write.con.execute("SELECT ref FROM plan_actions_t").fetchall()}
@@ -196,7 +193,7 @@ def _append_history(con: duckdb.DuckDBPyConnection, ref: str, when: datetime, us
                     old: str | None, new: str | None) -> None:
     con.execute("INSERT INTO plan_action_history (history_id, action_ref, changed_at, changed_by, field, "
                 "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [door.next_id(con, "plan_history"), ref, when, user, field, old, new])
+                [next_id(con, "plan_history"), ref, when, user, field, old, new])
 
 
 # --- Reads --------------------------------------------------------------------------------------------

@@ -22,6 +22,9 @@ from collections.abc import Callable
 
 import duckdb
 
+from store import audit
+from store.primitives import is_lake
+
 _V1 = """
 CREATE TABLE areas (
     area_code   VARCHAR PRIMARY KEY CHECK (length(area_code) BETWEEN 3 AND 12),
@@ -358,8 +361,6 @@ INSERT INTO loads_without_prior_state SELECT load_id FROM loads;
 
 
 def _v5_chain(con: duckdb.DuckDBPyConnection) -> None:
-    from store import audit
-
     _execute(con, _V5_CHAIN)
     audit.chain_existing(con)
 
@@ -492,13 +493,8 @@ def _without_clauses(sql: str, keywords: tuple[str, ...]) -> str:
     return "\n".join(line for line in "".join(out).split("\n") if line.strip() not in {","})
 
 
-def _is_lake(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return bool(row) and row[0] == "ducklake"
-
-
 def _execute(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    con.execute(for_ducklake(sql) if _is_lake(con) else sql)
+    con.execute(for_ducklake(sql) if is_lake(con) else sql)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -119,3 +119,17 @@ def load_settings(path: Path = SETTINGS_FILE, environ: dict[str, str] | None = N
     location = parse_store(str(chosen), relative_to=path.parent, data_path=data_path)
     return Settings(area_code=area_code, benchmark_code=benchmark_code, db_path=location.path,
                     upload_limit_mb=float(pick("upload_limit_mb", "50")), store=location)
+
+
+def location_of(db: StoreLocation | Path | str) -> StoreLocation:
+    """The store a command names: a StoreLocation, a DuckDB file's path, or `ducklake:postgres:...`
+    (whose data files' directory is PBIP_STORE_DATA_PATH, or the one in the settings)."""
+    if isinstance(db, StoreLocation):
+        return db
+    text = str(db)
+    if text.startswith("ducklake:"):
+        settings = load_settings()
+        data_path = os.environ.get("PBIP_STORE_DATA_PATH") or (
+            str(settings.store.path) if settings.store.shared else None)
+        return parse_store(text, relative_to=Path.cwd(), data_path=data_path)
+    return StoreLocation("duckdb", Path(text))

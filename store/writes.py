@@ -8,12 +8,11 @@ inserts its own, so nothing stored is ever overwritten without trace.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import duckdb
 import pandas as pd
 
-from store import audit, door
+from store.primitives import require_write
 
 OBSERVATION_COLUMNS = ["indicator_id", "area_code", "period_start", "period_end",
                        "numerator", "denominator", "value", "value_note"]
@@ -39,19 +38,9 @@ class RowCounts:
                          self.unchanged + other.unchanged)
 
 
-def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-def append_audit(con: duckdb.DuckDBPyConnection, *, user: str, action: str,
-                 load_id: int | None = None, detail: dict | None = None) -> None:
-    """Add one line to the chained audit trail (store/audit.py); inside a write through the door."""
-    audit.append(con, user=user, action=action, load_id=load_id, detail=detail)
-
-
 def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
     """Add areas not yet known; an existing area keeps its name and gains a region it lacked."""
-    door.require_write(con)
+    require_write(con)
     frame = areas.reindex(columns=AREA_COLUMNS).drop_duplicates("area_code", keep="last")
     con.register("incoming_areas", frame)
     try:
@@ -74,7 +63,7 @@ def upsert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
 
 def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame) -> None:
     """Set the indicator definitions (reference data kept under data/indicators.csv)."""
-    door.require_write(con)
+    require_write(con)
     frame = indicators.reindex(columns=INDICATOR_COLUMNS)
     con.register("incoming_indicators", frame)
     try:
@@ -87,7 +76,7 @@ def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame)
 
 def replace_area_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
     """Set which CCG and acute trust serve each council (reference data, data/area_links.csv)."""
-    door.require_write(con)
+    require_write(con)
     con.register("incoming_links", links[["area_code", "relation", "linked_code"]])
     try:
         con.execute("DELETE FROM area_links")
@@ -105,7 +94,7 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
     (non-demonstration) load of an indicator supersedes all its demonstration rows, so real and
     invented values never mix in one series, and the indicator stops being flagged demonstration.
     """
-    door.require_write(con)
+    require_write(con)
     frame = observations.reindex(columns=OBSERVATION_COLUMNS)
     con.register("incoming_observations_df", frame)
     try:
@@ -177,7 +166,7 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
 def store_populations(con: duckdb.DuckDBPyConnection, populations: pd.DataFrame, *, load_id: int) -> RowCounts:
     """Make `populations` the current estimates for their keys (area, year, age band), by the rules of
     `store_observations`."""
-    door.require_write(con)
+    require_write(con)
     frame = populations.reindex(columns=POPULATION_COLUMNS)
     con.register("incoming_populations_df", frame)
     try:

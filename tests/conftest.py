@@ -1,13 +1,88 @@
-"""Shared pytest options and fixtures."""
+"""Shared pytest options, markers and fixtures.
+
+Markers are applied here, never remembered test by test: `browser` on every test that drives Chromium
+(it uses Playwright's own `page`, `browser` or `context`), `postgres` on every test that needs a real
+PostgreSQL (it uses the `postgres` fixture, or the shared-store side of `store_location`), `slow` on the
+modules in `SLOW_MODULES` and the classes and tests in `SLOW_TESTS`.
+The quick loop leaves all three out: `scripts/test --quick`.
+"""
 
 from __future__ import annotations
 
+import itertools
+import shutil
+from pathlib import Path
+
 import pytest
+
+import store
+from loaders import build
+from loaders.build import load_reference
+from store.settings import StoreLocation
+from tests import postgres as _postgres
+from tests.servers import CHROMIUM, serving
+from tests.small_store import build_small_store
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# What takes more than a few seconds a test (measured with --durations on a busy two-core machine): board
+# packs (chromium draws every chart), the command line and killed loads in subprocesses, builds and rebuilds
+# of the bundled store, and walks over every indicator, council or series. Whole modules by name; single
+# classes or tests as "module.py::Class" or "module.py::test".
+SLOW_MODULES = {
+    "test_board_pack",        # a pack of each format, several times over
+    "test_concurrency",       # killed loads, a million-row load, a rebuild from the archive
+    "test_one_verdict",       # every indicator for every council, on every page
+    "test_undo_rebuild",      # undo against a rebuild from the archive, load after load
+}
+SLOW_TESTS = {
+    "test_loaders.py::TestBuild",                              # builds the bundled store, twice
+    "test_loaders_cli.py::TestRefusingToWrite",                # a subprocess per command
+    "test_demonstration.py::test_command_line_writes_to_out",  # a subprocess
+    "test_peers.py::TestTheMatrix",                            # every cell against its own assessment
+    "test_spc_many.py::TestProperties",                        # Hypothesis over many series
+    "test_store_file.py::TestRecovery",                        # a lost store rebuilt from its archive
+}
+# Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
+PLAYWRIGHT_FIXTURES = {"page", "browser", "context", "new_context"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/fixtures/golden/*.csv from the current code")
+
+
+def _uses_playwright(item: pytest.Item) -> bool:
+    """Whether the test asks for a browser: one of Playwright's fixtures, not a module's own of that name."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(definitions and definitions[-1].func.__module__.startswith("pytest_playwright")
+               for name, definitions in info.name2fixturedefs.items() if name in PLAYWRIGHT_FIXTURES)
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    if item.module is not None and item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
+        return True
+    parts = item.nodeid.split("[")[0].split("::")
+    name = parts[0].rpartition("/")[2]
+    return any("::".join([name, *parts[1:i]]) in SLOW_TESTS for i in range(2, len(parts) + 1))
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    no_chromium = pytest.mark.skip(reason="Debian's chromium is not installed at /usr/bin/chromium "
+                                          "(apt-get install chromium)")
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if _uses_playwright(item):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(no_chromium)
+        if "postgres" in fixtures:
+            item.add_marker(pytest.mark.postgres)
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -17,17 +92,6 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 # --- The store under test, built from code -------------------------------------------------------
-
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import store  # noqa: E402
-from loaders import build  # noqa: E402
-from loaders.build import load_reference  # noqa: E402
-from tests.small_store import build_small_store  # noqa: E402
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-
 
 @pytest.fixture
 def con():
@@ -78,11 +142,6 @@ def empty_db(tmp_path: Path) -> Path:
 
 # --- Both engines: the embedded DuckDB file and the shared store (DuckLake on a real PostgreSQL) -----
 
-import itertools  # noqa: E402
-
-from store.settings import StoreLocation  # noqa: E402
-from tests import postgres as _postgres  # noqa: E402
-
 _databases = itertools.count(1)
 
 
@@ -97,14 +156,13 @@ def postgres():
 
 
 @pytest.fixture
-def lake_location(request, tmp_path: Path) -> StoreLocation:
+def lake_location(postgres, tmp_path: Path) -> StoreLocation:
     """A new, empty shared store: DuckLake with its catalog in a fresh PostgreSQL database."""
-    server = request.getfixturevalue("postgres")
-    conninfo = server.create_database(f"pbip_test_{next(_databases)}")
+    conninfo = postgres.create_database(f"pbip_test_{next(_databases)}")
     return StoreLocation("ducklake", tmp_path / "lake_data", f"postgres:{conninfo}")
 
 
-@pytest.fixture(params=["duckdb", "ducklake"])
+@pytest.fixture(params=["duckdb", pytest.param("ducklake", marks=pytest.mark.postgres)])
 def store_location(request, tmp_path: Path) -> StoreLocation:
     """A new, empty store on each engine in turn: a DuckDB file, then the shared store."""
     if request.param == "duckdb":
@@ -113,6 +171,25 @@ def store_location(request, tmp_path: Path) -> StoreLocation:
 
 
 # --- Browser tests on a busy machine --------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's chromium instead of a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="session")
+def server(bundled_db, tmp_path_factory):
+    """The dashboard against a copy of the bundled store, started once for every browser test that only
+    reads it; its URL. A test that writes starts its own with `tests.servers.serving`."""
+    folder = tmp_path_factory.mktemp("served")
+    db = folder / "pbip.duckdb"
+    shutil.copyfile(bundled_db, db)
+    with serving(db, folder / "streamlit.log") as url:
+        yield url
+
 
 try:
     from playwright.sync_api import expect as _expect

@@ -10,12 +10,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers import free_port
 
 SERVER_USER = "nobody"
 
@@ -27,12 +28,6 @@ def binaries() -> Path | None:
         return Path(os.path.realpath(found)).parent
     versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     return Path(versions[0]).parent if versions else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -76,7 +71,7 @@ def start() -> Postgres:
     os.chmod(directory, 0o755)
     if os.geteuid() == 0:
         shutil.chown(directory, SERVER_USER)
-    port = _free_port()
+    port = free_port()
     _run_as_server_user([str(bin_dir / "initdb"), "-D", str(directory / "data"), "-A", "trust", "-U", "postgres",
                          "--no-sync"])
     started = _run_as_server_user([

@@ -37,8 +37,8 @@ from loaders.build import load_reference
 from loaders.pipeline import load_into
 from store import loads
 from store import plan as plan_store
+from store.roles import User
 from store.settings import archive_dir_for
-from store.users import User
 
 YORK, STOKE, ENGLAND, REGION = "E06000014", "E06000021", "E92000001", "E12000003"
 REGION_NAME = "Yorkshire and The Humber"

@@ -6,8 +6,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from accounts.users import add_user
 from store.settings import PROJECT_ROOT
-from store.users import add_user
 
 PAGE = str(PROJECT_ROOT / "pages/about.py")
 PASSWORD = "correct horse"

@@ -7,30 +7,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis.assess import assess, comparator_order, publisher_comparison
+from analysis.assess import assess, comparator_names, comparator_order, publisher_comparison
 from analysis.spc import xmr
 from charts.icons import assurance_svg, variation_svg
+from tests.assessments import definition, monthly
 
 TODAY = date(2019, 1, 1)
-
-
-def definition(**changes) -> dict:
-    base = {"indicator_id": "length_of_stay_65", "name": "Length of stay over 7 days", "short_name": "Length of stay",
-            "unit": "%", "multiplier": 100.0, "value_kind": "percentage", "numerator_meaning": "admissions over 7 days",
-            "frequency": "monthly", "publication_lag_days": 60, "improvement_direction": "decrease", "target": None,
-            "is_demonstration": False, "is_proxy": False, "source": "test", "caveat": None}
-    return base | changes
-
-
-def monthly(values, numerators=None, denominators=None, start="2016-04-01", notes=None) -> pd.DataFrame:
-    starts = pd.date_range(start, periods=len(values), freq="MS")
-    return pd.DataFrame({
-        "period_start": starts, "period_end": starts + pd.offsets.MonthEnd(0),
-        "numerator": numerators if numerators is not None else [None] * len(values),
-        "denominator": denominators if denominators is not None else [None] * len(values),
-        "value": values, "value_note": notes if notes is not None else [None] * len(values),
-        "is_demonstration": False,
-    })
 
 
 def york_and_england(york_numerator: int, england_value: float, n: int = 24):
@@ -172,6 +154,21 @@ def test_comparator_order_puts_the_benchmark_then_the_region_first():
     assert comparator_order(["E06000021", "E12000003", "E92000001"], "E92000001", "E12000003") == \
         ["E92000001", "E12000003", "E06000021"]
     assert comparator_order(["E06000021"], "E92000001", None) == ["", "E06000021"]
+
+
+def test_comparator_groups_come_after_the_benchmark_the_area_s_own_first_never_itself():
+    """The area's own groups, then other groups (each once), sit between England and the region."""
+    ordered = comparator_order(["E06000021", "E12000003", "E92000001"], "E92000001", "E12000003",
+                               groups=["group:E12000003", "group:york_similar", "group:E12000003", "group:mine"],
+                               area_code="group:mine")
+    assert ordered == ["E92000001", "group:E12000003", "group:york_similar", "E12000003", "E06000021"]
+
+
+def test_comparator_names_say_a_group_adds_its_councils_up():
+    """An area keeps its name, a group says how many councils it adds up, and "" is "No comparator"."""
+    groups = pd.DataFrame({"group_code": ["group:x"], "group_name": ["Similar councils"], "members": [16]})
+    names = comparator_names({"E92000001": "England"}, groups)
+    assert names == {"E92000001": "England", "": "No comparator", "group:x": "Similar councils (16 councils added up)"}
 
 
 class TestIcons:

@@ -7,15 +7,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
+from accounts.sign_in import AUDIT_FAILED_SIGN_IN, FREE_SIGN_IN_FAILURES, SIGN_IN_DELAY_VARIABLE, SignInThrottle
+from accounts.users import add_user
+from store.roles import User
 from store.settings import PROJECT_ROOT
-from store.users import (
-    AUDIT_FAILED_SIGN_IN,
-    FREE_SIGN_IN_FAILURES,
-    SIGN_IN_DELAY_VARIABLE,
-    SignInThrottle,
-    User,
-    add_user,
-)
 from ui.auth import NO_MATCH, user_from_claims
 
 PLAN_PAGE = PROJECT_ROOT / "pages" / "plan.py"
@@ -27,7 +22,7 @@ def page(monkeypatch, built_db, tmp_path):
     monkeypatch.setenv("PBIP_DB_PATH", str(built_db))
     monkeypatch.setenv("PBIP_USERS_FILE", str(tmp_path / "users.json"))
     monkeypatch.setenv(SIGN_IN_DELAY_VARIABLE, "60")
-    monkeypatch.setattr("store.users.SIGN_IN_THROTTLE", SignInThrottle())  # no failures left by other tests
+    monkeypatch.setattr("accounts.sign_in.SIGN_IN_THROTTLE", SignInThrottle())  # no failures left by other tests
     add_user("Ann Analyst", "correct horse", "analyst")
     return AppTest.from_file(str(PLAN_PAGE), default_timeout=60)
 

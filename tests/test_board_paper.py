@@ -22,7 +22,7 @@ import reports
 import store
 from reports.__main__ import main as reports_main
 from store import commentary
-from store.users import User
+from store.roles import User
 
 YORK, ENGLAND = "E06000014", "E92000001"
 BOARD_DATE = date(2018, 11, 20)

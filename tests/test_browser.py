@@ -1,35 +1,18 @@
 """The real dashboard in Debian's Chromium: every page, normal and presentation mode, screenshots saved.
 
-Screenshots go to tests/artifacts/ (git-ignored) at 1280x720 and 1920x1080; look at them.
+Screenshots go to tests/artifacts/ (git-ignored) at 1280x720 and 1920x1080; look at them. `server` (the
+dashboard on a copy of the bundled store) is shared with the other browser tests through tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 import store
-from store.settings import PROJECT_ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-STREAMLIT = Path(sys.executable).with_name("streamlit")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
-                       "(apt-get install chromium)"),
-]
+from tests.servers import ARTIFACTS, serving
 
 # (screenshot name, path and query, the heading the page must show, text that appears once it has finished)
 PAGES = [
@@ -52,75 +35,12 @@ AT_LEAST_20_PX = re.compile(r"^(2\d|[3-9]\d|\d{3,})(\.\d+)?px$")
 AT_LEAST_28_PX = re.compile(r"^(2[89]|[3-9]\d|\d{3,})(\.\d+)?px$")
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Drive Debian's chromium instead of a downloaded browser."""
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync"]}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# How long a starting server may take to answer its health check; generous, for a busy machine.
-START_SECONDS = 180
-
-
-@contextlib.contextmanager
-def serving(db: Path, log: Path, *, script: str = "dashboard.py", env: dict | None = None):
-    """`streamlit run <script>` on a free port against the store file `db`; its URL."""
-    port = _free_port()
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [str(STREAMLIT), "run", script, "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1"],
-            cwd=PROJECT_ROOT, env={**os.environ, "PBIP_DB_PATH": str(db), **(env or {})}, stdout=out,
-            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer within {START_SECONDS} s:\n{log.read_text()}")
-                time.sleep(0.2)  # polling a starting server, not waiting on the page
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-_serving = serving
-
-
-@pytest.fixture(scope="module")
-def server(bundled_db, tmp_path_factory):
-    """The dashboard against a copy of the bundled store; its URL."""
-    db = tmp_path_factory.mktemp("browser") / "pbip.duckdb"
-    shutil.copyfile(bundled_db, db)
-    with _serving(db, tmp_path_factory.mktemp("browser_log") / "streamlit.log") as url:
-        yield url
-
-
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory):
     """The dashboard against a store with the schema and no data; its URL."""
     db = tmp_path_factory.mktemp("browser_empty") / "empty.duckdb"
     store.connect(db).close()
-    with _serving(db, tmp_path_factory.mktemp("browser_empty_log") / "streamlit.log") as url:
+    with serving(db, tmp_path_factory.mktemp("browser_empty_log") / "streamlit.log") as url:
         yield url
 
 
@@ -135,7 +55,7 @@ def test_a_deep_link_as_the_first_request_gets_the_dashboard(page, bundled_db, t
 
     db = tmp_path / "pbip.duckdb"
     shutil.copyfile(bundled_db, db)
-    with _serving(db, tmp_path / "streamlit.log") as url:
+    with serving(db, tmp_path / "streamlit.log") as url:
         page.goto(url + "/indicator?indicator=dtoc_18")
         expect(page.get_by_test_id("stHeading").first).to_contain_text("Delayed transfers of care",
                                                                        timeout=90_000)

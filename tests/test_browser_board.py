@@ -3,22 +3,17 @@
 At 1024x768, 1280x720 and 1920x1080 in presentation mode: body text at least 20 px and chart text at
 least 18 px (measured with getComputedStyle, the chart's SVG text included), no sideways scroll in the
 main area, no metric cut short, and none of the words a program leaks ("None", "nan", "NaT", ".py",
-"00:00:00"). Screenshots go to tests/artifacts/ (git-ignored); look at them.
+"00:00:00"). The peers page (the funnel and the matrix) is measured the same way at 1280x720. Screenshots
+go to tests/artifacts/ (git-ignored); look at them.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, _serving, browser_type_launch_args  # noqa: F401
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
-]
+from tests.servers import ARTIFACTS
 
 SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 # (name, path, text shown once the page has finished)
@@ -57,14 +52,6 @@ _MEASURE = """() => {
     text: main.innerText,
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def server(bundled_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("board") / "pbip.duckdb"
-    shutil.copyfile(bundled_db, db)
-    with _serving(db, tmp_path_factory.mktemp("board_log") / "streamlit.log") as url:
-        yield url
 
 
 @pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -128,3 +115,30 @@ def test_the_board_view_draws_the_icons_with_words(page, server):
     alts = [icons.nth(i).get_attribute("alt") for i in range(12)]
     assert all(alts) and any("Common cause" in alt or "special cause" in alt.lower() for alt in alts)
     expect(page.locator(".pbip-board").nth(1)).to_contain_text("No recommendations yet")
+
+
+@pytest.mark.parametrize("indicator", ["dtoc_18", "falls_admissions_65"])
+def test_the_funnel_and_the_matrix_read_on_a_projector(page, server, indicator):
+    """At 1280x720 the funnel names each council on hover, the matrix links each cell, and everything reads."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server}/peers?indicator={indicator}&presentation=1")
+    main = page.get_by_test_id("stMain")
+    expect(main.locator(".pbip-matrix")).to_be_visible(timeout=90_000)
+    expect(page.locator(".js-plotly-plot .legend").first).to_be_attached(timeout=60_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    expect(main.get_by_test_id("stMarkdownContainer").locator("p").first).to_have_css(
+        "font-size", re.compile(r"^(2\d|[3-9]\d)(\.\d+)?px$"), timeout=90_000)
+    found = page.evaluate(_MEASURE)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"projector_peers_{indicator}_1280x720.png"), full_page=True)
+    assert found["scroll"][0] <= found["scroll"][1], f"sideways scroll: {found['scroll']} {found['wide']}"
+    assert found["wide"] == [], found["wide"]
+    assert found["smallBody"] == [], found["smallBody"]
+    assert found["smallChart"] == [], found["smallChart"]
+    assert LEAKS.findall(found["text"]) == []
+    links = main.locator(".pbip-matrix a")
+    assert links.count() > 10
+    assert "indicator?indicator=" in links.first.get_attribute("href")
+    assert "York" in found["text"] and "Stockport" in found["text"]

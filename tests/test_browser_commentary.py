@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from store.users import add_user
+from accounts.users import add_user
 from tests import test_browser_exports
 from tests.test_browser import ARTIFACTS
 from ui.session import SESSION_ROUTE

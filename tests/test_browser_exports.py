@@ -18,15 +18,9 @@ from openpyxl import load_workbook
 import store
 from charts.text import WORD_JOINER
 from store import plan
-from store.users import User
-from tests.test_browser import CHROMIUM, _free_port, browser_type_launch_args, serving  # noqa: F401
+from store.roles import User
+from tests.servers import serving
 from ui.download import FORMULA_STARTS
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
-                       "(apt-get install chromium)"),
-]
 
 FORMULAS = {"description": '=HYPERLINK("http://x")', "progress": "-2+3+cmd|' /C calc'!A0", "lead": "@SUM(1)"}
 HOSTILE_REF = "R10.1"

@@ -8,12 +8,10 @@ import time
 
 import pytest
 
-from store.users import add_user
-from tests import test_browser_exports
+from accounts.users import add_user
+from tests.servers import serving
 from ui.session import SESSION_COOKIE, SESSION_ROUTE, SIGN_OUT_ROUTE
 
-pytestmark = test_browser_exports.pytestmark
-browser_type_launch_args = test_browser_exports.browser_type_launch_args
 PASSWORD = "correct horse"
 
 
@@ -25,7 +23,7 @@ def session_server(bundled_db, tmp_path_factory):
     shutil.copyfile(bundled_db, db)
     users = folder / "users.json"
     add_user("Ann Analyst", PASSWORD, "analyst", path=users)
-    with test_browser_exports.serving(db, folder / "streamlit.log", script="server.py",
+    with serving(db, folder / "streamlit.log", script="server.py",
                                       env={"PBIP_USERS_FILE": str(users)}) as url:
         yield url
 

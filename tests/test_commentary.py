@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from store import audit, board_asks, commentary, queries
-from store.users import User
+from store.roles import User
 
 ANALYST = User("ana", "analyst")
 VIEWER = User("vic", "viewer")

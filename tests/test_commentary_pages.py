@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 import store
 from store import audit, commentary
+from store.roles import User
 from store.settings import PROJECT_ROOT
-from store.users import User
 
 PAGE = str(PROJECT_ROOT / "pages" / "indicator.py")
 ANALYST = ("Ann Analyst", "analyst", ())

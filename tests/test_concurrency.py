@@ -15,10 +15,13 @@ import pandas as pd
 import pytest
 
 import store
-from loaders.pipeline import RetryLoad, confirm_load, preview, read_file, rebuild_from_archive, store_context
+from loaders.build import rebuild_from_archive
+from loaders.pipeline import confirm_load, read_file, store_context
 from store import queries
+from store.loads import preview, undo_load
+from store.primitives import RetryWrite
+from store.roles import User
 from store.settings import PROJECT_ROOT, archive_dir_for
-from store.users import User
 
 ANALYSTS = [User("ana", "analyst"), User("bea", "analyst")]
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"
@@ -111,7 +114,7 @@ class TestTwoAnalysts:
                 outcomes[ANALYSTS[index].name] = confirm_load(
                     cursor, files[index], extracts[index], user=ANALYSTS[index],
                     archive_dir=tmp_path / "archive", expected_version=versions[index])
-            except RetryLoad as error:
+            except RetryWrite as error:
                 outcomes[ANALYSTS[index].name] = error
 
         threads = [threading.Thread(target=confirm, args=(index,)) for index in range(2)]
@@ -119,7 +122,7 @@ class TestTwoAnalysts:
             thread.start()
         for thread in threads:
             thread.join(600)
-        retried = [name for name, outcome in outcomes.items() if isinstance(outcome, RetryLoad)]
+        retried = [name for name, outcome in outcomes.items() if isinstance(outcome, RetryWrite)]
         assert len(outcomes) == 2 and len(retried) == 1
         winner = next(index for index, user in enumerate(ANALYSTS) if user.name not in retried)
         numerator = db.execute("SELECT numerator FROM observations WHERE indicator_id = 'dtoc_18' "
@@ -162,7 +165,7 @@ import pandas as pd
 import store
 from store import audit
 from loaders.extract import Extract
-from loaders.pipeline import store_extract
+from store.loads import store_extract
 con = store.connect(sys.argv[1])
 # Validation is tested elsewhere; read the file directly so the test spends its time in the write.
 rows = pd.read_csv(sys.argv[2], dtype={"value_note": str}, parse_dates=["period_start", "period_end"])
@@ -230,7 +233,6 @@ def test_the_store_can_be_rebuilt_from_the_archive_and_the_audit(bundled_db, bui
         undone = tidy(tmp_path / "undone.csv", [month_row("dtoc_18", "2020-01-01", 30)])
         result = confirm_load(con, undone, read_file(undone, store_context(con)), user=ANALYSTS[1],
                               archive_dir=archive)
-        from loaders.pipeline import undo_load
         undo_load(con, result.load_id, user=ANALYSTS[1])
         rebuilt_path = tmp_path / "rebuilt.duckdb"
         rebuild_from_archive(con, rebuilt_path, archive)

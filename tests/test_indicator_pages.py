@@ -4,35 +4,13 @@ an empty store, another council, odd data."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import store
 from store import indicators as store_indicators
-from store.settings import PROJECT_ROOT
-from store.users import User
-from tests.page_text import as_read
+from store.roles import User
+from tests.page_text import open_page, text_of
 
 PAGES = ["pages/overview.py", "pages/indicator.py", "pages/about.py"]
-
-
-def open_page(monkeypatch, db, page: str, area: str | None = None, **query: str) -> AppTest:
-    monkeypatch.setenv("PBIP_DB_PATH", str(db))
-    if area:
-        monkeypatch.setenv("PBIP_AREA_CODE", area)
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60).run()
-    at.switch_page(page)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def text_of(at: AppTest) -> str:
-    parts = [element.value for kind in ("title", "caption", "markdown", "warning", "info", "error", "subheader")
-             for element in getattr(at, kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    return as_read("\n".join(str(part) for part in parts))
 
 
 def db_value(db, indicator: str, area: str, period: str) -> float:

@@ -20,17 +20,10 @@ from analysis.assess import assess, comparator_order
 from store import indicators as store_indicators
 from store import plan as store_plan
 from store.assessment import COUNCIL_TYPES, assessment_inputs, default_comparator, subject_of
-from tests.page_text import as_read
-from tests.test_indicator_pages import open_page, text_of
+from tests.page_text import as_read, open_page, text_of
 
 ENGLAND = "E92000001"
 TODAY = date(2026, 11, 27)
-
-
-def verdict(a) -> tuple:
-    """What every page must agree on: value, comparator, the two tiers, the icons."""
-    return (a.area_code, a.period_text, a.value_text, a.comparator_code, a.comparator_text, a.comparison_text,
-            a.comparison_998_text, a.variation_text, a.assurance_text)
 
 
 def with_rebase_dates(con) -> int:

@@ -10,10 +10,9 @@ import pytest
 
 import store
 from store import indicators as store_indicators
-from store.users import User
+from store.roles import User
 from tests import small_store as small
-from tests.page_text import as_read
-from tests.test_indicator_pages import open_page, text_of
+from tests.page_text import as_read, open_page, text_of
 
 SMALL_INDICATORS = ["length_of_stay_65", "ae_attendances_65", "dtoc_18", "falls_admissions_65"]
 PAGES = ["pages/overview.py", "pages/board.py", "pages/plan.py", "pages/upload.py", "pages/about.py"]

@@ -18,8 +18,8 @@ from loaders.errors import LoadError
 from loaders.groups import read_groups
 from store import groups
 from store.assessment import assessment_inputs, assessment_inputs_many
-from tests.test_indicator_pages import open_page, text_of
-from tests.test_one_verdict import verdict
+from tests.assessments import verdict
+from tests.page_text import open_page, text_of
 
 ENGLAND = "E92000001"
 YORK = "E06000014"

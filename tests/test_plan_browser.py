@@ -1,6 +1,6 @@
 """The plan's tables in Debian's Chromium: projector-sized in presentation mode, RAG readable in both modes.
 
-Uses the server of tests/test_browser.py; screenshots of the finished grids go to tests/artifacts/.
+Uses the shared `server` of tests/conftest.py; screenshots of the finished grids go to tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -8,12 +8,8 @@ from __future__ import annotations
 import pytest
 
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
-from tests import test_browser
+from tests.servers import ARTIFACTS
 
-pytestmark = test_browser.pytestmark
-server = test_browser.server
-browser_type_launch_args = test_browser.browser_type_launch_args
-ARTIFACTS = test_browser.ARTIFACTS
 # The projector rule (ui/presentation.py): body text at least 20 px.
 PROJECTOR_MIN_PX = 20
 

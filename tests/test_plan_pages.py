@@ -17,8 +17,8 @@ from analysis import plan as rules
 from charts.plan import markdown_text
 from loaders.plan import read_action_workbook, write_action_workbook
 from store import plan
+from store.roles import User
 from store.settings import PROJECT_ROOT
-from store.users import User
 
 PAGES = PROJECT_ROOT / "pages"
 SCRIPT = "<script>alert('owned')</script>"

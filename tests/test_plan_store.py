@@ -17,7 +17,7 @@ import store
 from loaders.errors import LoadError
 from loaders.plan import load_plan_data, read_action_workbook
 from store import plan
-from store.users import User
+from store.roles import User
 
 STORE_DIR = Path(__file__).resolve().parent.parent / "store"
 REFS = {f"R{n}" for n in range(1, 14)}

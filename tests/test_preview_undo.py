@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 import store
-from loaders.pipeline import RetryLoad, confirm_load, preview, read_file, store_context, undo_load
+from loaders.pipeline import confirm_load, read_file, store_context
 from store import queries
-from store.preview import UndoRefused, recent_loads
+from store.loads import UndoRefused, preview, recent_loads, undo_load
+from store.primitives import RetryWrite
+from store.roles import User
 from store.settings import archive_dir_for
-from store.users import User
 
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"
 ANALYST = User("ana", "analyst")
@@ -131,7 +132,7 @@ class TestConfirm:
         extract = read_file(path, store_context(db))
         version = preview(db, extract).store_version
         load(db, tidy(tmp_path, "other.csv", [dtoc("2020-05-01", 30)]))
-        with pytest.raises(RetryLoad, match="changed since this preview"):
+        with pytest.raises(RetryWrite, match="changed since this preview"):
             confirm_load(db, path, extract, user=ANALYST, archive_dir=tmp_path / "archive",
                          expected_version=version)
 
@@ -174,7 +175,7 @@ class TestUndo:
                                   "'dtoc_18' AND area_code = 'E06000014' AND period_start BETWEEN '2019-02-01' "
                                   "AND '2019-04-01'").fetchall())
         assert current == {"2019-02-01": 30, "2019-03-01": before[0], "2019-04-01": 33}
-        assert (counts.added, counts.changed) == (1, 1)
+        assert (counts.removed, counts.restored) == (1, 1)
 
     def test_undoing_one_of_two_real_extracts_keeps_the_demonstration_rows_retired(self, db, tmp_path):
         """With a second real extract still standing, undoing the first brings back no invented rows."""

@@ -10,9 +10,9 @@ import pytest
 
 import store
 from loaders.build import load_reference
-from loaders.pipeline import confirm_load, load_into, read_file, store_context, store_extract, undo_load
+from loaders.pipeline import confirm_load, load_into, read_file, store_context
 from store import board_asks, commentary, indicators, loads, plan, queries
-from store.users import User
+from store.roles import User
 
 VIEWER = User("vic", "viewer")
 ANALYST = User("ana", "analyst")
@@ -33,10 +33,10 @@ WRITES = {
         con, path, user=VIEWER, archive_dir=archive),
     "loaders.pipeline.confirm_load": lambda con, path, load_id, archive: confirm_load(
         con, path, read_file(path, store_context(con)), user=VIEWER, archive_dir=archive),
-    "loaders.pipeline.store_extract": lambda con, path, load_id, archive: store_extract(
+    "store.loads.store_extract": lambda con, path, load_id, archive: loads.store_extract(
         con, read_file(path, store_context(con)), file="x.csv", sha256="0" * 64, user=VIEWER),
-    "loaders.pipeline.undo_load": lambda con, path, load_id, archive: undo_load(con, load_id, user=VIEWER),
-    "store.loads.undo": lambda con, path, load_id, archive: loads.undo(con, load_id, user=VIEWER),
+    "store.loads.undo_load": lambda con, path, load_id, archive: loads.undo_load(con, load_id, user=VIEWER,
+                                                                                 archive_dir=archive),
     "store.indicators.add_rebase_date": lambda con, path, load_id, archive: indicators.add_rebase_date(
         con, indicator_id="dtoc_18", area_code="E06000014", rebase_date=date(2018, 6, 1), reason="new team",
         user=VIEWER),

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from starlette.requests import Request
 
-from store.users import User, add_user, remove_user
+from accounts.users import add_user, remove_user
+from store.roles import User
 from ui import session
 
 ANA = User("ana", "analyst")

@@ -16,10 +16,10 @@ import pytest
 
 import store
 from loaders import load_file
-from loaders.pipeline import undo_load
 from store import audit, loads
 from store.assessment import data_version
 from store.copy import copy_store
+from store.loads import undo_load
 from store.schema import LATEST_VERSION, current_version
 from store.settings import StoreLocation, load_settings, parse_store
 from tests.small_store import YORK

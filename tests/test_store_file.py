@@ -11,12 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
+from accounts.users import add_user
 from loaders.build import ensure_store
 from loaders.pipeline import load_file, load_into
 from store import queries
-from store.door import StoreFileChanged
+from store.primitives import StoreFileChanged
+from store.roles import User
 from store.settings import PROJECT_ROOT, archive_dir_for
-from store.users import User, add_user
 
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"
 ROW = "dtoc_18,E06000014,York,2020-01-01,2020-01-31,30,,,\n"
@@ -99,7 +100,7 @@ class TestRecovery:
 
     def test_an_undone_load_stays_undone_after_recovery(self, bundled_copy, tmp_path):
         """The journal records undos too, so a recovered store does not bring an undone load back."""
-        from loaders.pipeline import undo_load
+        from store.loads import undo_load
 
         result = load_file(tidy(tmp_path, "undone.csv"), bundled_copy, "ana")
         opened = store.open_store(bundled_copy)

@@ -12,7 +12,7 @@ from analysis import spc
 from analysis.assess import assess
 from analysis.staleness import staleness
 from analysis.summary import counts_line, latest_signal, variation_label
-from tests.test_assess import definition, monthly
+from tests.assessments import definition, monthly
 from ui.download import safe_csv
 
 MONTHS = pd.date_range("2017-01-01", periods=24, freq="MS")

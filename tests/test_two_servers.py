@@ -10,45 +10,25 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import store
+from accounts.users import add_user
 from store.copy import copy_store
 from store.settings import PROJECT_ROOT, StoreLocation
-from store.users import add_user
+from tests.servers import free_port, started
 from tests.small_store import YORK
-from tests.test_browser import CHROMIUM, START_SECONDS, _free_port, browser_type_launch_args  # noqa: F401
 
 PASSWORD = "correct horse"
 ANALYST = "Ann Analyst"
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
     pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
                        reason="nginx is not installed (apt-get install nginx)"),
 ]
-
-
-def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"deploy/run exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"{url} did not answer within {START_SECONDS} s:\n{log.read_text()}")
-            time.sleep(0.2)  # polling a starting server, not waiting on a page
 
 
 @pytest.fixture(scope="module")
@@ -60,30 +40,18 @@ def cluster(postgres, small_db, tmp_path_factory):
     copy_store(StoreLocation("duckdb", small_db), location, user="test")
     users = folder / "users.json"
     add_user(ANALYST, PASSWORD, "analyst", path=users)
-    first, proxy = _free_port(), _free_port()
+    first, proxy = free_port(), free_port()
     while proxy in (first, first + 1):
-        proxy = _free_port()
+        proxy = free_port()
     run_dir = folder / "run"
-    environment = {**os.environ, "PBIP_STORE": f"ducklake:{location.catalog}",
+    environment = {"PBIP_STORE": f"ducklake:{location.catalog}",
                    "PBIP_STORE_DATA_PATH": str(location.path), "PBIP_USERS_FILE": str(users),
                    "PBIP_SERVERS": "2", "PBIP_FIRST_PORT": str(first), "PBIP_PROXY_PORT": str(proxy),
                    "PBIP_RUN_DIR": str(run_dir), "PBIP_PYTHON": sys.executable}
-    log = folder / "run.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([str(PROJECT_ROOT / "deploy" / "run")], cwd=PROJECT_ROOT, env=environment,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     urls = [f"http://127.0.0.1:{port}" for port in (first, first + 1, proxy)]
-    try:
-        for url in urls:
-            _wait_for(url, process, log)
+    with started([str(PROJECT_ROOT / "deploy" / "run")], environment, folder / "run.log", urls):
         yield {"a": urls[0], "b": urls[1], "proxy": urls[2], "run_dir": run_dir, "location": location,
                "ports": (first, first + 1), "folder": folder}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _tidy(folder: Path, month: str, numerator: int) -> Path:

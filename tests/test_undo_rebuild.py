@@ -13,9 +13,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 import store
 from loaders import pipeline
+from loaders.build import replay
 from loaders.errors import LoadError
-from loaders.pipeline import load_into, replay, sha256_of, undo_load
+from loaders.pipeline import load_into, sha256_of
 from store import loads
+from store.loads import undo_load
 from store.settings import PROJECT_ROOT
 
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"

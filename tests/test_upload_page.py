@@ -6,8 +6,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from accounts.users import add_user
 from store.settings import PROJECT_ROOT
-from store.users import add_user
 
 PAGE = str(PROJECT_ROOT / "pages/upload.py")
 PASSWORD = "correct horse"
@@ -80,6 +80,12 @@ class TestWhoMayUpload:
         assert "signed in as vic, a viewer" in texts(at, "info")
         assert len(at.file_uploader) == 0
         assert not [button for button in at.button if button.label == "Undo"]
+
+    def test_a_viewer_is_told_in_words_whom_to_ask_not_a_command(self, page):
+        """The viewer's sentence names the administrator and shows no shell command or module name."""
+        said = texts(page("vic"), "info")
+        assert "administrator" in said
+        assert "python" not in said and "`" not in said and "--role" not in said
 
     def test_a_wrong_password_does_not_sign_in(self, page):
         """A wrong password gets a sentence and no controls."""

@@ -10,23 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from store.users import (
+from accounts.sign_in import (
     AUDIT_FAILED_SIGN_IN,
     FREE_SIGN_IN_FAILURES,
     MAX_SIGN_IN_DELAY_SECONDS,
     SIGN_IN_DELAY_VARIABLE,
     SignInLocked,
     SignInThrottle,
-    User,
-    add_user,
     audit_failed_sign_in,
-    authenticate,
-    list_users,
-    remove_user,
-    require_role,
     sign_in,
-    users_file,
 )
+from accounts.users import add_user, authenticate, first_account_hint, list_users, remove_user, users_file
+from store.roles import User, require_role
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,27 +107,51 @@ class TestLeads:
             add_user("ana", "correct horse", "analyst", leads=["dtoc_18"])
 
     def test_the_command_adds_a_lead_with_indicators(self, accounts):
-        done = subprocess.run([sys.executable, "-m", "store.users", "add", "lee", "--role", "lead", "--indicator",
+        done = subprocess.run([sys.executable, "-m", "accounts", "add", "lee", "--role", "lead", "--indicator",
                                "dtoc_18", "--password-stdin"], input="correct horse\n", capture_output=True,
                               text=True, cwd=PROJECT_ROOT, timeout=60)
         assert done.returncode == 0, done.stderr
         assert "lee is a lead, leading dtoc_18" in done.stdout
-        listed = subprocess.run([sys.executable, "-m", "store.users", "list"], capture_output=True,
+        listed = subprocess.run([sys.executable, "-m", "accounts", "list"], capture_output=True,
                                 text=True, cwd=PROJECT_ROOT, timeout=60)
         assert "lee\tlead\tdtoc_18" in listed.stdout
 
 
 class TestCommand:
     def test_add_reads_the_password_from_stdin(self, accounts):
-        """`python -m store.users add NAME --role analyst --password-stdin` creates the account."""
-        done = subprocess.run([sys.executable, "-m", "store.users", "add", "ana", "--role", "analyst",
+        """`python -m accounts add NAME --role analyst --password-stdin` creates the account."""
+        done = subprocess.run([sys.executable, "-m", "accounts", "add", "ana", "--role", "analyst",
                                "--password-stdin"], input="correct horse\n", capture_output=True,
                               text=True, cwd=PROJECT_ROOT, timeout=60)
         assert done.returncode == 0, done.stderr
         assert authenticate("ana", "correct horse") == User("ana", "analyst")
-        listed = subprocess.run([sys.executable, "-m", "store.users", "list"], capture_output=True,
+        listed = subprocess.run([sys.executable, "-m", "accounts", "list"], capture_output=True,
                                 text=True, cwd=PROJECT_ROOT, timeout=60)
         assert "ana\tanalyst" in listed.stdout
+
+
+class TestFirstAccount:
+    def test_with_no_analyst_the_hint_gives_a_command_that_works_the_first_time(self, accounts):
+        """The console hint's command, pasted as it is (with a name), makes the first analyst account."""
+        add_user("vic", "correct horse", "viewer")
+        hint = first_account_hint()
+        assert hint is not None and "No analyst account exists yet" in hint
+        command = hint.strip().splitlines()[-1].strip().replace("NAME", "ana")
+        done = subprocess.run(command + " --password-stdin", shell=True, input="correct horse\n", cwd="/",
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Warning" not in done.stderr
+        assert authenticate("ana", "correct horse") == User("ana", "analyst")
+        assert first_account_hint() is None
+
+    def test_the_dashboard_s_first_start_tells_the_console(self, accounts, small_store_db, monkeypatch, capsys):
+        """Starting the dashboard with no accounts prints the hint where whoever started it reads it."""
+        from streamlit.testing.v1 import AppTest
+
+        monkeypatch.setenv("PBIP_DB_PATH", str(small_store_db))
+        at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120).run()
+        assert not at.exception, at.exception
+        assert "-m accounts add NAME --role analyst" in capsys.readouterr().err
 
 
 def _fastest(call, times: int = 3) -> float:

@@ -1,7 +1,7 @@
 """Who is signed in: a sidebar form against the local accounts, or `st.login` where OIDC is configured.
 
-Local accounts (`python -m store.users add NAME --role analyst`) need no server. Sign-in is throttled
-per account and per browser session, and each failure is logged and audited (`store.users.sign_in`).
+Local accounts (`python -m accounts add NAME --role analyst`) need no server. Sign-in is throttled
+per account and per browser session, and each failure is logged and audited (`accounts.sign_in.sign_in`).
 A successful sign-in sets a signed, HTTP-only, expiring session cookie (`ui/session.py`), so reloading
 the page keeps you signed in; the form is cleared, and the password is never kept.
 
@@ -19,8 +19,10 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from accounts.sign_in import SignInLocked, audit_failed_sign_in, sign_in
+from accounts.users import user_named
 from charts.text import plain
-from store.users import SignInLocked, User, audit_failed_sign_in, sign_in, user_named
+from store.roles import User
 from ui import context, session
 
 _SESSION_KEY = "pbip_user"

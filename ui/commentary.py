@@ -15,7 +15,7 @@ from analysis.assess import Assessment
 from charts.text import plain
 from store import commentary, signoff
 from store import plan as store_plan
-from store.users import User
+from store.roles import User
 
 
 def _show(found: commentary.Commentary) -> None:

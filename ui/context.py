@@ -35,7 +35,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _open_store(location: StoreLocation) -> store.Store:
-    return store.open_store(location)
+    return store.open_existing(location)
 
 
 def open_store() -> store.Store:

@@ -21,9 +21,10 @@ from analysis.exceptions import NO_COMMENTARY, exceptions, overdue_lines
 from analysis.plan_as_at import actions_as_at
 from charts.legend import legend_html
 from charts.text import plain
-from store import board_asks, board_paper, signoff
+from reports import board_paper
+from store import board_asks, signoff
 from store import plan as store_plan
-from store.users import User
+from store.roles import User
 
 
 def _overdue_by_indicator(con: duckdb.DuckDBPyConnection, today: date) -> dict[str, list[str]]:

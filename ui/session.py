@@ -26,7 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from store.users import User, find_user, password_fingerprint, users_file
+from accounts.users import find_user, password_fingerprint, users_file
+from store.roles import User
 
 SESSION_COOKIE = "pbip_session"
 SESSION_ROUTE = "/pbip/session"

@@ -1,0 +1,141 @@
+"""Signing in, throttled so that it cannot be brute-forced, and each failure logged and audited.
+
+After a few free failures, each failed attempt on an account, or from one browser session, doubles
+the wait before the next one is even checked (`PBIP_SIGN_IN_DELAY_SECONDS` sets the first wait).
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+import store
+from accounts.users import authenticate
+from store import audit
+from store.roles import User
+
+SIGN_IN_DELAY_VARIABLE = "PBIP_SIGN_IN_DELAY_SECONDS"
+# The first wait after the free failures; each further failure doubles it, up to the cap.
+DEFAULT_SIGN_IN_DELAY_SECONDS = 2.0
+# Typing slips a person makes before any wait (OWASP: lock out after a few, not after one).
+FREE_SIGN_IN_FAILURES = 3
+MAX_SIGN_IN_DELAY_SECONDS = 15 * 60
+# A name's failures are forgotten after a quiet day, so an old slip never slows a later sign-in.
+FORGET_FAILURES_AFTER_SECONDS = 24 * 60 * 60
+AUDIT_FAILED_SIGN_IN = "sign-in failed"
+_log = logging.getLogger("pbip.sign_in")
+
+
+def sign_in_delay_seconds() -> float:
+    """The first wait after the free failures: `PBIP_SIGN_IN_DELAY_SECONDS`, else the default."""
+    return float(os.environ.get(SIGN_IN_DELAY_VARIABLE) or DEFAULT_SIGN_IN_DELAY_SECONDS)
+
+
+class SignInLocked(Exception):
+    """Too many failed sign-ins: no attempt is checked until `seconds` have passed."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"Too many failed sign-ins: try again in {max(1, math.ceil(seconds))} seconds.")
+
+
+@dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0
+    next_allowed: float = 0.0
+
+
+class SignInThrottle:
+    """Failed sign-ins counted per key (an account name, a browser session) in this server process.
+
+    After `FREE_SIGN_IN_FAILURES`, each failure makes the key wait before its next attempt: the first
+    delay, then twice that, and so on up to `MAX_SIGN_IN_DELAY_SECONDS`. An attempt counts as a failure
+    from the moment it starts (a success clears it), so parallel attempts cannot slip past the wait.
+    """
+
+    def __init__(self, *, delay: Callable[[], float] = sign_in_delay_seconds,
+                 clock: Callable[[], float] = time.monotonic):
+        self._delay, self._clock = delay, clock
+        self._failures: dict[str, _Failures] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, *keys: str) -> float:
+        """Seconds until every one of `keys` may try again; 0 when they may now."""
+        with self._lock:
+            now = self._clock()
+            return max([0.0, *(self._failures[key].next_allowed - now for key in keys if key in self._failures)])
+
+    def attempt(self, *keys: str) -> None:
+        """Start an attempt for `keys`, counted as a failure until `succeeded`; SignInLocked while any waits."""
+        with self._lock:
+            now = self._clock()
+            self._forget_old(now)
+            held = [self._failures.setdefault(key, _Failures()) for key in keys]
+            wait = max(failures.next_allowed - now for failures in held)
+            if wait > 0:
+                raise SignInLocked(wait)
+            for failures in held:
+                failures.count += 1
+                failures.last = now
+                extra = failures.count - FREE_SIGN_IN_FAILURES
+                if extra > 0:
+                    failures.next_allowed = now + min(self._delay() * 2 ** (extra - 1), MAX_SIGN_IN_DELAY_SECONDS)
+
+    def succeeded(self, *keys: str) -> None:
+        """Forget the failures of `keys` after a right password."""
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+    def _forget_old(self, now: float) -> None:
+        stale = [key for key, failures in self._failures.items()
+                 if now - failures.last > FORGET_FAILURES_AFTER_SECONDS and failures.next_allowed <= now]
+        for key in stale:
+            del self._failures[key]
+
+
+# One per server process: every browser session signs in through it.
+SIGN_IN_THROTTLE = SignInThrottle()
+
+
+def _account_key(name: str) -> str:
+    return "account:" + name.strip().casefold()
+
+
+def sign_in(name: str, password: str, *, session: str, throttle: SignInThrottle | None = None,
+            path: Path | None = None) -> User | None:
+    """`authenticate`, throttled per account name and per browser session `session`.
+
+    Returns the user, or None for a wrong name or password (logged); raises SignInLocked, checking
+    nothing, while the account or the session has to wait. Known and unknown names are throttled alike.
+    """
+    throttle = throttle or SIGN_IN_THROTTLE
+    keys = (_account_key(name), "session:" + session)
+    try:
+        throttle.attempt(*keys)
+    except SignInLocked as locked:
+        _log.warning("sign-in refused while waiting %.0f s: name %r, session %s", locked.seconds, name[:100],
+                     session)
+        raise
+    user = authenticate(name, password, path)
+    if user is None:
+        _log.warning("sign-in failed: name %r, session %s", name[:100], session)
+    else:
+        throttle.succeeded(*keys)
+    return user
+
+
+def audit_failed_sign_in(con: duckdb.DuckDBPyConnection, name: str, *, session: str) -> None:
+    """One audit line for a failed sign-in, naming the name typed (cut to 100 characters)."""
+    with store.writing(con, user=getpass.getuser(), action="record a failed sign-in") as write:
+        audit.append(write.con, user=name.strip()[:100], action=AUDIT_FAILED_SIGN_IN, detail={"session": session})
