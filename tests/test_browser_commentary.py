@@ -8,12 +8,9 @@ import shutil
 import pytest
 
 from accounts.users import add_user
-from tests import test_browser_exports
-from tests.test_browser import ARTIFACTS
+from tests.servers import ARTIFACTS, serving
 from ui.session import SESSION_ROUTE
 
-pytestmark = test_browser_exports.pytestmark
-browser_type_launch_args = test_browser_exports.browser_type_launch_args
 PASSWORD = "correct horse"
 SHOWS = "Delays fell for the third month running"
 INDICATOR = "/indicator?indicator=dtoc_18"
@@ -27,8 +24,7 @@ def commentary_server(bundled_db, tmp_path_factory):
     users = folder / "users.json"
     add_user("Ann Analyst", PASSWORD, "analyst", path=users)
     add_user("Lee Lead", PASSWORD, "lead", path=users, leads=["dtoc_18"])
-    with test_browser_exports.serving(db, folder / "streamlit.log", script="server.py",
-                                      env={"PBIP_USERS_FILE": str(users)}) as url:
+    with serving(db, folder / "streamlit.log", script="server.py", env={"PBIP_USERS_FILE": str(users)}) as url:
         yield url
 
 

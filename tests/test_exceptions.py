@@ -11,7 +11,31 @@ import pytest
 from analysis.assess import Rank, assess
 from analysis.board_date import latest_board_date
 from analysis.exceptions import NO_COMMENTARY, exceptions, overdue_lines, quintile, reasons
-from tests.test_assess import TODAY, definition, monthly, york_and_england
+
+TODAY = date(2019, 1, 1)
+
+
+def definition(**changes) -> dict:
+    base = {"indicator_id": "length_of_stay_65", "name": "Length of stay over 7 days", "short_name": "Length of stay",
+            "unit": "%", "multiplier": 100.0, "value_kind": "percentage", "numerator_meaning": "admissions over 7 days",
+            "frequency": "monthly", "publication_lag_days": 60, "improvement_direction": "decrease", "target": None,
+            "is_demonstration": False, "is_proxy": False, "source": "test", "caveat": None}
+    return base | changes
+
+
+def monthly(values, numerators=None, denominators=None) -> pd.DataFrame:
+    starts = pd.date_range("2016-04-01", periods=len(values), freq="MS")
+    return pd.DataFrame({
+        "period_start": starts, "period_end": starts + pd.offsets.MonthEnd(0),
+        "numerator": numerators if numerators is not None else [None] * len(values),
+        "denominator": denominators if denominators is not None else [None] * len(values),
+        "value": values, "value_note": [None] * len(values), "is_demonstration": False,
+    })
+
+
+def york_and_england(york_numerator: int, england_value: float, n: int = 24):
+    return (monthly([york_numerator / 10] * n, numerators=[york_numerator] * n, denominators=[1000] * n),
+            monthly([england_value] * n))
 
 
 def calm():
