@@ -242,20 +242,31 @@ def _actions_that_fit(pdf: _Paper, page: IndicatorPage) -> None:
     says how many more the plan pages list. A table never runs onto a page of its own."""
     table = tables.linked_actions(page)
     ordered = sorted(table.rows, key=lambda cells: (cells[5] != tables.OVERDUE_WORD, cells[4] == "Blue"))
-    for shown in range(len(ordered), 0, -1):
-        part = Table(table.headings, ordered[:shown], table.rag_column)
-        note = (f"And {len(ordered) - shown} more linked action{'s' if len(ordered) - shown > 1 else ''}, "
-                "listed on the improvement plan pages." if shown < len(ordered) else "")
-        with pdf.offset_rendering() as trial:
-            _table(trial, part, ACTION_WIDTHS)
-            if note:
-                _paragraph(trial, note, size=SIZES["small"])
-        if not trial.page_break_triggered:
-            _table(pdf, part, ACTION_WIDTHS)
-            if note:
-                _paragraph(pdf, note, size=SIZES["small"])
-            return
-    _paragraph(pdf, f"{len(ordered)} linked actions, listed on the improvement plan pages.", size=SIZES["small"])
+    def draw(target, shown: int) -> None:
+        _table(target, Table(table.headings, ordered[:shown], table.rag_column), ACTION_WIDTHS)
+        if shown < len(ordered):
+            more = len(ordered) - shown
+            _paragraph(target, f"And {more} more linked action{'s' if more > 1 else ''}, listed on the "
+                       "improvement plan pages.", size=SIZES["small"])
+
+    shown = _most_that_fit(len(ordered), lambda n: _fits(pdf, lambda p: draw(p, n)))
+    if shown:
+        draw(pdf, shown)
+    else:
+        _paragraph(pdf, f"{len(ordered)} linked actions, listed on the improvement plan pages.",
+                   size=SIZES["small"])
+
+
+def _most_that_fit(rows: int, fits) -> int:
+    """The largest n in 0..rows with fits(n) (true for every n below one that fits), by bisection."""
+    low, high = 0, rows
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 ACTION_WIDTHS = [16, 134, 58, 25, 19, 21]
@@ -296,10 +307,8 @@ def _titled_table(pdf: _Paper, title: str, table: Table, widths: Sequence[float]
     rows, first = list(table.rows), True
     while rows:
         heading = title if first else f"{title} (continued)"
-        shown = len(rows)
-        while shown > 0 and not _fits(pdf, lambda p, n=shown, h=heading, r=rows: (_heading(p, h), _table(
-                p, Table(table.headings, r[:n], table.rag_column), widths))):
-            shown -= 1
+        shown = _most_that_fit(len(rows), lambda n, h=heading, r=rows: _fits(pdf, lambda p: (_heading(p, h), _table(
+            p, Table(table.headings, r[:n], table.rag_column), widths))))
         if shown == 0:
             if pdf.get_y() > pdf.t_margin + 30:
                 _page(pdf, pdf.title_now, demonstration=pdf.demonstration_here)
