@@ -40,10 +40,27 @@ def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None
     return started, audit.verify(context.connection())
 
 
+@st.cache_resource
+def _start_notice(location: StoreLocation) -> dict:
+    """Whether this server has told anyone how its database came to be: said once, not to every session."""
+    return {"told": False}
+
+
+def _in_words(started: str) -> str:
+    """What the start did, for the people using the dashboard: no file or folder names."""
+    if "archive" in started:
+        return ("The dashboard's database was missing, so it was rebuilt from the files loaded before. Changes to "
+                "the improvement plan made since it was first built are not kept there and must be made again.")
+    return ("This is the dashboard's first start: its database was built from the bundled published data and "
+            "the demonstration series.")
+
+
 started, broken = _start(context.settings().store)
-if started and not st.session_state.get("pbip_start_told"):
-    st.session_state["pbip_start_told"] = True
-    st.info(started)
+notice = _start_notice(context.settings().store)
+# Never on the projector: a board does not need to hear how the database was made.
+if started and not notice["told"] and st.query_params.get("presentation") != "1":
+    notice["told"] = True
+    st.info(_in_words(started))
 if broken:
     st.error(f"The audit trail has been tampered with. {broken.sentence} See the About page.",
              icon=":material/gpp_bad:")

@@ -9,8 +9,12 @@ The RAG roll-up rule (:func:`roll_up`), as shown on the plan page:
     A project's or recommendation's RAG is the worst RAG of its open actions (those not Blue):
     Red if any open action is Red, else Amber if any is Amber, else Green if any is Green, else Grey
     (every open action not started). It is Blue only when every action is complete (Blue), and
-    "No actions" when it has none. Being overdue does not change an action's RAG; overdue actions
-    are counted separately.
+    "No actions" when it has none.
+
+The overdue rule (:func:`status`): an action not complete whose date for completion has passed is
+overdue, and an overdue action reads Red ("Red: overdue"), whatever RAG its lead last reported: it
+cannot read "on track". Its reported RAG is kept and shown beside it. Roll-ups and counts use this
+status, so a recommendation with one overdue action rolls up Red.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ RAG_MEANING = {
 }
 COMPLETE = "Blue"
 NOT_STARTED = "Grey"
+# An overdue action is off track, whatever RAG was last reported for it.
+OVERDUE_STATUS = "Red"
+OVERDUE_MEANING = "Red: overdue"
 NO_ACTIONS = "No actions"
 # Worst first: the roll-up takes the first of these found among the open actions.
 OPEN_SEVERITY = ("Red", "Amber", "Green", "Grey")
@@ -39,8 +46,8 @@ OPEN_SEVERITY = ("Red", "Amber", "Green", "Grey")
 ROLL_UP_RULE = (
     "Roll-up rule: a project's or recommendation's RAG is the worst RAG of its open actions "
     "(Red if any is Red, else Amber if any is Amber, else Green if any is Green, else Grey when no "
-    "open action has started). It is Blue only when every action is complete. Overdue actions are "
-    "counted separately and do not change the RAG."
+    "open action has started). It is Blue only when every action is complete. An action past its date "
+    "for completion and not complete is overdue and counts as Red, whatever RAG was last reported for it."
 )
 
 ACTION_REF = re.compile(r"R(\d+)\.(\d+)")
@@ -67,6 +74,18 @@ def roll_up(rags: Iterable[str]) -> str:
     if not open_rags:
         return COMPLETE
     return next(rag for rag in OPEN_SEVERITY if rag in open_rags)
+
+
+def status(rag: str, overdue: bool) -> str:
+    """The RAG an action reads as: Red when it is overdue, else the RAG last reported for it."""
+    return OVERDUE_STATUS if overdue and rag != COMPLETE else rag
+
+
+def status_label(rag: str, overdue: bool) -> str:
+    """How an action's status is written: "Green: on track", or "Red: overdue (reported Green)"."""
+    if overdue and rag != COMPLETE:
+        return OVERDUE_MEANING if rag == OVERDUE_STATUS else f"{OVERDUE_MEANING} (reported {rag})"
+    return RAG_MEANING.get(rag, str(rag))
 
 
 def recommendation_of(action_ref: str) -> str | None:

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analysis import spc
 from analysis.periods import format_value, period_label
-from analysis.series import regular_series
+from analysis.series import FREQUENCY_CODES, regular_series
 from analysis.significance import CONFIDENCE_LEVELS, Comparison, compare_with, confidence_label
-from analysis.staleness import Staleness, staleness
+from analysis.staleness import COLLECTION_ENDED, Staleness, staleness
 from analysis.summary import ASSURANCE_LABELS, COMPARISON_LABELS, latest_signal, variation_label
 
 # Fingertips writes its own comparison with England beside each published value; loaders keep it in the
@@ -39,6 +40,10 @@ PUBLISHER_METHOD = "OHID Fingertips' own comparison with England, as published"
 QUINTILE_WORDS = ("best fifth", "second fifth", "middle fifth", "fourth fifth", "worst fifth")
 # Comparator groups' codes (store/groups.py): their value notes say who reported.
 GROUP_PREFIX = "group:"
+# A significance call between a group and another area needs the group's reporting members to hold at least
+# nine tenths of its population: below that the "group" figure is mostly some of its members, and a
+# confident "better than England" about it would overclaim. docs/group-coverage.md.
+MIN_SIGNIFICANCE_COVERAGE = 0.9
 NEUTRAL_QUINTILE_WORDS = ("highest fifth", "second-highest fifth", "middle fifth", "second-lowest fifth",
                           "lowest fifth")
 
@@ -54,6 +59,8 @@ class Latest:
     denominator: float | None
     value_note: str | None
     is_demonstration: bool
+    coverage: float | None = None
+    """For a group: the reporting members' share of its population (or of its members), 0 to 1."""
 
     @property
     def period_text(self) -> str:
@@ -166,10 +173,49 @@ class Assessment:
         return format_value(self.latest.value, self.value_kind) if self.latest else "— no data"
 
     @property
-    def comparator_text(self) -> str:
+    def caveat_text(self) -> str | None:
+        """What the figures shown are not, for the data stored now: the definition's caveat, except that a
+        caveat written for the bundled demonstration series is replaced once a real extract has retired it."""
+        caveat = self.definition.get("caveat")
+        if not isinstance(caveat, str) or not caveat.strip():
+            return None
+        if not self.is_demonstration and "demonstration" in caveat.lower():
+            return (f"No public series exists for {self.short_name}: these are figures an analyst loaded from a "
+                    "real extract, which retired the demonstration series. They are only as complete as that "
+                    "extract; the data table below says which periods it holds.")
+        return caveat
+
+    @property
+    def comparator_value_text(self) -> str:
+        """The comparator's value alone ("10.3"), or why there is none, in words."""
         if not self.comparator_code:
-            return "— no comparator"
-        return "— no value" if self.comparator_value is None else format_value(self.comparator_value, self.value_kind)
+            return "no comparator chosen"
+        if self.comparator_value is None:
+            return f"no value for {self.comparator_name or 'the comparator'}"
+        return format_value(self.comparator_value, self.value_kind)
+
+    @property
+    def comparator_text(self) -> str:
+        """The comparator's value with, for a group, its coverage beside it ("9.4 (15 of 15 members reported,
+        100% of the population)")."""
+        if self.comparator_value is not None and self.comparator_note and is_group_code(self.comparator_code):
+            return f"{self.comparator_value_text} ({coverage_words(self.comparator_note)})"
+        return self.comparator_value_text
+
+    @property
+    def is_group(self) -> bool:
+        """The area assessed is a comparator group (a region row of the matrix)."""
+        return is_group_code(self.area_code)
+
+    @property
+    def coverage_text(self) -> str | None:
+        """For a group: its coverage in the latest period ("14 of 15 members reported, 96% of the population"),
+        or, with no value, why it has none; None for an area."""
+        if not self.is_group or self.rows.empty:
+            return None
+        notes = self.rows.loc[self.rows["value"].notna(), "value_note"] if self.latest else self.rows["value_note"]
+        note = notes.dropna()
+        return coverage_words(str(note.iloc[-1])) if len(note) else None
 
     @property
     def comparison_text(self) -> str:
@@ -215,42 +261,54 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
            comparator: pd.DataFrame | None = None, comparator_code: str | None = None,
            comparator_name: str | None = None, rebase_dates: Sequence = (), peers: pd.DataFrame | None = None,
            events: pd.DataFrame | None = None, england_councils: pd.DataFrame | None = None,
-           today: date) -> Assessment:
+           today: date, points: pd.DataFrame | None = None) -> Assessment:
     """The one assessment of an indicator for an area against a comparator.
 
     ``definition`` is the indicator's row (``store.indicators.indicator``); ``series`` and
     ``comparator`` are stored rows (``period_start, period_end, numerator, denominator, value,
     value_note, is_demonstration``); ``peers`` has ``area_code, value`` for every council in the
     latest period (for the rank), ``england_councils`` the same for every English upper-tier council
-    (for the rank among them all); ``today`` dates the staleness check.
+    (for the rank among them all); ``today`` dates the staleness check. ``points`` is the series' XmR chart
+    when :func:`assess_many` has already drawn it with every other series (the same frame :func:`spc.xmr` gives).
     """
     rows = _valued(series)
-    values, missing = regular_series(rows, str(definition["frequency"]))
     target = _number(definition.get("target"))
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
-    points = spc.xmr(values, direction, rebase=list(rebases), target=target)
+    if points is None:
+        values, missing = regular_series(rows, str(definition["frequency"]))
+        points = spc.xmr(values, direction, rebase=list(rebases), target=target)
+    else:
+        # regular_series names the gaps it filled (never an annual series' blanks): the chart's NaN values.
+        gaps = points.index[np.isnan(points["value"].to_numpy())]
+        missing = [pd.Timestamp(when) for when in gaps] if FREQUENCY_CODES.get(str(definition["frequency"])) else []
 
     comparator_rows = _valued(comparator) if comparator_code else _valued(None)
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
     latest = _latest(rows)
     comparator_value = comparator_note = None
+    coverage_refusal = _coverage_refusal(area_name, latest.coverage) if latest and is_group_code(area_code) else None
     if latest is not None and comparator_code:
         same = comparator_rows[pd.to_datetime(comparator_rows["period_start"]) == latest.period_start]
         comparator_value = None if same.empty else _number(same["value"].iloc[-1])
-        if comparator_code.startswith(GROUP_PREFIX):
+        if is_group_code(comparator_code):
             comparator_note = (f"no member reported for {latest.period_text}" if same.empty
                                else str(same["value_note"].iloc[-1]))
+            if comparator_value is not None:
+                coverage_refusal = coverage_refusal or _coverage_refusal(comparator_name or comparator_code,
+                                                                         _number(same["coverage"].iloc[-1]))
 
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
-                                                      comparator_value)
+                                                      comparator_value, coverage_refusal)
     has_data = latest is not None
     rank = _rank(peers, area_code, latest, direction) if has_data else None
     rank_england = _rank(england_councils, area_code, latest, direction, "English councils") if has_data else None
-    stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
-                      int(definition["publication_lag_days"]), today)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
+    stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
+                      int(definition["publication_lag_days"]), today,
+                      collection_ended=COLLECTION_ENDED.get(str(definition["indicator_id"])),
+                      is_demonstration=is_demonstration)
     assessment = Assessment(
         indicator_id=str(definition["indicator_id"]), definition=dict(definition), area_code=area_code,
         area_name=area_name, comparator_code=comparator_code or None, comparator_name=comparator_name,
@@ -264,6 +322,67 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
         rank_england=rank_england, comparator_note=comparator_note,
     )
     return _with_summary(assessment)
+
+
+def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hashable, Assessment]:
+    """:func:`assess` for every entry of ``inputs`` (key → :func:`assess`'s arguments), the XmR charts of every
+    series drawn at once by :func:`spc.xmr_many` (each identical to :func:`spc.xmr` on that series alone)."""
+    keys = list(inputs)
+    # Rows put in shape once here, so that assess finds them ready and does not copy them again.
+    inputs = {key: {**kwargs, "series": _valued(kwargs["series"]),
+                    "comparator": _valued(kwargs["comparator"]) if kwargs.get("comparator") is not None else None}
+              for key, kwargs in inputs.items()}
+    regular = []
+    for key in keys:
+        definition = inputs[key]["definition"]
+        values, _ = regular_series(inputs[key]["series"], str(definition["frequency"]))
+        regular.append(values)
+    lengths = np.array([len(values) for values in regular], dtype=np.intp)
+    drawn = [i for i, n in enumerate(lengths) if n]
+    table = pd.DataFrame({
+        "key": np.repeat(np.arange(len(keys)), lengths),
+        "period": np.concatenate([values.index.to_numpy() for values in regular]) if drawn else [],
+        "value": np.concatenate([values.to_numpy(dtype=float) for values in regular]) if drawn else [],
+    })
+    definitions = [inputs[key]["definition"] for key in keys]
+    targets = {i: _number(definitions[i].get("target")) for i in drawn}
+    many = spc.xmr_many(
+        table, key="key", period="period", value="value",
+        improvement_direction={i: str(definitions[i]["improvement_direction"]) for i in drawn},
+        rebase={i: [pd.Timestamp(when) for when in inputs[keys[i]].get("rebase_dates", ())] for i in drawn},
+        target={i: t for i, t in targets.items() if t is not None})
+    bounds = np.r_[0, np.cumsum(lengths)]
+    charts = many.points[["value", *spc.RESULT_COLUMNS]]
+    arrays = {name: charts[name].to_numpy() for name in ("segment", "mean", "lpl", "upl")}
+    summary = many.summary.to_dict("index")
+    result = {}
+    for i, key in enumerate(keys):
+        points = None
+        if lengths[i]:
+            points = charts.iloc[bounds[i]:bounds[i + 1]].set_axis(regular[i].index, axis=0)
+            points.attrs = _chart_attrs(arrays, bounds[i], bounds[i + 1], regular[i].index, summary[i],
+                                        str(definitions[i]["improvement_direction"]), targets[i])
+        result[key] = assess(**inputs[key], today=today, points=points)
+    return result
+
+
+def _chart_attrs(arrays: Mapping[str, np.ndarray], start: int, stop: int, index: pd.DatetimeIndex,
+                 summary: Mapping, direction: str, target: float | None) -> dict:
+    """The attrs :func:`spc.xmr` gives one series' chart, from its rows ``start:stop`` of :func:`spc.xmr_many`."""
+    segment = arrays["segment"][start:stop]
+    first = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]])
+    last = np.r_[first[1:], len(segment)] - 1
+    return {
+        "variation_icon": str(summary["variation_icon"]),
+        "assurance_icon": None if pd.isna(summary["assurance_icon"]) else str(summary["assurance_icon"]),
+        "trial_limits": bool(summary["trial_limits"]), "improvement_direction": direction, "target": target,
+        "screen_outliers": True,
+        "segments": [{"segment": int(segment[a]), "start": index[a], "end": index[b], "n_points": int(b - a + 1),
+                      "mean": float(arrays["mean"][start + a]), "lpl": float(arrays["lpl"][start + a]),
+                      "upl": float(arrays["upl"][start + a]),
+                      "trial_limits": bool(b - a + 1 < spc.TRIAL_LIMITS_BELOW)}
+                     for a, b in zip(first, last, strict=True)],
+    }
 
 
 def comparator_order(codes: Sequence[str], benchmark_code: str, region_code: str | None, *,
@@ -300,8 +419,26 @@ def publisher_comparison(value_note: str | None) -> Comparison | None:
     return Comparison(found.group(1).lower(), PUBLISHER_METHOD + level)
 
 
+def is_group_code(code: str | None) -> bool:
+    """True when a code names a comparator group ("group:…"), not an area."""
+    return isinstance(code, str) and code.startswith(GROUP_PREFIX)
+
+
+def coverage_words(value_note: str) -> str:
+    """A group's coverage from its value note, without the list of members missing (which can be long)."""
+    return value_note.split(";", 1)[0].strip()
+
+
+def _coverage_refusal(name: str, coverage: float | None) -> str | None:
+    """Why no significance call is made for a group covered below :data:`MIN_SIGNIFICANCE_COVERAGE`."""
+    if coverage is None or coverage >= MIN_SIGNIFICANCE_COVERAGE:
+        return None
+    return (f"not compared: {name}'s reporting members cover {coverage:.0%} of it, below the "
+            f"{MIN_SIGNIFICANCE_COVERAGE:.0%} a significance call needs")
+
+
 def _comparisons(definition: Mapping, latest: Latest | None, comparator_code: str | None,
-                 comparator_name: str | None, comparator_value: float | None
+                 comparator_name: str | None, comparator_value: float | None, coverage_refusal: str | None = None
                  ) -> tuple[Comparison, Comparison, str]:
     if latest is None:
         none = Comparison("not compared", None, reason="not compared: no value for the area")
@@ -325,6 +462,9 @@ def _comparisons(definition: Mapping, latest: Latest | None, comparator_code: st
         reason = f"not compared: {comparator_name or 'the comparator'} has no value for {latest.period_text}"
         return (Comparison("not compared", tiers[0].method, reason=reason),
                 Comparison("not compared", tiers[1].method, reason=reason), "none")
+    if coverage_refusal:
+        return (Comparison("not compared", tiers[0].method, reason=coverage_refusal),
+                Comparison("not compared", tiers[1].method, reason=coverage_refusal), "none")
     return tiers[0], tiers[1], "dashboard" if tiers[0].call != "not compared" else "none"
 
 
@@ -333,14 +473,16 @@ def _rank(peers: pd.DataFrame | None, area_code: str, latest: Latest, direction:
     """Rank among councils with a value in the latest period; None when the area is not among them."""
     if peers is None or peers.empty:
         return None
-    valued = peers.dropna(subset=["value"])
-    if area_code not in set(valued["area_code"]) or len(valued) < 5:
+    values = peers["value"].to_numpy(dtype=float, na_value=np.nan)
+    valued = ~np.isnan(values)
+    mine = np.flatnonzero((peers["area_code"].to_numpy() == area_code) & valued)
+    of = int(valued.sum())
+    if not mine.size or of < 5:
         return None
-    ascending = direction == "decrease"
-    # Ties share the better position ("min"), as league tables do.
-    positions = valued["value"].rank(method="min", ascending=ascending).astype(int)
-    position = int(positions[valued["area_code"] == area_code].iloc[0])
-    of = len(valued)
+    # Ties share the better position (pandas' rank "min"), as league tables do: 1 + how many are strictly better.
+    own = values[mine[0]]
+    better = values[valued] < own if direction == "decrease" else values[valued] > own
+    position = 1 + int(better.sum())
     quintile = min(5, 1 + (position - 1) * 5 // of)
     best_is = {"decrease": "lowest", "increase": "highest"}.get(direction, "neutral")
     return Rank(position, of, quintile, latest.period_text, best_is, among)
@@ -361,7 +503,7 @@ def _with_summary(a: Assessment) -> Assessment:
         versus = f"significantly {call}{strength}"
     else:
         versus = "similar (no significant difference at 95%)"
-    against = f"{a.comparator_name} {a.comparator_text}" if a.comparator_code else "no comparator chosen"
+    against = f"{a.comparator_name} {a.comparator_value_text}" if a.comparator_code else "no comparator chosen"
     if a.comparator_note:
         against += f" ({a.comparator_note})"
     parts = [f"{a.period_text}: {a.area_name} {a.value_text}, {against}: {versus}."]
@@ -386,12 +528,29 @@ def _publisher_words(comparison: Comparison) -> str:
     return f"{said}, as OHID Fingertips published it"
 
 
+_IN_SHAPE = "rows in the shape an assessment reads"
+# Shared and never changed: every reader takes what it needs from it.
+_NO_ROWS = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.startswith("period") else object)
+                         for c in ["period_start", "period_end", "numerator", "denominator", "value", "value_note",
+                                   "is_demonstration"]})
+
+
 def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     """Stored rows in period order, with the columns an assessment reads (missing ones blank)."""
-    columns = ["period_start", "period_end", "numerator", "denominator", "value", "value_note", "is_demonstration"]
+    columns = ["period_start", "period_end", "numerator", "denominator", "value", "value_note", "is_demonstration",
+               "coverage"]
     if rows is None or rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.startswith("period") else object)
-                             for c in columns})
+        return _NO_ROWS
+    # Rows already in shape are handed back as they are (the matrix reads 200 series; each copy costs), and
+    # marked so that the next look is one dictionary lookup.
+    if rows.attrs.get(_IN_SHAPE) is True and isinstance(rows.index, pd.RangeIndex):
+        return rows
+    if (list(rows.columns) == columns and rows.index.equals(pd.RangeIndex(len(rows)))
+            and rows["period_start"].dtype.kind == "M" and rows["period_end"].dtype.kind == "M"
+            and rows["period_start"].is_monotonic_increasing):
+        rows = rows.copy(deep=False)
+        rows.attrs[_IN_SHAPE] = True
+        return rows
     frame = rows.reindex(columns=columns).copy()
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
@@ -399,14 +558,17 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _latest(rows: pd.DataFrame) -> Latest | None:
-    valued = rows[rows["value"].notna()]
-    if valued.empty:
+    valued = np.flatnonzero(rows["value"].notna().to_numpy())
+    if not valued.size:
         return None
-    row = valued.iloc[-1]
+    at = int(valued[-1])
+    row = {column: rows[column].iat[at] for column in ("period_start", "period_end", "value", "numerator",
+                                                        "denominator", "value_note", "is_demonstration")}
     return Latest(pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"]), float(row["value"]),
                   _number(row["numerator"]), _number(row["denominator"]),
                   row["value_note"] if isinstance(row["value_note"], str) else None,
-                  bool(row["is_demonstration"]) if not pd.isna(row["is_demonstration"]) else False)
+                  bool(row["is_demonstration"]) if not pd.isna(row["is_demonstration"]) else False,
+                  _number(row["coverage"]))
 
 
 def _number(value: object) -> float | None:
@@ -428,5 +590,5 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-__all__ = ["Assessment", "Latest", "Rank", "assess", "comparator_names", "comparator_order", "confidence_label",
-           "publisher_comparison"]
+__all__ = ["Assessment", "Latest", "Rank", "assess", "assess_many", "comparator_names", "comparator_order",
+           "confidence_label", "publisher_comparison"]

@@ -82,15 +82,6 @@ def rag_by_project(projects: pd.DataFrame, recommendations: pd.DataFrame, action
     return pd.DataFrame(rows, columns=["Project", "Recommendations", *rules.RAG_STATUSES, "Overdue", "Roll-up"])
 
 
-def changes_line(since: pd.DataFrame) -> str:
-    """'3 RAG changes, 1 completed, 2 became overdue, 0 new actions' from `analysis.plan.since_last_board`."""
-    count = {change: int((since["change"] == change).sum()) for change in
-             ("RAG changed", "Completed", "Became overdue", "New action")}
-    return (f"{count['RAG changed']} RAG {'change' if count['RAG changed'] == 1 else 'changes'}, "
-            f"{count['Completed']} completed, {count['Became overdue']} became overdue, "
-            f"{count['New action']} new {'action' if count['New action'] == 1 else 'actions'}")
-
-
 # Names that keep their capitals when the plan's upper-case titles are put in sentence case.
 _PROPER_NOUNS = {"york": "York", "nhs": "NHS", "cqc": "CQC", "pbip": "PBIP"}
 
@@ -106,4 +97,4 @@ def _sentence_case(title: str) -> str:
 
 def _roll_up(plan_rag: pd.DataFrame, indicator_id: str) -> str:
     mine = plan_rag[plan_rag["indicator_id"] == indicator_id] if not plan_rag.empty else plan_rag
-    return rules.roll_up(mine["rag"]) if not mine.empty else "No actions linked"
+    return rules.roll_up(mine.loc[mine["actions"] > 0, "rag"]) if not mine.empty else "No actions linked"

@@ -31,6 +31,9 @@ class MatrixCell:
     assurance_icon: str | None
     assurance_text: str
     link: str
+    coverage_text: str | None = None
+    """For a group's row: how much of the group reported ("14 of 15 members reported, 96% of the
+    population"), or why it has no value; None for an area."""
 
 
 def matrix_areas(area_code: str, members: Sequence[str], region_code: str | None, benchmark_code: str
@@ -50,7 +53,7 @@ def cell(a: Assessment, *, page: str = "indicator") -> MatrixCell:
         period_text=a.period_text, comparator_name=a.comparator_name, comparator_text=a.comparator_text,
         comparison_text=a.comparison_text, comparison_998_text=a.comparison_998_text,
         variation_icon=a.variation_icon, variation_text=a.variation_text, assurance_icon=a.assurance_icon,
-        assurance_text=a.assurance_text, link=f"{page}?{urlencode(query)}")
+        assurance_text=a.assurance_text, link=f"{page}?{urlencode(query)}", coverage_text=a.coverage_text)
 
 
 def matrix_cells(assessments: Mapping[tuple[str, str], Assessment]) -> dict[tuple[str, str], MatrixCell]:

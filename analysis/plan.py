@@ -19,6 +19,8 @@ from plan_vocabulary import (  # noqa: F401
     EXCEL_COLUMNS,
     NO_ACTIONS,
     NOT_STARTED,
+    OVERDUE_MEANING,
+    OVERDUE_STATUS,
     RAG_MEANING,
     RAG_STATUSES,
     ROLL_UP_RULE,
@@ -26,6 +28,8 @@ from plan_vocabulary import (  # noqa: F401
     recommendation_of,
     roll_up,
     sort_refs,
+    status,
+    status_label,
     value_text,
 )
 from plan_vocabulary import ref_key as _ref_key
@@ -58,17 +62,29 @@ def overdue_flags(actions: pd.DataFrame, as_at: date) -> pd.Series:
     return (actions["rag"] != COMPLETE) & due.notna() & (due < pd.Timestamp(as_at))
 
 
+def with_status(actions: pd.DataFrame, as_at: date) -> pd.DataFrame:
+    """`actions` (with `rag` and `due_date`) plus `is_overdue` on `as_at` and `status`, the RAG each reads
+    as by the overdue rule (:func:`plan_vocabulary.status`): Red when overdue, else its reported RAG."""
+    overdue = overdue_flags(actions, as_at)
+    return actions.assign(is_overdue=overdue, status=[status(rag, bool(late)) for rag, late
+                                                      in zip(actions["rag"], overdue, strict=True)])
+
+
 def rag_counts(actions: pd.DataFrame, by: str, as_at: date) -> pd.DataFrame:
-    """Counts of each RAG, the overdue count and the rolled-up RAG, one row per value of `by`."""
-    frame = actions.assign(is_overdue=overdue_flags(actions, as_at))
+    """Counts of each status, the overdue count and the rolled-up RAG, one row per value of `by`.
+
+    Counts and roll-up use each action's status on `as_at` (:func:`with_status`): an overdue action
+    counts as Red, never as on track.
+    """
+    frame = with_status(actions, as_at)
     rows = []
     for key, group in frame.groupby(by, sort=False):
         row = {by: key}
         for rag in RAG_STATUSES:
-            row[rag] = int((group["rag"] == rag).sum())
+            row[rag] = int((group["status"] == rag).sum())
         row["Total"] = len(group)
         row["Overdue"] = int(group["is_overdue"].sum())
-        row["Roll-up"] = roll_up(group["rag"])
+        row["Roll-up"] = roll_up(group["status"])
         rows.append(row)
     return pd.DataFrame(rows, columns=[by, *RAG_STATUSES, "Total", "Overdue", "Roll-up"])
 
@@ -151,6 +167,23 @@ def since_last_board(history: pd.DataFrame, meeting: date, as_at: date) -> pd.Da
             rows.append((ref, "Became overdue", was["due_date"], now["due_date"]))
     result = pd.DataFrame(rows, columns=["ref", "change", "from", "to"])
     return result.sort_values(["ref", "change"], key=_ref_sort_key).reset_index(drop=True)
+
+
+# The kinds of change "since the last board" reports, in the order the board reads them.
+CHANGE_KINDS = ("RAG changed", "Completed", "Became overdue", "New action")
+
+
+def change_counts(since: pd.DataFrame) -> dict[str, int]:
+    """How many changes of each kind in :data:`CHANGE_KINDS` a :func:`since_last_board` frame holds."""
+    return {change: int((since["change"] == change).sum()) for change in CHANGE_KINDS}
+
+
+def changes_line(since: pd.DataFrame) -> str:
+    """'3 RAG changes, 1 completed, 2 became overdue, 0 new actions' from :func:`since_last_board`."""
+    count = change_counts(since)
+    return (f"{count['RAG changed']} RAG {'change' if count['RAG changed'] == 1 else 'changes'}, "
+            f"{count['Completed']} completed, {count['Became overdue']} became overdue, "
+            f"{count['New action']} new {'action' if count['New action'] == 1 else 'actions'}")
 
 
 def rag_timeline(history: pd.DataFrame, ref: str) -> pd.DataFrame:

@@ -9,6 +9,9 @@ import pandas as pd
 
 PERIOD_LENGTH = {"monthly": pd.DateOffset(months=1), "quarterly": pd.DateOffset(months=3),
                  "annual": pd.DateOffset(years=1)}
+# Collections their publisher has stopped: indicator id -> the end of the last period ever published. NHS
+# England's delayed transfers of care (MSitDT) was discontinued after February 2020 (data/public/PROVENANCE.md).
+COLLECTION_ENDED = {"dtoc_18": date(2020, 2, 29)}
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,20 @@ class Staleness:
 
 
 def staleness(period_end: date | pd.Timestamp | None, frequency: str, publication_lag_days: int,
-              today: date) -> Staleness:
-    """Stale when today is past the end of the period after the latest one, plus the publication lag."""
+              today: date, *, collection_ended: date | None = None, is_demonstration: bool = False) -> Staleness:
+    """Stale when today is past the end of the period after the latest one, plus the publication lag, by the
+    publisher's schedule: a collection that has ended is never stale, and says "Collection ended"; invented
+    demonstration data has no publisher and so no schedule."""
     if period_end is None or pd.isna(period_end):
         return Staleness(True, None, "No data")
+    if is_demonstration:
+        return Staleness(False, None, "Invented data: no publisher schedule")
+    if collection_ended is not None and (next_end := pd.Timestamp(period_end) + PERIOD_LENGTH.get(
+            frequency, pd.DateOffset(months=1))) > pd.Timestamp(collection_ended):
+        return Staleness(False, None, f"Collection ended: {collection_ended:%B %Y} was the last period published")
+    if collection_ended is not None and today > collection_ended:
+        return Staleness(True, None, f"Collection ended {collection_ended:%B %Y}; {next_end:%B %Y} on "
+                                     "not loaded")
     if frequency not in PERIOD_LENGTH:
         raise ValueError(f"frequency must be one of {', '.join(PERIOD_LENGTH)} (got {frequency!r})")
     next_end = pd.Timestamp(period_end) + PERIOD_LENGTH[frequency]

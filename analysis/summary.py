@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # Icons carry a text label everywhere, so meaning never rests on colour alone (WCAG 2.2, 1.4.1).
@@ -68,14 +69,17 @@ def latest_signal(result: pd.DataFrame) -> str | None:
     """
     from analysis.spc import RULE_LABELS
 
-    points = result.dropna(subset=["value"]).sort_index()
-    if points.empty or points["point_type"].iloc[-1] == "common_cause":
+    order = np.argsort(result.index.to_numpy(), kind="stable")
+    valued = order[~np.isnan(result["value"].to_numpy(dtype=float, na_value=np.nan)[order])]
+    if not valued.size:
         return None
-    kind = points["point_type"].iloc[-1]
-    same = (points["point_type"] == kind).to_numpy()
-    start = len(points) - 1
-    while start > 0 and same[start - 1]:
+    types = result["point_type"].to_numpy()[valued]
+    kind = types[-1]
+    if kind == "common_cause":
+        return None
+    start = len(types) - 1
+    while start > 0 and types[start - 1] == kind:
         start -= 1
-    since = pd.Timestamp(points.index[start])
-    rule = points["rule"].iloc[-1]
+    since = pd.Timestamp(result.index[valued[start]])
+    rule = result["rule"].to_numpy()[valued[-1]]
     return f"{POINT_TYPE_WORDS.get(kind, 'Special cause')}: {RULE_LABELS.get(rule, rule)} since {since:%B %Y}"

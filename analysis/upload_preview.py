@@ -111,3 +111,26 @@ def summary_in_words(summary: pd.DataFrame, area_names: dict[str, str],
         "from": pd.to_datetime(summary["first_period"]).dt.strftime("%b %Y").fillna("—"),
         "to": pd.to_datetime(summary["last_period"]).dt.strftime("%b %Y").fillna("—"),
     })
+
+
+def undo_dependents_sentence(dependents: pd.DataFrame, *, first: list[str]) -> str | None:
+    """What undoing a reference load would blank or change, by indicator and area, in one sentence; None
+    when nothing depends on it.
+
+    `dependents` is ``store.loads.undo_dependents``; areas whose codes are in `first` (the dashboard's area
+    and comparator) are named first, then the others, a few by name and the rest counted.
+    """
+    if dependents.empty and not dependents.attrs.get("groups"):
+        return None
+    parts = []
+    for _, rows in dependents.groupby("short_name", sort=False):
+        rows = rows.assign(order=[first.index(c) if c in first else len(first) for c in rows["area_code"]])
+        names = rows.sort_values(["order", "area_name"])["area_name"].tolist()
+        years = (f"{pd.Timestamp(rows['first_period'].min()):%Y} to {pd.Timestamp(rows['last_period'].max()):%Y}")
+        parts.append(f"{rows['short_name'].iloc[0]} for {names_in_words(names)} ({years})")
+    said = ("Undoing it blanks or changes " + "; ".join(parts) + ", which are computed from its populations"
+            if parts else "")
+    if dependents.attrs.get("groups"):
+        said += ("; and " if said else "Undoing it changes ") + \
+            "every comparator group's coverage, which is weighed by these populations"
+    return said + "."

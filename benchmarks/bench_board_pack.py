@@ -52,7 +52,7 @@ def main() -> None:
         read = time.perf_counter() - started
         opened.close()
         started = time.perf_counter()
-        drawn = pictures([page.assessment for page in pack.pages])
+        drawn = pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
         draw = time.perf_counter() - started
         started = time.perf_counter()
         paper = pdf.render(pack, drawn)

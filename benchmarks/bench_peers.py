@@ -5,9 +5,11 @@
 Against the bundled store (built into a temporary folder), York and Trafford's CIPFA group:
 
 * the matrix: every indicator for York, the group's members, the region and England, read in one batch
-  (`store.assessment.assessment_inputs_many`), assessed (SPC for each series), drawn as HTML; cold,
+  (`store.assessment.assessment_inputs_many`), assessed with every series' SPC in one batch
+  (`analysis.assess.assess_many`, `analysis.spc.xmr_many`), drawn as HTML; cold,
   no cache. Target 0.5 s;
-* the funnel: every English council's delayed transfers for the latest month, the limits and the figure
+* the funnel: every English council's delayed transfers for the latest month, the fit (φ, τ²), both sets of
+  limits and the figure
   serialised as the page sends it. Target 0.3 s;
 * the whole page through AppTest, once its assessments are cached (the second visit).
 """
@@ -49,7 +51,7 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     import store
-    from analysis.assess import assess
+    from analysis.assess import assess_many
     from analysis.funnel import funnel
     from analysis.matrix import matrix_areas, matrix_cells
     from charts.funnel import funnel_figure
@@ -70,8 +72,8 @@ def main() -> None:
 
         def matrix() -> str:
             inputs = assessment_inputs_many(con, ids, areas, comparator_for)
-            assessed = {key: assess(**kwargs, today=date.today()) for key, kwargs in inputs.items()
-                        if not kwargs["series"].empty}
+            assessed = assess_many({key: kwargs for key, kwargs in inputs.items() if not kwargs["series"].empty},
+                                   today=date.today())
             return matrix_html(matrix_cells(assessed), areas=[(a, a) for a in areas],
                                indicators=[(i, i) for i in ids])
 
@@ -79,9 +81,7 @@ def main() -> None:
             definition = store_indicators.indicator(con, "dtoc_18")
             period = groups.council_periods(con, "dtoc_18").iloc[0]
             councils = groups.england_councils(con, "dtoc_18", period["period_start"])
-            england = groups.value_for(con, "dtoc_18", ENGLAND, period["period_start"])
-            f = funnel(councils, definition, period_start=period["period_start"], period_end=period["period_end"],
-                       england_value=england)
+            f = funnel(councils, definition)
             return funnel_figure(f, area_code=YORK, area_name="York", group_codes=set(members), group_name="group",
                                  unit="per 100,000", value_kind="rate", denominator_label="population").to_json()
 

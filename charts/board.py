@@ -32,6 +32,9 @@ BOARD_CSS = """
     font-size: 1em !important; }
 .pbip-projects li { padding: 0.05em 0; margin: 0 !important; font-size: 1em !important; }
 .pbip-projects .detail-words { color: #404040; }
+/* A table that sizes its columns to their longest word: cells wrap between words, never inside one. */
+.pbip-wrap { table-layout: auto !important; }
+.pbip-wrap th, .pbip-wrap td { overflow-wrap: normal !important; word-break: normal; hyphens: manual; }
 .pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
 </style>
 """
@@ -109,7 +112,8 @@ def projects_table_html(projects: pd.DataFrame) -> str:
                          for c in columns)
         + f"<td>{rag_swatch(str(row['Roll-up']))}</td></tr>"
         for _, row in projects.iterrows())
-    return f'{BOARD_CSS}<table class="pbip-board"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'{BOARD_CSS}<table class="pbip-board pbip-wrap"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            '</table>')
 
 
 def projects_lines_html(projects: pd.DataFrame) -> str:

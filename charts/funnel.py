@@ -1,6 +1,7 @@
-"""The funnel plot: every council's value against its denominator, England's line and the control limits.
+"""The funnel plot: every council's value against its denominator, the councils' pooled line and the limits.
 
-Pure: a finished :class:`analysis.funnel.Funnel` in, a plotly Figure out. The chosen area and its group
+Pure: a finished :class:`analysis.funnel.Funnel` in, a plotly Figure out, with the adjusted or the
+unadjusted limits as asked. The chosen area and its group
 are drawn in their own colour and marker shape and named in the legend, so colour is never the only cue.
 """
 
@@ -21,19 +22,23 @@ AREA = "#D55E00"
 
 
 def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Collection[str], group_name: str | None,
-                  unit: str, value_kind: str, denominator_label: str, presentation: bool = False) -> go.Figure:
-    """The funnel for one indicator and period, the area and its group highlighted, hover naming each council."""
+                  unit: str, value_kind: str, denominator_label: str, adjusted: bool = True,
+                  presentation: bool = False) -> go.Figure:
+    """The funnel for one indicator and period, the area and its group highlighted, hover naming each council;
+    ``adjusted`` chooses the over-dispersion-adjusted limits (the same as the unadjusted where φ ≤ 1)."""
     fig = go.Figure()
-    curve = f.curve
-    for name, dash, words in (("998", "dot", "99.8% limits"), ("95", "dash", "95% limits")):
+    view = f.view(adjusted)
+    curve = view.curve
+    which = "adjusted " if adjusted and f.fit.adjusted else ""
+    for name, dash, words in (("998", "dot", f"99.8% {which}limits"), ("95", "dash", f"95% {which}limits")):
         for side in ("lower", "upper"):
             fig.add_trace(go.Scatter(x=curve["denominator"], y=curve[f"{side}_{name}"], mode="lines",
                                      line={"color": LIMIT_LINE, "dash": dash, "width": 1.5}, name=words,
                                      legendgroup=words, showlegend=side == "upper", hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=[curve["denominator"].iloc[0], curve["denominator"].iloc[-1]], y=[f.target] * 2,
                              mode="lines", line={"color": TEXT, "width": 2},
-                             name=f"{f.target_source}: {format_value(f.target, value_kind)}", hoverinfo="skip"))
-    points = f.points
+                             name=f"All English councils: {format_value(f.target, value_kind)}", hoverinfo="skip"))
+    points = view.points
     is_area = points["area_code"] == area_code
     in_group = points["area_code"].isin(group_codes) & ~is_area
     size = MARKER_SIZE[presentation]
@@ -65,8 +70,13 @@ def funnel_figure(f: Funnel, *, area_code: str, area_name: str, group_codes: Col
              for m in (1, 2, 5) if low <= m * 10 ** p <= high]
     fig.update_xaxes(type="log", title={"text": denominator_label, "font": {"size": tick}}, tickfont={"size": tick},
                      tickvals=ticks, ticktext=[f"{t:,.0f}" for t in ticks], gridcolor=GRID, showgrid=False)
+    # The councils set the height: the limits at the smallest populations run far above every council and would
+    # squash the points into a line at the bottom.
+    values = points["value"]
+    top = max(float(values.max()), float(view.points["upper_998"].median()), f.target) * 1.15
+    bottom = min(0.0, float(values.min()))
     fig.update_yaxes(title={"text": unit, "font": {"size": tick}}, tickfont={"size": tick}, gridcolor=GRID,
-                     zeroline=False, automargin=True)
+                     zeroline=False, automargin=True, range=[bottom, top])
     return fig
 
 

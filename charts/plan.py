@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from analysis.plan import RAG_MEANING
+from analysis.plan import RAG_MEANING, status_label
 from charts.text import plain
 from charts.xmr import TICK_FONT
 
@@ -25,7 +25,6 @@ RAG_COLOURS = {"Red": "#d5281b", "Amber": "#ffb81c", "Green": "#009639", "Blue":
 WCAG_AA_CONTRAST = 4.5
 _SWATCH_TEXT_COLOURS = ("#000000", "#ffffff")
 OVERDUE_WORD = "Overdue"
-_RAG_OF_TEXT = {**{rag: rag for rag in RAG_MEANING}, **{label: rag for rag, label in RAG_MEANING.items()}}
 # The plan pages' name for the one Markdown escaping (charts.text.plain).
 markdown_text = plain
 
@@ -67,15 +66,18 @@ def rag_label(value) -> str:
 
 
 def readable_actions(actions: pd.DataFrame) -> pd.DataFrame:
-    """The actions with `rag` as its word and meaning and `is_overdue` as "Overdue" or blank.
+    """The actions with `rag` as the status each reads as, in words, and `is_overdue` as "Overdue" or blank.
 
-    Columns keep their names, so a page can still label them; other columns are unchanged.
+    An overdue action's RAG reads "Red: overdue (reported Green)", never "on track" (the overdue rule of
+    ``plan_vocabulary``). Columns keep their names, so a page can still label them; others are unchanged.
     """
     frame = actions.copy()
+    overdue = (frame["is_overdue"].astype("boolean").fillna(False).astype(bool) if "is_overdue" in frame
+               else pd.Series(False, index=frame.index))
     if "rag" in frame:
-        frame["rag"] = frame["rag"].map(rag_label)
+        frame["rag"] = [status_label(rag, late) if isinstance(rag, str) else rag_label(rag)
+                        for rag, late in zip(frame["rag"], overdue, strict=True)]
     if "is_overdue" in frame:
-        overdue = frame["is_overdue"].astype("boolean").fillna(False).astype(bool)
         frame["is_overdue"] = overdue.map({True: OVERDUE_WORD, False: ""})
     return frame
 
@@ -102,6 +104,14 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def rag_of_text(value) -> str | None:
+    """The RAG a cell's text names ("Red", "Green: on track", "Red: overdue (reported Green)"), or None."""
+    if not isinstance(value, str):
+        return None
+    word = value.split(":", 1)[0].strip()
+    return word if word in RAG_COLOURS else None
+
+
 def _rag_css(frame: pd.DataFrame, rag_columns: list[str], source: pd.DataFrame) -> pd.DataFrame:
     """CSS for each cell of `frame`: a RAG swatch with contrasting text where `source` holds a RAG."""
     css = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -109,7 +119,7 @@ def _rag_css(frame: pd.DataFrame, rag_columns: list[str], source: pd.DataFrame) 
         if column not in frame:
             continue
         for position, value in enumerate(source[column]):
-            rag = _RAG_OF_TEXT.get(value) if isinstance(value, str) else None
+            rag = rag_of_text(value)
             if rag:
                 css.iloc[position, frame.columns.get_loc(column)] = (
                     f"background-color: {RAG_COLOURS[rag]}; color: {RAG_TEXT_COLOURS[rag]}; font-weight: 600")

@@ -125,13 +125,33 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
     if len(x):
         pad = pd.Timedelta(days=16) if len(x) < 2 else (x[1] - x[0]) / 2
         fig.update_xaxes(range=[x.min() - pad, x.max() + pad])
-    fig.update_xaxes(gridcolor=GRID, showgrid=False, tickfont={"size": tick})
+    fig.update_xaxes(gridcolor=GRID, showgrid=False, tickfont={"size": tick}, **period_ticks(x))
     fig.update_yaxes(gridcolor=GRID, zeroline=False, tickfont={"size": tick}, title={"font": {"size": tick}},
                      automargin=True)
     fig.update_yaxes(title={"text": unit}, **main)
     for annotation in fig.layout.annotations or ():
         annotation.font = {"size": tick, "color": TEXT}
     return fig
+
+
+# Ticks for monthly data: every month up to a year shown, then every quarter, half year, then each year.
+_MONTH_STEPS = ((12, 1), (36, 3), (72, 6))
+
+
+def period_ticks(x: pd.DatetimeIndex) -> dict:
+    """X-axis ticks that count the data's own periods: months for monthly data ("Apr 2018"), years for
+    annual data ("2018"), never days (plotly picks days for a short span of months)."""
+    if len(x) == 0:
+        return {}
+    gaps = pd.Series(x.sort_values()).diff().dropna()
+    step_days = gaps.median().days if len(gaps) else 31
+    if step_days >= 360:
+        return {"dtick": "M12", "tickformat": "%Y", "tick0": x.min()}
+    if step_days < 28:
+        return {}
+    months = (x.max().year - x.min().year) * 12 + x.max().month - x.min().month + 1
+    step = next((every for up_to, every in _MONTH_STEPS if months <= up_to), 12)
+    return {"dtick": f"M{step}", "tickformat": "%b %Y" if step < 12 else "%Y", "tick0": x.min()}
 
 
 def other_scale(values: pd.Series, comparator: pd.Series) -> bool:

@@ -2,7 +2,7 @@
 
     python -m loaders build [--db PATH]
     python -m loaders load FILE [--db PATH] --user NAME [--wait SECONDS]
-    python -m loaders undo LOAD_ID [--db PATH] --user NAME [--wait SECONDS]
+    python -m loaders undo LOAD_ID [--db PATH] --user NAME [--wait SECONDS] [--yes]
     python -m loaders groups FILE [--db PATH] --user NAME [--wait SECONDS]
     python -m loaders audit --verify [--db PATH]
     python -m loaders copy-store --from STORE --to STORE [--user NAME] [--replace]
@@ -28,6 +28,7 @@ import sys
 import time
 
 import store
+from analysis.upload_preview import undo_dependents_sentence
 from loaders import LoadError, build
 from loaders.build import StoreInUse, ensure_store, refuse_if_in_use
 from loaders.groups import load_groups
@@ -61,6 +62,14 @@ def _undo(args) -> None:
         if reason:
             raise Refused(reason)
         what = loads.describe(opened, args.load_id)
+        settings = load_settings()
+        depends = undo_dependents_sentence(loads.undo_dependents(opened, args.load_id),
+                                           first=[settings.area_code, settings.benchmark_code])
+        if depends:
+            print(f"Undo {what}? {depends}")
+            if not args.yes:
+                raise Refused(f"load {args.load_id} was not undone: other figures depend on it (above); run "
+                              "the command again with --yes to undo it anyway")
         undone = loads.undo_load(opened, args.load_id, user=args.user, archive_dir=location_of(args.db).archive_dir)
     finally:
         opened.close()
@@ -118,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     undo_parser.add_argument("--db", default=default_db)
     undo_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     undo_parser.add_argument("--user", required=True)
+    undo_parser.add_argument("--yes", action="store_true",
+                             help="undo even when other figures depend on the load (it says which)")
     groups_parser = commands.add_parser("groups", help="load comparator groups (group_code, group_name, "
                                         "area_code, source) from a CSV file")
     groups_parser.add_argument("file")

@@ -23,7 +23,8 @@ from store.settings import PROJECT_ROOT
 
 PLAN_DIR = PROJECT_ROOT / "data" / "plan"
 DEMONSTRATION_ACTIONS = PROJECT_ROOT / "data" / "demonstration" / "plan_actions_demonstration.csv"
-DEMONSTRATION_USER = "demonstration data (loaders/demonstration_actions.py)"
+# Who made the invented actions, as the plan history says it: words, not the module that invents them.
+DEMONSTRATION_USER = "Demonstration data (invented)"
 # How far down a sheet to look for the header row (action plans often have a title above it).
 HEADER_SEARCH_ROWS = 10
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.periods import period_label
-from analysis.staleness import staleness
+from analysis.staleness import COLLECTION_ENDED, staleness
 from store import audit, queries
 from store import indicators as store_indicators
 from ui import auth, context, presentation
@@ -30,6 +30,28 @@ st.markdown(
     "extract.\n"
     "- **Methods:** XmR charts with the NHS England *Making Data Count* rules; comparisons with England by "
     "the OHID Fingertips methods (Wilson score for proportions, Byar's method for rates, 95% confidence).")
+
+with st.expander("Accessibility statement"):
+    st.markdown(
+        "The PBIP partners are public-sector bodies, so this dashboard is meant to meet the Public Sector Bodies "
+        "(Websites and Mobile Applications) Accessibility Regulations 2018: **the Web Content Accessibility "
+        "Guidelines (WCAG) 2.2 at level AA**.\n\n"
+        "- **How it is checked:** every page, in normal and in presentation mode, for York and for another "
+        "council, before and after a data upload, is tested in a real browser with axe-core (Deque's "
+        "accessibility engine), which must find no serious or critical failure; the checks run with every "
+        "change to the dashboard.\n"
+        "- **What we have done:** red, amber and green are never the only sign: every rating says its word "
+        "(\"Red: overdue\"); text on the rating colours and elsewhere contrasts at least 4.5:1; icons and the small "
+        "trend lines have their meaning in words for screen readers; presentation mode enlarges all text to at "
+        "least 20 px; controls are at least 24 by 24 pixels.\n"
+        "- **What is not yet fully accessible:** the charts are pictures a screen reader cannot walk through "
+        "point by point; each chart's figures are in the table under it. Some tables (the data behind a chart, "
+        "the plan's action grid) are drawn as interactive grids, which a screen reader reads cell by cell.\n"
+        "- **Reporting a problem:** tell the PBIP programme support team what you tried and what happened; "
+        "we aim to reply within 10 working days. If you are not happy with our reply, contact the Equality "
+        "Advisory and Support Service (EASS); the Equality and Human Rights Commission enforces the "
+        "regulations.\n"
+        "- This statement was prepared on 2 December 2026, when the dashboard was last tested.")
 
 broken = audit.verify(con)
 if broken:
@@ -74,8 +96,10 @@ today = date.today()
 st.dataframe(pd.DataFrame({
     "Indicator": status["short_name"],
     "Latest period": [period_label(s, e) for s, e in zip(status["period_start"], status["period_end"], strict=True)],
-    "Data age": [staleness(e, f, lag, today).label for e, f, lag in
-                 zip(status["period_end"], status["frequency"], status["publication_lag_days"], strict=True)],
+    "Data age": [staleness(row.period_end, row.frequency, row.publication_lag_days, today,
+                           collection_ended=COLLECTION_ENDED.get(row.indicator_id),
+                           is_demonstration=bool(row.is_demonstration) if pd.notna(row.is_demonstration) else False
+                           ).label for row in status.itertuples()],
     "Kind": ["Demonstration data" if demo else "Proxy" if proxy else "Published data"
              for demo, proxy in zip(status["is_demonstration"].fillna(False), status["is_proxy"], strict=True)],
     "Last loaded": [f"{pd.Timestamp(t):%-d %b %Y}" if pd.notna(t) else "never" for t in status["loaded_at"]],

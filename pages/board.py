@@ -4,14 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-from analysis import plan as rules
-from analysis.board import board_rows, changes_line, rag_by_project
-from analysis.plan_as_at import previous_board
+from analysis.board import board_rows, rag_by_project
 from charts.board import board_table_html, projects_lines_html, projects_table_html
 from charts.text import plain
 from store import indicators as store_indicators
 from store import plan
-from ui import auth, context, presentation
+from ui import auth, context, plan_state, presentation
 from ui.assessments import default_assessment
 from ui.board_pack import board_pack_controls
 from ui.executive_summary import executive_summary
@@ -28,7 +26,6 @@ heading.title(f"{plain(area)}: the board view")
 context.stop_when_empty(con)
 
 today = date.today()
-events = store_indicators.events(con)
 definitions = store_indicators.definitions(con)
 cqc_ids = definitions.loc[definitions["is_cqc_indicator"], "indicator_id"].tolist()
 assessments = [default_assessment(i, settings.area_code, settings.benchmark_code) for i in cqc_ids]
@@ -41,18 +38,15 @@ plan_invented = plan.has_plan(con) and bool(plan.actions(con)["is_demonstration"
 with notice:
     context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting,
                                  plan_actions=presenting and plan_invented)
-executive_summary(con, assessments, area_code=settings.area_code, events=events, today=today,
+executive_summary(con, assessments, area_code=settings.area_code, events=store_indicators.events(con), today=today,
                   user=auth.signed_in(), presenting=presenting, place=heading)
-st.html(board_table_html(board_rows(assessments, store_indicators.plan_rag(con)), area_name=area,
+st.html(board_table_html(board_rows(assessments, plan_state.indicator_rags(con, today)), area_name=area,
                          comparator_name=benchmark))
 
 if plan.has_plan(con):
     actions = plan.actions(con)
-    history = plan.action_history(con)
     # The last marked event before today stands for the last board; without one, the last quarter.
-    last_board, label = previous_board(events, today)
-    label = f" ({plain(label)})" if label else ""
-    since = rules.since_last_board(history, last_board, today)
+    since = plan_state.since_previous_board(con, today)
     projects = rag_by_project(plan.projects(con), plan.recommendations(con), actions, today)
     if presenting:
         # On the projector each project is one line, so the whole board fits one 1280 x 720 screen.
@@ -62,5 +56,5 @@ if plan.has_plan(con):
         st.html(projects_table_html(projects))
     if plan_invented and not presenting:
         st.caption("The plan's actions are invented for demonstration: the plan's action tables are empty.")
-    st.markdown(f"**What changed since {last_board:%-d %B %Y}{label}:** {changes_line(since)}.")
+    st.markdown(f"**What changed {plain(since.heading)}:** {since.line}.")
 board_pack_controls(presenting)

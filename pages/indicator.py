@@ -98,7 +98,8 @@ if a.is_proxy:
 
 metrics = st.columns(3)
 metrics[0].metric(plain(a.area_name), a.value_text, help=plain(f"{a.period_text}, {a.unit}"))
-metrics[1].metric(plain(a.comparator_name or "Comparator"), a.comparator_text, help=plain(a.period_text))
+shown_comparator = a.comparator_value_text if a.comparator_value is not None else "No value"
+metrics[1].metric(plain(a.comparator_name or "Comparator"), shown_comparator, help=plain(a.period_text))
 # Not compared: an em dash in the metric (the words would be cut on a small screen) and the reason below.
 metrics[2].metric("Compared", a.comparison_figure, help=plain(a.comparison_detail))
 if a.comparator_note:
@@ -155,7 +156,7 @@ with st.container(border=True):
         f"- **Period covered:** {first:%B %Y} to {last:%B %Y}",
         f"- **Published:** {lag_text(definition['publication_lag_days'])} after each period ends",
         comparison_line,
-        f"- **What this is not:** {plain(definition['caveat'])}" if definition["caveat"] else "",
+        f"- **What this is not:** {plain(a.caveat_text)}" if a.caveat_text else "",
     ] if line))
 
 table = data_table(a, start, end)

@@ -1,12 +1,16 @@
 """Overview: every indicator's assessment for the area against its benchmark, in one table."""
 
 
+from datetime import date
+
 import streamlit as st
 
 from analysis.overview import count_words, headline, overview_table
+from analysis.upload_preview import names_in_words
+from charts.overview import overview_html
 from charts.text import plain
 from store import indicators as store_indicators
-from ui import context, presentation
+from ui import context, plan_state, presentation
 from ui.assessments import default_assessment
 
 presenting = presentation.presentation_mode()
@@ -25,25 +29,15 @@ ids = store_indicators.definitions(con)["indicator_id"].tolist()
 assessments = [default_assessment(i, settings.area_code, settings.benchmark_code) for i in ids]
 core = [a for a in assessments if a.is_cqc_indicator]
 related = [a for a in assessments if not a.is_cqc_indicator]
-rag = store_indicators.plan_rag(con)
+rag = plan_state.indicator_rags(con, date.today())
 
 st.markdown(headline(core, area_name=plain(area), comparator_name=plain(benchmark)))
 context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration])
 
-column_config = {
-    "Trend": st.column_config.LineChartColumn("Trend", width="small", help=f"{plain(area)}'s series, oldest to latest"),
-    "Open": st.column_config.LinkColumn("Open", display_text="Open page", help="Open the indicator page"),
-    "Source": st.column_config.TextColumn("Source", width="medium"),
-}
-
 
 def show(table):
-    if presenting:
-        # st.table reads Markdown in its cells: every cell is shown as typed.
-        shown = table.drop(columns=["Trend", "Open", "Source", "Measured for"])
-        st.table(shown.map(plain).rename(columns=plain), hide_index=True)
-    else:
-        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+    # HTML, not st.dataframe: every column on screen, wrapped between words, at 1280 x 800 and on the projector.
+    st.html(overview_html(table, value_columns=(area, benchmark), presentation=presenting))
 
 
 st.subheader(f"{count_words(len(core))} indicators CQC tracked")
@@ -51,7 +45,14 @@ show(overview_table(core, area_name=area, comparator_name=benchmark, rag=rag))
 st.subheader("Related and proxy measures")
 st.caption("Proxies are published measures that stand near an indicator with no public data; each "
            "one's definition says what it is not.")
-show(overview_table(related, area_name=area, comparator_name=benchmark, rag=rag))
+# A measure with no data for the area would be a row of "no data" in every cell: it is left out, in one line.
+empty = [a for a in related if not a.has_data]
+if len(empty) < len(related):
+    show(overview_table([a for a in related if a.has_data], area_name=area, comparator_name=benchmark, rag=rag))
+if empty:
+    st.caption(f"Not shown: {plain(names_in_words([a.short_name for a in empty]))}, which "
+               f"{'has' if len(empty) == 1 else 'have'} no data for {plain(area)} in this dashboard yet (an analyst "
+               "can load the published file on the Upload data page).")
 
 st.subheader("Open an indicator")
 columns = st.columns(3)

@@ -4,7 +4,8 @@ indicator by indicator (a matrix of assessments)."""
 import pandas as pd
 import streamlit as st
 
-from analysis.funnel import METHOD, funnel
+from analysis.assess import MIN_SIGNIFICANCE_COVERAGE
+from analysis.funnel import METHOD, dispersion_sentence, funnel
 from analysis.matrix import matrix_areas, matrix_cells
 from analysis.periods import format_value, period_label
 from charts.funnel import funnel_figure
@@ -12,8 +13,10 @@ from charts.matrix import matrix_html
 from charts.text import plain
 from store import groups as store_groups
 from store import indicators as store_indicators
+from store.groups import MIN_VALUE_COVERAGE
 from ui import context, presentation
 from ui.assessments import assessment, assessments_many
+from ui.funnel import funnel_limits_choice, outliers_table
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -30,14 +33,21 @@ group_codes = list(dict.fromkeys(own_groups["group_code"].tolist()[::-1] + all_g
 group_names = dict(zip(all_groups["group_code"], all_groups["group_name"], strict=True))
 region = next((code for code in own_groups["group_code"] if code.startswith("group:E12")), None)
 if not group_codes:
-    st.info("No comparator groups are loaded: `python -m loaders build` loads the regions and the published "
-            "similar-council lists.")
+    st.info("No comparator groups are loaded. The regions and the published lists of similar councils are part "
+            "of the bundled data: whoever runs the dashboard can rebuild the database from it.")
     st.stop()
 asked_group = st.query_params.get("group")
 group = st.sidebar.selectbox("Group", group_codes, index=group_codes.index(asked_group) if asked_group in group_codes
-                             else 0, format_func=lambda c: group_names.get(c, c), key="peers_group")
+                             else 0, format_func=lambda c: group_names.get(c, c), key="peers_group",
+                             help=f"The councils {plain(area)} is compared with in the matrix below and marked on "
+                                  "the funnel: its region, or a published list of councils similar to it. A "
+                                  "group's own value is its reporting members' counts added up, shown only where "
+                                  "they hold enough of its population.")
 st.query_params["group"] = group
 members = store_groups.members(con, group)
+belongs = "is one of them" if area_code in set(members["area_code"]) else "is shown beside them"
+st.sidebar.caption(f"{plain(group_names.get(group, group))}: {len(members)} councils; {plain(area)} {belongs}. "
+                   "The group's members are marked in the funnel and are the matrix's rows.")
 
 indicator_ids = store_indicators.indicator_choices(con)
 names = dict(zip(indicator_ids["indicator_id"], indicator_ids["short_name"], strict=True))
@@ -50,6 +60,7 @@ if funnel_ids:
                                         format_func=lambda i: names[i], key="peers_indicator")
     st.query_params["indicator"] = indicator_id
     definition = store_indicators.indicator(con, indicator_id)
+    kind = str(definition["value_kind"])
     periods = store_groups.council_periods(con, indicator_id)
     starts = [pd.Timestamp(p) for p in periods["period_start"]]
     ends = dict(zip(starts, periods["period_end"], strict=True))
@@ -58,28 +69,32 @@ if funnel_ids:
     period_start = st.sidebar.selectbox("Funnel period", starts, index=starts.index(chosen),
                                         format_func=lambda p: period_label(p, ends[p]), key="peers_period")
     st.query_params["period"] = f"{period_start:%Y-%m-%d}"
-    councils = store_groups.england_councils(con, indicator_id, period_start)
-    england = store_groups.value_for(con, indicator_id, settings.benchmark_code, period_start)
-    plot = funnel(councils, definition, period_start=period_start, period_end=ends[period_start],
-                  england_value=england)
+    plot = funnel(store_groups.england_councils(con, indicator_id, period_start), definition)
     if plot is None:
-        st.info(f"{plain(names[indicator_id])} has no denominators, so no funnel can be drawn.")
+        st.info(f"{plain(names[indicator_id])} has too few councils with a denominator for a funnel.")
     else:
-        denominator = "Population " + str(definition["age_band"]) if definition["value_kind"] == "published" \
+        adjusted = funnel_limits_choice(plot)
+        view = plot.view(adjusted)
+        denominator = "Population " + str(definition["age_band"]) if kind == "published" \
             else str(definition["denominator_meaning"] or "Denominator")
-        st.plotly_chart(funnel_figure(plot, area_code=area_code, area_name=area, group_codes=set(members["area_code"]),
-                                      group_name=group_names.get(group), unit=str(definition["unit"]),
-                                      value_kind=str(definition["value_kind"]), denominator_label=denominator,
-                                      presentation=presenting),
-                        width="stretch", theme=None, config={"displaylogo": False})
-        mine = plot.points[plot.points["area_code"] == area_code]
+        chart, table = st.columns([3, 2]) if not presenting else (st.container(), st.container())
+        chart.plotly_chart(funnel_figure(plot, area_code=area_code, area_name=area,
+                                         group_codes=set(members["area_code"]), group_name=group_names.get(group),
+                                         unit=str(definition["unit"]), value_kind=kind, denominator_label=denominator,
+                                         adjusted=adjusted, presentation=presenting),
+                           width="stretch", theme=None, config={"displaylogo": False})
+        mine = view.points[view.points["area_code"] == area_code]
         where = (f"{plain(area)} is {mine['position'].iloc[0]} "
-                 f"({format_value(mine['value'].iloc[0], str(definition['value_kind']))}). ") if not mine.empty else ""
-        st.markdown(f"{period_label(period_start, ends[period_start])}: {len(plot.points)} English councils. {where}"
-                    f"{plot.outside_998} councils lie outside the 99.8% limits around {plot.target_source} "
-                    f"({format_value(plot.target, str(definition['value_kind']))}).")
+                 f"({format_value(mine['value'].iloc[0], kind)}). ") if not mine.empty else ""
+        which = "adjusted " if adjusted and plot.fit.adjusted else ""
+        chart.markdown(f"{period_label(period_start, ends[period_start])}: {len(view.points)} English councils. "
+                       f"{where}{view.outside_998} councils lie outside the 99.8% {which}limits around all English "
+                       f"councils together ({format_value(plot.target, kind)}).")
+        chart.markdown(dispersion_sentence(plot, adjusted))
+        outliers_table(table, view, unit=str(definition["unit"]), kind=kind, denominator=denominator,
+                       file_stem=f"{indicator_id}_{period_start:%Y-%m-%d}_outliers")
         if not presenting:
-            st.caption(f"{METHOD}. {plot.note}")
+            chart.caption(f"{METHOD} {plot.note}")
     a = assessment(indicator_id, area_code, settings.benchmark_code)
     if a.rank_england is not None:
         st.markdown(f"**Rank among English councils, latest period:** {plain(a.rank_england.text)}.")
@@ -95,6 +110,9 @@ st.html(matrix_html(matrix_cells(assessed), areas=[(code, area_names[code]) for 
 if not presenting:
     benchmark = context.area_name(con, settings.benchmark_code)
     st.caption(f"Each cell: the latest value, the comparison with {plain(benchmark)} at 95%, and the Making Data "
-               "Count variation (and, with a target, assurance) icons; a region's value is its councils' "
-               "counts added up. "
+               "Count variation (and, with a target, assurance) icons. A region's value is its reporting councils' "
+               "counts added up, with how many reported and what share of its population they hold beside it; "
+               f"below {MIN_VALUE_COVERAGE:.0%} of the population it has no value, and below "
+               f"{MIN_SIGNIFICANCE_COVERAGE:.0%} no significance call is made. Demonstration figures never "
+               "count towards a region. "
                "Each value links to that indicator's page for that area.")

@@ -1,7 +1,7 @@
 """The improvement plan: the action RAG grid, since the last board and the Excel export for everyone;
 the import and the editor (add, edit, close) for analysts only."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +13,7 @@ from loaders.errors import LoadError
 from loaders.plan import read_action_workbook
 from store import plan
 from store.roles import User
-from ui import auth, context, presentation
+from ui import auth, context, plan_state, presentation
 from ui.download import XLSX_MIME, safe_csv, safe_xlsx
 
 NEW = "New action"
@@ -34,8 +34,8 @@ user = auth.current_user()
 can_edit = user is not None and user.can(plan.EDITOR_ROLE)
 
 if not plan.has_plan(con):
-    st.info("The improvement plan is not in this dashboard's database yet. An analyst can load it with "
-            "`python -m loaders build`.")
+    st.info("The improvement plan is not in this dashboard's database yet. It is part of the bundled data: whoever "
+            "runs the dashboard can rebuild the database from it.")
     st.stop()
 
 recommendations = plan.recommendations(con)
@@ -94,6 +94,7 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
     st.session_state["plan_message"] = message
 
 
+today = date.today()
 actions = plan.actions(con)
 if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: the plan's action tables are empty in the document, so the actions "
@@ -101,9 +102,10 @@ if actions["is_demonstration"].any():
                "(no public action plan with its actions exists). Import the real action plan to replace them.",
                icon=":material/warning:")
 
-as_at = st.sidebar.date_input("Overdue as at", value=date.today(), key="plan_as_at",
-                              help="An action not complete (Blue) is overdue from the day after its date.")
-actions["is_overdue"] = rules.overdue_flags(actions, as_at)
+as_at = st.sidebar.date_input("Overdue as at", value=today, key="plan_as_at",
+                              help="An action not complete (Blue) is overdue from the day after its date, "
+                                   "and then reads Red.")
+actions = rules.with_status(actions, as_at)
 actions["data"] = actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""})
 st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
 if not can_edit and not presenting:
@@ -158,16 +160,21 @@ with grid_tab:
 
 history = plan.action_history(con)
 with board_tab:
-    latest = pd.to_datetime(history["changed_at"]).max() if len(history) else pd.Timestamp(date.today())
+    # The board view and the pack take the same previous board: the last marked event before the day.
+    default_board = plan_state.since_previous_board(con, today)
     columns = st.columns(2)
-    meeting = columns[0].date_input("Board meeting date", value=(latest - timedelta(days=120)).date(),
-                                    key="plan_meeting")
-    board_as_at = columns[1].date_input("Compared with", value=date.today(), key="plan_board_as_at")
-    since = rules.since_last_board(history, meeting, board_as_at)
-    st.subheader(f"Since the board on {meeting:%d %B %Y}")
-    for column, change in zip(st.columns(4), ("RAG changed", "Became overdue", "Completed", "New action"),
-                              strict=True):
-        column.metric(change, int((since["change"] == change).sum()))
+    meeting = columns[0].date_input("Previous board meeting", value=default_board.meeting, key="plan_meeting",
+                                    help="The board view and the board pack use the last marked event before "
+                                         "today, as this does unless you choose another day.")
+    board_as_at = columns[1].date_input("Compared with", value=today, key="plan_board_as_at")
+    board = plan_state.since_previous_board(con, board_as_at, meeting)
+    since = board.changes
+    st.subheader(f"Since the board on {board.meeting:%-d %B %Y}"
+                 + (f" ({plain(default_board.label)})" if default_board.label and meeting == default_board.meeting
+                    else ""))
+    for column, (change, count) in zip(st.columns(4), board.counts.items(), strict=True):
+        column.metric(change, count)
+    st.caption(f"{board.line}.")
     show_table(plan_charts.readable_rags(since, ["from", "to"]).rename(
         columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}), rag_columns=("From", "To"),
         key="plan_since")

@@ -1,6 +1,7 @@
 """One recommendation of the plan: its aim, objectives, what CQC said, its actions and its indicators."""
 
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -23,8 +24,8 @@ settings = context.settings()
 presenting = presentation.presentation_mode()
 if not plan.has_plan(con):
     st.title("A recommendation of the plan")
-    st.info("The improvement plan is not in this dashboard's database yet. An analyst can load it with "
-            "`python -m loaders build`.")
+    st.info("The improvement plan is not in this dashboard's database yet. "
+            "It is part of the bundled data: whoever runs the dashboard can rebuild the database from it.")
     st.stop()
 
 recommendations = plan.recommendations(con)
@@ -68,12 +69,12 @@ for section, group in findings.groupby("section", sort=False):
                           for row in group.itertuples()))
 
 st.subheader("Actions")
-actions = plan.actions(con)
+actions = rules.with_status(plan.actions(con), date.today())
 actions = actions[actions["recommendation_ref"] == ref]
 if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: these actions are invented for demonstration (the plan's action "
                "tables are empty).", icon=":material/warning:")
-st.caption(f"Roll-up: **{plan_charts.rag_label(rules.roll_up(actions['rag']))}**. {rules.ROLL_UP_RULE}")
+st.caption(f"Roll-up: **{plan_charts.rag_label(rules.roll_up(actions['status']))}**. {rules.ROLL_UP_RULE}")
 table = plan_charts.readable_actions(
     actions.assign(data=actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""}))
 )[list(ACTION_LABELS)]

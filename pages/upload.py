@@ -16,7 +16,7 @@ from loaders.extract import left_out_words
 from loaders.layouts import BY_NAME, LAYOUTS, detect_layout
 from loaders.pipeline import check_size, confirm_load, read_file, sha256_of, store_context
 from store import queries, upload_checks
-from store.loads import UndoRefused, preview, previous_load_of, recent_loads, undo_load
+from store.loads import UndoRefused, preview, previous_load_of, recent_loads, undo_dependents, undo_load
 from store.loads import describe as describe_load
 from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
@@ -62,7 +62,7 @@ uploaded = st.file_uploader("Extract to load (CSV, or an NHS England .xls spread
                             type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}")
 layout_names = [DETECT, *BY_NAME]
 chosen = st.selectbox("Layout", layout_names, format_func=lambda name: name if name == DETECT
-                      else f"{BY_NAME[name].description} ({name})",
+                      else BY_NAME[name].description,
                       help="The layout is recognised from the file's content; choose one to override it.")
 
 if uploaded is not None:
@@ -190,7 +190,8 @@ if loads.empty:
     st.info("No loads yet.")
 for row in loads.itertuples():
     text, button = st.columns([5, 1])
-    text.markdown(f"**{row.load_id}** · {row.file_name} · {row.loader} · {row.row_count:,} rows · "
+    kind = BY_NAME[row.loader].description if row.loader in BY_NAME else "file"
+    text.markdown(f"**{row.load_id}** · {plain_markdown(row.file_name)} · {kind} · {row.row_count:,} rows · "
                   f"{pd.Timestamp(row.loaded_at):%d %b %Y %H:%M} · {row.loaded_by}"
                   + (" · demonstration" if row.is_demonstration else ""))
     refused = row.undo_refused if isinstance(row.undo_refused, str) else None
@@ -203,10 +204,17 @@ if (asked := state.get("undo_asked")) is not None:
     if what is None:
         state.pop("undo_asked")
     else:
-        st.warning(f"Undo {what}? Its rows go; the rows it replaced come back unless a later load also "
-                   "holds them. The undo is recorded in the audit with your name.", icon=":material/undo:")
+        depends = upload_preview.undo_dependents_sentence(
+            undo_dependents(con, asked), first=[context.settings().area_code, context.settings().benchmark_code])
+        st.warning(f"Undo {plain_markdown(what)}? Its rows go; the rows it replaced come back unless a later load "
+                   "also holds them. " + (f"**{depends}** " if depends else "")
+                   + "The undo is recorded in the audit with your name.", icon=":material/undo:")
+        # An undo other figures depend on needs a second, explicit yes, as a load that retires series does.
+        understood = depends is None or st.checkbox("I have read what this undo blanks or changes, and it should",
+                                                    key="undo_understood")
         yes, no = st.columns(2)
-        if yes.button(f"Yes, undo load {asked}", type="primary", key="undo_confirm"):
+        if yes.button(f"Yes, undo load {asked}", type="primary", key="undo_confirm", disabled=not understood,
+                      help=None if understood else "Tick the box above first: other figures depend on this load."):
             state.pop("undo_asked")
             try:
                 undone = undo_load(con, asked, user=user, archive_dir=settings.archive_dir)
@@ -220,4 +228,4 @@ if (asked := state.get("undo_asked")) is not None:
             state.pop("undo_asked")
             st.rerun()
 with st.expander("Layouts the upload recognises"):
-    st.markdown("\n".join(f"- {layout.description} (`{layout.name}`)" for layout in LAYOUTS))
+    st.markdown("\n".join(f"- {layout.description}" for layout in LAYOUTS))

@@ -23,7 +23,7 @@ def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], No
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise ValueError(f"there is no board pack format {unknown[0]!r}; formats: {', '.join(FORMATS)}")
-    drawn = pictures([page.assessment for page in pack.pages], progress)
+    drawn = pictures([page.assessment for page in pack.pages], progress, funnel=pack.funnel)
     files = {}
     for name in formats:
         if progress:

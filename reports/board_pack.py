@@ -18,16 +18,19 @@ import pandas as pd
 from analysis import plan as rules
 from analysis import spc
 from analysis.assess import Assessment, assess
-from analysis.board import BoardRow, board_rows, changes_line, rag_by_project
+from analysis.board import BoardRow, board_rows, rag_by_project
 from analysis.board_date import latest_board_date
 from analysis.exceptions import IndicatorException, exceptions, overdue_lines
+from analysis.funnel import METHOD as FUNNEL_METHOD
+from analysis.funnel import Funnel, dispersion_sentence, funnel
 from analysis.overview import data_label
 from analysis.periods import period_label
-from analysis.plan_as_at import actions_as_at, indicator_rag, previous_board
+from analysis.plan_as_at import actions_as_at, indicator_rag, since_board
 from analysis.publication import lag_sentence
 from reports import board_paper
 from store import as_at as store_as_at
 from store import board_asks, queries
+from store import groups as store_groups
 from store import indicators as store_indicators
 from store import plan as store_plan
 from store.assessment import assessment_inputs, default_comparator
@@ -45,7 +48,8 @@ SPC_METHOD = (f"Statistical process control: XmR (individuals) charts with NHS E
 SIGNIFICANCE_METHOD = ("Significance: OHID Fingertips' comparison with the comparator at 95% and 99.8% "
                        "confidence (Wilson score interval for percentages; Byar's approximation, or the exact "
                        "Poisson interval below 10 events, for crude rates).")
-ACTION_COLUMNS = ["ref", "description", "lead", "due_date", "rag", "is_overdue", "is_demonstration"]
+# `rag` is the RAG last reported; `status` the RAG the action reads as on the board date (Red when overdue).
+ACTION_COLUMNS = ["ref", "description", "lead", "due_date", "rag", "status", "is_overdue", "is_demonstration"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,23 @@ class IndicatorPage:
     @property
     def publication(self) -> str:
         return lag_sentence(self.assessment.definition.get("publication_lag_days"))
+
+
+@dataclass(frozen=True)
+class FunnelPage:
+    """Every English council at once for one indicator: the peers page's funnel, its limits and what they say."""
+
+    title: str
+    funnel: Funnel
+    adjusted: bool
+    lines: list[str]
+    area_code: str
+    area_name: str
+    group_codes: frozenset[str]
+    group_name: str | None
+    unit: str
+    value_kind: str
+    denominator_label: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,7 @@ class BoardPack:
     plan: PlanSection | None
     sources: list[Source]
     methods: list[str]
+    funnel: FunnelPage | None = None
     exceptions: list[IndicatorException] = ()
     asks: BoardAsk | None = None
     """What the board is asked to do at this board date, as signed off by then; None when nothing is."""
@@ -151,7 +173,8 @@ class PlanInputs:
 def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area_code: str, area_name: str,
              comparator_code: str, comparator_name: str, as_at: date, store_version: int,
              undone_loads: Sequence[int] = (), generated_at: datetime,
-             previous_board_date: date | None = None, commentary: dict[str, Commentary | None] | None = None,
+             previous_board_date: date | None = None, funnel: FunnelPage | None = None,
+             commentary: dict[str, Commentary | None] | None = None,
              previous_quintiles: dict[str, int | None] | None = None, asks: BoardAsk | None = None) -> BoardPack:
     """The pack for the area against the comparator as at `as_at`, from assessments made as at that day.
 
@@ -173,7 +196,9 @@ def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area
         area_code=area_code, area_name=area_name, comparator_code=comparator_code, comparator_name=comparator_name,
         as_at=as_at, store_version=store_version, undone_loads=tuple(undone_loads), generated_at=generated_at,
         rows=rows, pages=pages, plan=_plan_section(plan, actions, as_at, previous_board_date) if plan else None,
-        sources=[_source(a) for a in assessments], methods=_methods(assessments), exceptions=listed, asks=asks,
+        sources=[_source(a) for a in assessments],
+        methods=_methods(assessments) + ([f"Funnel: {FUNNEL_METHOD}"] if funnel is not None else []), funnel=funnel,
+        exceptions=listed, asks=asks,
     )
 
 
@@ -211,10 +236,49 @@ def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_cod
                     comparator_name=queries.area_name(con, comparator_code) or comparator_code,
                     as_at=day, store_version=version, undone_loads=store_as_at.undone_within(con, version),
                     generated_at=generated_at or datetime.now().replace(microsecond=0),
-                    previous_board_date=previous_board_date,
+                    previous_board_date=previous_board_date, funnel=_funnel_page(con, area_code, view),
                     commentary=board_paper.signed_off_commentary(con, assessments, by=day),
                     previous_quintiles=board_paper.previous_quintiles(con, assessments, view),
                     asks=board_asks.signed_off(con, area_code, day, by=day))
+
+
+def _funnel_page(con: duckdb.DuckDBPyConnection, area_code: str, view: store_as_at.AsAt) -> FunnelPage | None:
+    """The peers page's opening funnel (its first indicator every council has) for the latest period as at the
+    board date, with the limits the page opens on (adjusted where φ > 1)."""
+    ids = store_groups.funnel_indicators(con)
+    if not ids:
+        return None
+    indicator_id = ids[0]
+    definition = store_indicators.indicator(con, indicator_id)
+    for period in store_groups.council_periods(con, indicator_id).itertuples():
+        if view.day is not None and pd.Timestamp(period.period_end).date() > view.day:
+            continue
+        plot = funnel(store_groups.england_councils(con, indicator_id, period.period_start,
+                                                    observations=view.observations), definition)
+        if plot is None:
+            continue
+        own = store_groups.groups_of(con, area_code)["group_code"].tolist()[::-1]
+        group = own[0] if own else None
+        area_name = queries.area_name(con, area_code) or area_code
+        kind = str(definition["value_kind"])
+        adjusted = plot.fit.adjusted
+        view_points = plot.view(adjusted).points
+        mine = view_points[view_points["area_code"] == area_code]
+        where = f"{area_name} is {mine['position'].iloc[0]}. " if not mine.empty else ""
+        which = "adjusted " if adjusted else ""
+        return FunnelPage(
+            title=f"Every council: {definition['short_name']}, "
+                  f"{period_label(period.period_start, period.period_end)}",
+            funnel=plot, adjusted=adjusted,
+            lines=[f"{len(view_points)} English councils. {where}{plot.view(adjusted).outside_998} lie outside the "
+                   f"99.8% {which}limits.", dispersion_sentence(plot, adjusted), plot.note],
+            area_code=area_code, area_name=area_name,
+            group_codes=frozenset(store_groups.members(con, group)["area_code"]) if group else frozenset(),
+            group_name=store_groups.group_name(con, group) if group else None, unit=str(definition["unit"]),
+            value_kind=kind,
+            denominator_label="Population " + str(definition["age_band"]) if kind == "published"
+            else str(definition["denominator_meaning"] or "Denominator"))
+    return None
 
 
 def _linked_actions(plan: PlanInputs | None, actions: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
@@ -225,16 +289,15 @@ def _linked_actions(plan: PlanInputs | None, actions: pd.DataFrame, indicator_id
 
 
 def _plan_section(plan: PlanInputs, actions: pd.DataFrame, as_at: date, chosen: date | None) -> PlanSection:
-    meeting, label = previous_board(plan.events, as_at, chosen)
-    since = rules.since_last_board(plan.history, meeting, as_at)
+    since = since_board(plan.history, plan.events, as_at, chosen)
     by_recommendation = rules.rag_counts(actions, "recommendation_ref", as_at).merge(
         plan.recommendations[["ref", "recommendation"]], left_on="recommendation_ref", right_on="ref", how="left")
     by_recommendation = by_recommendation.drop(columns="ref")
     return PlanSection(
         by_project=rag_by_project(plan.projects, plan.recommendations, actions, as_at),
         by_recommendation=by_recommendation, overdue=actions.loc[actions["is_overdue"], ACTION_COLUMNS]
-        .reset_index(drop=True), previous_board=meeting, previous_board_label=label, changes=since,
-        changes_line=changes_line(since), is_demonstration=bool(actions["is_demonstration"].any()),
+        .reset_index(drop=True), previous_board=since.meeting, previous_board_label=since.label,
+        changes=since.changes, changes_line=since.line, is_demonstration=bool(actions["is_demonstration"].any()),
     )
 
 

@@ -21,15 +21,20 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from analysis.assess import Assessment
+from charts.funnel import funnel_figure
 from charts.icons import data_uri
 from charts.legend import LEGEND, icon_svg
 from charts.xmr import assessment_figure
+from reports.board_pack import FunnelPage
 
 # Debian's chromium (installed by scripts/test, scripts/start and .ci/run); kaleido never downloads one.
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 # Pixels of the exported chart; presentation type sizes (18 px ticks) stay legible at A4 and 16:9 widths.
 CHART_SIZE = (1100, 500)
 CHART_SCALE = 1.5
+FUNNEL_HEIGHT = 620
+# The funnel's key among the charts (no indicator id is this).
+FUNNEL = "funnel:every council"
 ICON_PIXELS = 64
 ICON_SCALE = 4
 # Seconds kaleido waits for one picture before giving up: a busy machine is slow, never stuck this long.
@@ -74,18 +79,33 @@ def icon_strip(svgs: Sequence[str]) -> go.Figure:
     return fig
 
 
-def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] | None = None) -> Pictures:
-    """Every chart and every icon the pack shows, rendered in one chromium session."""
+def funnel_chart(page: FunnelPage) -> go.Figure:
+    """The peers page's funnel in projector type, sized for the pack."""
+    fig = funnel_figure(page.funnel, area_code=page.area_code, area_name=page.area_name, group_codes=page.group_codes,
+                        group_name=page.group_name, unit=page.unit, value_kind=page.value_kind,
+                        denominator_label=page.denominator_label, adjusted=page.adjusted, presentation=True)
+    fig.update_layout(width=CHART_SIZE[0], height=FUNNEL_HEIGHT)
+    return fig
+
+
+def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] | None = None,
+             funnel: FunnelPage | None = None) -> Pictures:
+    """Every chart and every icon the pack shows, rendered in one chromium session; the funnel's chart (when the
+    pack has one) under the key :data:`FUNNEL`."""
     # Every icon of the legend, so the pack's legend page explains each one it could show.
     icons = {icon_key(family, icon): icon_svg(family, icon) for family, icon, _ in LEGEND}
     icons |= {icon_key("variation", a.variation_icon): icon_svg("variation", a.variation_icon) for a in assessments}
     icons |= {icon_key("assurance", a.assurance_icon): icon_svg("assurance", a.assurance_icon) for a in assessments}
     jobs: list[tuple[str, go.Figure, float]] = [
         (f"chart of {a.short_name}", chart_figure(a), CHART_SCALE) for a in assessments]
+    if funnel is not None:
+        jobs.append(("funnel of every council", funnel_chart(funnel), CHART_SCALE))
     jobs.append(("Making Data Count icons", icon_strip(list(icons.values())), ICON_SCALE))
     images = render_png(jobs, progress)
-    return Pictures({a.indicator_id: image for a, image in zip(assessments, images, strict=False)},
-                    dict(zip(icons, _cut(images[-1], len(icons)), strict=True)))
+    charts = {a.indicator_id: image for a, image in zip(assessments, images, strict=False)}
+    if funnel is not None:
+        charts[FUNNEL] = images[len(assessments)]
+    return Pictures(charts, dict(zip(icons, _cut(images[-1], len(icons)), strict=True)))
 
 
 def _cut(strip: bytes, n: int) -> list[bytes]:

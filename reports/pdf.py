@@ -17,8 +17,8 @@ from charts.legend import LEGEND, LEGEND_TITLE
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
 from plan_vocabulary import ROLL_UP_RULE
 from reports import tables
-from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, IndicatorPage, PlanSection
-from reports.figures import CHART_SIZE, Pictures, icon_key
+from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, FunnelPage, IndicatorPage, PlanSection
+from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures, icon_key
 from reports.tables import Table
 from store.commentary import NO_COMMENTARY
 
@@ -82,13 +82,16 @@ def _add_fonts(pdf: FPDF) -> str:
 
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
-    """The whole pack as PDF bytes: cover, summary, one page per indicator, the plan, sources and methods."""
+    """The whole pack as PDF bytes: cover, summary, one page per indicator, every council at once (the funnel),
+    the plan, sources and methods."""
     pdf = _Paper(pack)
     _cover(pdf, pack)
     _executive_summary(pdf, pack, pictures)
     _summary(pdf, pack, pictures)
     for page in pack.pages:
         _indicator(pdf, pack, page, pictures)
+    if pack.funnel is not None:
+        _funnel(pdf, pack.funnel, pictures)
     if pack.plan is not None:
         _plan(pdf, pack, pack.plan)
     _sources(pdf, pack)
@@ -205,6 +208,8 @@ def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, pictures: Pict
     _paragraph(pdf, f"Definition: {definition['definition']} ({a.unit}). Measured for {a.area_name}. "
                f"Source: {definition['source']}; published by {definition['publisher']}. {page.publication} "
                f"Data: {page.row.data}. {a.staleness.label}.", size=SIZES["small"])
+    if a.caveat_text:
+        _paragraph(pdf, f"Caveat: {a.caveat_text}", size=SIZES["small"])
     _heading(pdf, f"Linked plan actions as at {pack.as_at:%-d %B %Y}: {page.row.plan} ({page.row.plan_detail})")
     if len(page.actions):
         _actions_that_fit(pdf, page)
@@ -269,6 +274,17 @@ def _most_that_fit(rows: int, fits) -> int:
     return low
 
 
+def _funnel(pdf: _Paper, page: FunnelPage, pictures: Pictures) -> None:
+    _page(pdf, page.title, demonstration=False)
+    height = FUNNEL_WIDTH * FUNNEL_HEIGHT / CHART_SIZE[0]
+    pdf.image(io.BytesIO(pictures.charts[FUNNEL]), x=(pdf.w - FUNNEL_WIDTH) / 2, w=FUNNEL_WIDTH, h=height)
+    pdf.ln(1)
+    for line in page.lines:
+        _paragraph(pdf, line)
+
+
+# The funnel is taller than an indicator's chart: narrower, so that it and its three sentences fit one page.
+FUNNEL_WIDTH = 200
 ACTION_WIDTHS = [16, 134, 58, 25, 19, 21]
 
 

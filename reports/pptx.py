@@ -25,8 +25,8 @@ from analysis.summary import ASSURANCE_LABELS
 from charts.legend import LEGEND, LEGEND_TITLE
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
 from reports import fit, tables
-from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, IndicatorPage, PlanSection
-from reports.figures import CHART_SIZE, Pictures, icon_key
+from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, FunnelPage, IndicatorPage, PlanSection
+from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures, icon_key
 from reports.tables import Table
 from store.commentary import NO_COMMENTARY
 
@@ -69,6 +69,8 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
     _summary(deck, pack)
     for page in pack.pages:
         _indicator(deck, pack, page, pictures)
+    if pack.funnel is not None:
+        _funnel(deck, pack.funnel, pictures)
     if pack.plan is not None:
         _plan(deck, pack, pack.plan)
     _sources(deck, pack)
@@ -350,6 +352,16 @@ def _commentary_paragraphs(page: IndicatorPage) -> list[tuple[str, bool]]:
         return [(f"Commentary: {NO_COMMENTARY}.", True)]
     return [(f"Commentary, signed off by {found.changed_by} on {found.changed_at:%-d %B %Y}", True),
             *((f"{label}: {text}", False) for label, text in found.lines())]
+
+
+def _funnel(deck, page: FunnelPage, pictures: Pictures) -> None:
+    slide = _slide(deck, page.title, demonstration=False, size=SIZES["body"] + 4)
+    chart_width = Inches(8.2)
+    slide.shapes.add_picture(io.BytesIO(pictures.charts[FUNNEL]), MARGIN, Inches(0.95), width=chart_width,
+                             height=Emu(int(chart_width * FUNNEL_HEIGHT / CHART_SIZE[0])))
+    left = MARGIN + chart_width + Inches(0.2)
+    _text(slide, page.lines[:2], left, Inches(0.95), WIDTH - left - MARGIN, HEIGHT - Inches(1.2), size=MIN_TEXT_PT)
+    _notes(slide, page.lines)
 
 
 def _plan(deck, pack: BoardPack, plan: PlanSection) -> None:

@@ -72,9 +72,16 @@ def sources(pack: BoardPack) -> Table:
 
 
 def _actions(frame: pd.DataFrame) -> Table:
+    """Actions with the RAG each reads as (Red when overdue) and, for an overdue one, the RAG last reported."""
     return Table(["Ref", "Action", "Lead", "Due", "RAG", "Overdue"], [
-        [row["ref"], str(row["description"]), _text(row["lead"]), _date(row["due_date"]), row["rag"],
-         OVERDUE_WORD if row["is_overdue"] else ""] for _, row in frame.iterrows()], rag_column=4)
+        [row["ref"], str(row["description"]), _text(row["lead"]), _date(row["due_date"]), row["status"],
+         _overdue_text(row)] for _, row in frame.iterrows()], rag_column=4)
+
+
+def _overdue_text(row) -> str:
+    if not row["is_overdue"]:
+        return ""
+    return OVERDUE_WORD if row["rag"] == row["status"] else f"{OVERDUE_WORD} (reported {row['rag']})"
 
 
 def _date(value) -> str:

@@ -26,6 +26,7 @@ _ENGLAND_UPPER_TIER = ("unitary authority", "county", "metropolitan district", "
 
 _SERIES_COLUMNS = ["area_code", "period_start", "period_end", "numerator", "denominator", "value", "value_note",
                    "is_demonstration"]
+_ROW_COLUMNS = _SERIES_COLUMNS[1:]
 
 
 def subject_of(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str) -> tuple[str, str]:
@@ -158,23 +159,36 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
         SELECT {', '.join(_SERIES_COLUMNS)}, indicator_id FROM observations
         WHERE list_contains(?, indicator_id) AND list_contains(?, area_code) ORDER BY area_code, period_start
     """, [ids, plain_codes]).df()
-    series = {key: frame.drop(columns="indicator_id") for key, frame in rows.groupby(["area_code", "indicator_id"])}
-    empty = rows.iloc[0:0].drop(columns="indicator_id")
+    # Each series with exactly the columns, order and index an assessment reads (so it is not copied again).
+    series = {key: frame[_ROW_COLUMNS].reset_index(drop=True)
+              for key, frame in rows.groupby(["area_code", "indicator_id"])}
+    empty = rows.iloc[0:0][_ROW_COLUMNS]
     for code in (c for c in wanted if groups.is_group(c)):
         both = groups.group_series_many(con, ids, code)
         for indicator_id in ids:
             mine = both[both["indicator_id"] == indicator_id].drop(columns="indicator_id").reset_index(drop=True)
             series[(code, indicator_id)] = mine
+    # Every council's value, only for the periods some cell's latest value falls in (a rank needs no more).
+    latest_of = {}
+    for key, frame in series.items():
+        valued = frame["value"].notna().to_numpy()
+        if valued.any():
+            latest_of[key] = frame["period_start"].to_numpy()[valued].max()
+    wanted_periods = sorted({(i, pd.Timestamp(p)) for (_, i), p in latest_of.items()})
     councils = con.execute("""
-        SELECT indicator_id, area_code, area_name, area_type, period_start, value FROM observations
-        WHERE list_contains(?, indicator_id) AND value IS NOT NULL AND list_contains(?, area_type)
-        ORDER BY area_code
-    """, [ids, list(COUNCIL_TYPES)]).df()
+        SELECT o.indicator_id, o.area_code, o.area_name, o.area_type, o.period_start, o.value
+        FROM observations AS o
+        JOIN (SELECT unnest(?) AS indicator_id, unnest(?) AS period_start) AS w USING (indicator_id, period_start)
+        WHERE o.value IS NOT NULL AND list_contains(?, o.area_type)
+        ORDER BY o.area_code
+    """, [[i for i, _ in wanted_periods], [p.to_pydatetime() for _, p in wanted_periods],
+          list(COUNCIL_TYPES)]).df()
     councils = dict(iter(councils.groupby(["indicator_id", "period_start"])))
     types = dict(con.execute("SELECT area_code, area_type FROM areas").fetchall())
     rebases = con.execute("SELECT indicator_id, area_code, rebase_date FROM rebase_dates ORDER BY rebase_date").df()
     events = indicators.events(con)
     inputs = {}
+    peers_cut, england_cut = {}, {}
     for area in areas:
         comparator_code = comparator_for.get(area) or None
         for indicator_id in ids:
@@ -186,12 +200,19 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
             if latest is not None:
                 same = councils.get((indicator_id, latest), _NO_COUNCILS)
                 tier = LOWER_TIER if types.get(code) == "non-metropolitan district" else UPPER_TIER
-                peers = (same[same["area_type"].isin(tier)][["area_code", "area_name", "value"]]
-                         .reset_index(drop=True) if code in types else same.iloc[0:0][["area_code", "area_name",
-                                                                                       "value"]])
+                # Areas of one tier share one period's councils: each frame is cut once.
+                cut = (indicator_id, latest, tier if code in types else None)
+                if cut not in peers_cut:
+                    peers_cut[cut] = (same[same["area_type"].isin(tier)][["area_code", "area_name", "value"]]
+                                      .reset_index(drop=True) if code in types
+                                      else same.iloc[0:0][["area_code", "area_name", "value"]])
+                peers = peers_cut[cut]
                 if not groups.is_group(code):
-                    england = same[same["area_type"].isin(_ENGLAND_UPPER_TIER) & same["area_code"].str.startswith("E")]
-                    england = england[["area_code", "value"]].reset_index(drop=True)
+                    if (indicator_id, latest) not in england_cut:
+                        upper = same[same["area_type"].isin(_ENGLAND_UPPER_TIER)
+                                     & same["area_code"].str.startswith("E")]
+                        england_cut[(indicator_id, latest)] = upper[["area_code", "value"]].reset_index(drop=True)
+                    england = england_cut[(indicator_id, latest)]
             mine = rebases[(rebases["indicator_id"] == indicator_id) & (rebases["area_code"] == code)] \
                 if len(rebases) else rebases
             inputs[(area, indicator_id)] = {

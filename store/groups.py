@@ -18,8 +18,11 @@ from store import door
 from store.primitives import now
 
 PREFIX = "group:"
+# A group's value needs reporting members holding at least half its population: below that the figure is
+# more the reporting few than the group. (Significance needs more: analysis.assess.MIN_SIGNIFICANCE_COVERAGE.)
+MIN_VALUE_COVERAGE = 0.5
 GROUP_SERIES_COLUMNS = ["period_start", "period_end", "numerator", "denominator", "value", "value_note",
-                        "is_demonstration", "reporting", "members", "missing"]
+                        "is_demonstration", "reporting", "members", "missing", "coverage"]
 
 
 def is_group(code: str | None) -> bool:
@@ -115,33 +118,56 @@ def group_series_many(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], 
             SELECT indicator_id, period_start, max(period_end) AS period_end FROM mine GROUP BY ALL
         ),
         cell AS (
-            SELECT p.indicator_id, p.period_start, p.period_end, m.area_name, o.numerator, o.denominator,
-                   o.is_demonstration,
-                   coalesce(o.numerator IS NOT NULL AND o.denominator > 0 AND o.value IS NOT NULL, false) AS reports
-            FROM period AS p CROSS JOIN member AS m
+            SELECT p.indicator_id, p.period_start, p.period_end, m.area_code, m.area_name, o.numerator,
+                   o.denominator, coalesce(o.is_demonstration, false) AS is_demonstration,
+                   coalesce(o.numerator IS NOT NULL AND o.denominator > 0 AND o.value IS NOT NULL
+                            AND NOT coalesce(o.is_demonstration, false), false) AS reports,
+                   coalesce(i.population_age_band, 'all') AS age_band, year(p.period_start) AS year
+            FROM period AS p CROSS JOIN member AS m JOIN indicators AS i ON i.indicator_id = p.indicator_id
             LEFT JOIN mine AS o ON o.indicator_id = p.indicator_id AND o.area_code = m.area_code
                  AND o.period_start = p.period_start
+        ),
+        weighted AS (
+            SELECT c.*, pop.population
+            FROM cell AS c ASOF LEFT JOIN current_populations AS pop
+                 ON pop.area_code = c.area_code AND pop.age_band = c.age_band AND c.year >= pop.year
         ),
         summed AS (
             SELECT indicator_id, period_start, any_value(period_end) AS period_end,
                    sum(numerator) FILTER (reports) AS numerator, sum(denominator) FILTER (reports) AS denominator,
                    count(*) FILTER (reports) AS reporting, count(*) AS members,
+                   count(*) FILTER (is_demonstration) AS invented,
                    coalesce(list(area_name ORDER BY area_name) FILTER (NOT reports), []) AS missing,
-                   coalesce(bool_or(is_demonstration), false) AS is_demonstration
-            FROM cell GROUP BY indicator_id, period_start
+                   CASE WHEN bool_and(population IS NOT NULL) AND sum(population) > 0
+                        THEN coalesce(sum(population) FILTER (reports), 0) / sum(population) END AS population_share
+            FROM weighted GROUP BY indicator_id, period_start
+        ),
+        covered AS (
+            SELECT *, coalesce(population_share, reporting / members) AS coverage,
+                   reporting || ' of ' || members || ' members reported, '
+                   || CASE WHEN population_share IS NOT NULL
+                           THEN round(100 * population_share)::INTEGER || '% of the population'
+                           ELSE round(100 * reporting / members)::INTEGER || '% of the members' END AS covers
+            FROM summed
         )
         SELECT s.period_start, s.period_end, s.numerator, s.denominator,
-               s.numerator / s.denominator * i.multiplier AS value,
-               CASE WHEN s.reporting = 0 AND i.value_kind IN ('published', 'count')
+               CASE WHEN s.reporting > 0 AND s.coverage >= $min_coverage
+                    THEN s.numerator / s.denominator * i.multiplier END AS value,
+               CASE WHEN s.reporting = 0 AND s.invented > 0
+                    THEN 'no group value: demonstration figures only, never counted'
+                    WHEN s.reporting = 0 AND i.value_kind IN ('published', 'count')
                     THEN 'no group value: the published values carry no counts to add up'
-                    ELSE s.reporting || ' of ' || s.members || ' members reported'
+                    WHEN s.coverage < $min_coverage
+                    THEN 'no group value: ' || s.covers || ', below the '
+                         || round(100 * $min_coverage)::INTEGER || '% a group value needs'
+                    ELSE s.covers
                          || CASE WHEN len(s.missing) > 0 THEN '; no value for ' || array_to_string(s.missing, ', ')
                                  ELSE '' END
                END AS value_note,
-               s.is_demonstration, s.reporting, s.members, s.missing, s.indicator_id
-        FROM summed AS s JOIN indicators AS i USING (indicator_id)
+               false AS is_demonstration, s.reporting, s.members, s.missing, s.coverage, s.indicator_id
+        FROM covered AS s JOIN indicators AS i USING (indicator_id)
         ORDER BY s.indicator_id, s.period_start
-    """, {"group": group_code, "indicators": list(indicator_ids)}).df()
+    """, {"group": group_code, "indicators": list(indicator_ids), "min_coverage": MIN_VALUE_COVERAGE}).df()
 
 
 def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start, *,
@@ -165,13 +191,15 @@ def england_councils(con: duckdb.DuckDBPyConnection, indicator_id: str, period_s
 
 
 def funnel_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Indicators with values for English upper-tier councils (those a funnel can show), in the board's order."""
+    """Indicators with values for English upper-tier councils (those a funnel can show), in the board's order;
+    a series only one council has (the demonstration series are York's alone) is no funnel, so it is left out."""
     return [i for (i,) in con.execute("""
         SELECT i.indicator_id FROM indicators AS i
-        WHERE i.value_kind <> 'count' AND EXISTS (
-            SELECT 1 FROM observations AS o WHERE o.indicator_id = i.indicator_id AND o.value IS NOT NULL
+        WHERE i.value_kind <> 'count' AND (
+            SELECT count(DISTINCT o.area_code) FROM observations AS o
+            WHERE o.indicator_id = i.indicator_id AND o.value IS NOT NULL
               AND o.area_type IN ('unitary authority', 'county', 'metropolitan district', 'London borough')
-              AND o.area_code LIKE 'E%')
+              AND o.area_code LIKE 'E%') > 1
         ORDER BY i.display_order
     """).fetchall()]
 

@@ -126,20 +126,6 @@ def data_status(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
     """, {"area": area_code}).df()
 
 
-def plan_rag(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per indicator, how many linked plan actions are at each RAG (empty until the plan is loaded)."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables "
-                         "WHERE table_name IN ('plan_actions', 'plan_indicator_links') "
-                         "AND table_catalog = current_database()").fetchone()[0]
-    if exists < 2:
-        return pd.DataFrame(columns=["indicator_id", "rag", "actions"])
-    return con.execute("""
-        SELECT l.indicator_id, a.rag, count(*) AS actions
-        FROM plan_indicator_links AS l JOIN plan_actions AS a ON a.recommendation_ref = l.recommendation_ref
-        GROUP BY ALL ORDER BY ALL
-    """).df()
-
-
 def definitions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every indicator definition, in the board's order."""
     return con.execute("SELECT * FROM indicators ORDER BY display_order").df()

@@ -519,6 +519,30 @@ def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path |
     return Undone(load_id, file_name, removed, restored)
 
 
+def undo_dependents(con, load_id: int) -> pd.DataFrame:
+    """What else a load's undo would blank or change: the indicators and areas whose stored values are
+    computed from this load's population rows (``indicator_id, short_name, area_code, area_name, periods,
+    first_period, last_period``), and whether comparator groups weigh their coverage by them
+    (``frame.attrs["groups"]``). Empty for a load no other figure depends on."""
+    con = door.handle_of(con)
+    frame = con.execute("""
+        SELECT o.indicator_id, i.short_name, o.area_code, coalesce(a.area_name, o.area_code) AS area_name,
+               count(*) AS periods, min(o.period_start) AS first_period, max(o.period_start) AS last_period
+        FROM observation_rows AS o
+        JOIN indicators AS i USING (indicator_id)
+        JOIN population_rows AS p ON p.area_code = o.area_code AND p.year = year(o.period_start)
+             AND p.age_band = i.population_age_band AND p.superseded_by IS NULL AND p.load_id = $id
+        LEFT JOIN areas AS a ON a.area_code = o.area_code
+        WHERE o.superseded_by IS NULL AND i.population_age_band IS NOT NULL
+          AND o.denominator IS NULL AND o.value IS NULL
+        GROUP BY ALL ORDER BY i.short_name, area_name
+    """, {"id": load_id}).df()
+    frame.attrs["groups"] = bool(con.execute(
+        "SELECT count(*) FROM population_rows WHERE load_id = ? AND superseded_by IS NULL", [load_id]).fetchone()[0]
+        and con.execute("SELECT count(*) FROM comparator_groups").fetchone()[0])
+    return frame
+
+
 # --- History -----------------------------------------------------------------------------------------
 
 

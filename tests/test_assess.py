@@ -48,7 +48,7 @@ class TestComparison:
                    today=TODAY)
         assert a.comparison.call == "not compared"
         assert "England has no value for March 2018" in a.comparison.reason
-        assert a.comparator_text == "— no value"
+        assert a.comparator_text == "no value for England"
 
     def test_no_comparator_shows_the_area_alone(self):
         """Without a comparator nothing is compared and the text says none was chosen."""

@@ -116,6 +116,16 @@ class TestPdf:
         assert pack.area_name in text and "20 November 2018" in text
         assert f"store version {pack.store_version}" in text
 
+    def test_shows_every_council_at_once_with_the_limits_the_peers_page_opens_on(self, made):
+        """The funnel of delayed transfers: adjusted limits (φ > 1), φ and τ² in words, on a page of its own."""
+        pack, paths = made
+        assert pack.funnel.title.startswith("Every council: Delayed transfers of care (18+), ")
+        assert pack.funnel.adjusted and pack.funnel.funnel.fit.phi > 1
+        text = subprocess.run(["pdftotext", str(paths["pdf"]), "-"], check=True, capture_output=True, text=True,
+                              timeout=300).stdout
+        assert "dispersion ratio φ = " in text and "adjusted limits" in text
+        assert any(method.startswith("Funnel: Spiegelhalter") for method in pack.methods)
+
     def test_every_page_renders(self, made, tmp_path):
         """pdftoppm draws every page of the PDF."""
         _, paths = made
@@ -158,8 +168,8 @@ class TestSlides:
         # The summary table takes as many slides as its rows need ("(1 of 2)"), never running off one.
         summary = max(i for i, t in enumerate(titles)
                       if t.startswith(f"Summary: {pack.area_name} against {pack.comparator_name}"))
-        shown = [t for t in titles[summary + 1:] if not t.endswith(": commentary")][:len(pack.pages)]
-        assert shown == [page.assessment.name for page in pack.pages]
+        shown = [t for t in titles[summary + 1:] if not t.endswith(": commentary")][:len(pack.pages) + 1]
+        assert shown == [page.assessment.name for page in pack.pages] + [pack.funnel.title]
         assert any(title.startswith("The improvement plan as at 20 November 2018") for title in titles)
         assert titles[-2:] == ["Sources", "Methods"]
 

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import store
 from store.settings import PROJECT_ROOT, load_settings
-from tests.page_text import as_read
+from tests.page_text import as_read, overview_tables
 
 
 def run_dashboard(monkeypatch, db, area: str | None = None) -> AppTest:
@@ -29,9 +29,10 @@ class TestOverview:
     def test_lists_the_six_indicators_with_york_and_england(self, monkeypatch, built_db):
         """The first page lists the six indicators with York's and England's latest value and period."""
         at = run_dashboard(monkeypatch, built_db)
-        table = at.dataframe[0].value
+        table = overview_tables(at)[0]
         assert len(table) == 6
-        assert {"York", "England", "Latest period", "Unit", "Source"} <= set(table.columns)
+        assert {"York", "England", "Latest period", "Compared with England", "Data age"} <= set(table.columns)
+        assert table["Details"].str.contains("per 100,000 population 18+").any()
         dtoc = table[table["Indicator"] == "Delayed transfers of care (18+)"].iloc[0]
         con = store.connect(built_db)
         york, england = con.execute(
@@ -44,9 +45,9 @@ class TestOverview:
     def test_demonstration_data_is_labelled(self, monkeypatch, built_db):
         """Demonstration indicators say so in the table and in a notice above it."""
         at = run_dashboard(monkeypatch, built_db)
-        table = at.dataframe[0].value
-        assert (table.loc[table["Indicator"] == "Length of stay over 7 days (65+)", "Data"]
-                == "Demonstration data").all()
+        table = overview_tables(at)[0]
+        assert table.loc[table["Indicator"] == "Length of stay over 7 days (65+)", "Details"].str.endswith(
+            "Demonstration data").all()
         assert "Demonstration data" in text_of(at)
 
     def test_an_empty_store_gets_a_sentence_not_a_traceback(self, monkeypatch, empty_db):
@@ -60,7 +61,11 @@ class TestOverview:
         db = tmp_path / "first" / "pbip.duckdb"
         at = run_dashboard(monkeypatch, db)
         assert db.exists()
-        assert len(at.dataframe[0].value) == 6
+        assert len(overview_tables(at)[0]) == 6
+        # The notice says what happened once, in words: no file path.
+        notices = [str(info.value) for info in at.info]
+        assert any("first start" in notice for notice in notices)
+        assert not any(str(tmp_path) in notice or ".duckdb" in notice for notice in notices)
 
 
 class TestChoosingTheSystem:
@@ -68,7 +73,7 @@ class TestChoosingTheSystem:
         """PBIP_AREA_CODE=E06000021 makes the page about Stoke-on-Trent with Stoke's own DToC rate."""
         at = run_dashboard(monkeypatch, built_db, area="E06000021")
         assert "Stoke-on-Trent" in as_read(at.title[0].value)
-        table = at.dataframe[0].value
+        table = overview_tables(at)[0]
         assert "Stoke-on-Trent" in table.columns
         dtoc = table[table["Indicator"] == "Delayed transfers of care (18+)"].iloc[0]
         con = store.connect(built_db)

@@ -12,7 +12,7 @@ import store
 from store import indicators as store_indicators
 from store.roles import User
 from tests import small_store as small
-from tests.page_text import as_read, open_page, text_of
+from tests.page_text import as_read, open_page, overview_tables, text_of
 
 SMALL_INDICATORS = ["length_of_stay_65", "ae_attendances_65", "dtoc_18", "falls_admissions_65"]
 PAGES = ["pages/overview.py", "pages/board.py", "pages/plan.py", "pages/upload.py", "pages/about.py"]
@@ -20,8 +20,7 @@ PAGES = ["pages/overview.py", "pages/board.py", "pages/plan.py", "pages/upload.p
 
 def overview_row(at, indicator_id: str):
     """The overview's row for one indicator, found by its link (names are the definitions' to change)."""
-    for element in at.dataframe:
-        table = element.value
+    for table in overview_tables(at):
         found = table[table["Open"] == f"indicator?indicator={indicator_id}"]
         if len(found):
             return found.iloc[0]

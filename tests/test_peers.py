@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import store
-from analysis.assess import assess
-from analysis.funnel import Z_95, Z_998, funnel, limits
+from analysis.assess import assess, assess_many
 from analysis.matrix import cell, matrix_areas
 from charts.matrix import matrix_html
 from loaders.errors import LoadError
@@ -60,7 +59,12 @@ class TestAGroupsValue:
             con.execute("ROLLBACK")
         reporting = [(n, d) for _, n, d in rows if n is not None]
         row = series.iloc[0]
-        assert row["value"] == pytest.approx(sum(n for n, _ in reporting) / sum(d for _, d in reporting) * 100)
+        # No populations are held for these councils, so coverage is the share of members reporting.
+        assert row["coverage"] == pytest.approx(len(reporting) / len(rows))
+        if len(reporting) / len(rows) >= groups.MIN_VALUE_COVERAGE:
+            assert row["value"] == pytest.approx(sum(n for n, _ in reporting) / sum(d for _, d in reporting) * 100)
+        else:
+            assert pd.isna(row["value"]) and row["value_note"].startswith("no group value: ")
         assert (row["reporting"], row["members"]) == (len(reporting), len(rows))
         assert list(row["missing"]) == sorted(f"Council {code[-2:]}" for code, n, _ in rows if n is None)
 
@@ -73,8 +77,23 @@ class TestAGroupsValue:
         finally:
             con.execute("ROLLBACK")
         assert a.comparator_value == pytest.approx(20.0)
-        assert a.comparator_note == "2 of 3 members reported; no value for Council 03"
-        assert "2 of 3 members reported; no value for Council 03" in a.summary
+        assert a.comparator_note == "2 of 3 members reported, 67% of the members; no value for Council 03"
+        assert "2 of 3 members reported, 67% of the members; no value for Council 03" in a.summary
+        # Two thirds of the group is a value, but too little of it for a significance call.
+        assert a.comparison.call == "not compared" and "below the 90% a significance call needs" in a.summary
+        assert a.comparator_text == "20.0% (2 of 3 members reported, 67% of the members)"
+
+    def test_a_group_never_takes_its_value_from_demonstration_rows(self, con):
+        """A member's demonstration figures are not counted: the group says it has no value, and why."""
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _group_store(con, [(MEMBERS[0], 10, 100), (MEMBERS[1], 30, 100)])
+            con.execute("UPDATE loads SET is_demonstration = true")
+            series = groups.group_series(con, "length_of_stay_65", "group:test")
+        finally:
+            con.execute("ROLLBACK")
+        assert series["value"].isna().all()
+        assert series["value_note"].iloc[0] == "no group value: demonstration figures only, never counted"
 
     def test_has_no_value_where_the_published_values_carry_no_counts(self, bundled_db):
         """Falls (published standardised rates) give the region no value rather than an average of rates."""
@@ -113,35 +132,6 @@ class TestTheGroupsFile:
         assert 'column "area_code": "E06000099" is not an area this store holds' in text
 
 
-class TestFunnelLimits:
-    def test_match_a_hand_calculation(self):
-        """Target 10 per 1,000, denominator 10,000: θ = 0.01, √(θ/n) = 0.001, so 10 ± 1.959964 and ± 3.090232.
-
-        Spiegelhalter (2005), Statistics in Medicine 24:1185-1202, normal approximation for a Poisson rate:
-        θ ± z·√(θ/n), drawn times the multiplier.
-        """
-        low95, high95 = limits(10.0, [10_000], 1000, Z_95)
-        low998, high998 = limits(10.0, [10_000], 1000, Z_998)
-        assert (low95[0], high95[0]) == pytest.approx((8.040036, 11.959964), abs=1e-6)
-        assert (low998[0], high998[0]) == pytest.approx((6.909768, 13.090232), abs=1e-6)
-
-    def test_for_a_proportion_use_the_binomial_variance(self):
-        """50% of 100: √(0.5 × 0.5 / 100) = 0.05, so 95% limits are 50 ± 9.79982 percentage points."""
-        low, high = limits(50.0, [100], 100, Z_95, proportion=True)
-        assert (low[0], high[0]) == pytest.approx((40.20018, 59.79982), abs=1e-5)
-
-    def test_places_each_council_and_counts_delayed_days_for_an_average_per_day(self):
-        """Delayed transfers: counts are average × days and exposure population × days; England is the target."""
-        councils = pd.DataFrame({"area_code": ["A", "B"], "area_name": ["A", "B"], "numerator": [10.0, 40.0],
-                                 "denominator": [100_000.0, 100_000.0], "value": [10.0, 40.0],
-                                 "population": [None, None]})
-        definition = {"multiplier": 100_000, "value_kind": "rate", "numerator_meaning": "Average delayed days"}
-        f = funnel(councils, definition, period_start="2019-04-01", period_end="2019-04-30", england_value=10.0)
-        assert f.points["events"].tolist() == [300.0, 1200.0]
-        assert f.points["position"].tolist() == ["within 95% limits", "above 99.8% limit"]
-        assert f.target_source == "England" and not f.approximate
-
-
 class TestTheMatrix:
     def test_rows_are_the_area_its_group_the_region_then_england(self):
         """The chosen area first, each member once, then the region and England."""
@@ -157,9 +147,18 @@ class TestTheMatrix:
             areas = matrix_areas(YORK, members, "group:E12000003", ENGLAND)
             comparator_for = {code: None if code == ENGLAND else ENGLAND for code in areas}
             many = assessment_inputs_many(con, ids, areas, comparator_for)
-            for (area, indicator_id), inputs in many.items():
+            batched = assess_many({key: inputs for key, inputs in many.items() if not inputs["series"].empty},
+                                  today=TODAY)
+            assert len(batched) >= 50
+            for (area, indicator_id), batch in batched.items():
                 one = assess(**assessment_inputs(con, indicator_id, area, comparator_for[area]), today=TODAY)
-                batch = assess(**inputs, today=TODAY)
+                # The batch SPC (xmr_many) draws each chart exactly as xmr draws it alone.
+                pd.testing.assert_frame_equal(batch.points, one.points)
+                plain = {k: v for k, v in one.points.attrs.items() if k != "segments"}
+                assert {k: v for k, v in batch.points.attrs.items() if k != "segments"} == plain
+                pd.testing.assert_frame_equal(pd.DataFrame(batch.points.attrs["segments"]),
+                                              pd.DataFrame(one.points.attrs["segments"]))
+                assert batch.missing_periods == one.missing_periods
                 assert verdict(batch) == verdict(one), (area, indicator_id)
                 assert (batch.rank, batch.rank_england, batch.summary) == (one.rank, one.rank_england, one.summary)
                 shown = cell(batch)
@@ -181,6 +180,23 @@ class TestTheMatrix:
         assert 'href="indicator?indicator=dtoc_18&amp;area=group%3AE12000003' in html
 
 
+class TestTheMatrixLayout:
+    def test_eleven_indicators_are_two_tables_of_six_and_five_each_listing_every_area(self):
+        """Narrow enough for a projector: the columns are split in order, and every table repeats the areas."""
+        indicators = [(f"i{n}", f"Indicator {n}") for n in range(11)]
+        html = matrix_html({}, areas=[("A", "Area A"), ("B", "Area B")], indicators=indicators)
+        tables = html.split('<table class="pbip-board pbip-matrix"')[1:]
+        assert [t.count("<th style") - 1 for t in tables] == [6, 5]
+        assert all("Area A" in t and "Area B" in t for t in tables)
+        assert "Indicator 5" in tables[0] and "Indicator 6" in tables[1]
+
+    def test_no_style_lets_a_word_break_mid_word(self):
+        """Nothing in the matrix's style breaks a word anywhere or hyphenates automatically."""
+        html = matrix_html({}, areas=[("A", "Area A")], indicators=[("i", "Indicator")])
+        style = html[html.index(".pbip-matrix {"):]
+        assert "anywhere" not in style and "hyphens: auto" not in style and "break-all" not in style
+
+
 class TestThePeersPage:
     # Pages get a private copy (built_db): a page keeps its store open for writing, and other tests read the
     # shared bundled store read-only.
@@ -193,6 +209,31 @@ class TestThePeersPage:
         assert at.query_params.get("group") in ("group:cipfa-trafford-2019", ["group:cipfa-trafford-2019"])
         assert len(at.get("plotly_chart")) == 1
         assert "Stockport" in "\n".join(element.proto.body for element in at.get("html"))
+
+    def test_opens_on_an_indicator_every_council_has_with_adjusted_limits_and_their_reason(self, monkeypatch,
+                                                                                             built_db):
+        """With no choice in the URL the funnel is delayed transfers (every council), adjusted since φ > 1, with
+        φ and τ² named, the group explained beside its picker, and the choice kept in the URL."""
+        at = open_page(monkeypatch, built_db, "pages/peers.py")
+        text = text_of(at)
+        assert at.query_params.get("indicator") in ("dtoc_18", ["dtoc_18"])
+        assert at.query_params.get("limits") in ("adjusted", ["adjusted"])
+        assert "dispersion ratio φ = " in text and "τ² = " in text and "adjusted limits add" in text
+        assert "York is one of them" in text
+        assert "outside the 99.8% adjusted limits" in text
+
+    def test_the_unadjusted_limits_put_more_councils_outside_and_the_table_lists_them(self, monkeypatch, built_db):
+        """Switching to chance alone (in the URL) puts more councils outside; the outliers table has one row each,
+        with the limit and the direction, and its download is a CSV."""
+        adjusted = open_page(monkeypatch, built_db, "pages/peers.py", indicator="dtoc_18", limits="adjusted")
+        unadjusted = open_page(monkeypatch, built_db, "pages/peers.py", indicator="dtoc_18", limits="unadjusted")
+        assert unadjusted.query_params.get("limits") in ("unadjusted", ["unadjusted"])
+        tables = [at.dataframe[0].value for at in (adjusted, unadjusted)]
+        assert len(tables[1]) > len(tables[0]) > 0
+        assert list(tables[1].columns) == ["Area", "Value", "Population", "Limit", "Direction"]
+        assert set(tables[1]["Direction"]) <= {"above", "below"}
+        assert set(tables[1]["Limit"]) <= {"95%", "99.8%"}
+        assert "Shown: the unadjusted limits" in text_of(unadjusted)
 
     def test_the_indicator_page_finds_the_region_by_typing_its_name(self, monkeypatch, built_db):
         """"Yorkshire and" is among the comparator choices' words, and choosing it compares with the region."""

@@ -51,9 +51,15 @@ class TestContrast:
 
 class TestReadableActions:
     def test_rag_is_its_word_and_meaning(self):
-        """Each RAG becomes its word with its meaning: "Blue: complete", "Grey: not started"."""
-        assert plan_charts.readable_actions(actions())["rag"].tolist() == [
+        """Each RAG not overdue becomes its word with its meaning: "Red: off track", "Blue: complete"."""
+        assert plan_charts.readable_actions(actions(is_overdue=[False, False, False]))["rag"].tolist() == [
             "Red: off track", "Blue: complete", "Grey: not started"]
+
+    def test_an_overdue_action_reads_red_overdue_with_its_reported_rag(self):
+        """An overdue action reads "Red: overdue", with the RAG last reported when that was not Red."""
+        shown = plan_charts.readable_actions(actions(rag=["Red", "Blue", "Green"]))["rag"].tolist()
+        assert shown == ["Red: overdue", "Blue: complete", "Red: overdue (reported Green)"]
+        assert not any("on track" in text for text in shown)
 
     def test_overdue_is_a_word(self):
         """An overdue action says "Overdue"; one that is not says nothing."""
@@ -81,9 +87,10 @@ class TestProjectorTable:
         """Each RAG cell holds its word and meaning, on its colour, with contrasting text."""
         styler = self.table()
         assert styler.data["RAG"].tolist() == [plan_charts.markdown_text(label) for label in
-                                               ("Red: off track", "Blue: complete", "Grey: not started")]
+                                               ("Red: overdue", "Blue: complete",
+                                                "Red: overdue (reported Grey)")]
         css = css_of(styler)["RAG"].tolist()
-        for rag, cell in zip(("Red", "Blue", "Grey"), css, strict=True):
+        for rag, cell in zip(("Red", "Blue", "Red"), css, strict=True):
             assert f"background-color: {plan_charts.RAG_COLOURS[rag]}" in cell
             assert f"color: {plan_charts.RAG_TEXT_COLOURS[rag]}" in cell
 

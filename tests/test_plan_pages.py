@@ -94,11 +94,17 @@ class TestGrid:
         assert (frame_with(at, "updated_by", "is_overdue")["is_overdue"] == "Overdue").all()
 
     def test_rag_and_overdue_are_words(self, monkeypatch, built_db):
-        """Every RAG cell of the grid says its word and meaning, and overdue is the word "Overdue"."""
+        """Every RAG cell of the grid says its word and meaning, and overdue is the word "Overdue"; an overdue
+        action reads "Red: overdue", never "on track"."""
         at = open_page(monkeypatch, built_db, "plan.py")
         grid = frame_with(at, "updated_by", "is_overdue")
-        assert set(grid["rag"]) == set(rules.RAG_MEANING.values())
+        meanings = set(rules.RAG_MEANING.values())
+        assert set(grid["rag"]) <= meanings | {rules.OVERDUE_MEANING, *(f"{rules.OVERDUE_MEANING} (reported {rag})"
+                                                                      for rag in rules.RAG_STATUSES)}
         assert set(grid["is_overdue"]) <= {"Overdue", ""} and "Overdue" in set(grid["is_overdue"])
+        late = grid[grid["is_overdue"] == "Overdue"]
+        assert late["rag"].str.startswith(rules.OVERDUE_MEANING).all()
+        assert not grid.loc[grid["is_overdue"] == "", "rag"].str.contains("overdue").any()
         roll_ups = frame_with(at, "project_title", "Roll-up")["Roll-up"]
         assert set(roll_ups) <= {*rules.RAG_MEANING.values(), rules.NO_ACTIONS}
 
@@ -325,8 +331,10 @@ class TestPresentationMode:
         at = open_page(monkeypatch, built_db, "plan.py", presentation="1")
         grid = table_with(at, "Ref", "RAG", "Overdue", "Progress")
         assert len(grid) == 38
-        assert set(grid["RAG"]) == {markdown_text(label) for label in rules.RAG_MEANING.values()}
-        assert "Overdue" in set(grid["Overdue"])
+        late = grid["Overdue"] == "Overdue"
+        assert set(grid.loc[~late, "RAG"]) <= {markdown_text(label) for label in rules.RAG_MEANING.values()}
+        assert grid.loc[late, "RAG"].str.startswith(markdown_text(rules.OVERDUE_MEANING)).all()
+        assert late.any()
         for by in ("Project", "Recommendation"):
             counts = table_with(at, by, "Roll-up")
             assert set(counts["Roll-up"]) <= {markdown_text(label) for label in rules.RAG_MEANING.values()}
@@ -337,7 +345,9 @@ class TestPresentationMode:
         at = open_page(monkeypatch, built_db, "recommendation.py", presentation="1", ref="R10")
         actions = table_with(at, "Ref", "RAG", "Completed")
         assert len(actions) == 4
-        assert set(actions["RAG"]) <= {markdown_text(label) for label in rules.RAG_MEANING.values()}
+        assert all(text.split("\\:")[0] in rules.RAG_STATUSES for text in actions["RAG"])
+        assert not any("on track" in text for text, late in zip(actions["RAG"], actions["Overdue"], strict=True)
+                       if late == "Overdue")
         assert not [frame for frame in at.dataframe if "completed_on" in frame.value.columns]
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 import streamlit as st
 
-from analysis.assess import Assessment, assess
+from analysis.assess import Assessment, assess, assess_many
 from store.assessment import assessment_inputs, assessment_inputs_many, data_version, default_comparator
 from ui import context
 
@@ -39,7 +39,7 @@ def _cached_many(store_key: str, version: str, indicator_ids: tuple[str, ...], a
                  comparators: tuple[tuple[str, str | None], ...], today: date) -> dict[tuple[str, str], Assessment]:
     inputs = assessment_inputs_many(context.connection(), indicator_ids, area_codes, dict(comparators))
     # A pair with no stored rows is "no data" in the matrix; its assessment would say only that.
-    return {key: assess(**kwargs, today=today) for key, kwargs in inputs.items() if not kwargs["series"].empty}
+    return assess_many({key: kwargs for key, kwargs in inputs.items() if not kwargs["series"].empty}, today=today)
 
 
 def assessments_many(indicator_ids, area_codes, comparator_for: dict[str, str | None]

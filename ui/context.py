@@ -64,8 +64,8 @@ def demonstration_notice(indicator_names: list[str], *, short: bool = False, pla
                    "and are replaced when an analyst loads a real extract.", icon=":material/warning:")
 
 
-NO_DATA = ("No data has been loaded into this dashboard's database yet. An analyst can load the bundled data with "
-           "`python -m loaders build`, or load an extract with `python -m loaders load FILE`.")
+NO_DATA = ("No data has been loaded into this dashboard's database yet. An analyst can load an extract on the "
+           "Upload data page, or whoever runs the dashboard can rebuild the database from the bundled data.")
 
 
 def area_name(con: duckdb.DuckDBPyConnection, code: str) -> str:

@@ -72,6 +72,16 @@ PRINT_CSS = """
 """
 
 
+# WCAG 2.2 AA, success criterion 2.5.8 (target size, minimum): every control at least 24 x 24 CSS px. The
+# day, month and year parts of a date input are separate controls, smaller than that by default.
+ACCESSIBLE_CSS = """
+<style>
+[data-testid="stDateInput"] [role="spinbutton"] { display: inline-block; min-width: 24px; min-height: 24px;
+    line-height: 24px; text-align: center; }
+</style>
+"""
+
+
 def _changed() -> None:
     on = bool(st.session_state["presentation_toggle"])
     st.session_state[_STATE_KEY] = on
@@ -91,5 +101,5 @@ def presentation_mode() -> bool:
     if on:
         st.query_params[QUERY_KEY] = "1"
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    st.markdown(PRINT_CSS + ACCESSIBLE_CSS, unsafe_allow_html=True)
     return on

@@ -1,0 +1,96 @@
+"""Undo knows what depends on a load: taking back the ONS population load blanks delayed transfers for York
+and England, so the question says so by indicator and area and nothing is undone without the second tick
+(on the page) or --yes (on the command line)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from analysis.upload_preview import undo_dependents_sentence
+from loaders.__main__ import main
+from store import loads
+from tests.test_upload_page import page, texts  # noqa: F401 (the fixture)
+
+YORK, ENGLAND = "E06000014", "E92000001"
+
+
+def population_load(db) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT load_id FROM loads WHERE loader = 'ons_population_csv'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def dtoc_rates(db) -> int:
+    """How many delayed-transfer rates York and England have now."""
+    con = duckdb.connect(str(db))
+    try:
+        return con.execute("SELECT count(value) FROM observations WHERE indicator_id = 'dtoc_18' "
+                           "AND area_code IN (?, ?)", [YORK, ENGLAND]).fetchone()[0]
+    finally:
+        con.close()
+
+
+class TestTheSentence:
+    def test_names_delayed_transfers_for_york_and_england_first(self, bundled_db):
+        """The population load's dependents name the indicator, then York and England before other areas."""
+        con = duckdb.connect(str(bundled_db), read_only=True)
+        try:
+            dependents = loads.undo_dependents(con, population_load(bundled_db))
+            data_load = con.execute("SELECT load_id FROM loads WHERE loader = 'fingertips_falls_csv'").fetchone()[0]
+            nothing = loads.undo_dependents(con, data_load)
+        finally:
+            con.close()
+        sentence = undo_dependents_sentence(dependents, first=[YORK, ENGLAND])
+        assert sentence.startswith("Undoing it blanks or changes Delayed transfers of care")
+        assert "for York, England, " in sentence and "other areas" in sentence
+        assert undo_dependents_sentence(nothing, first=[YORK, ENGLAND]) is None
+
+
+class TestThePage:
+    def test_the_question_names_what_blanks_and_needs_the_second_tick(self, page, built_db):  # noqa: F811
+        """Undo on the population load warns about delayed transfers for York and England; Yes is disabled
+        until the box is ticked, and then the undo happens."""
+        load_id = population_load(built_db)
+        before = dtoc_rates(built_db)
+        at = page("ana")
+        at.button(key=f"undo_{load_id}").click().run()
+        assert not at.exception, at.exception
+        warning = texts(at, "warning")
+        assert "Delayed transfers of care" in warning and "York, England" in warning
+        assert at.button(key="undo_confirm").disabled
+        at.run()
+        assert dtoc_rates(built_db) == before > 0
+        at.checkbox(key="undo_understood").check().run()
+        assert not at.button(key="undo_confirm").disabled
+        at.button(key="undo_confirm").click().run()
+        assert not at.exception, at.exception
+        assert "undone" in texts(at, "success")
+        assert dtoc_rates(built_db) == 0
+
+
+class TestTheCommandLine:
+    def test_prints_what_depends_and_undoes_only_with_yes(self, built_db, capsys):
+        """Without --yes the command prints the same sentence, exits 1 and changes nothing; with it, undoes."""
+        load_id = population_load(built_db)
+        before = dtoc_rates(built_db)
+        argv = ["undo", str(load_id), "--db", str(built_db), "--user", "ana"]
+        assert main(argv) == 1
+        said = capsys.readouterr()
+        assert "Delayed transfers of care (18+) for York, England" in said.out
+        assert "--yes" in said.err and dtoc_rates(built_db) == before
+        assert main([*argv, "--yes"]) == 0
+        assert dtoc_rates(built_db) == 0
+
+
+def test_a_load_nothing_depends_on_needs_no_yes(built_db, tmp_path):
+    """An ordinary data load is undone at once, as before."""
+    path = tmp_path / "a.csv"
+    path.write_text("indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,"
+                    "value_note\ndtoc_18,E06000014,York,2020-01-01,2020-01-31,30,,,\n", encoding="utf-8")
+    assert main(["load", str(path), "--db", str(built_db), "--user", "ana"]) == 0
+    con = duckdb.connect(str(built_db), read_only=True)
+    load_id = con.execute("SELECT max(load_id) FROM loads").fetchone()[0]
+    con.close()
+    assert main(["undo", str(load_id), "--db", str(built_db), "--user", "ana"]) == 0
