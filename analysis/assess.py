@@ -562,8 +562,9 @@ def _latest(rows: pd.DataFrame) -> Latest | None:
     if not valued.size:
         return None
     at = int(valued[-1])
-    row = {column: rows[column].iat[at] for column in ("period_start", "period_end", "value", "numerator",
-                                                        "denominator", "value_note", "is_demonstration")}
+    row = {column: rows[column].iat[at] if column in rows.columns else None
+           for column in ("period_start", "period_end", "value", "numerator", "denominator", "value_note",
+                          "is_demonstration", "coverage")}
     return Latest(pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"]), float(row["value"]),
                   _number(row["numerator"]), _number(row["denominator"]),
                   row["value_note"] if isinstance(row["value_note"], str) else None,
