@@ -338,12 +338,19 @@ def _titled_table(pdf: _Paper, title: str, table: Table, widths: Sequence[float]
 def _sources(pdf: _Paper, pack: BoardPack) -> None:
     _page(pdf, "Sources and methods", demonstration=bool(pack.demonstration_names))
     _table(pdf, tables.sources(pack), [45, 95, 60, 35, 38])
-    _heading(pdf, "Methods")
-    for method in pack.methods:
-        _paragraph(pdf, f"• {method}")
-    _paragraph(pdf, f"Every figure is the dashboard's own assessment of the store as at {pack.as_at:%-d %B %Y}, "
-               f"{pack.version_text}: making the pack again with the same date and version gives the same "
-               "figures.", size=SIZES["small"])
+
+    def methods(target) -> None:
+        _heading(target, "Methods")
+        for method in pack.methods:
+            _paragraph(target, f"• {method}")
+        _paragraph(target, f"Every figure is the dashboard's own assessment of the store as at "
+                   f"{pack.as_at:%-d %B %Y}, {pack.version_text}: making the pack again with the same date and "
+                   "version gives the same figures.", size=SIZES["small"])
+
+    # The methods never start on one page and end at the top of the next, under no title.
+    if not _fits(pdf, methods):
+        _page(pdf, "Methods", demonstration=pdf.demonstration_here)
+    methods(pdf)
 
 
 def _table(pdf: _Paper, table: Table, widths: Sequence[float], icons: dict[int, list[bytes]] | None = None) -> None:
