@@ -25,6 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analysis import assurance as assurance_rules
 from analysis import spc
 from analysis.periods import format_value, period_label
 from analysis.series import FREQUENCY_CODES, regular_series
@@ -134,6 +135,14 @@ class Assessment:
     """Rank and quintile among England's upper-tier councils with a value for the latest period."""
     comparator_note: str | None = None
     """For a group comparator: how many members reported in the latest period, and which did not."""
+    targets: tuple = ()
+    """Every stored target for the area (`analysis.assurance.Target`), oldest first: the chart draws each."""
+    target_in_force: assurance_rules.Target | None = None
+    """The target in force for the latest period (its value is `target`), with its source."""
+    trajectory: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    """Planned values (a trajectory) on a DatetimeIndex of period starts."""
+    assurance: assurance_rules.Assurance | None = None
+    """The assurance icon and how it was judged, in words (`analysis.assurance.assure`)."""
 
     @property
     def has_data(self) -> bool:
@@ -261,6 +270,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
            comparator: pd.DataFrame | None = None, comparator_code: str | None = None,
            comparator_name: str | None = None, rebase_dates: Sequence = (), peers: pd.DataFrame | None = None,
            events: pd.DataFrame | None = None, england_councils: pd.DataFrame | None = None,
+           targets: pd.DataFrame | None = None, trajectory: pd.DataFrame | None = None,
            today: date, points: pd.DataFrame | None = None) -> Assessment:
     """The one assessment of an indicator for an area against a comparator.
 
@@ -268,13 +278,18 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     ``comparator`` are stored rows (``period_start, period_end, numerator, denominator, value,
     value_note, is_demonstration``); ``peers`` has ``area_code, value`` for every council in the
     latest period (for the rank), ``england_councils`` the same for every English upper-tier council
-    (for the rank among them all); ``today`` dates the staleness check. ``points`` is the series' XmR chart
-    when :func:`assess_many` has already drawn it with every other series (the same frame :func:`spc.xmr` gives).
+    (for the rank among them all); ``targets`` and ``trajectory`` are the area's stored targets and planned
+    values (``store.targets``); ``today`` dates the staleness check. ``points`` is the series' XmR chart
+    when :func:`assess_many` has already drawn it with every other series (the same frame :func:`spc.xmr` gives;
+    the assurance is judged here from its last segment's limits and the target in force).
     """
     rows = _valued(series)
-    target = _number(definition.get("target"))
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
+    stored_targets = assurance_rules.targets_from(targets)
+    latest = _latest(rows)
+    in_force = _target_in_force(stored_targets, definition, latest)
+    target = in_force.value if in_force else None
     if points is None:
         values, missing = regular_series(rows, str(definition["frequency"]))
         points = spc.xmr(values, direction, rebase=list(rebases), target=target)
@@ -282,11 +297,15 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
         # regular_series names the gaps it filled (never an annual series' blanks): the chart's NaN values.
         gaps = points.index[np.isnan(points["value"].to_numpy())]
         missing = [pd.Timestamp(when) for when in gaps] if FREQUENCY_CODES.get(str(definition["frequency"])) else []
+    planned = (pd.Series(trajectory["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(trajectory["period_start"]))
+               if trajectory is not None and not trajectory.empty else pd.Series(dtype=float))
+    judged = assurance_rules.assure(points, in_force, value_kind=str(definition["value_kind"]),
+                                    improvement_direction=direction, trajectory=planned,
+                                    latest=(latest.period_start, latest.value) if latest else None)
 
     comparator_rows = _valued(comparator) if comparator_code else _valued(None)
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
-    latest = _latest(rows)
     comparator_value = comparator_note = None
     coverage_refusal = _coverage_refusal(area_name, latest.coverage) if latest and is_group_code(area_code) else None
     if latest is not None and comparator_code:
@@ -315,13 +334,35 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
         rows=rows, points=points, comparator_series=comparator_series, missing_periods=missing, latest=latest,
         comparator_value=comparator_value, comparison=comparison, comparison_998=comparison_998,
         comparison_source=source, variation_icon=points.attrs["variation_icon"] if has_data else None,
-        assurance_icon=points.attrs["assurance_icon"] if has_data and target is not None else None,
+        assurance_icon=judged.icon,
         trial_limits=bool(points.attrs["trial_limits"]), target=target, rebase_dates=rebases, staleness=stale,
         rank=rank, summary="", is_demonstration=is_demonstration,
         events=events if events is not None else pd.DataFrame(columns=["event_date", "end_date", "label"]),
-        rank_england=rank_england, comparator_note=comparator_note,
+        rank_england=rank_england, comparator_note=comparator_note, targets=stored_targets,
+        target_in_force=in_force, trajectory=planned, assurance=judged,
     )
     return _with_summary(assessment)
+
+
+def _target_sentences(a: Assessment) -> list[str]:
+    """The target in force and the assurance against it, how it was judged, and the trajectory, in sentences."""
+    if a.target_in_force is None or a.assurance is None:
+        return [a.assurance.trajectory] if a.assurance is not None and a.assurance.trajectory else []
+    said = [f"Target: {a.target_in_force.text(a.value_kind)}; assurance: {a.assurance_text.lower()}. "
+            f"{a.assurance.judged}"]
+    return said + ([a.assurance.trajectory] if a.assurance.trajectory else [])
+
+
+def _target_in_force(stored: tuple, definition: Mapping, latest: Latest | None) -> assurance_rules.Target | None:
+    """The stored target in force for the latest period; else the indicator definition's own target, if any."""
+    if latest is None:
+        return None
+    found = assurance_rules.target_in_force(stored, latest.period_start)
+    fixed = _number(definition.get("target"))
+    if found is not None or fixed is None or str(definition["improvement_direction"]) == "neutral":
+        return found
+    return assurance_rules.Target(fixed, assurance_rules.DIRECTION_OF[str(definition["improvement_direction"])],
+                                  pd.Timestamp.min, source="the indicator's definition")
 
 
 def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hashable, Assessment]:
@@ -509,6 +550,7 @@ def _with_summary(a: Assessment) -> Assessment:
     parts = [f"{a.period_text}: {a.area_name} {a.value_text}, {against}: {versus}."]
     signal = latest_signal(a.points)
     parts.append(signal + "." if signal else "Common cause variation: no special cause in the latest period.")
+    parts += _target_sentences(a)
     n = int(a.points["value"].notna().sum())
     if a.trial_limits:
         parts.append(f"The limits are trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} points in a segment ({n} "

@@ -41,6 +41,8 @@ class BoardRow:
     rank: str | None
     rank_position: str | None
     """'120th of 151 councils' (best first): read where no significance method applies."""
+    target: float | None = None
+    """The target in force for the latest period (drawn on the trend as a line), None without one."""
 
 
 def board_rows(assessments: Sequence[Assessment], plan_rag: pd.DataFrame) -> list[BoardRow]:
@@ -53,6 +55,7 @@ def board_rows(assessments: Sequence[Assessment], plan_rag: pd.DataFrame) -> lis
         plan=_roll_up(plan_rag, a.indicator_id), plan_detail=rag_text(plan_rag, a.indicator_id), data=data_label(a),
         rank=(a.rank_england or a.rank).text if (a.rank_england or a.rank) else None,
         rank_position=(a.rank_england or a.rank).position_text if (a.rank_england or a.rank) else None,
+        target=a.target,
     ) for a in assessments]
 
 

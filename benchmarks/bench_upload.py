@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb  # noqa: E402
 
 import store  # noqa: E402
-from accounts.users import User  # noqa: E402
 from loaders import build  # noqa: E402
 from loaders.pipeline import confirm_load, read_file, store_context  # noqa: E402
 from store.loads import preview  # noqa: E402
+from store.roles import User  # noqa: E402
 from store.settings import PROJECT_ROOT  # noqa: E402
 
 DTOC_CSV = PROJECT_ROOT / "data" / "public" / "nhse_dtoc_la_monthly_2011-04_2019-12.csv"

@@ -42,21 +42,26 @@ BOARD_CSS = """
 _WIDTHS = (22, 9, 10, 14, 10, 11, 11, 13)
 
 
-def sparkline_svg(values: Sequence[float], label: str) -> str:
-    """A small line of the values, oldest first, scaled to its own range; described in words for screen readers."""
+def sparkline_svg(values: Sequence[float], label: str, target: float | None = None) -> str:
+    """A small line of the values, oldest first, scaled to its own range (and the target's, drawn as a dashed line
+    across it); described in words for screen readers."""
     points = [float(v) for v in values]
     if len(points) < 2:
         points = points * 2 or [0.0, 0.0]
-    low, high = min(points), max(points)
+    scaled = points + ([float(target)] if target is not None else [])
+    low, high = min(scaled), max(scaled)
     span = (high - low) or 1.0
     step = 100 / (len(points) - 1)
     path = " ".join(f"{i * step:.1f},{28 - (v - low) / span * 24:.1f}" for i, v in enumerate(points))
     last_x, last_y = path.split(" ")[-1].split(",")
+    target_y = f"{28 - (float(target) - low) / span * 24:.1f}" if target is not None else ""
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 0 104 32" preserveAspectRatio="none" '
             f'role="img" aria-label="{escape(label, True)}">'
             f'<title>{escape(label)}</title><polyline points="{path}" fill="none" stroke="#595959" '
             f'stroke-width="2" vector-effect="non-scaling-stroke"/>'
-            f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="#1a1a1a"/></svg>')
+            + (f'<line x1="0" x2="100" y1="{target_y}" y2="{target_y}" stroke="#9E3D74" stroke-width="2" '
+               'stroke-dasharray="5 3" vector-effect="non-scaling-stroke"/>' if target is not None else "")
+            + f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="#1a1a1a"/></svg>')
 
 
 def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_name: str) -> str:
@@ -68,7 +73,8 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
     body = []
     for row in rows:
         trend_words = (f"{row.name}: {len(row.trend)} periods, from {row.trend[0]:,.1f} to {row.trend[-1]:,.1f}"
-                       if row.trend else f"{row.name}: no trend")
+                       if row.trend else f"{row.name}: no trend") + (
+            f"; dashed line: target {row.target:,.1f}" if row.target is not None else "")
         kind = {"Demonstration data": " · invented", "Proxy": " · proxy"}.get(row.data, "")
         note = f'<span class="small">{escape(row.period)}{kind}</span>'
         body.append(
@@ -84,7 +90,7 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
                else "") + "</td>"
             f'<td class="icon">{image(variation_svg(row.variation_icon), row.variation)}</td>'
             f'<td class="icon">{image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
-            f'<td class="trend">{image(sparkline_svg(row.trend, trend_words), trend_words)}</td>'
+            f'<td class="trend">{image(sparkline_svg(row.trend, trend_words, row.target), trend_words)}</td>'
             f'<td title="{escape(row.plan_detail, True)}">{rag_swatch(row.plan)}'
             f'<span class="small detail">{escape(row.plan_detail)}</span></td>'
             "</tr>")

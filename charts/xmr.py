@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from analysis.assess import Assessment
 from analysis.periods import format_value
 from analysis.spc import RULE_LABELS
+from charts.targets import add_targets
 
 BACKGROUND = "#FFFFFF"
 TEXT = "#1A1A1A"
@@ -47,12 +48,14 @@ MARKER_SIZE = {False: 9, True: 13}
 def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: str,
                comparator: pd.Series | None = None, comparator_name: str | None = None,
                events: pd.DataFrame | None = None, rebase_dates: Sequence[pd.Timestamp] = (),
-               title: str | None = None, presentation: bool = False) -> go.Figure:
+               title: str | None = None, presentation: bool = False, targets: Sequence = (),
+               trajectory: pd.Series | None = None) -> go.Figure:
     """The area's XmR chart (points by type, mean, process limits), the comparator's series, events, rebases.
 
     ``result`` is :func:`analysis.spc.xmr` output on a DatetimeIndex; ``comparator`` a value Series on
-    a DatetimeIndex; ``events`` has ``event_date, end_date, label``. A comparator on another scale (a
-    CCG's admissions against England's) is drawn on its own panel below, never on the area's axis;
+    a DatetimeIndex; ``events`` has ``event_date, end_date, label``; ``targets`` (`analysis.assurance.Target`)
+    and ``trajectory`` (planned values on a DatetimeIndex) are drawn and named in words. A comparator on
+    another scale (a CCG's admissions against England's) is drawn on its own panel below, never on the area's axis;
     ``fig.layout.meta["comparator_panel"]`` says so, for the page's caption.
     """
     points = result.sort_index()
@@ -98,6 +101,8 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
                            "<extra></extra>"),
         ), **({"row": 2, "col": 1} if own_panel else {}))
 
+    add_targets(fig, targets, trajectory, x, value_kind=value_kind, unit=unit, tick_size=TICK_FONT[presentation],
+                where=main)
     _add_events(fig, events, x, presentation)
     for when in rebase_dates:
         if len(x) and x.min() <= pd.Timestamp(when) <= x.max():
@@ -216,4 +221,5 @@ def assessment_figure(a: Assessment, *, start: pd.Timestamp | None = None, end: 
         points, comparator = points[points.index <= end], comparator[comparator.index <= end]
     return xmr_figure(points, area_name=a.area_name, unit=a.unit, value_kind=a.value_kind,
                       comparator=comparator if a.comparator_code else None, comparator_name=a.comparator_name,
-                      events=a.events, rebase_dates=a.rebase_dates, title=title, presentation=presentation)
+                      events=a.events, rebase_dates=a.rebase_dates, title=title, presentation=presentation,
+                      targets=a.targets, trajectory=a.trajectory)

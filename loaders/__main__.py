@@ -4,6 +4,7 @@
     python -m loaders load FILE [--db PATH] --user NAME [--wait SECONDS]
     python -m loaders undo LOAD_ID [--db PATH] --user NAME [--wait SECONDS] [--yes]
     python -m loaders groups FILE [--db PATH] --user NAME [--wait SECONDS]
+    python -m loaders targets FILE [--db PATH] --user NAME [--wait SECONDS]
     python -m loaders audit --verify [--db PATH]
     python -m loaders copy-store --from STORE --to STORE [--user NAME] [--replace]
     python -m loaders ensure [--db PATH]
@@ -33,6 +34,7 @@ from loaders import LoadError, build
 from loaders.build import StoreInUse, ensure_store, refuse_if_in_use
 from loaders.groups import load_groups
 from loaders.pipeline import load_into
+from loaders.targets import LAYOUT as TARGETS_LAYOUT
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
 from store.settings import load_settings, location_of
@@ -53,6 +55,18 @@ def _load(args, settings) -> None:
         opened.close()
     print(f"{result.file}: {result.layout}, {result.counts.added:,} added, "
           f"{result.counts.changed:,} changed, {result.counts.unchanged:,} unchanged (load {result.load_id})")
+
+
+def _targets(args, settings) -> None:
+    opened = store.open_existing(args.db, wait_seconds=args.wait)
+    try:
+        result = load_into(opened, args.file, user=args.user, archive_dir=location_of(args.db).archive_dir,
+                           layout=TARGETS_LAYOUT, size_limit_mb=settings.upload_limit_mb)
+    finally:
+        opened.close()
+    print(f"{result.file}: targets and trajectories, {result.counts.added:,} added, {result.counts.changed:,} "
+          f"changed, {result.counts.unchanged:,} unchanged (load {result.load_id}; undo it with "
+          f"`python -m loaders undo {result.load_id} --user NAME`)")
 
 
 def _undo(args) -> None:
@@ -135,6 +149,13 @@ def main(argv: list[str] | None = None) -> int:
     groups_parser.add_argument("--db", default=default_db)
     groups_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     groups_parser.add_argument("--user", required=True)
+    targets_parser = commands.add_parser("targets", help="load targets and trajectories (indicator_id, area_code, "
+                                         "kind, value, direction, effective_from, effective_to, period, source, "
+                                         "source_url) from a CSV file; undone like any load")
+    targets_parser.add_argument("file")
+    targets_parser.add_argument("--db", default=default_db)
+    targets_parser.add_argument("--user", required=True)
+    targets_parser.add_argument("--wait", type=float, default=store.door.LOCK_WAIT_SECONDS, help=WAIT_HELP)
     audit_parser = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_parser.add_argument("--verify", action="store_true", required=True)
     audit_parser.add_argument("--db", default=default_db)
@@ -161,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             _load(args, settings)
         elif args.command == "undo":
             _undo(args)
+        elif args.command == "targets":
+            _targets(args, settings)
         elif args.command == "groups":
             _groups(args)
         elif args.command == "copy-store":

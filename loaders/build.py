@@ -19,10 +19,12 @@ import duckdb
 import pandas as pd
 
 import store
+from loaders.bcf_targets import write_bcf_targets
 from loaders.groups import load_groups
 from loaders.layouts import BY_NAME
 from loaders.pipeline import LoadResult, load_into, read_file, store_context
 from loaders.plan import load_plan_data
+from loaders.targets import LAYOUT as TARGETS_LAYOUT
 from store import archive as store_archive
 from store import indicators as store_indicators
 from store import loads, writes
@@ -132,6 +134,7 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
         results = [load_into(con, path, user=BUILD_USER, archive_dir=archive_dir, is_demonstration=demonstration,
                              size_limit_mb=100, journal=False)
                    for path, demonstration in BUNDLED]
+        results += _load_bcf_targets(con, archive_dir)
         # After the loads, so every member is an area the store knows.
         load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
         load_plan_data(con, user=BUILD_USER)
@@ -140,6 +143,17 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
     finally:
         con.close()
     return results, built
+
+
+def _load_bcf_targets(con, archive_dir: Path) -> list[LoadResult]:
+    """The Better Care Fund delayed transfers expectations, derived from the stored February 2017 rates and
+    loaded as a targets file (loaders/bcf_targets.py), so a rebuild replays them and an undo takes them back."""
+    with tempfile.TemporaryDirectory(prefix="pbip-targets-") as directory:
+        path = write_bcf_targets(con, Path(directory))
+        if path is None:
+            return []
+        return [load_into(con, path, user=BUILD_USER, archive_dir=archive_dir, layout=TARGETS_LAYOUT,
+                          journal=False)]
 
 
 def rebuild_from_archive(source, target: Path | str, archive_dir: Path) -> int:

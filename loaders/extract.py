@@ -33,10 +33,15 @@ class Extract:
     populations: pd.DataFrame | None = None
     areas: pd.DataFrame | None = None
     skipped: dict[str, int] = field(default_factory=dict)
+    targets: pd.DataFrame | None = None
+    """Targets (store/targets.py TARGET_COLUMNS), from a targets file (loaders/targets.py)."""
+    trajectories: pd.DataFrame | None = None
+    """Planned values per period (store/targets.py TRAJECTORY_COLUMNS)."""
 
     @property
     def row_count(self) -> int:
-        return sum(len(frame) for frame in (self.observations, self.populations) if frame is not None)
+        return sum(len(frame) for frame in (self.observations, self.populations, self.targets, self.trajectories)
+                   if frame is not None)
 
 
 def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from loaders import ae, dtoc, falls, fingertips, mar, readmissions, tidy
+from loaders import ae, dtoc, falls, fingertips, mar, readmissions, targets, tidy
 from loaders.csvread import decode, header_cells, missing_columns
 from loaders.errors import LoadError
 from loaders.extract import Extract, StoreContext
@@ -83,6 +83,9 @@ def _read_population(path: Path, file: str, context: StoreContext) -> Extract:
 
 
 LAYOUTS: list[Layout] = [
+    # Before the tidy template, which is recognised by indicator_id and area_code alone.
+    Layout(targets.LAYOUT, targets.DESCRIPTION, _csv(targets.looks_like_targets_csv), targets.read_targets_csv,
+           tuple(targets.COLUMNS)),
     Layout("tidy_template_csv", "Dashboard tidy template CSV", _csv(tidy.looks_like_tidy_csv),
            tidy.read_tidy_csv, ("indicator_id", "area_code", "period_start", "period_end")),
     Layout("nhse_dtoc_tidy_csv", "NHS England delayed transfers of care, tidy monthly CSV",

@@ -19,6 +19,7 @@ from ui import auth, context, presentation
 from ui.assessments import assessment
 from ui.commentary import commentary_panel, done_message
 from ui.download import safe_csv
+from ui.targets import targets_section
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -132,6 +133,7 @@ if a.trial_limits:
     st.caption(f"Trial limits: fewer than {TRIAL_LIMITS_BELOW} points in a segment, so the limits will move "
                "as data arrives.")
 
+targets_section(con, a, analyst=auth.signed_in(), presenting=presenting, archive_dir=settings.archive_dir)
 done_message()
 commentary_panel(con, a, auth.signed_in(), presenting=presenting)
 

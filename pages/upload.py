@@ -21,8 +21,10 @@ from store.loads import describe as describe_load
 from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
 from ui import auth, context
+from ui.targets import file_preview as targets_preview
 
 TEMPLATE = PROJECT_ROOT / "data" / "templates" / "tidy_template_example.csv"
+TARGETS_TEMPLATE = PROJECT_ROOT / "data" / "templates" / "targets_template_example.csv"
 DETECT = "Detect from the file's content"
 CHANGED_ROWS_SHOWN = 1000
 RECENT_LOADS_SHOWN = 10
@@ -57,6 +59,8 @@ st.caption("Check a new extract, see exactly what it would change, then confirm 
            "until you confirm, and any load can be undone below.")
 st.download_button("Download the tidy template (example CSV)", TEMPLATE.read_bytes(),
                    file_name="tidy_template_example.csv", mime="text/csv")
+st.download_button("Download the targets template (example CSV)", TARGETS_TEMPLATE.read_bytes(),
+                   file_name="targets_template_example.csv", mime="text/csv")
 
 uploaded = st.file_uploader("Extract to load (CSV, or an NHS England .xls spreadsheet)",
                             type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}")
@@ -114,15 +118,18 @@ if uploaded is not None:
     if earlier:
         st.warning(f"This exact file (sha256 {work['sha256'][:12]}…) was already loaded as load {earlier[0]} "
                    f"by {earlier[1]} on {earlier[2][:16]}; loading it again changes nothing new.")
-    st.markdown(f"**{upload_preview.headline(counts.added, counts.changed, counts.unchanged, retired)}**")
-    columns = st.columns(5)
-    columns[0].metric("Added", f"{counts.added:,}")
-    columns[1].metric("Changed", f"{counts.changed:,}")
-    columns[2].metric("Unchanged", f"{counts.unchanged:,}")
-    columns[3].metric("Retired (demonstration)", f"{retired:,}")
-    periods = shown.periods
-    columns[4].metric("Periods covered", "—" if periods is None
-                      else f"{periods[0]:%b %Y} – {periods[1]:%b %Y}")
+    if work["extract"].targets is not None or work["extract"].trajectories is not None:
+        targets_preview(con, work["extract"])  # a targets file: its own preview (ui/targets.py)
+    else:
+        st.markdown(f"**{upload_preview.headline(counts.added, counts.changed, counts.unchanged, retired)}**")
+        columns = st.columns(5)
+        columns[0].metric("Added", f"{counts.added:,}")
+        columns[1].metric("Changed", f"{counts.changed:,}")
+        columns[2].metric("Unchanged", f"{counts.unchanged:,}")
+        columns[3].metric("Retired (demonstration)", f"{retired:,}")
+        periods = shown.periods
+        columns[4].metric("Periods covered", "—" if periods is None
+                          else f"{periods[0]:%b %Y} – {periods[1]:%b %Y}")
     for item in work["replacements"]:
         st.warning(item.sentence)
 

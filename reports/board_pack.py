@@ -48,6 +48,10 @@ SPC_METHOD = (f"Statistical process control: XmR (individuals) charts with NHS E
 SIGNIFICANCE_METHOD = ("Significance: OHID Fingertips' comparison with the comparator at 95% and 99.8% "
                        "confidence (Wilson score interval for percentages; Byar's approximation, or the exact "
                        "Poisson interval below 10 events, for crude rates).")
+ASSURANCE_METHOD = ("Assurance: Making Data Count, against the target in force for the latest period: a target "
+                    "beyond the process limits of the latest segment (since the last rebase) on the right side is "
+                    "consistently met, on the wrong side consistently missed; a target within them is hit and miss. "
+                    "A trajectory is compared period by period and drawn on the chart.")
 # `rag` is the RAG last reported; `status` the RAG the action reads as on the board date (Red when overdue).
 ACTION_COLUMNS = ["ref", "description", "lead", "due_date", "rag", "status", "is_overdue", "is_demonstration"]
 
@@ -309,4 +313,12 @@ def _source(a: Assessment) -> Source:
 
 def _methods(assessments: Sequence[Assessment]) -> list[str]:
     used = dict.fromkeys(c.method for a in assessments for c in (a.comparison, a.comparison_998) if c.method)
-    return [SPC_METHOD, SIGNIFICANCE_METHOD, *(f"Used in this pack: {method}." for method in used)]
+    return [SPC_METHOD, SIGNIFICANCE_METHOD, ASSURANCE_METHOD, *(f"Used in this pack: {method}." for method in used),
+            *target_sources(assessments)]
+
+
+def target_sources(assessments: Sequence[Assessment]) -> list[str]:
+    """Each target in force, with its source in words and its link, for the sources and methods page."""
+    return [f"Target for {a.short_name}: {t.text(a.value_kind, a.unit)}. Source: {t.source}"
+            + (f" ({t.source_url})" if t.source_url else "") + "."
+            for a in assessments if (t := a.target_in_force) is not None]

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from store import groups, indicators, queries
+from store import targets as store_targets
 from store.as_at import NOW, AsAt, indicator_is_demonstration
 
 # Councils are ranked within their tier: upper-tier councils (those with social care duties, who
@@ -96,6 +97,8 @@ def assessment_inputs(con: duckdb.DuckDBPyConnection, indicator_id: str, area_co
         "comparator": comparator, "comparator_code": comparator_code or None, "comparator_name": comparator_name,
         "rebase_dates": [pd.Timestamp(when) for (when,) in rebases], "peers": peers, "england_councils": councils,
         "events": indicators.events(con) if events is None else events,
+        "targets": store_targets.targets_of(con, indicator_id, subject, as_at),
+        "trajectory": store_targets.trajectory_of(con, indicator_id, subject, as_at),
     }
 
 
@@ -131,7 +134,8 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return "-".join(str(value) for value in con.execute("""
         SELECT (SELECT coalesce(max(audit_id), 0) FROM audit),
                (SELECT count(*) FROM observation_rows WHERE superseded_by IS NULL),
-               (SELECT count(*) FROM rebase_dates), (SELECT count(*) FROM events)
+               (SELECT count(*) FROM rebase_dates), (SELECT count(*) FROM events),
+               (SELECT count(*) FROM target_rows WHERE superseded_by IS NULL)
     """).fetchone())
 
 
@@ -187,6 +191,7 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
     types = dict(con.execute("SELECT area_code, area_type FROM areas").fetchall())
     rebases = con.execute("SELECT indicator_id, area_code, rebase_date FROM rebase_dates ORDER BY rebase_date").df()
     events = indicators.events(con)
+    all_targets, all_planned = store_targets.all_targets(con, ids, sorted(set(subject.values())))
     inputs = {}
     peers_cut, england_cut = {}, {}
     for area in areas:
@@ -223,11 +228,19 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
                 if comparator_code else None,
                 "rebase_dates": [pd.Timestamp(when) for when in mine["rebase_date"]], "peers": peers,
                 "england_councils": england, "events": events,
+                "targets": _of(all_targets, indicator_id, code), "trajectory": _of(all_planned, indicator_id, code),
             }
     return inputs
 
 
 _NO_COUNCILS = pd.DataFrame(columns=["indicator_id", "area_code", "area_name", "area_type", "period_start", "value"])
+
+
+def _of(frame: pd.DataFrame, indicator_id: str, code: str) -> pd.DataFrame:
+    """The rows of one indicator and area from a frame of many."""
+    if frame.empty:
+        return frame
+    return frame[(frame["indicator_id"] == indicator_id) & (frame["area_code"] == code)].reset_index(drop=True)
 
 
 def _records(cursor) -> list[dict]:

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from store import archive, door, writes
+from store import archive, door, targets, writes
 from store.primitives import RetryWrite, next_id, now, require_write
 from store.roles import User
 
@@ -283,6 +283,11 @@ def store_extract(con, extract, *, file: str, sha256: str, user: User | str | No
         if extract.observations is not None:
             counts += writes.store_observations(write.con, extract.observations, load_id=load_id,
                                                 is_demonstration=is_demonstration)
+        # Targets and trajectories (loaders/targets.py) are versioned rows of the load like any other.
+        counts += targets.store_targets(write.con, extract.targets, load_id=load_id,
+                                        set_by=write.user)
+        counts += targets.store_trajectories(write.con, extract.trajectories, load_id=load_id,
+                                             set_by=write.user)
         write.audit("load", load_id=load_id,
                     detail={"file": file, "layout": extract.layout, "sha256": sha256,
                             "is_demonstration": is_demonstration, "added": counts.added,
@@ -322,6 +327,8 @@ def undo_refusal(con, load_id: int) -> str | None:
             UNION SELECT load_id, area_code FROM population_rows
             UNION SELECT load_id, area_code FROM load_reasserted_observations
             UNION SELECT load_id, area_code FROM load_reasserted_populations
+            UNION SELECT load_id, area_code FROM target_rows
+            UNION SELECT load_id, area_code FROM trajectory_rows
         )
         SELECT min(u.load_id) FROM users AS u
         JOIN load_prior_areas AS p ON p.area_code = u.area_code AND p.load_id = $id AND NOT p.existed
@@ -387,8 +394,31 @@ GROUP BY ALL
 """
 
 _UNDO_KEYS = {"observation_rows": ("indicator_id", "area_code", "period_start"),
-              "population_rows": ("area_code", "year", "age_band")}
-_REASSERTED = {"observation_rows": "load_reasserted_observations", "population_rows": "load_reasserted_populations"}
+              "population_rows": ("area_code", "year", "age_band"),
+              "target_rows": ("indicator_id", "area_code", "effective_from"),
+              "trajectory_rows": ("indicator_id", "area_code", "period_start")}
+_REASSERTED = {"observation_rows": "load_reasserted_observations", "population_rows": "load_reasserted_populations",
+               "target_rows": "load_reasserted_targets", "trajectory_rows": "load_reasserted_trajectories"}
+
+
+def _next_by_key(table: str) -> str:
+    """`_POPULATIONS_NEXT` for any versioned table with no demonstration rule (populations, targets,
+    trajectories): each row the undone load superseded goes to the next standing load holding its key."""
+    keys = _UNDO_KEYS[table]
+    listed = ", ".join(keys)
+    on = " AND ".join(f"n.{key} = r.{key}" for key in keys)
+    return f"""
+CREATE OR REPLACE TEMP TABLE undo_next AS
+WITH held AS (
+    SELECT load_id, {listed} FROM {table}
+    UNION ALL
+    SELECT load_id, {listed} FROM {_REASSERTED[table]}
+)
+SELECT r.load_id, {", ".join(f"r.{key}" for key in keys)}, min(n.load_id) AS next_load
+FROM {table} AS r JOIN held AS n ON {on}
+WHERE r.superseded_by = $id AND n.load_id > $id
+GROUP BY ALL
+"""
 
 
 def _hand_on(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> None:
@@ -419,7 +449,8 @@ def _undo_rows(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> tupl
     removed = con.execute(f"SELECT count(*) FROM {table} WHERE load_id = ? AND superseded_by IS NULL",
                           [load_id]).fetchone()[0]
     con.execute(f"DELETE FROM {table} WHERE load_id = ?", [load_id])
-    con.execute(_OBSERVATIONS_NEXT if table == "observation_rows" else _POPULATIONS_NEXT, {"id": load_id})
+    next_sql = {"observation_rows": _OBSERVATIONS_NEXT, "population_rows": _POPULATIONS_NEXT}.get(table)
+    con.execute(next_sql or _next_by_key(table), {"id": load_id})
     keys = " AND ".join(f"t.{key} = n.{key}" for key in ("load_id", *_UNDO_KEYS[table]))
     con.execute(f"UPDATE {table} AS t SET superseded_by = n.next_load FROM undo_next AS n "
                 f"WHERE t.superseded_by = ? AND {keys}", [load_id])
@@ -501,7 +532,7 @@ def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path |
         if reason:
             raise UndoRefused(reason)
         removed = restored = 0
-        for table in ("observation_rows", "population_rows"):
+        for table in _UNDO_KEYS:
             gone, back = _undo_rows(write.con, table, load_id)
             removed, restored = removed + gone, restored + back
         _undo_prior_state(write.con, load_id)

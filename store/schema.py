@@ -444,6 +444,70 @@ CREATE TABLE board_ask_versions (
 """
 
 
+# Migration 9: targets and trajectories (docs/targets.md), reviewed data stored by a load like any other
+# file, so they are versioned, audited, archived, replayed by a rebuild and undone as loads are.
+#
+# Stable views for analysts (columns only ever grow):
+# - `targets`: `indicator_id, area_code, effective_from, effective_to, value, direction ('at_or_below' or
+#   'at_or_above'), source, source_url, set_by, set_at, load_id`: every current target; the one in force
+#   for a period is the one whose effective dates hold the period's start (the latest effective_from).
+# - `trajectories`: `indicator_id, area_code, period_start, value, source, source_url, set_by, set_at,
+#   load_id`: the planned value for a period.
+# Tables: `target_rows` and `trajectory_rows` (every version, as observation_rows), and
+# `load_reasserted_targets` / `load_reasserted_trajectories` (the keys a load repeated unchanged, for undo).
+_V9_TARGETS = """
+CREATE TABLE target_rows (
+    indicator_id   VARCHAR NOT NULL,
+    area_code      VARCHAR NOT NULL,
+    effective_from DATE    NOT NULL,
+    effective_to   DATE,
+    value          DOUBLE  NOT NULL,
+    direction      VARCHAR NOT NULL CHECK (direction IN ('at_or_below', 'at_or_above')),
+    source         VARCHAR NOT NULL CHECK (length(trim(source)) > 0),
+    source_url     VARCHAR,
+    set_by         VARCHAR NOT NULL,
+    load_id        INTEGER NOT NULL,
+    superseded_by  INTEGER,
+    CHECK (effective_to IS NULL OR effective_to >= effective_from)
+);
+CREATE TABLE trajectory_rows (
+    indicator_id  VARCHAR NOT NULL,
+    area_code     VARCHAR NOT NULL,
+    period_start  DATE    NOT NULL,
+    value         DOUBLE  NOT NULL,
+    source        VARCHAR NOT NULL CHECK (length(trim(source)) > 0),
+    source_url    VARCHAR,
+    set_by        VARCHAR NOT NULL,
+    load_id       INTEGER NOT NULL,
+    superseded_by INTEGER
+);
+CREATE TABLE load_reasserted_targets (
+    load_id        INTEGER NOT NULL,
+    indicator_id   VARCHAR NOT NULL,
+    area_code      VARCHAR NOT NULL,
+    effective_from DATE    NOT NULL,
+    PRIMARY KEY (load_id, indicator_id, area_code, effective_from)
+);
+CREATE TABLE load_reasserted_trajectories (
+    load_id      INTEGER NOT NULL,
+    indicator_id VARCHAR NOT NULL,
+    area_code    VARCHAR NOT NULL,
+    period_start DATE    NOT NULL,
+    PRIMARY KEY (load_id, indicator_id, area_code, period_start)
+);
+CREATE VIEW targets AS
+SELECT t.indicator_id, t.area_code, t.effective_from, t.effective_to, t.value, t.direction, t.source,
+       t.source_url, t.set_by, l.loaded_at AS set_at, t.load_id
+FROM target_rows AS t JOIN loads AS l USING (load_id)
+WHERE t.superseded_by IS NULL;
+CREATE VIEW trajectories AS
+SELECT t.indicator_id, t.area_code, t.period_start, t.value, t.source, t.source_url, t.set_by,
+       l.loaded_at AS set_at, t.load_id
+FROM trajectory_rows AS t JOIN loads AS l USING (load_id)
+WHERE t.superseded_by IS NULL;
+"""
+
+
 # Append new migrations here; never edit one that has shipped. A step is SQL, or a function of the
 # connection where rows must be computed (it runs in the step's transaction all the same).
 MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
@@ -455,6 +519,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (6, _V6_CQC_SET),
     (7, _V7_ONE_GEOGRAPHY),
     (8, _V8_COMPARATOR_GROUPS),
+    (9, _V9_TARGETS),
     (10, _V10_COMMENTARY),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]

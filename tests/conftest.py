@@ -33,6 +33,7 @@ SLOW_MODULES = {
     "test_board_pack",        # a pack of each format, several times over
     "test_concurrency",       # killed loads, a million-row load, a rebuild from the archive
     "test_one_verdict",       # every indicator for every council, on every page
+    "test_opening",           # another process holding the store, the command line in subprocesses
     "test_undo_rebuild",      # undo against a rebuild from the archive, load after load
 }
 SLOW_TESTS = {
@@ -42,6 +43,8 @@ SLOW_TESTS = {
     "test_peers.py::TestTheMatrix",                            # every cell against its own assessment
     "test_spc_many.py::TestProperties",                        # Hypothesis over many series
     "test_store_file.py::TestRecovery",                        # a lost store rebuilt from its archive
+    "test_imports.py::test_every_module_imports_in_a_fresh_interpreter_in_this_order",  # an interpreter each
+    "test_users.py::TestFirstAccount",                         # the command in a shell, the dashboard's start
 }
 # Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
 PLAYWRIGHT_FIXTURES = {"page", "browser", "context", "new_context"}

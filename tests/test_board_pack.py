@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import zlib
 from datetime import date, datetime
 from pathlib import Path
@@ -248,7 +249,7 @@ class TestCommandLine:
     def test_board_pack_command_writes_the_pptx(self, bundled_db, tmp_path):
         """`python -m reports board-pack` with the documented names writes the file and names its version."""
         out = tmp_path / "pack.pptx"
-        done = subprocess.run([str(PROJECT_ROOT / ".venv/bin/python"), "-m", "reports", "board-pack", "--as-at",
+        done = subprocess.run([sys.executable, "-m", "reports", "board-pack", "--as-at",
                                "2018-11-20", "--format", "pptx", "--out", str(out), "--area", STOKE,
                                "--comparator", ENGLAND, "--store-version", "1", "--db", str(bundled_db)],
                               cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)

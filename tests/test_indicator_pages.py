@@ -53,7 +53,8 @@ class TestOverviewPage:
         dtoc = table[table["Indicator"] == "Delayed transfers of care (18+)"].iloc[0]
         assert dtoc["Compared with England"] == "– Not compared"
         assert dtoc["Variation"].split(" ", 1)[1].startswith(("Common cause", "Improving", "Concern"))
-        assert dtoc["Assurance"] == "No target set"
+        # The Better Care Fund's 9.4 lies within York's process limits (worked in tests/test_assurance.py).
+        assert dtoc["Assurance"] == "Target hit and miss"
         # Judged by the publisher's schedule: NHS England stopped the collection after February 2020.
         assert dtoc["Data age"].startswith("Collection ended February 2020")
         assert "60 periods" in html_of(at)

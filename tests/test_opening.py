@@ -14,7 +14,7 @@ import pytest
 import store
 from store import audit
 from store.file_lock import locked
-from tests.test_browser import browser_type_launch_args, serving  # noqa: F401  (Debian's chromium)
+from tests.servers import serving
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
