@@ -1,6 +1,7 @@
 """Create, remove and list the dashboard's local accounts.
 
     python -m accounts add NAME --role analyst|viewer [--password-stdin]
+    python -m accounts add NAME --role lead --indicator dtoc_18 [--indicator ...] [--password-stdin]
     python -m accounts remove NAME
     python -m accounts list
 
@@ -24,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--indicator", action="append", default=[], metavar="ID",
+                     help="an indicator a lead leads (repeat for each)")
     remove = commands.add_parser("remove", help="delete an account")
     remove.add_argument("name")
     commands.add_parser("list", help="list accounts and roles")
@@ -37,12 +40,13 @@ def main(argv: list[str] | None = None) -> int:
                 print("error: the passwords differ", file=sys.stderr)
                 return 1
         try:
-            user = add_user(args.name, password, args.role)
+            user = add_user(args.name, password, args.role, leads=args.indicator)
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
         article = "an" if user.role[0] in "aeiou" else "a"
-        print(f"{user.name} is {article} {user.role} ({users_file()})")
+        led = f", leading {', '.join(user.leads)}" if user.leads else ""
+        print(f"{user.name} is {article} {user.role}{led} ({users_file()})")
     elif args.command == "remove":
         if not remove_user(args.name):
             print(f"error: there is no user {args.name}", file=sys.stderr)
@@ -50,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"removed {args.name}")
     else:
         for user in list_users():
-            print(f"{user.name}\t{user.role}")
+            print(f"{user.name}\t{user.role}" + (f"\t{','.join(user.leads)}" if user.leads else ""))
     return 0
 
 

@@ -21,7 +21,7 @@ import duckdb
 import store
 from accounts import sign_in_state
 from accounts.sign_in_state import StoredThrottle
-from accounts.users import authenticate, find_user, role_of
+from accounts.users import authenticate, find_user, user_named
 from store import audit, roles
 from store.roles import User
 
@@ -156,9 +156,10 @@ def current(user: User) -> User | None:
     if sign_in_state.is_revoked(user.session):
         return None
     if user.oidc:
-        return replace(user, role=role_of(user.name))
+        named = user_named(user.name)
+        return replace(user, role=named.role, leads=named.leads)
     account = find_user(user.name)
-    return None if account is None else replace(user, role=account.role)
+    return None if account is None else replace(user, role=account.role, leads=account.leads)
 
 
 # The store's door rechecks every signed-in writer through this (store.roles.recheck).

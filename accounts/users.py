@@ -23,7 +23,7 @@ from pathlib import Path
 
 import bcrypt
 
-from store.roles import User, check_role
+from store.roles import LEAD_ROLE, User, check_role
 
 DEFAULT_USERS_FILE = Path("~/.config/pbip/users.json")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +51,10 @@ def _write(path: Path, users: dict[str, dict[str, str]]) -> None:
     os.replace(temporary, path)
 
 
-def add_user(name: str, password: str, role: str, path: Path | None = None) -> User:
-    """Create or replace an account; the password is kept only as a salted bcrypt hash."""
+def add_user(name: str, password: str, role: str, path: Path | None = None, *,
+             leads: tuple[str, ...] | list[str] = ()) -> User:
+    """Create or replace an account; the password is kept only as a salted bcrypt hash. A lead names
+    the indicators (ids) they lead; no other role leads any."""
     name = name.strip()
     if not name:
         raise ValueError("a user needs a name")
@@ -61,12 +63,22 @@ def add_user(name: str, password: str, role: str, path: Path | None = None) -> U
         raise ValueError("a password needs at least 8 characters")
     if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
         raise ValueError("a password can have at most 72 bytes (the bcrypt limit)")
+    leads = tuple(dict.fromkeys(str(i).strip() for i in leads if str(i).strip()))
+    if leads and role != LEAD_ROLE:
+        raise ValueError(f"only a {LEAD_ROLE} leads indicators (this account's role is {role})")
     path = path or users_file()
     users = _read(path)
     users[name] = {"role": role,
                    "password_hash": bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")}
+    if leads:
+        users[name]["leads"] = list(leads)
     _write(path, users)
-    return User(name, role)
+    return User(name, role, leads)
+
+
+def _user(name: str, entry: dict) -> User:
+    leads = entry.get("leads") or []
+    return User(name, entry["role"], tuple(str(i) for i in leads) if entry["role"] == LEAD_ROLE else ())
 
 
 def remove_user(name: str, path: Path | None = None) -> bool:
@@ -80,7 +92,7 @@ def remove_user(name: str, path: Path | None = None) -> bool:
 
 
 def list_users(path: Path | None = None) -> list[User]:
-    return [User(name, entry["role"]) for name, entry in sorted(_read(path or users_file()).items())]
+    return [_user(name, entry) for name, entry in sorted(_read(path or users_file()).items())]
 
 
 @functools.cache
@@ -100,13 +112,13 @@ def authenticate(name: str, password: str, path: Path | None = None) -> User | N
     usable = entry is not None and len(secret) <= BCRYPT_MAX_BYTES
     stored = entry["password_hash"].encode("ascii") if usable else _dummy_hash()
     matches = bcrypt.checkpw(secret[:BCRYPT_MAX_BYTES], stored)
-    return User(name.strip(), entry["role"]) if usable and matches else None
+    return _user(name.strip(), entry) if usable and matches else None
 
 
 def find_user(name: str, path: Path | None = None) -> User | None:
     """The account called `name` with its role, or None when there is none (no password checked)."""
     entry = _read(path or users_file()).get(name)
-    return User(name, entry["role"]) if entry else None
+    return _user(name, entry) if entry else None
 
 
 def password_fingerprint(name: str, path: Path | None = None) -> str | None:
@@ -116,6 +128,12 @@ def password_fingerprint(name: str, path: Path | None = None) -> str | None:
     if entry is None:
         return None
     return hashlib.sha256(entry["password_hash"].encode("ascii")).hexdigest()[:16]
+
+
+def user_named(name: str, path: Path | None = None) -> User:
+    """The account by name with its role and the indicators it leads (people signed in through OpenID
+    Connect); a viewer when there is no account."""
+    return find_user(name, path) or User(name, "viewer")
 
 
 def role_of(name: str, path: Path | None = None) -> str:

@@ -9,9 +9,10 @@ from charts.board import board_table_html, projects_lines_html, projects_table_h
 from charts.text import plain
 from store import indicators as store_indicators
 from store import plan
-from ui import context, plan_state, presentation
+from ui import auth, context, plan_state, presentation
 from ui.assessments import default_assessment
 from ui.board_pack import board_pack_controls
+from ui.executive_summary import executive_summary
 from ui.trust_now import now_section
 
 presenting = presentation.presentation_mode()
@@ -38,6 +39,8 @@ plan_invented = plan.has_plan(con) and bool(plan.actions(con)["is_demonstration"
 with notice:
     context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting,
                                  plan_actions=presenting and plan_invented)
+executive_summary(con, assessments, area_code=settings.area_code, events=store_indicators.events(con), today=today,
+                  user=auth.signed_in(), presenting=presenting, place=heading)
 st.html(board_table_html(board_rows(assessments, plan_state.indicator_rags(con, today)), area_name=area,
                          comparator_name=benchmark))
 now_section(settings.area_code, settings.benchmark_code, presenting=presenting, with_funnel=not presenting)

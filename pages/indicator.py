@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.assess import comparator_names, comparator_order
 from analysis.indicator_table import data_table
+from analysis.publication import lag_text
 from analysis.significance import method_for
 from analysis.spc import TRIAL_LIMITS_BELOW
 from charts.text import plain
@@ -16,6 +17,7 @@ from store import queries
 from store.assessment import subject_of
 from ui import auth, context, presentation
 from ui.assessments import assessment
+from ui.commentary import commentary_panel, done_message
 from ui.download import safe_csv
 from ui.targets import targets_section
 
@@ -132,6 +134,8 @@ if a.trial_limits:
                "as data arrives.")
 
 targets_section(con, a, analyst=auth.signed_in(), presenting=presenting, archive_dir=settings.archive_dir)
+done_message()
+commentary_panel(con, a, auth.signed_in(), presenting=presenting)
 
 with st.container(border=True):
     st.subheader("Definition")
@@ -152,6 +156,7 @@ with st.container(border=True):
         f"- **Source:** {plain(definition['source'])}",
         f"- **Publisher:** {plain(definition['publisher'])}",
         f"- **Period covered:** {first:%B %Y} to {last:%B %Y}",
+        f"- **Published:** {lag_text(definition['publication_lag_days'])} after each period ends",
         comparison_line,
         f"- **What this is not:** {plain(a.caveat_text)}" if a.caveat_text else "",
     ] if line))

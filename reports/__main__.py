@@ -8,7 +8,8 @@
 so the dashboard may go on running (and writing) meanwhile.
 
 `--area` defaults to the settings' area (settings.toml, PBIP_AREA_CODE), `--comparator` to the benchmark
-(England), `--as-at` to today and `--store-version` to the last load. The store version the pack was
+(England), `--as-at` (given without a date, or left out) to the latest board date among the stored
+events, never today, and `--store-version` to the last load. The store version the pack was
 made from is printed and written on its cover: the same date and version give the same figures. A
 refusal is one sentence on standard error and exit status 1.
 """
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     pack = commands.add_parser("board-pack", help="make the board pack (PDF or PowerPoint)")
-    pack.add_argument("--as-at", type=_day, default=None, help="the board date, YYYY-MM-DD (default today)")
+    pack.add_argument("--as-at", type=_day, nargs="?", const=None, default=None,
+                      help="the board date, YYYY-MM-DD (without one: the latest board date among the stored events)")
     pack.add_argument("--format", choices=sorted(FORMATS), required=True)
     pack.add_argument("--out", required=True, help="file to write")
     pack.add_argument("--area", default=settings.area_code, help="ONS code of the council")

@@ -19,19 +19,25 @@ from analysis import plan as rules
 from analysis import spc
 from analysis.assess import Assessment, assess
 from analysis.board import BoardRow, board_rows, rag_by_project
+from analysis.board_date import latest_board_date
+from analysis.exceptions import IndicatorException, exceptions, overdue_lines
 from analysis.funnel import METHOD as FUNNEL_METHOD
 from analysis.funnel import Funnel, dispersion_sentence, funnel
 from analysis.overview import data_label
 from analysis.periods import period_label
 from analysis.plan_as_at import actions_as_at, indicator_rag, since_board
+from analysis.publication import lag_sentence
 from analysis.trust_now import TrustNow
+from reports import board_paper
 from reports.trust_now import now_from_store
 from store import as_at as store_as_at
+from store import board_asks, queries
 from store import groups as store_groups
 from store import indicators as store_indicators
 from store import plan as store_plan
-from store import queries
 from store.assessment import assessment_inputs, default_comparator
+from store.board_asks import BoardAsk
+from store.commentary import Commentary
 
 TITLE = "PBIP performance: board pack"
 DEMONSTRATION_LABEL = ("Demonstration data: invented for demonstration where no public series exists; "
@@ -60,6 +66,12 @@ class IndicatorPage:
     row: BoardRow
     actions: pd.DataFrame
     """Linked actions as at the board date: ``ACTION_COLUMNS``, plan order."""
+    commentary: Commentary | None = None
+    """The commentary signed off by the board date for the latest period shown, or None."""
+
+    @property
+    def publication(self) -> str:
+        return lag_sentence(self.assessment.definition.get("publication_lag_days"))
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,9 @@ class BoardPack:
     funnel: FunnelPage | None = None
     # The council's acute trust after 2020 (reports/trust_now.py), when the council has one with these measures.
     now: TrustNow | None = None
+    exceptions: list[IndicatorException] = ()
+    asks: BoardAsk | None = None
+    """What the board is asked to do at this board date, as signed off by then; None when nothing is."""
 
     @property
     def title(self) -> str:
@@ -167,15 +182,25 @@ def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area
              comparator_code: str, comparator_name: str, as_at: date, store_version: int,
              undone_loads: Sequence[int] = (), generated_at: datetime,
              previous_board_date: date | None = None, funnel: FunnelPage | None = None,
-             now: TrustNow | None = None) -> BoardPack:
-    """The pack for the area against the comparator as at `as_at`, from assessments made as at that day."""
+             now: TrustNow | None = None,
+             commentary: dict[str, Commentary | None] | None = None,
+             previous_quintiles: dict[str, int | None] | None = None, asks: BoardAsk | None = None) -> BoardPack:
+    """The pack for the area against the comparator as at `as_at`, from assessments made as at that day.
+
+    `commentary` holds each indicator's commentary signed off by that day (None: none); the executive
+    summary lists the exceptions with it, or "No commentary yet", and their overdue linked actions.
+    """
+    commentary = commentary or {}
     actions = (actions_as_at(plan.actions, plan.history, as_at) if plan is not None
                else pd.DataFrame(columns=[*ACTION_COLUMNS, "recommendation_ref"]))
     rag = indicator_rag(plan.links, actions) if plan is not None else pd.DataFrame(
         columns=["indicator_id", "rag", "actions"])
     rows = board_rows(assessments, rag)
-    pages = [IndicatorPage(a, row, _linked_actions(plan, actions, a.indicator_id))
+    pages = [IndicatorPage(a, row, _linked_actions(plan, actions, a.indicator_id), commentary.get(a.indicator_id))
              for a, row in zip(assessments, rows, strict=True)]
+    listed = exceptions(assessments, commentary={i: board_paper.commentary_line(c) for i, c in commentary.items()},
+                        overdue={page.assessment.indicator_id: overdue_lines(page.actions) for page in pages},
+                        previous_quintiles=previous_quintiles)
     return BoardPack(
         area_code=area_code, area_name=area_name, comparator_code=comparator_code, comparator_name=comparator_name,
         as_at=as_at, store_version=store_version, undone_loads=tuple(undone_loads), generated_at=generated_at,
@@ -183,17 +208,23 @@ def assemble(assessments: Sequence[Assessment], plan: PlanInputs | None, *, area
         sources=[_source(a) for a in assessments],
         methods=_methods(assessments) + ([f"Funnel: {FUNNEL_METHOD}"] if funnel is not None else []), funnel=funnel,
         now=now,
+        exceptions=listed, asks=asks,
     )
 
 
 def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_code: str, as_at: date | None = None,
                store_version: int | None = None, previous_board_date: date | None = None,
                generated_at: datetime | None = None) -> BoardPack:
-    """Read the store as at `as_at` (default today) and `store_version` (default the last load) and assemble.
+    """Read the store as at `as_at` and `store_version` (default the last load) and assemble.
 
-    ValueError with one sentence when the version does not exist.
+    Without `as_at` the pack is for the latest board date among the stored events, never today (the data
+    stop in 2019: as at today every action would read as overdue). ValueError with one sentence when
+    there is no such date or the version does not exist.
     """
-    day = as_at or date.today()
+    day = as_at or latest_board_date(store_indicators.events(con))
+    if day is None:
+        raise ValueError("Give the board date the pack is for (--as-at YYYY-MM-DD): the store holds no "
+                         "marked events to take the latest board date from.")
     version = store_as_at.latest_load(con) if store_version is None else int(store_version)
     refusal = store_as_at.version_refusal(con, version)
     if refusal:
@@ -216,6 +247,9 @@ def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_cod
                     as_at=day, store_version=version, undone_loads=store_as_at.undone_within(con, version),
                     generated_at=generated_at or datetime.now().replace(microsecond=0),
                     previous_board_date=previous_board_date, funnel=_funnel_page(con, area_code, view),
+                    commentary=board_paper.signed_off_commentary(con, assessments, by=day),
+                    previous_quintiles=board_paper.previous_quintiles(con, assessments, view),
+                    asks=board_asks.signed_off(con, area_code, day, by=day),
                     now=now_from_store(con, area_code=area_code, comparator_code=comparator_code, view=view,
                                        events=events, day=day))
 

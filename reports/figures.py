@@ -22,7 +22,8 @@ from PIL import Image
 
 from analysis.assess import Assessment
 from charts.funnel import funnel_figure
-from charts.icons import assurance_svg, data_uri, variation_svg
+from charts.icons import data_uri
+from charts.legend import LEGEND, icon_svg
 from charts.xmr import assessment_figure
 from reports.board_pack import FunnelPage
 
@@ -91,8 +92,10 @@ def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] 
              funnel: FunnelPage | None = None) -> Pictures:
     """Every chart and every icon the pack shows, rendered in one chromium session; the funnel's chart (when the
     pack has one) under the key :data:`FUNNEL`."""
-    icons = {icon_key("variation", a.variation_icon): variation_svg(a.variation_icon) for a in assessments}
-    icons |= {icon_key("assurance", a.assurance_icon): assurance_svg(a.assurance_icon) for a in assessments}
+    # Every icon of the legend, so the pack's legend page explains each one it could show.
+    icons = {icon_key(family, icon): icon_svg(family, icon) for family, icon, _ in LEGEND}
+    icons |= {icon_key("variation", a.variation_icon): icon_svg("variation", a.variation_icon) for a in assessments}
+    icons |= {icon_key("assurance", a.assurance_icon): icon_svg("assurance", a.assurance_icon) for a in assessments}
     jobs: list[tuple[str, go.Figure, float]] = [
         (f"chart of {a.short_name}", chart_figure(a), CHART_SCALE) for a in assessments]
     if funnel is not None:

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from fpdf import FPDF, FontFace
 
+from charts.legend import LEGEND, LEGEND_TITLE
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
 from plan_vocabulary import ROLL_UP_RULE
 from reports import tables
 from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, FunnelPage, IndicatorPage, PlanSection
-from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures
+from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures, icon_key
 from reports.tables import Table
+from store.commentary import NO_COMMENTARY
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -84,6 +86,7 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
     the trust now, the plan, sources and methods."""
     pdf = _Paper(pack)
     _cover(pdf, pack)
+    _executive_summary(pdf, pack, pictures)
     _summary(pdf, pack, pictures)
     for page in pack.pages:
         _indicator(pdf, pack, page, pictures)
@@ -99,6 +102,7 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
 
 def _page(pdf: _Paper, title: str, *, demonstration: bool, size: float = SIZES["title"]) -> None:
     pdf.demonstration_here = demonstration
+    pdf.title_now = title
     pdf.add_page()
     pdf.set_font(pdf.family, "B", size)
     pdf.multi_cell(0, size * 0.5, pdf.clean(title), new_x="LMARGIN", new_y="NEXT")
@@ -131,6 +135,49 @@ def _cover(pdf: _Paper, pack: BoardPack) -> None:
         _paragraph(pdf, "Demonstration data in this pack: " + "; ".join(pack.demonstration_names) + ".", bold=True)
 
 
+def _executive_summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None:
+    """Exceptions first, each with its reason, commentary and overdue linked actions; then what the board is
+    asked to do; then the icon legend."""
+    _page(pdf, f"Executive summary: {pack.area_name}, {pack.as_at:%-d %B %Y}",
+          demonstration=bool(pack.demonstration_names))
+    _heading(pdf, f"Exceptions: {len(pack.exceptions)} of {len(pack.pages)} indicators")
+    if not pack.exceptions:
+        _paragraph(pdf, "No indicator is an exception: no special-cause concern, no failing or hit-and-miss "
+                   "assurance, none significantly worse than the comparator, none fallen into a worse fifth.")
+    for item in pack.exceptions:
+        _paragraph(pdf, f"{item.name}: {item.reason_text}.", bold=True, size=SIZES["body"])
+        _paragraph(pdf, f"Commentary: {item.commentary}.", size=SIZES["small"] + 0.5)
+        if item.overdue_actions:
+            _paragraph(pdf, "Overdue linked actions: " + "; ".join(item.overdue_actions) + ".", size=SIZES["small"])
+    _heading(pdf, f"What the board is asked to do, {pack.as_at:%-d %B %Y}")
+    if pack.asks is None:
+        _paragraph(pdf, f"Nothing signed off for this board by {pack.as_at:%-d %B %Y}.")
+    else:
+        for label, text in pack.asks.lines():
+            _paragraph(pdf, f"{label}: {text}")
+        _paragraph(pdf, f"Signed off by {pack.asks.changed_by} on {pack.asks.changed_at:%-d %B %Y}.",
+                   size=SIZES["small"])
+    _legend(pdf, pictures)
+
+
+def _legend(pdf: _Paper, pictures: Pictures) -> None:
+    """Each icon beside its words, two columns; on a page of its own when the summary leaves no room."""
+    rows = (len(LEGEND) + 1) // 2
+    needed = 9 + rows * 8
+    if pdf.get_y() + needed > pdf.h - MARGIN - 8:
+        _page(pdf, "What the icons mean", demonstration=pdf.demonstration_here)
+    else:
+        _heading(pdf, LEGEND_TITLE)
+    top, column = pdf.get_y() + 1, (pdf.w - 2 * MARGIN) / 2
+    pdf.set_font(pdf.family, "", SIZES["table"])
+    for index, (family, icon, words) in enumerate(LEGEND):
+        x, y = MARGIN + (index // rows) * column, top + (index % rows) * 8
+        pdf.image(io.BytesIO(pictures.icons[icon_key(family, icon)]), x=x, y=y, w=7, h=7)
+        pdf.set_xy(x + 9, y + 1)
+        pdf.cell(column - 10, 5, pdf.clean(("Variation: " if family == "variation" else "Assurance: ") + words))
+    pdf.set_xy(MARGIN, top + rows * 8 + 2)
+
+
 def _summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None:
     _page(pdf, f"Summary: {pack.area_name} against {pack.comparator_name}",
           demonstration=bool(pack.demonstration_names))
@@ -153,23 +200,89 @@ def _now(pdf: _Paper, now) -> None:
 
 
 def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -> None:
+    """One page: the chart with the verdict, target and commentary beside it, then the linked actions
+    (as many as fit, open ones first; the rest are named in a sentence, never carried to a page of their own)."""
     a = page.assessment
     _page(pdf, a.name, demonstration=a.is_demonstration or bool(page.actions["is_demonstration"].any()))
-    height = CHART_WIDTH * CHART_SIZE[1] / CHART_SIZE[0]
-    pdf.image(io.BytesIO(pictures.charts[a.indicator_id]), x=(pdf.w - CHART_WIDTH) / 2, w=CHART_WIDTH, h=height)
-    pdf.ln(1)
-    _paragraph(pdf, a.summary, bold=True)
+    top = pdf.get_y()
+    height = INDICATOR_CHART_WIDTH * CHART_SIZE[1] / CHART_SIZE[0]
+    pdf.image(io.BytesIO(pictures.charts[a.indicator_id]), x=MARGIN, y=top, w=INDICATOR_CHART_WIDTH, h=height)
+    side = MARGIN + INDICATOR_CHART_WIDTH + 4
+    pdf.set_left_margin(side)
+    pdf.set_xy(side, top)
+    _paragraph(pdf, a.summary, bold=True, size=SIZES["small"] + 0.5)
+    _paragraph(pdf, f"Target: {_target_text(a)}", size=SIZES["small"] + 0.5)
+    _commentary(pdf, page)
+    pdf.set_left_margin(MARGIN)
+    pdf.set_y(max(pdf.get_y(), top + height) + 1)
     definition = a.definition
-    _paragraph(pdf, f"Definition: {definition['definition']} ({a.unit}). Measured for {a.area_name}.")
-    _paragraph(pdf, f"Source: {definition['source']}; published by {definition['publisher']}. "
+    _paragraph(pdf, f"Definition: {definition['definition']} ({a.unit}). Measured for {a.area_name}. "
+               f"Source: {definition['source']}; published by {definition['publisher']}. {page.publication} "
                f"Data: {page.row.data}. {a.staleness.label}.", size=SIZES["small"])
     if a.caveat_text:
         _paragraph(pdf, f"Caveat: {a.caveat_text}", size=SIZES["small"])
     _heading(pdf, f"Linked plan actions as at {pack.as_at:%-d %B %Y}: {page.row.plan} ({page.row.plan_detail})")
     if len(page.actions):
-        _table(pdf, tables.linked_actions(page), ACTION_WIDTHS)
+        _actions_that_fit(pdf, page)
     else:
         _paragraph(pdf, "No plan actions are linked to this indicator.")
+
+
+INDICATOR_CHART_WIDTH = 150
+
+
+def _target_text(a) -> str:
+    target = getattr(a, "target", None)
+    return "none set" if target is None else f"{target:g} {a.unit}"
+
+
+def _commentary(pdf: _Paper, page: IndicatorPage) -> None:
+    found = page.commentary
+    pdf.set_font(pdf.family, "B", SIZES["body"])
+    if found is None:
+        _paragraph(pdf, f"Commentary: {NO_COMMENTARY} (none signed off by {page_day(pdf)}).", bold=True,
+                   size=SIZES["small"] + 0.5)
+        return
+    _paragraph(pdf, f"Commentary, signed off by {found.changed_by} on {found.changed_at:%-d %B %Y}:", bold=True,
+               size=SIZES["small"] + 0.5)
+    for label, text in found.lines():
+        _paragraph(pdf, f"{label}: {text}", size=SIZES["small"])
+
+
+def page_day(pdf: _Paper) -> str:
+    return f"{pdf.pack.as_at:%-d %B %Y}"
+
+
+def _actions_that_fit(pdf: _Paper, page: IndicatorPage) -> None:
+    """The linked actions table, open and overdue first, cut to the rows that fit this page; a sentence
+    says how many more the plan pages list. A table never runs onto a page of its own."""
+    table = tables.linked_actions(page)
+    ordered = sorted(table.rows, key=lambda cells: (cells[5] != tables.OVERDUE_WORD, cells[4] == "Blue"))
+    def draw(target, shown: int) -> None:
+        _table(target, Table(table.headings, ordered[:shown], table.rag_column), ACTION_WIDTHS)
+        if shown < len(ordered):
+            more = len(ordered) - shown
+            _paragraph(target, f"And {more} more linked action{'s' if more > 1 else ''}, listed on the "
+                       "improvement plan pages.", size=SIZES["small"])
+
+    shown = _most_that_fit(len(ordered), lambda n: _fits(pdf, lambda p: draw(p, n)))
+    if shown:
+        draw(pdf, shown)
+    else:
+        _paragraph(pdf, f"{len(ordered)} linked actions, listed on the improvement plan pages.",
+                   size=SIZES["small"])
+
+
+def _most_that_fit(rows: int, fits) -> int:
+    """The largest n in 0..rows with fits(n) (true for every n below one that fits), by bisection."""
+    low, high = 0, rows
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _funnel(pdf: _Paper, page: FunnelPage, pictures: Pictures) -> None:
@@ -187,33 +300,68 @@ ACTION_WIDTHS = [16, 134, 58, 25, 19, 21]
 
 
 def _plan(pdf: _Paper, pack: BoardPack, plan: PlanSection) -> None:
-    _page(pdf, f"The improvement plan as at {pack.as_at:%-d %B %Y}", demonstration=plan.is_demonstration)
+    title = f"The improvement plan as at {pack.as_at:%-d %B %Y}"
+    _page(pdf, title, demonstration=plan.is_demonstration)
     if plan.is_demonstration:
         _paragraph(pdf, "The plan's actions are invented for demonstration: the plan's action tables are empty.",
                    size=SIZES["small"])
-    _heading(pdf, "RAG by project")
-    _table(pdf, tables.by_project(plan), [93, 18, 17, 17, 17, 17, 17, 22, 55])
+    _titled_table(pdf, "RAG by project", tables.by_project(plan), [93, 18, 17, 17, 17, 17, 17, 22, 55])
     _paragraph(pdf, ROLL_UP_RULE, size=SIZES["small"])
-    _heading(pdf, "RAG by recommendation")
-    _table(pdf, tables.by_recommendation(plan), [13, 124, 14, 15, 15, 14, 14, 21, 43])
-    _heading(pdf, f"Overdue actions on {pack.as_at:%-d %B %Y}: {len(plan.overdue)}")
+    _titled_table(pdf, "RAG by recommendation", tables.by_recommendation(plan),
+                  [13, 124, 14, 15, 15, 14, 14, 21, 43])
+    overdue = f"Overdue actions on {pack.as_at:%-d %B %Y}: {len(plan.overdue)}"
     if len(plan.overdue):
-        _table(pdf, tables.overdue(plan), ACTION_WIDTHS)
+        _titled_table(pdf, overdue, tables.overdue(plan), ACTION_WIDTHS)
+    else:
+        _heading(pdf, overdue)
     label = f" ({plan.previous_board_label})" if plan.previous_board_label else ""
-    _heading(pdf, f"Since the previous board, {plan.previous_board:%-d %B %Y}{label}: {plan.changes_line}")
+    since = f"Since the previous board, {plan.previous_board:%-d %B %Y}{label}: {plan.changes_line}"
     if len(plan.changes):
-        _table(pdf, tables.changes(plan), [25, 50, 60, 60])
+        _titled_table(pdf, since, tables.changes(plan), [25, 50, 60, 60])
+    else:
+        _heading(pdf, since)
+
+
+def _fits(pdf: _Paper, draw) -> bool:
+    with pdf.offset_rendering() as trial:
+        draw(trial)
+    return not trial.page_break_triggered
+
+
+def _titled_table(pdf: _Paper, title: str, table: Table, widths: Sequence[float]) -> None:
+    """A heading and its table, never split so that a page holds only the table's tail: the rows that fit
+    stay under the heading; the rest go to a new page under the heading again, marked "continued"."""
+    rows, first = list(table.rows), True
+    while rows:
+        heading = title if first else f"{title} (continued)"
+        shown = _most_that_fit(len(rows), lambda n, h=heading, r=rows: _fits(pdf, lambda p: (_heading(p, h), _table(
+            p, Table(table.headings, r[:n], table.rag_column), widths))))
+        if shown == 0:
+            if pdf.get_y() > pdf.t_margin + 30:
+                _page(pdf, pdf.title_now, demonstration=pdf.demonstration_here)
+                continue
+            shown = 1  # a single row taller than a page: drawn as it comes
+        _heading(pdf, heading)
+        _table(pdf, Table(table.headings, rows[:shown], table.rag_column), widths)
+        rows, first = rows[shown:], False
 
 
 def _sources(pdf: _Paper, pack: BoardPack) -> None:
     _page(pdf, "Sources and methods", demonstration=bool(pack.demonstration_names))
     _table(pdf, tables.sources(pack), [45, 95, 60, 35, 38])
-    _heading(pdf, "Methods")
-    for method in pack.methods:
-        _paragraph(pdf, f"• {method}")
-    _paragraph(pdf, f"Every figure is the dashboard's own assessment of the store as at {pack.as_at:%-d %B %Y}, "
-               f"{pack.version_text}: making the pack again with the same date and version gives the same "
-               "figures.", size=SIZES["small"])
+
+    def methods(target) -> None:
+        _heading(target, "Methods")
+        for method in pack.methods:
+            _paragraph(target, f"• {method}")
+        _paragraph(target, f"Every figure is the dashboard's own assessment of the store as at "
+                   f"{pack.as_at:%-d %B %Y}, {pack.version_text}: making the pack again with the same date and "
+                   "version gives the same figures.", size=SIZES["small"])
+
+    # The methods never start on one page and end at the top of the next, under no title.
+    if not _fits(pdf, methods):
+        _page(pdf, "Methods", demonstration=pdf.demonstration_here)
+    methods(pdf)
 
 
 def _table(pdf: _Paper, table: Table, widths: Sequence[float], icons: dict[int, list[bytes]] | None = None) -> None:

@@ -62,7 +62,7 @@ def by_project(plan: PlanSection) -> Table:
 def by_recommendation(plan: PlanSection) -> Table:
     frame = plan.by_recommendation
     return Table(["Rec", "Recommendation", *RAG_STATUSES, OVERDUE_WORD, "RAG"], [
-        [row["recommendation_ref"], _shorten(str(row["recommendation"]), 90), *(str(row[r]) for r in RAG_STATUSES),
+        [row["recommendation_ref"], str(row["recommendation"]), *(str(row[r]) for r in RAG_STATUSES),
          str(row["Overdue"]), row["Roll-up"]] for _, row in frame.iterrows()], rag_column=8)
 
 
@@ -96,6 +96,3 @@ def _date(value) -> str:
 def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

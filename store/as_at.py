@@ -2,7 +2,8 @@
 
 The store keeps every version of every observation (`observation_rows`, `population_rows`: a load marks
 what it replaces as superseded, never overwrites), so the view can be read "as at store version N" (the
-loads up to N that still stand) and "as at a date" (periods that had ended by then). The relation here
+loads up to N that still stand) and "as at a date" (periods that had been published by then: ended at
+least the indicator's publication lag before it). The relation here
 is the view's own SQL from store/schema.py with those two restrictions written in, so it can never drift
 from the view: it has the same columns, and with neither restriction it *is* the view.
 
@@ -25,7 +26,8 @@ from store import schema
 
 @dataclass(frozen=True)
 class AsAt:
-    """A point of view on the store: the last load included (None: every load) and the last day (None: all)."""
+    """A point of view on the store: the last load included (None: every load) and the day (None: all); a
+    period counts as at the day once published (its end plus the indicator's publication lag)."""
 
     version: int | None = None
     day: date | None = None
@@ -86,7 +88,9 @@ def _restricted_view(version: int | None, day: date | None) -> str:
     else:
         conditions.append("o.superseded_by IS NULL")
     if day is not None:
-        conditions.append(f"o.period_end <= DATE '{date.fromisoformat(str(day)).isoformat()}'")
+        # A period counts as at a day only once it had been published: its end plus the indicator's
+        # publication lag (data/indicators.csv: delayed transfers about six weeks) on or before the day.
+        conditions.append(f"o.period_end + i.publication_lag_days <= DATE '{date.fromisoformat(str(day)).isoformat()}'")
     return _replace_once(sql, "WHERE o.superseded_by IS NULL", "WHERE " + " AND ".join(conditions))
 
 

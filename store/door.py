@@ -121,10 +121,12 @@ class Writing:
         self._after_rollback.append(callback)
 
 
-def writer(user: User | str | None, role: str = WRITER_ROLE) -> tuple[str, str | None]:
+def writer(user: User | str | None, role: str = WRITER_ROLE, indicator: str | None = None
+           ) -> tuple[str, str | None]:
     """The name to record for a write and, for a trusted script, the operating-system user.
 
-    A `User` must hold `role` (PermissionError otherwise); None is nobody signed in (PermissionError);
+    A `User` must hold `role` (PermissionError otherwise), and lead `indicator` when one is named (a
+    commentary sign-off); None is nobody signed in (PermissionError);
     a plain name is the command line or a script with access to the file, trusted as that access is.
     """
     if isinstance(user, str):
@@ -135,7 +137,7 @@ def writer(user: User | str | None, role: str = WRITER_ROLE) -> tuple[str, str |
         # A signed-in person's role and session as the accounts and sign-outs say now, not as the tab
         # remembered them when it signed in (store.roles.recheck, accounts.sign_in.current).
         user = recheck(user)
-    require_role(user, role)
+    require_role(user, role, indicator=indicator)
     return user.name, None
 
 
@@ -183,13 +185,13 @@ class Store:
 
     @contextmanager
     def writing(self, *, user: User | str | None, action: str, role: str = WRITER_ROLE,
-                con: duckdb.DuckDBPyConnection | None = None) -> Iterator[Writing]:
+                con: duckdb.DuckDBPyConnection | None = None, indicator: str | None = None) -> Iterator[Writing]:
         """One write: checked writer, the lock, the file's identity, BEGIN, then COMMIT or ROLLBACK.
 
         `action` is what the person is doing, in words that finish "... again" ("confirm", "undo").
         A write opened inside another on the same handle joins it (one transaction, one commit).
         """
-        name, os_user = writer(user, role)
+        name, os_user = writer(user, role, indicator)
         handle = con if con is not None else self._con
         active = active_handles()
         if id(handle) in active:
@@ -306,10 +308,10 @@ def door_of(handle: Store | duckdb.DuckDBPyConnection) -> Store:
 
 @contextmanager
 def writing(handle: Store | duckdb.DuckDBPyConnection, *, user: User | str | None, action: str,
-            role: str = WRITER_ROLE) -> Iterator[Writing]:
+            role: str = WRITER_ROLE, indicator: str | None = None) -> Iterator[Writing]:
     """A write through the door of whatever store `handle` is (a Store, a connection or a cursor)."""
     store = door_of(handle)
-    with store.writing(user=user, action=action, role=role,
+    with store.writing(user=user, action=action, role=role, indicator=indicator,
                        con=None if isinstance(handle, Store) else handle) as write:
         yield write
 

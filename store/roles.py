@@ -1,4 +1,5 @@
-"""Roles: viewers read; analysts upload, undo loads and edit the plan's actions.
+"""Roles: viewers read; analysts upload, undo loads, edit the plan's actions and draft commentary; leads
+also sign off the commentary of the indicators they lead (named beside their account).
 
 The floor of the store (it imports nothing of the project): the door checks a writer's role here, and
 the accounts package (accounts/) gives each signed-in person a `User` with one of these roles.
@@ -9,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("viewer", "analyst")
+ROLES = ("viewer", "analyst", "lead")
+# The role that signs off commentary, for the indicators named beside it in the accounts file.
+LEAD_ROLE = "lead"
 # A role may do everything the roles before it may do.
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 
@@ -20,6 +23,8 @@ class User:
 
     name: str
     role: str
+    leads: tuple[str, ...] = ()
+    """The indicators (ids) this person leads: a lead signs off their commentary and no other."""
     session: str | None = field(default=None, compare=False)
     """The signed-in session's id (its cookie's), rechecked at every write; None for code and scripts."""
     oidc: bool = field(default=False, compare=False)
@@ -28,6 +33,9 @@ class User:
     def can(self, role: str) -> bool:
         return _RANK.get(self.role, -1) >= _RANK[role]
 
+    def leads_indicator(self, indicator_id: str) -> bool:
+        return self.can(LEAD_ROLE) and indicator_id in self.leads
+
 
 def check_role(role: str) -> None:
     """ValueError with a sentence when `role` is not one of ROLES."""
@@ -35,8 +43,9 @@ def check_role(role: str) -> None:
         raise ValueError(f'"{role}" is not a role (roles: {", ".join(ROLES)})')
 
 
-def require_role(user: User | None, role: str) -> User:
-    """The user, when they hold `role` (or a higher one); PermissionError with a sentence otherwise."""
+def require_role(user: User | None, role: str, *, indicator: str | None = None) -> User:
+    """The user, when they hold `role` (or a higher one), and, with `indicator`, lead that indicator;
+    PermissionError with a sentence otherwise."""
     check_role(role)
     article = "an" if role[0] in "aeiou" else "a"
     if user is None:
@@ -45,6 +54,8 @@ def require_role(user: User | None, role: str) -> User:
         name = getattr(user, "name", str(user))
         current = getattr(user, "role", "none")
         raise PermissionError(f"{name} has the {current} role; only {article} {role} may do this.")
+    if indicator is not None and indicator not in user.leads:
+        raise PermissionError(f"{user.name} does not lead this indicator; only its lead may do this.")
     return user
 
 

@@ -404,6 +404,45 @@ CREATE TABLE comparator_group_members (
 );
 """
 
+# Migration 11: commentary with an owner and a sign-off (store/commentary.py), and what the board is asked
+# to do at each board date (store/board_asks.py). Both are versioned: every change (a draft, a submission,
+# a sign-off) is a new row with the next version number, so nothing written is ever overwritten.
+#
+# Stable tables for analysts (columns only ever grow):
+# - `commentary_versions`: `indicator_id, area_code, period_start, version, state, what_data_shows, why,
+#   what_is_being_done, action_refs, improvement_expected, owner, changed_by, changed_at`;
+# - `board_ask_versions`: `area_code, board_date, version, state, note, agree, escalate, changed_by, changed_at`.
+_V11_COMMENTARY = """
+CREATE TABLE commentary_versions (
+    indicator_id         VARCHAR NOT NULL,
+    area_code            VARCHAR NOT NULL,
+    period_start         DATE    NOT NULL,
+    version              INTEGER NOT NULL CHECK (version >= 1),
+    state                VARCHAR NOT NULL CHECK (state IN ('draft', 'submitted', 'signed off')),
+    what_data_shows      VARCHAR NOT NULL,
+    why                  VARCHAR NOT NULL,
+    what_is_being_done   VARCHAR NOT NULL,
+    action_refs          VARCHAR NOT NULL,
+    improvement_expected VARCHAR NOT NULL,
+    owner                VARCHAR NOT NULL,
+    changed_by           VARCHAR NOT NULL,
+    changed_at           TIMESTAMP NOT NULL,
+    PRIMARY KEY (indicator_id, area_code, period_start, version)
+);
+CREATE TABLE board_ask_versions (
+    area_code  VARCHAR NOT NULL,
+    board_date DATE    NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    state      VARCHAR NOT NULL CHECK (state IN ('draft', 'submitted', 'signed off')),
+    note       VARCHAR NOT NULL,
+    agree      VARCHAR NOT NULL,
+    escalate   VARCHAR NOT NULL,
+    changed_by VARCHAR NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (area_code, board_date, version)
+);
+"""
+
 
 # Migration 9: targets and trajectories (docs/targets.md), reviewed data stored by a load like any other
 # file, so they are versioned, audited, archived, replayed by a rebuild and undone as loads are.
@@ -558,6 +597,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (8, _V8_COMPARATOR_GROUPS),
     (9, _V9_TARGETS),
     (10, _V10_TRUST_MEASURES),
+    (11, _V11_COMMENTARY),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -24,7 +24,6 @@ from analysis.assess import assess
 from loaders import load_file
 from reports import pdf as paper
 from reports import pptx as slides
-from reports.tables import SUMMARY_HEADINGS
 from store.assessment import assessment_inputs, default_comparator
 
 YORK, STOKE, ENGLAND = "E06000014", "E06000021", "E92000001"
@@ -160,28 +159,37 @@ class TestPdf:
 
 class TestSlides:
     def test_has_the_expected_slides(self, made):
-        """Cover, summary, one slide per indicator, then the plan, sources and methods; 16:9."""
+        """Cover, executive summary and legend, summary, one slide per indicator (its commentary on a slide
+        of its own when it cannot fit), then the plan, sources and methods; 16:9."""
         pack, paths = made
         deck = Presentation(str(paths["pptx"]))
         assert (deck.slide_width, deck.slide_height) == (slides.WIDTH, slides.HEIGHT)
         titles = [slide.shapes[0].text_frame.text for slide in deck.slides]
         assert titles[0] == pack.title
-        assert titles[1] == f"Summary: {pack.area_name} against {pack.comparator_name}"
-        assert titles[2:2 + len(pack.pages)] == [page.assessment.name for page in pack.pages]
-        assert titles[2 + len(pack.pages)] == pack.funnel.title
+        assert titles[1].startswith("Executive summary") and "What the icons mean" in titles[2]
+        # The summary table takes as many slides as its rows need ("(1 of 2)"), never running off one.
+        summary = max(i for i, t in enumerate(titles)
+                      if t.startswith(f"Summary: {pack.area_name} against {pack.comparator_name}"))
+        shown = [t for t in titles[summary + 1:] if not t.endswith(": commentary")][:len(pack.pages) + 1]
+        assert shown == [page.assessment.name for page in pack.pages] + [pack.funnel.title]
         assert any(title.startswith("The improvement plan as at 20 November 2018") for title in titles)
         assert titles[-2:] == ["Sources", "Methods"]
 
     def test_summary_table_cells_equal_the_assessment(self, made):
         """The summary slide's table is a real table whose cells are the assessment's own words."""
         pack, paths = made
-        table = slide_table(Presentation(str(paths["pptx"])).slides[1])
-        cells = [[cell.text for cell in row.cells] for row in table.rows]
-        assert cells[0] == SUMMARY_HEADINGS
+        deck = Presentation(str(paths["pptx"]))
+        title = f"Summary: {pack.area_name} against {pack.comparator_name}"
+        tables = [slide_table(s) for s in deck.slides if s.shapes[0].text_frame.text.startswith(title)]
+        every = [[[cell.text for cell in row.cells] for row in table.rows] for table in tables]
+        assert all(rows[0] == slides.SLIDE_SUMMARY_HEADINGS for rows in every)
+        cells = [every[0][0], *(row for rows in every for row in rows[1:])]
         for row, page in zip(cells[1:], pack.pages, strict=True):
             a = page.assessment
-            assert row[:8] == [a.short_name, a.period_text, a.value_text, a.comparator_text, a.comparison_text,
-                               a.comparison_998_text, a.variation_text, a.assurance_text]
+            assert row[:7] == [a.short_name, slides.short_period(a.period_text), a.value_text, a.comparator_text,
+                               a.comparison_text.replace(" (significant)", ""),
+                               slides.SHORT_VARIATION.get(a.variation_icon, "Not enough data"),
+                               slides.SHORT_ASSURANCE[a.assurance_icon]]
 
     def test_no_text_on_a_slide_is_smaller_than_18_pt(self, york):
         """Every run on every slide, table cells included, is set at 18 pt or more."""
@@ -193,7 +201,7 @@ class TestSlides:
 class TestOneVerdict:
     def test_pack_made_today_says_what_the_board_view_says(self, bundled_db):
         """Made as at today from the last load, the pack's rows are the page's own assessments."""
-        pack = make_pack(bundled_db, YORK, as_at=None)
+        pack = make_pack(bundled_db, YORK, as_at=date.today())
         opened = store.open_store(bundled_db, read_only=True)
         try:
             con = opened.connection
@@ -213,13 +221,14 @@ class TestAsAt:
         """A pack made again from its recorded store version, after a load changing one of its figures, is the same."""
         before = make_pack(built_db, YORK)
         dtoc = next(page for page in before.pages if page.assessment.indicator_id == "dtoc_18")
-        assert dtoc.row.period == "October 2018"
+        # October 2018 had ended by the board but was published about six weeks later: not yet counted.
+        assert dtoc.row.period == "September 2018"
         (tmp_path / "first").mkdir()
         first = write_files(before, tmp_path / "first", ("pdf",))
 
-        changed = tmp_path / "dtoc_october_2018.csv"
+        changed = tmp_path / "dtoc_september_2018.csv"
         changed.write_text("indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,"
-                           "value_note\ndtoc_18,E06000014,York,2018-10-01,2018-10-31,60,,,\n", encoding="utf-8")
+                           "value_note\ndtoc_18,E06000014,York,2018-09-01,2018-09-30,60,,,\n", encoding="utf-8")
         load_file(changed, built_db, "test")
 
         latest = make_pack(built_db, YORK)

@@ -11,7 +11,7 @@ import pytest
 import store
 from loaders.build import load_reference
 from loaders.pipeline import confirm_load, load_into, read_file, store_context
-from store import indicators, loads, plan, queries
+from store import board_asks, commentary, indicators, loads, plan, queries
 from store.roles import User
 
 VIEWER = User("vic", "viewer")
@@ -50,6 +50,17 @@ WRITES = {
         con, projects=plan.projects(con), recommendations=plan.recommendations(con), findings=pd.DataFrame(),
         indicator_links=pd.DataFrame(), user=VIEWER),
     "loaders.build.load_reference": lambda con, path, load_id, archive: load_reference(con, user=VIEWER),
+    "store.commentary.save_draft": lambda con, path, load_id, archive: commentary.save_draft(
+        con, indicator_id="dtoc_18", area_code="E06000014", period_start=date(2018, 9, 1),
+        texts={"what_data_shows": "Falling"}, user=VIEWER),
+    "store.commentary.submit": lambda con, path, load_id, archive: commentary.submit(
+        con, indicator_id="dtoc_18", area_code="E06000014", period_start=date(2018, 9, 1), user=VIEWER),
+    "store.commentary.sign_off": lambda con, path, load_id, archive: commentary.sign_off(
+        con, indicator_id="dtoc_18", area_code="E06000014", period_start=date(2018, 9, 1), user=VIEWER),
+    "store.board_asks.save_draft": lambda con, path, load_id, archive: board_asks.save_draft(
+        con, area_code="E06000014", board_date=date(2018, 11, 20), texts={"note": "Falling"}, user=VIEWER),
+    "store.board_asks.sign_off": lambda con, path, load_id, archive: board_asks.sign_off(
+        con, area_code="E06000014", board_date=date(2018, 11, 20), user=VIEWER),
     "store.Store.write": lambda con, path, load_id, archive: store.door_of(con).write(
         lambda write: write.con.execute("DELETE FROM rebase_dates"), user=VIEWER, action="change"),
 }

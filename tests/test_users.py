@@ -90,6 +90,34 @@ class TestRoles:
             require_role(user, "analyst")
 
 
+class TestLeads:
+    def test_a_lead_is_given_per_indicator_in_the_accounts_file(self, accounts):
+        """A lead's indicators are kept beside the account and come back with it; a lead may do what an
+        analyst may, and leads only the indicators named."""
+        add_user("lee", "correct horse", "lead", leads=["dtoc_18"])
+        assert json.loads(accounts.read_text())["users"]["lee"]["leads"] == ["dtoc_18"]
+        lee = authenticate("lee", "correct horse")
+        assert lee == User("lee", "lead", ("dtoc_18",)) and lee.can("analyst")
+        assert lee.leads_indicator("dtoc_18") and not lee.leads_indicator("readmissions_65")
+        assert require_role(lee, "lead", indicator="dtoc_18") is lee
+        with pytest.raises(PermissionError, match="does not lead this indicator"):
+            require_role(lee, "lead", indicator="readmissions_65")
+
+    def test_only_a_lead_leads_indicators(self, accounts):
+        with pytest.raises(ValueError, match="only a lead leads indicators"):
+            add_user("ana", "correct horse", "analyst", leads=["dtoc_18"])
+
+    def test_the_command_adds_a_lead_with_indicators(self, accounts):
+        done = subprocess.run([sys.executable, "-m", "accounts", "add", "lee", "--role", "lead", "--indicator",
+                               "dtoc_18", "--password-stdin"], input="correct horse\n", capture_output=True,
+                              text=True, cwd=PROJECT_ROOT, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "lee is a lead, leading dtoc_18" in done.stdout
+        listed = subprocess.run([sys.executable, "-m", "accounts", "list"], capture_output=True,
+                                text=True, cwd=PROJECT_ROOT, timeout=60)
+        assert "lee\tlead\tdtoc_18" in listed.stdout
+
+
 class TestCommand:
     def test_add_reads_the_password_from_stdin(self, accounts):
         """`python -m accounts add NAME --role analyst --password-stdin` creates the account."""

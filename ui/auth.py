@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from accounts.sign_in import SignInLocked, audit_failed_sign_in, current, sign_in
-from accounts.users import role_of
+from accounts.users import user_named
 from charts.text import plain
 from store.roles import User
 from ui import context, session
@@ -52,7 +53,7 @@ def user_from_claims(claims: Mapping) -> User | None:
         return None
     email = claims.get("email")
     if email and claims.get("email_verified") is not False:
-        return User(str(email), role_of(str(email)), oidc=True)
+        return replace(user_named(str(email)), oidc=True)
     return User(str(claims.get("name") or "signed-in user"), "viewer")
 
 

@@ -103,7 +103,7 @@ def session_user(value: str | None, *, now: float | None = None) -> User | None:
     user = find_user(str(claims.get("name")))
     if user is None or password_fingerprint(user.name) != claims.get("password"):
         return None
-    return User(user.name, user.role, session=str(claims.get("id")))
+    return User(user.name, user.role, user.leads, session=str(claims.get("id")))
 
 
 def session_id(value: str | None) -> str | None:
