@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import math
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -21,33 +19,19 @@ import duckdb
 import store
 from accounts import sign_in_state
 from accounts.sign_in_state import StoredThrottle
+from accounts.throttle import (
+    FORGET_FAILURES_AFTER_SECONDS,
+    FREE_SIGN_IN_FAILURES,
+    MAX_SIGN_IN_DELAY_SECONDS,
+    SignInLocked,
+    sign_in_delay_seconds,
+)
 from accounts.users import authenticate, find_user, user_named
 from store import audit, roles
 from store.roles import User
 
-SIGN_IN_DELAY_VARIABLE = "PBIP_SIGN_IN_DELAY_SECONDS"
-# The first wait after the free failures; each further failure doubles it, up to the cap.
-DEFAULT_SIGN_IN_DELAY_SECONDS = 2.0
-# Typing slips a person makes before any wait (OWASP: lock out after a few, not after one).
-FREE_SIGN_IN_FAILURES = 3
-MAX_SIGN_IN_DELAY_SECONDS = 15 * 60
-# A name's failures are forgotten after a quiet day, so an old slip never slows a later sign-in.
-FORGET_FAILURES_AFTER_SECONDS = 24 * 60 * 60
 AUDIT_FAILED_SIGN_IN = "sign-in failed"
 _log = logging.getLogger("pbip.sign_in")
-
-
-def sign_in_delay_seconds() -> float:
-    """The first wait after the free failures: `PBIP_SIGN_IN_DELAY_SECONDS`, else the default."""
-    return float(os.environ.get(SIGN_IN_DELAY_VARIABLE) or DEFAULT_SIGN_IN_DELAY_SECONDS)
-
-
-class SignInLocked(Exception):
-    """Too many failed sign-ins: no attempt is checked until `seconds` have passed."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        super().__init__(f"Too many failed sign-ins: try again in {max(1, math.ceil(seconds))} seconds.")
 
 
 @dataclass

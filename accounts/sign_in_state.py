@@ -22,6 +22,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from accounts.throttle import (
+    FORGET_FAILURES_AFTER_SECONDS,
+    FREE_SIGN_IN_FAILURES,
+    MAX_SIGN_IN_DELAY_SECONDS,
+    SignInLocked,
+    sign_in_delay_seconds,
+)
+from accounts.users import users_file
+
 STATE_FILE = "sign_in_state.sqlite3"
 # How long a server waits for another's sign-in write before giving up (it never should).
 BUSY_SECONDS = 30
@@ -34,8 +43,6 @@ CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, count INTEGER NOT NUL
 
 
 def state_file() -> Path:
-    from accounts.users import users_file
-
     return users_file().with_name(STATE_FILE)
 
 
@@ -89,9 +96,7 @@ class StoredThrottle:
         self._delay, self._clock, self._path = delay, clock, path
 
     def _first_delay(self) -> float:
-        from accounts.sign_in import sign_in_delay_seconds
-
-        return (self._delay or sign_in_delay_seconds)()
+            return (self._delay or sign_in_delay_seconds)()
 
     def wait(self, *keys: str) -> float:
         keys = _hashed(keys)
@@ -102,13 +107,6 @@ class StoredThrottle:
         return max([0.0, *waits])
 
     def attempt(self, *keys: str) -> None:
-        from accounts.sign_in import (
-            FORGET_FAILURES_AFTER_SECONDS,
-            FREE_SIGN_IN_FAILURES,
-            MAX_SIGN_IN_DELAY_SECONDS,
-            SignInLocked,
-        )
-
         keys = _hashed(keys)
         now = self._clock()
         with _database(self._path()) as con:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from store import anchor
 from store.primitives import next_id, now, require_write
 
 # The hash before the first line.
@@ -72,6 +75,17 @@ def chain_existing(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO audit_chain VALUES (?, ?)", [row[0], last])
 
 
+# Where a connection's store keeps its archive (and so the anchor): the door, which imports this module, tells
+# it at import (set_archive_dir_lookup), so the audit never imports the door.
+_archive_dir_of: Callable[[duckdb.DuckDBPyConnection], Path | None] | None = None
+
+
+def set_archive_dir_lookup(lookup: Callable[[duckdb.DuckDBPyConnection], Path | None]) -> None:
+    """How `verify` finds a connection's archive folder when it is not given one (store/door.py)."""
+    global _archive_dir_of
+    _archive_dir_of = lookup
+
+
 def verify(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | None:
     """The first line that breaks the chain (changed, removed or added by hand), or how the chain differs
     from its anchor in `archive_dir` (by default the store's own archive folder); None when whole."""
@@ -99,13 +113,10 @@ def verify(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | Non
 
 def _against_anchor(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | None:
     """The chain is whole; does it still reach the head anchored outside the store (store/anchor.py)?"""
-    from store import anchor, door  # late: the door imports this module
-
     if archive_dir is None:
-        location = door.door_of(con).location
-        if location is None:
+        archive_dir = _archive_dir_of(con) if _archive_dir_of is not None else None
+        if archive_dir is None:
             return None
-        archive_dir = location.archive_dir
     sentence = anchor.check(con, archive_dir)
     if sentence is None:
         return None

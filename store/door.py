@@ -306,6 +306,15 @@ def door_of(handle: Store | duckdb.DuckDBPyConnection) -> Store:
     return Store(handle)
 
 
+def _archive_dir_of(handle: Store | duckdb.DuckDBPyConnection):
+    location = door_of(handle).location
+    return None if location is None else location.archive_dir
+
+
+# The audit checks its chain against the anchor in the store's archive folder, which only the door knows.
+audit.set_archive_dir_lookup(_archive_dir_of)
+
+
 @contextmanager
 def writing(handle: Store | duckdb.DuckDBPyConnection, *, user: User | str | None, action: str,
             role: str = WRITER_ROLE, indicator: str | None = None) -> Iterator[Writing]:

@@ -7,13 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
-from accounts.sign_in import (
-    AUDIT_FAILED_SIGN_IN,
-    FREE_SIGN_IN_FAILURES,
-    SIGN_IN_DELAY_VARIABLE,
-    UNKNOWN_NAME,
-    SignInThrottle,
-)
+from accounts.sign_in import AUDIT_FAILED_SIGN_IN, UNKNOWN_NAME, SignInThrottle
+from accounts.throttle import FREE_SIGN_IN_FAILURES, SIGN_IN_DELAY_VARIABLE
 from accounts.users import add_user
 from store.roles import User
 from store.settings import PROJECT_ROOT

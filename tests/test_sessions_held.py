@@ -17,8 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
-from accounts.sign_in import FREE_SIGN_IN_FAILURES, SIGN_IN_DELAY_VARIABLE, SignInLocked, sign_in
+from accounts.sign_in import sign_in
 from accounts.sign_in_state import StoredThrottle
+from accounts.throttle import FREE_SIGN_IN_FAILURES, SIGN_IN_DELAY_VARIABLE, SignInLocked
 from accounts.users import add_user, remove_user
 from store.indicators import add_rebase_date
 from store.roles import User

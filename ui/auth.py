@@ -24,7 +24,8 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from accounts.sign_in import SignInLocked, audit_failed_sign_in, current, sign_in
+from accounts.sign_in import audit_failed_sign_in, current, sign_in
+from accounts.throttle import SignInLocked
 from accounts.users import user_named
 from charts.text import plain
 from store.roles import User
