@@ -39,7 +39,7 @@ from loaders.pipeline import load_into
 from loaders.targets import LAYOUT as TARGETS_LAYOUT
 from store import audit, loads
 from store.copy import CopyMismatch, TargetNotEmpty, copy_store
-from store.door import StoreWriteFailed
+from store.primitives import StoreWriteFailed
 from store.settings import load_settings, location_of
 
 WAIT_HELP = "seconds to wait while another program (the dashboard) holds the store file (default 30)"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from store.door import StoreWriteFailed
+from store.primitives import StoreWriteFailed
 
 JOURNAL = "journal.jsonl"
 

@@ -42,7 +42,7 @@ import duckdb
 
 from store import anchor, audit
 from store.file_lock import locked
-from store.primitives import RetryWrite, StoreFileChanged, active_handles, is_lake
+from store.primitives import RetryWrite, StoreFileChanged, StoreWriteFailed, active_handles, is_lake
 from store.roles import User, recheck, require_role
 from store.settings import StoreLocation
 
@@ -60,11 +60,6 @@ _WRITE_LOCK = threading.RLock()
 # Where each handle a Store opened or gave out leads, and which file that was when opened. The values
 # never refer to the handle, so a dropped connection is freed (and its file unlocked) as before.
 _opened: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-class StoreWriteFailed(PermissionError):
-    """The disk holding the store (or its archive) could not take the write (full, or failing); nothing was
-    stored. A refusal to write like StoreFileChanged, so every page that shows one shows this too."""
 
 
 # What DuckDB and the operating system say when a write cannot reach the disk.

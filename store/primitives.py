@@ -27,6 +27,11 @@ class RetryWrite(Exception):
     """The store was busy, or changed under a write; the message says what to do."""
 
 
+class StoreWriteFailed(PermissionError):
+    """The disk holding the store (or its archive) could not take the write (full, or failing); nothing was
+    stored. A refusal to write like StoreFileChanged, so every page that shows one shows this too."""
+
+
 class StoreFileChanged(PermissionError):
     """The store's file has gone or been replaced since it was opened; nothing was written.
 

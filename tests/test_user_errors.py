@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from accounts.users import add_user
 from loaders.pipeline import load_into
-from store.door import RetryWrite, StoreWriteFailed
+from store.primitives import RetryWrite, StoreWriteFailed
 from store.settings import PROJECT_ROOT, archive_dir_for
 from tests.page_text import as_read, open_page
 
@@ -96,10 +96,10 @@ def test_the_upload_page_says_the_disk_is_full(monkeypatch, small_store_db, tmp_
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 9.5 MB tmpfs holding a copy of the small store (root only: skipped where it cannot be mounted)."""
+    """A 30 MB tmpfs holding a copy of the small store (root only: skipped where it cannot be mounted)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=9500k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=30000k", "tmpfs", str(mount)], capture_output=True)
     if done.returncode != 0:
         pytest.skip("cannot mount a small disk here (needs root)")
     yield mount
