@@ -29,6 +29,8 @@ TARGETS_TEMPLATE = PROJECT_ROOT / "data" / "templates" / "targets_template_examp
 DETECT = "Detect from the file's content"
 CHANGED_ROWS_SHOWN = 1000
 RECENT_LOADS_SHOWN = 10
+# Every load an analyst may want to take back, older ones folded away.
+LOADS_LISTED = 500
 
 st.title("Upload data")
 user = auth.current_user()
@@ -198,11 +200,14 @@ if message := state.pop("upload_message", None):
     st.success(message)
 
 st.subheader("Recent loads")
-loads = recent_loads(con, RECENT_LOADS_SHOWN)
+loads = recent_loads(con, LOADS_LISTED)
 if loads.empty:
     st.info("No loads yet.")
-for row in loads.itertuples():
-    text, button = st.columns([5, 1])
+
+
+def _load_line(place, row) -> None:
+    """One load: what it was, who stored it, and its Undo button (disabled with the reason when refused)."""
+    text, button = place.columns([5, 1])
     kind = BY_NAME[row.loader].description if row.loader in BY_NAME else "file"
     text.markdown(f"**{row.load_id}** · {plain(row.file_name)} · {plain(kind)} · {row.row_count:,} rows · "
                   f"{pd.Timestamp(row.loaded_at):%d %b %Y %H:%M} · {plain(row.loaded_by)}"
@@ -211,6 +216,15 @@ for row in loads.itertuples():
     if button.button("Undo", key=f"undo_{row.load_id}", disabled=bool(refused), help=plain(refused) if refused else
                      "Take this load back: the store becomes what a rebuild without it would give."):
         state["undo_asked"] = int(row.load_id)
+
+
+for row in loads.head(RECENT_LOADS_SHOWN).itertuples():
+    _load_line(st, row)
+if len(loads) > RECENT_LOADS_SHOWN:
+    # The bundled build alone makes more loads than fit the list; the older ones (populations first) stay undoable.
+    with st.expander(f"Older loads ({len(loads) - RECENT_LOADS_SHOWN})"):
+        for row in loads.iloc[RECENT_LOADS_SHOWN:].itertuples():
+            _load_line(st, row)
 
 if (asked := state.get("undo_asked")) is not None:
     what = describe_load(con, asked)

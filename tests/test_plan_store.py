@@ -186,7 +186,7 @@ class TestAudit:
         user the load runs as, listing the demonstration actions it added."""
         load_plan_data(con, user="bundled data build")
         (user, detail), = audit(con, "plan loaded")
-        assert user.startswith("demonstration data")
+        assert user.startswith("Demonstration data")
         assert detail["recommendations"] == 13 and len(detail["demonstration_actions_added"]) == 38
 
 

@@ -55,7 +55,7 @@ class TestSummary:
         """When no test applies, the sentence gives the reason instead of a call."""
         values = shifted()["value"].tolist()
         text, _ = summary_of(values, numerators=values, england=[10.8] * 24, value_kind="rate",
-                             numerator_meaning="Average delayed days per day", multiplier=1.0, unit="per day")
+                             numerator_meaning="Average delayed days per day", multiplier=100_000.0, unit="per day")
         assert "England 10.8: not compared: the numerator is an average per day" in text
 
     def test_icons_always_have_words(self):
