@@ -13,9 +13,15 @@ from store.roles import User
 from store.settings import PROJECT_ROOT
 
 PAGE = str(PROJECT_ROOT / "pages" / "indicator.py")
-ANALYST = ("Ann Analyst", "analyst", ())
-LEAD = ("Lee Lead", "lead", ("dtoc_18",))
-VIEWER = ("Vic Viewer", "viewer", ())
+ANALYST = ("Ann Analyst", "analyst", None, ())  # name, role, session id, indicators led
+LEAD = ("Lee Lead", "lead", None, ("dtoc_18",))
+VIEWER = ("Vic Viewer", "viewer", None, ())
+
+
+def as_user(signed_in: tuple) -> User:
+    """The User a signed-in tuple of the session names, as code makes it (no session to recheck)."""
+    name, role, _session, leads = signed_in
+    return User(name, role, leads)
 SHOWS = "Delays fell for the third month running"
 MARKUP = "**bold** [link](http://127.0.0.1:9/x)"
 
@@ -91,10 +97,10 @@ def test_a_lead_of_another_indicator_is_not_offered_the_sign_off(monkeypatch, bu
                              "AND area_code = 'E06000014' AND value IS NOT NULL").fetchone()[0]
         key = {"indicator_id": "dtoc_18", "area_code": "E06000014", "period_start": period}
         commentary.save_draft(con, **key, texts={"what_data_shows": SHOWS, "owner": "Ann"},
-                              user=User(*ANALYST))
-        commentary.submit(con, **key, user=User(*ANALYST))
+                              user=as_user(ANALYST))
+        commentary.submit(con, **key, user=as_user(ANALYST))
     finally:
         con.close()
-    at = open_page(monkeypatch, built_db, ("Ola Other", "lead", ("readmissions_65",)))
+    at = open_page(monkeypatch, built_db, ("Ola Other", "lead", None, ("readmissions_65",)))
     assert button(at, "Sign off") is None
     assert "Waiting for this indicator's lead" in texts(at)

@@ -12,9 +12,9 @@ from store import audit
 from store.settings import PROJECT_ROOT
 
 PAGE = str(PROJECT_ROOT / "pages" / "board.py")
-ANALYST = ("Ann Analyst", "analyst", ())
-LEAD = ("Lee Lead", "lead", ("dtoc_18",))
-VIEWER = ("Vic Viewer", "viewer", ())
+ANALYST = ("Ann Analyst", "analyst", None, ())  # name, role, session id, indicators led
+LEAD = ("Lee Lead", "lead", None, ("dtoc_18",))
+VIEWER = ("Vic Viewer", "viewer", None, ())
 ASK = "Note the fall in delayed transfers"
 
 

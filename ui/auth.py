@@ -99,7 +99,7 @@ def _submit() -> None:
         return
     state.pop(_NAME_KEY, None)
     cookie = session.session_cookie(user)
-    state[_SESSION_KEY] = (user.name, user.role, session.session_id(cookie))
+    state[_SESSION_KEY] = (user.name, user.role, session.session_id(cookie), user.leads)
     state[_COOKIE_KEY] = cookie
     state[_SCRIPT_KEY] = session.set_cookie_script(session.issue_ticket(cookie))
 
@@ -126,17 +126,19 @@ def signed_in() -> User | None:
     state = st.session_state
     held = state.get(_SESSION_KEY)
     if held:
-        user = current(User(*held[:2], session=held[2] if len(held) > 2 else None))
+        # (name, role, session id, indicators led): rechecked below against the accounts and the sign-outs.
+        user = current(User(held[0], held[1], tuple(held[3]) if len(held) > 3 else (),
+                            session=held[2] if len(held) > 2 else None))
         if user is None:  # signed out in another tab or on another server, or the account was removed
             for key in (_SESSION_KEY, _COOKIE_KEY):
                 state.pop(key, None)
             state[_MESSAGE_KEY] = "You have been signed out (in another tab, or your account was changed)."
             return None
-        state[_SESSION_KEY] = (user.name, user.role, user.session)
+        state[_SESSION_KEY] = (user.name, user.role, user.session, user.leads)
         return user
     user = session.session_user(st.context.cookies.get(session.SESSION_COOKIE))
     if user is not None:
-        state[_SESSION_KEY] = (user.name, user.role, user.session)
+        state[_SESSION_KEY] = (user.name, user.role, user.session, user.leads)
     return user
 
 
