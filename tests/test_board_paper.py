@@ -113,7 +113,7 @@ class TestCommentaryInThePack:
         pages = subprocess.run(["pdftotext", "-layout", str(packs["folder"] / "tail.pdf"), "-"], check=True,
                                capture_output=True, text=True, timeout=300).stdout.split("\f")
         titles = ("PBIP performance", "Executive summary", "What the icons mean", "Summary:", "The improvement plan",
-                  "Every council", "Methods",
+                  "Every council", "Methods", "Now:",
                   "Sources and methods", *(p.assessment.name[:30] for p in pack.pages))
         for number, page in enumerate(pages[:-1], start=1):
             lines = [line.strip() for line in page.splitlines() if line.strip()
