@@ -9,26 +9,31 @@ from analysis.trust_now import TrustNow
 from charts.board import BOARD_CSS, image
 from charts.icons import assurance_svg, variation_svg
 
-_WIDTHS = (20, 10, 9, 9, 17, 17, 9, 9)
+_WIDTHS = (28, 17, 19, 20, 16)
+# Numbers never break; the two icons side by side.
+_NOW_CSS = ("<style>.pbip-now .n { white-space: nowrap; } .pbip-now td.num .small { font-weight: 400; }"
+            " .pbip-now .pair { display: flex; gap: 0.3em; }</style>")
 
 
 def now_table_html(now: TrustNow) -> str:
-    """One row per measure; icons are SVG with their words as the text alternative."""
-    headings = now.headings
-    head = "".join(f'<th style="width:{w}%"{" class=num" if i in (2, 3) else ""}>{escape(h)}</th>'
+    """One row per measure: its month under its name and England's value under the trust's (as the board's
+    indicators), the region and the funnel in words, and both SPC icons in one cell, so it reads on a narrow
+    screen. Icons are SVG with their words as the text alternative."""
+    headings = (now.headings[0], now.headings[2], now.headings[4], now.headings[5],
+                f"{now.headings[6]}, {now.headings[7].lower()}")
+    head = "".join(f'<th style="width:{w}%"{" class=num" if i == 1 else ""}>{escape(h)}</th>'
                    for i, (h, w) in enumerate(zip(headings, _WIDTHS, strict=True)))
     body = []
     for row in now.rows:
         body.append(
             "<tr>"
-            f"<td><strong>{escape(row.name)}</strong></td>"
-            f"<td>{escape(row.period)}</td>"
-            f'<td class="num">{escape(row.trust)}</td>'
-            f'<td class="num">{escape(row.england)}</td>'
+            f'<td><strong>{escape(row.name)}</strong><span class="small">{escape(row.period)}</span></td>'
+            f'<td class="num"><span class="n">{escape(row.trust)}</span><span class="small">'
+            f'{escape(now.headings[3])} <span class="n">{escape(row.england)}</span></span></td>'
             f"<td>{escape(row.region)}</td>"
             f"<td>{escape(row.funnel)}</td>"
-            f'<td class="icon">{image(variation_svg(row.variation_icon), row.variation)}</td>'
-            f'<td class="icon">{image(assurance_svg(row.assurance_icon), row.assurance)}</td>'
+            f'<td class="icon"><span class="pair">{image(variation_svg(row.variation_icon), row.variation)}'
+            f'{image(assurance_svg(row.assurance_icon), row.assurance)}</span></td>'
             "</tr>")
-    return (f'{BOARD_CSS}<table class="pbip-board pbip-now"><thead><tr>{head}</tr></thead>'
+    return (f'{BOARD_CSS}{_NOW_CSS}<table class="pbip-board pbip-now"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')

@@ -110,11 +110,11 @@ def test_the_board_view_draws_the_icons_with_words(page, server):
 
     page.goto(server + "/board")
     expect(page.get_by_test_id("stMain").get_by_text("What changed since").first).to_be_visible(timeout=60_000)
-    icons = page.locator(".pbip-board td.icon img")
+    icons = page.locator(".pbip-indicators td.icon img")
     expect(icons).to_have_count(12)
     alts = [icons.nth(i).get_attribute("alt") for i in range(12)]
     assert all(alts) and any("Common cause" in alt or "special cause" in alt.lower() for alt in alts)
-    expect(page.locator(".pbip-board").nth(1)).to_contain_text("No recommendations yet")
+    expect(page.locator(".pbip-wrap").first).to_contain_text("No recommendations yet")
 
 
 # Words of the peers matrix that a line break splits (a word on two lines); a break after a hyphen is allowed.

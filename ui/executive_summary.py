@@ -48,7 +48,8 @@ def executive_summary(con: duckdb.DuckDBPyConnection, assessments: Sequence[Asse
                         overdue=_overdue_by_indicator(con, today),
                         previous_quintiles=board_paper.previous_quintiles(con, assessments))
     # On the projector the board must fit one screen: the summary opens over it, from a button under the title.
-    label = f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}"
+    label = (f"Summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}" if presenting else
+             f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}")
     with (place or st).popover(label) if presenting else st.container():
         _summary(con, assessments, listed, found, area_code=area_code, events=events, today=today, user=user,
                  presenting=presenting)

@@ -33,12 +33,23 @@ def _cached(store_key: str, version: str, area_code: str, benchmark_code: str, t
     return now, extra
 
 
-def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False, with_funnel: bool = True) -> None:
-    """Draw the section, or nothing when the council has no linked acute trust with these measures."""
+def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False, with_funnel: bool = True,
+                place=None) -> None:
+    """Draw the section, or nothing when the council has no linked acute trust with these measures. With a
+    `place` (the board's title column) on the projector, it opens from a button there, so the board still
+    fits one screen."""
     con = context.connection()
     now, inputs = _cached(str(context.settings().store), data_version(con), area_code, benchmark_code, date.today())
     if now is None or not now.rows:
         return
+    if presenting and place is not None:
+        with place.popover("Now: the trust", help=plain(f"{now.trust_name}, latest month")):
+            _now(now, inputs, area_code, presenting=presenting, with_funnel=with_funnel)
+        return
+    _now(now, inputs, area_code, presenting=presenting, with_funnel=with_funnel)
+
+
+def _now(now, inputs, area_code: str, *, presenting: bool, with_funnel: bool) -> None:
     st.subheader(f"Now: {plain(now.trust_name)}, latest month")
     st.markdown(plain(now.geography))
     st.html(now_table_html(now))
