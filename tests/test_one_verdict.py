@@ -84,7 +84,8 @@ def test_every_indicator_and_council_gets_one_verdict_on_every_page(stores, vari
                 assert a.has_data and a.comparison_text and a.variation_text, (area, indicator_id)
                 assessed += 1
                 if a.rebase_dates:
-                    assert a.points["segment"].nunique() == 2, (area, indicator_id)
+                    # the rebase this test adds, beside any the build set (the A&E series restarts in April 2021)
+                    assert a.points["segment"].nunique() >= 2, (area, indicator_id)
                     rebased += 1
         assert pairs > 450 and assessed > 40  # DToC and falls for every council, York's series and proxies
         assert (rebased > 30) == (variant == "rebased")
