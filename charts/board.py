@@ -35,6 +35,8 @@ BOARD_CSS = """
 /* A table that sizes its columns to their longest word: cells wrap between words, never inside one. */
 .pbip-wrap { table-layout: auto !important; }
 .pbip-wrap th, .pbip-wrap td { overflow-wrap: normal !important; word-break: normal; hyphens: manual; }
+/* Whole words only, so narrow number columns give back their padding to fit a small screen. */
+.pbip-wrap th.num, .pbip-wrap td.num { padding-left: 0.15em; padding-right: 0.15em; }
 .pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
 </style>
 """

@@ -35,7 +35,8 @@ def test_presentation_tables_are_projector_sized_with_rag_words(page, server, pa
     assert page.get_by_test_id("stDataFrame").count() == 0
     size = table.locator("td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= PROJECTOR_MIN_PX
-    red = table.locator("td", has_text="Red: off track").first
+    # A Red cell: "Red: off track", or an overdue action's "Red: overdue (reported Green)" (one rule for both).
+    red = table.locator("td", has_text="Red:").first
     expect(red).to_be_visible()
     assert red.evaluate("e => getComputedStyle(e).backgroundColor") == _rgb(RAG_COLOURS["Red"])
     assert red.evaluate("e => getComputedStyle(e).color") == _rgb(RAG_TEXT_COLOURS["Red"])
