@@ -5,18 +5,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store.primitives import require_write
+from store.writes import replace_reference
 
 
 def replace_catchments(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     """Set the share of each trust's patients from each council (reference data under data/public/)."""
-    require_write(con)
-    con.register("incoming_catchments", frame[["trust_code", "area_code", "share"]])
-    try:
-        con.execute("DELETE FROM trust_catchments")
-        con.execute("INSERT INTO trust_catchments SELECT trust_code, area_code, share FROM incoming_catchments")
-    finally:
-        con.unregister("incoming_catchments")
+    replace_reference(con, "trust_catchments", frame, ["trust_code", "area_code", "share"])
 
 
 def catchment_share(con: duckdb.DuckDBPyConnection, trust_code: str, area_code: str) -> float | None:

@@ -74,15 +74,20 @@ def replace_indicators(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame)
         con.unregister("incoming_indicators")
 
 
+def replace_reference(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
+    """Make `frame`'s `columns` the whole of the reference table `table` (inside a write through the door)."""
+    require_write(con)
+    con.register("incoming_reference", frame[columns])
+    try:
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM incoming_reference")
+    finally:
+        con.unregister("incoming_reference")
+
+
 def replace_area_links(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> None:
     """Set which CCG and acute trust serve each council (reference data, data/area_links.csv)."""
-    require_write(con)
-    con.register("incoming_links", links[["area_code", "relation", "linked_code"]])
-    try:
-        con.execute("DELETE FROM area_links")
-        con.execute("INSERT INTO area_links SELECT area_code, relation, linked_code FROM incoming_links")
-    finally:
-        con.unregister("incoming_links")
+    replace_reference(con, "area_links", links, ["area_code", "relation", "linked_code"])
 
 
 def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame, *, load_id: int,
