@@ -33,6 +33,9 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 # classes or tests as "module.py::Class" or "module.py::test".
 SLOW_MODULES = {
     "test_board_pack",        # a pack of each format, several times over
+    "test_board_paper",       # packs with commentary and asks, the slides rendered by LibreOffice
+    "test_copy_killed",       # copies killed part-way in subprocesses
+    "test_stranger_store",    # a store put back under the dashboard, rebuilt from its archive
     "test_concurrency",       # killed loads, a million-row load, a rebuild from the archive
     "test_one_verdict",       # every indicator for every council, on every page
     "test_opening",           # another process holding the store, the command line in subprocesses
@@ -54,6 +57,13 @@ SLOW_TESTS = {
     "test_users.py::TestCommand",                              # a subprocess per command
     "test_auth.py::TestSignInForm::test_repeated_failures_lock_the_session_out",  # waits out the lockout
     "test_users.py::TestFirstAccount",                         # the command in a shell, the dashboard's start
+    "test_users.py::TestLeads::test_the_command_adds_a_lead_with_indicators",  # a subprocess
+    "test_targets.py::TestCommandLine",                        # the command line, a rebuild from the archive
+    "test_plan_rules_properties.py::TestNoActionIsOverdueAndOnTrack::test_the_pack_never_shows_an_overdue_action_on_track",
+    "test_plan_rules_properties.py::TestOneSinceTheLastBoard",  # the board view, the plan page and a pack
+    "test_assurance.py::TestYorkDelayedTransfers::test_the_page_the_board_view_and_the_pack_show_it_alike",
+    "test_sessions_held.py::TestAcrossServersAndRestarts",     # servers restarted in subprocesses
+    "test_trust_now.py::test_the_pack_has_the_now_page",        # a pack
 }
 # Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
 PLAYWRIGHT_FIXTURES = {"page", "browser", "context", "new_context"}
@@ -73,18 +83,32 @@ def _uses_playwright(item: pytest.Item) -> bool:
                for name, definitions in info.name2fixturedefs.items() if name in PLAYWRIGHT_FIXTURES)
 
 
-def _is_slow(item: pytest.Item) -> bool:
-    if item.module is not None and item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
-        return True
+def _slow_entries(item: pytest.Item) -> set[str]:
+    """The SLOW_MODULES and SLOW_TESTS entries that name this test (empty when it is not slow)."""
     parts = item.nodeid.split("[")[0].split("::")
     name = parts[0].rpartition("/")[2]
-    return any("::".join([name, *parts[1:i]]) in SLOW_TESTS for i in range(2, len(parts) + 1))
+    entries = {"::".join([name, *parts[1:i]]) for i in range(2, len(parts) + 1)} & SLOW_TESTS
+    module = name.removesuffix(".py")
+    return entries | ({module} if module in SLOW_MODULES else set())
+
+
+def _check_slow_entries(config: pytest.Config, items: list[pytest.Item], matched: set[str]) -> None:
+    """A renamed test must not leave the quick loop slow without anyone noticing: in a run of whole modules,
+    every entry for a collected module must name at least one test."""
+    if any("::" in str(arg) for arg in config.args):
+        return
+    collected = {item.nodeid.split("::")[0].rpartition("/")[2] for item in items}
+    stale = sorted(entry for entry in SLOW_TESTS if entry.split("::")[0] in collected and entry not in matched)
+    stale += sorted(module for module in SLOW_MODULES if f"{module}.py" in collected and module not in matched)
+    if stale:
+        raise pytest.UsageError("tests/conftest.py names slow tests that no longer exist: " + ", ".join(stale))
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     no_chromium = pytest.mark.skip(reason="Debian's chromium is not installed at /usr/bin/chromium "
                                           "(apt-get install chromium)")
+    matched: set[str] = set()
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if _uses_playwright(item):
@@ -93,8 +117,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(no_chromium)
         if "postgres" in fixtures:
             item.add_marker(pytest.mark.postgres)
-        if _is_slow(item):
+        if entries := _slow_entries(item):
             item.add_marker(pytest.mark.slow)
+            matched |= entries
+    _check_slow_entries(config, items, matched)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -66,20 +67,27 @@ WRITES = {
 }
 
 
+@pytest.fixture(scope="module")
+def one_store(bundled_db, tmp_path_factory):
+    """One copy of the bundled store with an analyst's load in it, and its contents then: every refused write
+    below must leave exactly this (a write that got through would fail its own test and every later one)."""
+    folder = tmp_path_factory.mktemp("roles")
+    path = folder / "pbip.duckdb"
+    shutil.copyfile(bundled_db, path)
+    con = store.connect(path)
+    archive = folder / "archive"
+    load_id = load_into(con, extract_file(folder), user=ANALYST, archive_dir=archive).load_id
+    yield con, folder, load_id, archive, queries.table_snapshot(con), sorted(archive.iterdir())
+    con.close()
+
+
 @pytest.mark.parametrize("name", list(WRITES))
-def test_a_viewer_is_refused_by_every_write_and_nothing_changes(name, built_db, tmp_path):
+def test_a_viewer_is_refused_by_every_write_and_nothing_changes(name, one_store):
     """Every public write function refuses a viewer with PermissionError before touching any table or the archive."""
-    con = store.connect(built_db)
-    try:
-        archive = tmp_path / "archive"
-        load_id = load_into(con, extract_file(tmp_path), user=ANALYST, archive_dir=archive).load_id
-        before = queries.table_snapshot(con)
-        archived = sorted(archive.iterdir())
-        with pytest.raises(PermissionError, match="viewer role"):
-            WRITES[name](con, extract_file(tmp_path), load_id, archive)
-        after = queries.table_snapshot(con)
-    finally:
-        con.close()
+    con, folder, load_id, archive, before, archived = one_store
+    with pytest.raises(PermissionError, match="viewer role"):
+        WRITES[name](con, extract_file(folder), load_id, archive)
+    after = queries.table_snapshot(con)
     assert before.keys() == after.keys()
     for table in before:
         pd.testing.assert_frame_equal(before[table], after[table], obj=table)
