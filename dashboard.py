@@ -12,6 +12,7 @@ import streamlit as st
 from accounts.users import first_account_hint
 from loaders.build import ensure_store
 from store import audit
+from store.door import archive_dir_of
 from store.settings import StoreLocation
 from ui import context
 
@@ -37,7 +38,8 @@ def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None
     started = ensure_store(location)
     if hint := first_account_hint():  # for whoever started the server, on its console
         print(hint, file=sys.stderr, flush=True)
-    return started, audit.verify(context.connection())
+    con = context.connection()
+    return started, audit.verify(con, archive_dir_of(con))
 
 
 @st.cache_resource

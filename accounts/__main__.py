@@ -14,8 +14,9 @@ import argparse
 import getpass
 import sys
 
-from accounts.users import add_user, list_users, remove_user, users_file
+from accounts.users import add_user, list_users, remove_user
 from store.roles import ROLES
+from store.settings import users_file
 
 
 def main(argv: list[str] | None = None) -> int:

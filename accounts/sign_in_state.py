@@ -29,7 +29,7 @@ from accounts.throttle import (
     SignInLocked,
     sign_in_delay_seconds,
 )
-from accounts.users import users_file
+from store.settings import users_file
 
 STATE_FILE = "sign_in_state.sqlite3"
 # How long a server waits for another's sign-in write before giving up (it never should).

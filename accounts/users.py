@@ -24,16 +24,11 @@ from pathlib import Path
 import bcrypt
 
 from store.roles import LEAD_ROLE, User, check_role
+from store.settings import users_file
 
-DEFAULT_USERS_FILE = Path("~/.config/pbip/users.json")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # bcrypt reads at most 72 bytes of a password.
 BCRYPT_MAX_BYTES = 72
-
-
-def users_file() -> Path:
-    """Where the accounts are kept: `PBIP_USERS_FILE`, else ~/.config/pbip/users.json."""
-    return Path(os.environ.get("PBIP_USERS_FILE") or DEFAULT_USERS_FILE).expanduser()
 
 
 def _read(path: Path) -> dict[str, dict[str, str]]:

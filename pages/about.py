@@ -10,6 +10,7 @@ from analysis.periods import period_label
 from analysis.staleness import COLLECTION_ENDED, staleness
 from store import audit, queries
 from store import indicators as store_indicators
+from store.door import archive_dir_of
 from ui import auth, context, presentation
 
 presentation.presentation_mode()
@@ -53,7 +54,7 @@ with st.expander("Accessibility statement"):
         "regulations.\n"
         "- This statement was prepared on 2 December 2026, when the dashboard was last tested.")
 
-broken = audit.verify(con)
+broken = audit.verify(con, archive_dir_of(con))
 if broken:
     st.error(f"**The audit trail has been changed outside the dashboard.** {broken.sentence} Lines from "
              "there on cannot be trusted; tell the PBIP programme support team.", icon=":material/gpp_bad:")

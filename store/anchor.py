@@ -21,15 +21,15 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from store.secret import secret
+
 ANCHOR = "audit_anchor.json"
-_KEY_FILE = "session_secret"
 _PURPOSE = b"pbip audit anchor"
 
 
@@ -43,21 +43,8 @@ class Head:
 
 
 def _key() -> bytes:
-    """A key derived from the secret beside the accounts file (made, readable by its owner only, if missing)."""
-    from accounts.users import users_file  # the key lives beside the accounts (imported late: store is below accounts)
-
-    path = users_file().with_name(_KEY_FILE)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(handle, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32))
-    secret = path.read_text(encoding="ascii").strip().encode("ascii")
-    return hmac.new(secret, _PURPOSE, hashlib.sha256).digest()
+    """A key for the anchor alone, derived from the deployment's secret (store/secret.py)."""
+    return hmac.new(secret(), _PURPOSE, hashlib.sha256).digest()
 
 
 def _mac(head: Head) -> str:

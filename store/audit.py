@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -75,20 +74,10 @@ def chain_existing(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO audit_chain VALUES (?, ?)", [row[0], last])
 
 
-# Where a connection's store keeps its archive (and so the anchor): the door, which imports this module, tells
-# it at import (set_archive_dir_lookup), so the audit never imports the door.
-_archive_dir_of: Callable[[duckdb.DuckDBPyConnection], Path | None] | None = None
-
-
-def set_archive_dir_lookup(lookup: Callable[[duckdb.DuckDBPyConnection], Path | None]) -> None:
-    """How `verify` finds a connection's archive folder when it is not given one (store/door.py)."""
-    global _archive_dir_of
-    _archive_dir_of = lookup
-
-
-def verify(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | None:
+def verify(con: duckdb.DuckDBPyConnection, archive_dir: Path | None) -> AuditBreak | None:
     """The first line that breaks the chain (changed, removed or added by hand), or how the chain differs
-    from its anchor in `archive_dir` (by default the store's own archive folder); None when whole."""
+    from its anchor in `archive_dir` (the store's archive folder: `store.door.archive_dir_of`; None, as for an
+    in-memory store, checks the chain alone); None when whole."""
     rows = con.execute("""
         SELECT coalesce(a.audit_id, c.audit_id) AS audit_id, a.audit_id IS NOT NULL AS present,
                a.audited_at, a.user_name, a.action, a.load_id, a.detail, c.row_hash
@@ -111,12 +100,10 @@ def verify(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | Non
     return _against_anchor(con, archive_dir)
 
 
-def _against_anchor(con: duckdb.DuckDBPyConnection, archive_dir=None) -> AuditBreak | None:
+def _against_anchor(con: duckdb.DuckDBPyConnection, archive_dir: Path | None) -> AuditBreak | None:
     """The chain is whole; does it still reach the head anchored outside the store (store/anchor.py)?"""
     if archive_dir is None:
-        archive_dir = _archive_dir_of(con) if _archive_dir_of is not None else None
-        if archive_dir is None:
-            return None
+        return None
     sentence = anchor.check(con, archive_dir)
     if sentence is None:
         return None

@@ -301,13 +301,10 @@ def door_of(handle: Store | duckdb.DuckDBPyConnection) -> Store:
     return Store(handle)
 
 
-def _archive_dir_of(handle: Store | duckdb.DuckDBPyConnection):
+def archive_dir_of(handle: Store | duckdb.DuckDBPyConnection) -> Path | None:
+    """The archive folder of the store a handle belongs to (where the audit's anchor is); None in memory."""
     location = door_of(handle).location
     return None if location is None else location.archive_dir
-
-
-# The audit checks its chain against the anchor in the store's archive folder, which only the door knows.
-audit.set_archive_dir_lookup(_archive_dir_of)
 
 
 @contextmanager

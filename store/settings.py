@@ -23,6 +23,12 @@ SETTINGS_FILE = PROJECT_ROOT / "settings.toml"
 ONS_CODE = re.compile(r"[EWSN]\d{8}")
 ENGINES = ("duckdb", "ducklake")
 DEFAULT_STORE = "data/pbip.duckdb"
+DEFAULT_USERS_FILE = Path("~/.config/pbip/users.json")
+
+
+def users_file() -> Path:
+    """Where the accounts are kept: `PBIP_USERS_FILE`, else ~/.config/pbip/users.json (outside the repository)."""
+    return Path(os.environ.get("PBIP_USERS_FILE") or DEFAULT_USERS_FILE).expanduser()
 
 
 @dataclass(frozen=True)

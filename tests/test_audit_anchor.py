@@ -16,6 +16,7 @@ import pytest
 import store
 from loaders.__main__ import main
 from store import anchor, audit
+from store.door import archive_dir_of
 from store.indicators import add_rebase_date
 from store.settings import archive_dir_for
 
@@ -38,7 +39,7 @@ def _raw(path) -> duckdb.DuckDBPyConnection:
 def _verify(path) -> str | None:
     con = store.connect(path)
     try:
-        broken = audit.verify(con)
+        broken = audit.verify(con, archive_dir_of(con))
     finally:
         con.close()
     return broken.sentence if broken else None

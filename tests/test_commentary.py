@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from store import audit, board_asks, commentary, queries
+from store.door import archive_dir_of
 from store.roles import User
 
 ANALYST = User("ana", "analyst")
@@ -38,7 +39,7 @@ class TestWorkflow:
         lines = audit.entries(con).head(3)
         assert audit.line_count(con) == before + 3
         assert list(lines["action"])[::-1] == ["commentary draft", "commentary submitted", "commentary signed off"]
-        assert audit.verify(con) is None
+        assert audit.verify(con, archive_dir_of(con)) is None
 
     def test_a_viewer_reads_only_the_signed_off_text(self, con):
         """Until a lead signs off there is nothing for a viewer; a newer draft does not replace what was signed off."""

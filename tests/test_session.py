@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from accounts.users import add_user, remove_user
 from store.roles import User
+from store.secret import secret_file
 from ui import session
 
 ANA = User("ana", "analyst")
@@ -51,8 +52,8 @@ class TestCookie:
         """Neither the password nor its hash is in the cookie; the secret file beside the accounts is 0600."""
         cookie = session.session_cookie(ANA)
         assert "correct horse" not in cookie and "$2b$" not in cookie
-        assert session.secret_file().parent == accounts.parent
-        assert stat.S_IMODE(session.secret_file().stat().st_mode) == 0o600
+        assert secret_file().parent == accounts.parent
+        assert stat.S_IMODE(secret_file().stat().st_mode) == 0o600
 
     @pytest.mark.parametrize("spoil", ["forged", "expired", "revoked", "password changed", "account removed",
                                        "missing"])

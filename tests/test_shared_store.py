@@ -19,6 +19,7 @@ from loaders import load_file
 from store import audit, loads
 from store.assessment import data_version
 from store.copy import copy_store
+from store.door import archive_dir_of
 from store.loads import undo_load
 from store.schema import LATEST_VERSION, current_version
 from store.settings import StoreLocation, load_settings, parse_store
@@ -107,7 +108,7 @@ class TestBothEngines:
             assert len(_observations(opened)) == len(before) + 1
             undo_load(opened, result.load_id, user="ann", archive_dir=small_on.archive_dir)
             assert _observations(opened) == before
-            assert audit.verify(opened.read()) is None
+            assert audit.verify(opened.read(), archive_dir_of(opened.read())) is None
         finally:
             opened.close()
 
@@ -141,7 +142,7 @@ class TestSeveralServers:
         try:
             ids = opened.read().execute("SELECT load_id FROM loads WHERE loaded_by LIKE 'analyst%'").fetchall()
             assert len(set(ids)) == 2
-            assert audit.verify(opened.read()) is None
+            assert audit.verify(opened.read(), archive_dir_of(opened.read())) is None
         finally:
             opened.close()
 
@@ -191,7 +192,7 @@ class TestCopy:
                 assert original.read().execute(query).fetchall() == returned.read().execute(query).fetchall()
             lines = returned.read().execute("SELECT action FROM audit ORDER BY audit_id").fetchall()
             assert lines[-2:] == [("store copied",), ("store copied",)]
-            assert audit.verify(returned.read()) is None
+            assert audit.verify(returned.read(), archive_dir_of(returned.read())) is None
             # The file's sequences carry on after the copied ids.
             with store.writing(returned, user="ann", action="test") as write:
                 assert loads.record_load(write.con, file_name="x.csv", sha256="1" * 64, loader="x", row_count=0,

@@ -12,6 +12,7 @@ import pytest
 
 import store
 from store import audit, indicators, queries, schema, writes
+from store.door import archive_dir_of
 from store.schema import LATEST_VERSION, current_version, migrate
 from store.settings import load_settings, parse_store
 
@@ -93,22 +94,22 @@ class TestAuditChain:
         monkeypatch.undo()
         assert schema.migrate(con) == LATEST_VERSION
         assert con.execute("SELECT count(*) FROM audit_chain").fetchone()[0] == 2
-        assert audit.verify(con) is None
+        assert audit.verify(con, archive_dir_of(con)) is None
         assert con.execute("SELECT load_id FROM loads_without_prior_state").fetchall() == [(1,)]
 
     def test_an_update_to_any_audit_line_is_found(self, con):
         """Changing one line's user by hand breaks the chain at that line."""
         for n in range(3):
             store.door_of(con).write(lambda write, n=n: write.audit(f"step {n}"), user="ana", action="test")
-        assert audit.verify(con) is None
+        assert audit.verify(con, archive_dir_of(con)) is None
         second = con.execute("SELECT audit_id FROM audit WHERE action = 'step 1'").fetchone()[0]
         con.execute("UPDATE audit SET user_name = 'mallory' WHERE audit_id = ?", [second])
-        assert audit.verify(con).audit_id == second
+        assert audit.verify(con, archive_dir_of(con)).audit_id == second
 
     def test_a_line_added_around_the_door_is_found(self, con):
         """An audit line inserted by another client has no place in the chain and is named."""
         con.execute("INSERT INTO audit (audited_at, user_name, action) VALUES (now(), 'mallory', 'load')")
-        assert "added outside the dashboard" in audit.verify(con).sentence
+        assert "added outside the dashboard" in audit.verify(con, archive_dir_of(con)).sentence
 
 
 class TestOneDoor:

@@ -13,6 +13,7 @@ import store
 from loaders.build import ensure_store
 from loaders.pipeline import load_into
 from store import audit
+from store.door import archive_dir_of
 from store.settings import archive_dir_for
 
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"
@@ -29,7 +30,7 @@ def _value(db, period: str):
     try:
         row = con.execute("SELECT value FROM observations WHERE indicator_id = 'ae_attendances_65' "
                           "AND area_code = 'E06000014' AND period_start = ?", [period]).fetchone()
-        broken = audit.verify(con)
+        broken = audit.verify(con, archive_dir_of(con))
     finally:
         con.close()
     return (row[0] if row else None), broken

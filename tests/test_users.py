@@ -12,8 +12,9 @@ import pytest
 
 from accounts.sign_in import AUDIT_FAILED_SIGN_IN, UNKNOWN_NAME, SignInThrottle, audit_failed_sign_in, sign_in
 from accounts.throttle import FREE_SIGN_IN_FAILURES, MAX_SIGN_IN_DELAY_SECONDS, SIGN_IN_DELAY_VARIABLE, SignInLocked
-from accounts.users import add_user, authenticate, first_account_hint, list_users, remove_user, users_file
+from accounts.users import add_user, authenticate, first_account_hint, list_users, remove_user
 from store.roles import User, require_role
+from store.settings import users_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,6 @@ import os
 import secrets
 import threading
 import time
-from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
@@ -29,8 +28,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from accounts import sign_in_state
-from accounts.users import find_user, password_fingerprint, users_file
+from accounts.users import find_user, password_fingerprint
 from store.roles import User
+from store.secret import secret
 
 SESSION_COOKIE = "pbip_session"
 SESSION_ROUTE = "/pbip/session"
@@ -45,27 +45,8 @@ _lock = threading.Lock()
 _tickets: dict[str, tuple[str, float]] = {}
 
 
-def secret_file() -> Path:
-    """Where the signing secret lives: beside the accounts file, readable by its owner only."""
-    return users_file().with_name("session_secret")
-
-
-def _secret() -> bytes:
-    path = secret_file()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        else:
-            with os.fdopen(handle, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip().encode("ascii")
-
-
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(_secret(), salt=_SALT)
+    return URLSafeSerializer(secret(), salt=_SALT)
 
 
 def session_seconds() -> float:
