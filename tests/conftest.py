@@ -40,6 +40,17 @@ SLOW_MODULES = {
     "test_one_verdict",       # every indicator for every council, on every page
     "test_opening",           # another process holding the store, the command line in subprocesses
     "test_undo_rebuild",      # undo against a rebuild from the archive, load after load
+    # Pages driven through AppTest, a second or more each run (tests/test_pages.py opens every page in the
+    # quick loop; these walk each page's workflows).
+    "test_plan_pages",
+    "test_upload_page",
+    "test_pages_small_store",
+    "test_indicator_pages",
+    "test_commentary_pages",
+    "test_executive_summary_page",
+    "test_escaping",
+    "test_about_audit",
+    "test_user_errors",
 }
 SLOW_TESTS = {
     "test_imports.py::test_every_module_imports_in_a_fresh_interpreter_in_this_order",  # fresh interpreters
@@ -64,6 +75,15 @@ SLOW_TESTS = {
     "test_assurance.py::TestYorkDelayedTransfers::test_the_page_the_board_view_and_the_pack_show_it_alike",
     "test_sessions_held.py::TestAcrossServersAndRestarts",     # servers restarted in subprocesses
     "test_trust_now.py::test_the_pack_has_the_now_page",        # a pack
+    # Pages driven through AppTest, in modules that are otherwise quick.
+    "test_targets.py::TestIndicatorPage",
+    "test_targets.py::TestUploadPage",
+    "test_hostile_values.py::TestAStoredImpossibleValue",
+    "test_store_file.py::test_the_upload_page_refuses_to_store_into_a_deleted_file",
+    "test_auth.py::TestSignInForm",
+    "test_undo_dependents.py::TestThePage",
+    "test_sessions_held.py::TestAnOpenTab",
+    "test_trust_now.py::test_a_council_without_a_linked_trust_has_no_now_section",
 }
 # Playwright's own fixtures (a test module may define its own `page`, an AppTest, which is not a browser).
 PLAYWRIGHT_FIXTURES = {"page", "browser", "context", "new_context"}

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import store
 from store.settings import PROJECT_ROOT, load_settings
-from tests.page_text import as_read, overview_tables
+from tests.page_text import as_read, open_page, overview_tables
 
 
 def run_dashboard(monkeypatch, db, area: str | None = None) -> AppTest:
@@ -95,3 +95,14 @@ class TestChoosingTheSystem:
         """An area code that is not an ONS code is refused by name."""
         with pytest.raises(ValueError, match='area_code must be an ONS area code'):
             load_settings(tmp_path / "none.toml", environ={"PBIP_AREA_CODE": "York"})
+
+
+PAGES = sorted(path.name for path in (PROJECT_ROOT / "pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_on_the_bundled_store(monkeypatch, built_db, page):
+    """Each page runs, without an exception, to a title: the quick loop's one look at every page (the
+    slower page tests walk each page's workflows)."""
+    at = open_page(monkeypatch, built_db, f"pages/{page}")
+    assert at.title, f"{page} shows no title"

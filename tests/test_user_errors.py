@@ -51,8 +51,8 @@ def test_a_csv_with_a_bom_and_lone_cr_line_endings_loads(small_store_db, tmp_pat
 
 
 @pytest.mark.parametrize("period", ["notadate", "2018-13-45", "0000-01-01", "2018-04-01T25:00"])
-def test_an_unexpected_period_in_the_address_is_ignored(monkeypatch, bundled_db, period):
-    at = open_page(monkeypatch, bundled_db, "pages/peers.py", period=period)
+def test_an_unexpected_period_in_the_address_is_ignored(monkeypatch, built_db, period):
+    at = open_page(monkeypatch, built_db, "pages/peers.py", period=period)
     assert at.title
 
 
