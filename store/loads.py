@@ -310,35 +310,64 @@ class UndoRefused(Exception):
 
 def undo_refusal(con, load_id: int) -> str | None:
     """Why the load cannot be undone now (one sentence), or None when it can."""
-    con = door.handle_of(con)
-    if con.execute("SELECT 1 FROM load_undone WHERE load_id = ?", [load_id]).fetchone():
+    return undo_refusals(con, [load_id])[int(load_id)]
+
+
+# Per asked load: whether it was undone, stands, predates undo's prior state, and the first other load
+# using an area it added before a later load would add that area again (a rebuild without it would
+# refuse that other load's file). One query for the whole list, so listing loads costs one read.
+_REFUSALS = """
+WITH asked AS (SELECT DISTINCT unnest($ids::INTEGER[]) AS load_id),
+added AS (
+    SELECT p.load_id, p.area_code FROM load_prior_areas AS p
+    WHERE NOT p.existed AND p.load_id IN (SELECT load_id FROM asked)
+),
+users AS (
+    SELECT load_id, area_code FROM observation_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM population_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM load_reasserted_observations WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM load_reasserted_populations WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM target_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM trajectory_rows WHERE area_code IN (SELECT area_code FROM added)
+),
+used AS (
+    SELECT d.load_id, min(u.load_id) AS used_by
+    FROM added AS d JOIN users AS u ON u.area_code = d.area_code AND u.load_id <> d.load_id
+    WHERE NOT EXISTS (SELECT 1 FROM load_prior_areas AS again WHERE again.area_code = u.area_code
+                      AND again.load_id > d.load_id AND again.load_id <= u.load_id)
+    GROUP BY d.load_id
+)
+SELECT a.load_id,
+       a.load_id IN (SELECT load_id FROM load_undone) AS undone,
+       a.load_id IN (SELECT load_id FROM loads) AS standing,
+       a.load_id IN (SELECT load_id FROM loads_without_prior_state) AS without_prior_state,
+       used.used_by
+FROM asked AS a LEFT JOIN used USING (load_id)
+"""
+
+
+def undo_refusals(con, load_ids) -> dict[int, str | None]:
+    """:func:`undo_refusal` for every load in `load_ids`, in one query: load id → the reason, or None."""
+    ids = [int(load_id) for load_id in load_ids]
+    if not ids:
+        return {}
+    rows = door.handle_of(con).execute(_REFUSALS, {"ids": ids}).fetchall()
+    return {int(load_id): _refusal(int(load_id), undone, standing, without_prior_state, used_by)
+            for load_id, undone, standing, without_prior_state, used_by in rows}
+
+
+def _refusal(load_id: int, undone: bool, standing: bool, without_prior_state: bool, used_by) -> str | None:
+    if undone:
         return f"Load {load_id} has already been undone."
-    if not con.execute("SELECT 1 FROM loads WHERE load_id = ?", [load_id]).fetchone():
+    if not standing:
         return f"There is no load {load_id}."
-    if con.execute("SELECT 1 FROM loads_without_prior_state WHERE load_id = ?", [load_id]).fetchone():
+    if without_prior_state:
         return (f"Load {load_id} was made before this store kept what an undo needs (schema version 5; "
                 "before version 4 it kept nothing), so it cannot be undone exactly; load a corrected file "
                 "over it instead.")
-    # Areas this load added that another load uses before a later load would add them again: a
-    # rebuild without this load would refuse that other load's file.
-    used = con.execute("""
-        WITH users AS (
-            SELECT load_id, area_code FROM observation_rows
-            UNION SELECT load_id, area_code FROM population_rows
-            UNION SELECT load_id, area_code FROM load_reasserted_observations
-            UNION SELECT load_id, area_code FROM load_reasserted_populations
-            UNION SELECT load_id, area_code FROM target_rows
-            UNION SELECT load_id, area_code FROM trajectory_rows
-        )
-        SELECT min(u.load_id) FROM users AS u
-        JOIN load_prior_areas AS p ON p.area_code = u.area_code AND p.load_id = $id AND NOT p.existed
-        WHERE u.load_id <> $id
-          AND NOT EXISTS (SELECT 1 FROM load_prior_areas AS again WHERE again.area_code = u.area_code
-                          AND again.load_id > $id AND again.load_id <= u.load_id)
-    """, {"id": load_id}).fetchone()[0]
-    if used is not None:
-        return (f"Load {load_id} cannot be undone because load {used} uses areas it added; "
-                f"undo load {used} first.")
+    if used_by is not None:
+        return (f"Load {load_id} cannot be undone because load {used_by} uses areas it added; "
+                f"undo load {used_by} first.")
     return None
 
 
@@ -594,7 +623,8 @@ def recent_loads(con, limit: int = 20) -> pd.DataFrame:
         SELECT load_id, file_name, loader, row_count, loaded_at, loaded_by, is_demonstration
         FROM loads ORDER BY load_id DESC LIMIT ?
     """, [limit]).df()
-    frame["undo_refused"] = pd.Series([undo_refusal(con, int(load_id)) for load_id in frame["load_id"]],
+    refusals = undo_refusals(con, frame["load_id"].tolist())
+    frame["undo_refused"] = pd.Series([refusals[int(load_id)] for load_id in frame["load_id"]],
                                       index=frame.index, dtype=object)
     return frame
 
