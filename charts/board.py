@@ -37,11 +37,18 @@ BOARD_CSS = """
 .pbip-wrap th, .pbip-wrap td { overflow-wrap: normal !important; word-break: normal; hyphens: manual; }
 /* Whole words only, so narrow number columns give back their padding to fit a small screen. */
 .pbip-wrap th.num, .pbip-wrap td.num { padding-left: 0.15em; padding-right: 0.15em; }
+/* The indicators' table takes each column's width from its content and wraps between words, so a council's
+   long name or a long value narrows nothing else into cutting a word; the trend keeps a fixed width. */
+.pbip-indicators .trend img { width: 4.5em; }
+/* Beside the sidebar on a 1024 px screen the table has about 560 px: a shorter trend, tighter cells. */
+@media (max-width: 1100px) {
+  .pbip-indicators .trend img { width: 2.75em; }
+  .pbip-indicators th, .pbip-indicators td { padding-left: 0.15em; padding-right: 0.15em; }
+}
+.pbip-indicators .icon img { margin: 0 auto; }
 .pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
 </style>
 """
-# Column widths (per cent of the table) chosen so the whole row fits 1024 px without a sideways scroll.
-_WIDTHS = (22, 9, 10, 14, 10, 11, 11, 13)
 
 
 def sparkline_svg(values: Sequence[float], label: str, target: float | None = None) -> str:
@@ -68,10 +75,10 @@ def sparkline_svg(values: Sequence[float], label: str, target: float | None = No
 
 def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_name: str) -> str:
     """The indicators' table: value, comparator, comparison, variation and assurance icons, trend, plan."""
+    # "Plan", not "Plan actions": the cell is one swatch, and a two-word heading was the widest thing in it.
     headings = ("Indicator", escape(area_name), escape(comparator_name), "Compared", "Variation", "Assurance",
-                "Trend", "Plan actions")
-    head = "".join(f'<th style="width:{w}%"{" class=num" if i in (1, 2) else ""}>{h}</th>'
-                   for i, (h, w) in enumerate(zip(headings, _WIDTHS, strict=True)))
+                "Trend", "Plan")
+    head = "".join(f'<th{" class=num" if i in (1, 2) else ""}>{h}</th>' for i, h in enumerate(headings))
     body = []
     for row in rows:
         trend_words = (f"{row.name}: {len(row.trend)} periods, from {row.trend[0]:,.1f} to {row.trend[-1]:,.1f}"
@@ -96,7 +103,7 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             f'<td title="{escape(row.plan_detail, True)}">{rag_swatch(row.plan)}'
             f'<span class="small detail">{escape(row.plan_detail)}</span></td>'
             "</tr>")
-    return (f'{BOARD_CSS}<table class="pbip-board pbip-indicators"><thead><tr>{head}</tr></thead>'
+    return (f'{BOARD_CSS}<table class="pbip-board pbip-wrap pbip-indicators"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
