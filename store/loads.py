@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from store import archive, door, targets, writes
+from store import groups as store_groups
 from store.primitives import RetryWrite, next_id, now, require_write
 from store.roles import User
 
@@ -288,6 +289,9 @@ def store_extract(con, extract, *, file: str, sha256: str, user: User | str | No
                                         set_by=write.user)
         counts += targets.store_trajectories(write.con, extract.trajectories, load_id=load_id,
                                              set_by=write.user)
+        # Comparator groups (loaders/groups.py) likewise: one versioned row per group.
+        counts += store_groups.store_groups(write.con, extract.groups, load_id=load_id,
+                                            loaded_by=write.user)
         write.audit("load", load_id=load_id,
                     detail={"file": file, "layout": extract.layout, "sha256": sha256,
                             "is_demonstration": is_demonstration, "added": counts.added,
@@ -329,6 +333,8 @@ users AS (
     UNION SELECT load_id, area_code FROM load_reasserted_populations WHERE area_code IN (SELECT area_code FROM added)
     UNION SELECT load_id, area_code FROM target_rows WHERE area_code IN (SELECT area_code FROM added)
     UNION SELECT load_id, area_code FROM trajectory_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM (SELECT load_id, unnest(members) AS area_code FROM comparator_group_rows)
+          WHERE area_code IN (SELECT area_code FROM added)
 ),
 used AS (
     SELECT d.load_id, min(u.load_id) AS used_by
@@ -425,9 +431,11 @@ GROUP BY ALL
 _UNDO_KEYS = {"observation_rows": ("indicator_id", "area_code", "period_start"),
               "population_rows": ("area_code", "year", "age_band"),
               "target_rows": ("indicator_id", "area_code", "effective_from"),
-              "trajectory_rows": ("indicator_id", "area_code", "period_start")}
+              "trajectory_rows": ("indicator_id", "area_code", "period_start"),
+              "comparator_group_rows": ("group_code",)}
 _REASSERTED = {"observation_rows": "load_reasserted_observations", "population_rows": "load_reasserted_populations",
-               "target_rows": "load_reasserted_targets", "trajectory_rows": "load_reasserted_trajectories"}
+               "target_rows": "load_reasserted_targets", "trajectory_rows": "load_reasserted_trajectories",
+               "comparator_group_rows": "load_reasserted_groups"}
 
 
 def _next_by_key(table: str) -> str:
@@ -579,15 +587,45 @@ def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path |
     return Undone(load_id, file_name, removed, restored)
 
 
+# The groups an undo would take back (the load's current group rows no later load repeated), each with
+# whether an earlier version comes back (changes) or the group goes (blanks), and the indicators its
+# members hold values for: the group values the peers page, the indicator page and the pack show.
+_GROUP_DEPENDENTS = """
+WITH taken AS (
+    SELECT g.group_code, g.group_name, g.members,
+           EXISTS (SELECT 1 FROM comparator_group_rows AS e WHERE e.group_code = g.group_code
+                   AND e.superseded_by = $id) AS restored
+    FROM comparator_group_rows AS g
+    WHERE g.load_id = $id AND g.superseded_by IS NULL
+      AND NOT EXISTS (SELECT 1 FROM load_reasserted_groups AS a WHERE a.group_code = g.group_code AND a.load_id > $id)
+),
+member AS (SELECT group_code, group_name, restored, unnest(members) AS area_code FROM taken)
+SELECT o.indicator_id, i.short_name, m.group_code AS area_code, m.group_name AS area_name,
+       count(DISTINCT o.period_start) AS periods, min(o.period_start) AS first_period,
+       max(o.period_start) AS last_period, 'group' AS through,
+       CASE WHEN m.restored THEN 'changes' ELSE 'blanks' END AS effect
+FROM member AS m
+JOIN observations AS o USING (area_code)
+JOIN indicators AS i USING (indicator_id)
+-- A member's row counts towards a group value as store.groups.group_series counts it: real, with counts.
+WHERE o.numerator IS NOT NULL AND o.denominator > 0 AND o.value IS NOT NULL AND NOT coalesce(o.is_demonstration, false)
+GROUP BY ALL ORDER BY min(i.display_order), area_name
+"""
+
+
 def undo_dependents(con, load_id: int) -> pd.DataFrame:
-    """What else a load's undo would blank or change: the indicators and areas whose stored values are
-    computed from this load's population rows (``indicator_id, short_name, area_code, area_name, periods,
-    first_period, last_period``), and whether comparator groups weigh their coverage by them
-    (``frame.attrs["groups"]``). Empty for a load no other figure depends on."""
+    """What else a load's undo would blank or change, by indicator and area (``indicator_id, short_name,
+    area_code, area_name, periods, first_period, last_period, through, effect``): the values computed from
+    this load's population rows (``through`` "populations"), and the comparator groups' values where the
+    load stored the group (``through`` "group", ``area_code`` the group's; ``effect`` "blanks" when the
+    group goes, "changes" when an earlier version of it comes back). ``frame.attrs["groups"]``: whether
+    comparator groups weigh their coverage by the load's populations. Empty for a load no other figure
+    depends on."""
     con = door.handle_of(con)
     frame = con.execute("""
         SELECT o.indicator_id, i.short_name, o.area_code, coalesce(a.area_name, o.area_code) AS area_name,
-               count(*) AS periods, min(o.period_start) AS first_period, max(o.period_start) AS last_period
+               count(*) AS periods, min(o.period_start) AS first_period, max(o.period_start) AS last_period,
+               'populations' AS through, 'blanks or changes' AS effect
         FROM observation_rows AS o
         JOIN indicators AS i USING (indicator_id)
         JOIN population_rows AS p ON p.area_code = o.area_code AND p.year = year(o.period_start)
@@ -597,6 +635,9 @@ def undo_dependents(con, load_id: int) -> pd.DataFrame:
           AND o.denominator IS NULL AND o.value IS NULL
         GROUP BY ALL ORDER BY i.short_name, area_name
     """, {"id": load_id}).df()
+    grouped = con.execute(_GROUP_DEPENDENTS, {"id": load_id}).df()
+    if not grouped.empty:
+        frame = grouped if frame.empty else pd.concat([frame, grouped], ignore_index=True)
     frame.attrs["groups"] = bool(con.execute(
         "SELECT count(*) FROM population_rows WHERE load_id = ? AND superseded_by IS NULL", [load_id]).fetchone()[0]
         and con.execute("SELECT count(*) FROM comparator_groups").fetchone()[0])
