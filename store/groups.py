@@ -6,7 +6,9 @@ a numerator, a denominator above 0 and a value for the period; the others are na
 the stored values carry no counts (published standardised rates such as PHOF falls, or counts without a
 denominator) a group has no value, and says why, rather than an average.
 
-Group codes start "group:" (the schema checks it), so they never collide with an ONS or ODS code.
+Group codes start "group:" (the schema checks it), so they never collide with an ONS or ODS code. Groups are
+stored by a load (`store_groups`, from store.loads.store_extract): one versioned row per group, so a group
+load is undone, archived and replayed as any load is.
 """
 
 from __future__ import annotations
