@@ -125,6 +125,7 @@ def test_york_before_and_after_a_real_upload(page, store_copy, tmp_path):
         ticks = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot .xtick text'))"
                               ".map(t => t.textContent)")
         _wait(page, url + "/board")
+        page.wait_for_selector(".pbip-indicators tr", timeout=120_000)  # on a busy machine the table comes last
         board = page.evaluate("() => Array.from(document.querySelectorAll('.pbip-indicators tr')).map(r => "
                               "r.innerText.replace(/\\s+/g, ' ')).filter(t => t.includes('Length of stay'))[0]")
     assert problems == []
