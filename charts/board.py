@@ -33,10 +33,12 @@ BOARD_CSS = """
 .pbip-projects li { padding: 0.05em 0; margin: 0 !important; font-size: 1em !important; }
 .pbip-projects .detail-words { color: #404040; }
 /* A table that sizes its columns to their longest word: cells wrap between words, never inside one. */
-.pbip-wrap { table-layout: auto !important; }
-.pbip-wrap th, .pbip-wrap td { overflow-wrap: normal !important; word-break: normal; hyphens: manual; }
+.pbip-wrap, .pbip-indicators { table-layout: auto !important; }
+.pbip-wrap th, .pbip-wrap td, .pbip-indicators th, .pbip-indicators td { overflow-wrap: normal !important;
+    word-break: normal; hyphens: manual; }
 /* Whole words only, so narrow number columns give back their padding to fit a small screen. */
-.pbip-wrap th.num, .pbip-wrap td.num { padding-left: 0.15em; padding-right: 0.15em; }
+.pbip-wrap th.num, .pbip-wrap td.num, .pbip-indicators th.num, .pbip-indicators td.num { padding-left: 0.15em;
+    padding-right: 0.15em; }
 /* The indicators' table takes each column's width from its content and wraps between words, so a council's
    long name or a long value narrows nothing else into cutting a word; the trend keeps a fixed width. */
 .pbip-indicators .trend img { width: 4.5em; }
@@ -103,7 +105,7 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             f'<td title="{escape(row.plan_detail, True)}">{rag_swatch(row.plan)}'
             f'<span class="small detail">{escape(row.plan_detail)}</span></td>'
             "</tr>")
-    return (f'{BOARD_CSS}<table class="pbip-board pbip-wrap pbip-indicators"><thead><tr>{head}</tr></thead>'
+    return (f'{BOARD_CSS}<table class="pbip-board pbip-indicators"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
