@@ -27,11 +27,12 @@ class Replacement:
     comparator_left_without: bool
 
 
-def names_in_words(names: list[str]) -> str:
-    """"York", "York and England", "York, Leeds and England", or the first few and "N other areas"."""
+def names_in_words(names: list[str], others: str = "areas") -> str:
+    """"York", "York and England", "York, Leeds and England", or the first few and "N other areas"
+    (``others`` names what the rest are: "groups")."""
     if len(names) > AREAS_NAMED:
         shown = names[:AREAS_NAMED - 1]
-        return f"{', '.join(shown)} and {len(names) - len(shown):,} other areas"
+        return f"{', '.join(shown)} and {len(names) - len(shown):,} other {others}"
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
@@ -118,19 +119,34 @@ def undo_dependents_sentence(dependents: pd.DataFrame, *, first: list[str]) -> s
     when nothing depends on it.
 
     `dependents` is ``store.loads.undo_dependents``; areas whose codes are in `first` (the dashboard's area
-    and comparator) are named first, then the others, a few by name and the rest counted.
+    and comparator) are named first, then the others, a few by name and the rest counted. Comparator groups
+    the load stored are named by indicator and group, with the pages that show their values.
     """
     if dependents.empty and not dependents.attrs.get("groups"):
         return None
+    through = dependents["through"] if "through" in dependents else pd.Series("populations", index=dependents.index)
+    parts = _by_indicator(dependents[through != "group"], first, "areas")
+    said = ("Undoing it blanks or changes " + "; ".join(parts) + ", which are computed from its populations"
+            if parts else "")
+    grouped = dependents[through == "group"]
+    for effect in ("blanks", "changes"):
+        parts = _by_indicator(grouped[grouped["effect"] == effect], first, "groups")
+        if parts:
+            said += ("; and " if said else "Undoing it ") + f"{effect} the group values of " + "; ".join(parts)
+    if not grouped.empty:
+        said += ", as the Among its peers and Indicator pages and a board pack comparing with a group show them"
+    if dependents.attrs.get("groups"):
+        said += ("; and " if said else "Undoing it changes ") + \
+            "every comparator group's coverage, which is weighed by these populations"
+    return said + "."
+
+
+def _by_indicator(dependents: pd.DataFrame, first: list[str], others: str) -> list[str]:
+    """"Delayed transfers of care (18+) for York, England and 3 other areas (2011 to 2019)", one per indicator."""
     parts = []
     for _, rows in dependents.groupby("short_name", sort=False):
         rows = rows.assign(order=[first.index(c) if c in first else len(first) for c in rows["area_code"]])
         names = rows.sort_values(["order", "area_name"])["area_name"].tolist()
         years = (f"{pd.Timestamp(rows['first_period'].min()):%Y} to {pd.Timestamp(rows['last_period'].max()):%Y}")
-        parts.append(f"{rows['short_name'].iloc[0]} for {names_in_words(names)} ({years})")
-    said = ("Undoing it blanks or changes " + "; ".join(parts) + ", which are computed from its populations"
-            if parts else "")
-    if dependents.attrs.get("groups"):
-        said += ("; and " if said else "Undoing it changes ") + \
-            "every comparator group's coverage, which is weighed by these populations"
-    return said + "."
+        parts.append(f"{rows['short_name'].iloc[0]} for {names_in_words(names, others)} ({years})")
+    return parts

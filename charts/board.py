@@ -33,15 +33,24 @@ BOARD_CSS = """
 .pbip-projects li { padding: 0.05em 0; margin: 0 !important; font-size: 1em !important; }
 .pbip-projects .detail-words { color: #404040; }
 /* A table that sizes its columns to their longest word: cells wrap between words, never inside one. */
-.pbip-wrap { table-layout: auto !important; }
-.pbip-wrap th, .pbip-wrap td { overflow-wrap: normal !important; word-break: normal; hyphens: manual; }
+.pbip-wrap, .pbip-indicators { table-layout: auto !important; }
+.pbip-wrap th, .pbip-wrap td, .pbip-indicators th, .pbip-indicators td { overflow-wrap: normal !important;
+    word-break: normal; hyphens: manual; }
 /* Whole words only, so narrow number columns give back their padding to fit a small screen. */
-.pbip-wrap th.num, .pbip-wrap td.num { padding-left: 0.15em; padding-right: 0.15em; }
+.pbip-wrap th.num, .pbip-wrap td.num, .pbip-indicators th.num, .pbip-indicators td.num { padding-left: 0.15em;
+    padding-right: 0.15em; }
+/* The indicators' table takes each column's width from its content and wraps between words, so a council's
+   long name or a long value narrows nothing else into cutting a word; the trend keeps a fixed width. */
+.pbip-indicators .trend img { width: 4.5em; }
+/* Beside the sidebar on a 1024 px screen the table has about 560 px: a shorter trend, tighter cells. */
+@media (max-width: 1100px) {
+  .pbip-indicators .trend img { width: 2.75em; }
+  .pbip-indicators th, .pbip-indicators td { padding-left: 0.15em; padding-right: 0.15em; }
+}
+.pbip-indicators .icon img { margin: 0 auto; }
 .pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
 </style>
 """
-# Column widths (per cent of the table) chosen so the whole row fits 1024 px without a sideways scroll.
-_WIDTHS = (22, 9, 10, 14, 10, 11, 11, 13)
 
 
 def sparkline_svg(values: Sequence[float], label: str, target: float | None = None) -> str:
@@ -68,10 +77,10 @@ def sparkline_svg(values: Sequence[float], label: str, target: float | None = No
 
 def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_name: str) -> str:
     """The indicators' table: value, comparator, comparison, variation and assurance icons, trend, plan."""
+    # "Plan", not "Plan actions": the cell is one swatch, and a two-word heading was the widest thing in it.
     headings = ("Indicator", escape(area_name), escape(comparator_name), "Compared", "Variation", "Assurance",
-                "Trend", "Plan actions")
-    head = "".join(f'<th style="width:{w}%"{" class=num" if i in (1, 2) else ""}>{h}</th>'
-                   for i, (h, w) in enumerate(zip(headings, _WIDTHS, strict=True)))
+                "Trend", "Plan")
+    head = "".join(f'<th{" class=num" if i in (1, 2) else ""}>{h}</th>' for i, h in enumerate(headings))
     body = []
     for row in rows:
         trend_words = (f"{row.name}: {len(row.trend)} periods, from {row.trend[0]:,.1f} to {row.trend[-1]:,.1f}"

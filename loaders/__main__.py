@@ -34,7 +34,7 @@ import store
 from analysis.upload_preview import undo_dependents_sentence
 from loaders import LoadError, build
 from loaders.build import StoreInUse, ensure_store, refuse_if_in_use
-from loaders.groups import load_groups
+from loaders.groups import LAYOUT as GROUPS_LAYOUT
 from loaders.pipeline import load_into
 from loaders.targets import LAYOUT as TARGETS_LAYOUT
 from store import audit, loads
@@ -93,13 +93,17 @@ def _undo(args) -> None:
     print(f"Undid {what}: {undone.removed:,} rows removed, {undone.restored:,} earlier rows current again.")
 
 
-def _groups(args) -> None:
+def _groups(args, settings) -> None:
     opened = store.open_existing(args.db, wait_seconds=args.wait)
     try:
-        rows = load_groups(opened, args.file, user=args.user)
+        result = load_into(opened, args.file, user=args.user, archive_dir=location_of(args.db).archive_dir,
+                           layout=GROUPS_LAYOUT, size_limit_mb=settings.upload_limit_mb)
     finally:
         opened.close()
-    print(f"loaded {rows['group_code'].nunique()} comparator groups ({len(rows)} members) from {args.file}")
+    counts = result.counts
+    print(f"loaded {counts.added + counts.changed + counts.unchanged} comparator groups ({result.rows} members) "
+          f"from {result.file}: {counts.added:,} added, {counts.changed:,} changed, {counts.unchanged:,} unchanged "
+          f"(load {result.load_id}; undo it with `python -m loaders undo {result.load_id} --user NAME`)")
 
 
 def _verify(args) -> None:
@@ -192,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "targets":
             _targets(args, settings)
         elif args.command == "groups":
-            _groups(args)
+            _groups(args, settings)
         elif args.command == "copy-store":
             _copy(args)
         elif args.command == "ensure":

@@ -21,7 +21,7 @@ import pandas as pd
 import store
 from loaders import trust_reference
 from loaders.bcf_targets import write_bcf_targets
-from loaders.groups import load_groups
+from loaders.groups import LAYOUT as GROUPS_LAYOUT
 from loaders.layouts import BY_NAME
 from loaders.pipeline import LoadResult, load_into, read_file, store_context
 from loaders.plan import load_plan_data
@@ -144,8 +144,8 @@ def _build_file(building: Path, archive_dir: Path) -> tuple[list[LoadResult], li
                              size_limit_mb=100, journal=False)
                    for path, demonstration in BUNDLED]
         results += _load_bcf_targets(con, archive_dir)
-        # After the loads, so every member is an area the store knows.
-        load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
+        # After the loads, so every member is an area the store knows; a load like the others, so undoable.
+        results.append(_load_groups(con, archive_dir))
         load_plan_data(con, user=BUILD_USER)
         trust_reference.rebase_joined_series(con, user=BUILD_USER)
         built = loads.standing_loads(con)
@@ -166,6 +166,13 @@ def _load_bcf_targets(con, archive_dir: Path) -> list[LoadResult]:
             return []
         return [load_into(con, path, user=BUILD_USER, archive_dir=archive_dir, layout=TARGETS_LAYOUT,
                           journal=False)]
+
+
+def _load_groups(con, archive_dir: Path) -> LoadResult:
+    """The bundled comparator groups (regions and similar councils), loaded as a groups file (the journal is
+    written by the caller, from the standing loads)."""
+    return load_into(con, COMPARATOR_GROUPS, user=BUILD_USER, archive_dir=archive_dir, layout=GROUPS_LAYOUT,
+                     journal=False)
 
 
 def rebuild_from_archive(source, target: Path | str, archive_dir: Path) -> int:
@@ -214,7 +221,10 @@ def recover_from_archive(db_path: Path | str) -> int:
     replayed = replay(standing, building, archive_dir)
     con = store.open_store(building)
     try:
-        load_groups(con, COMPARATOR_GROUPS, user=BUILD_USER)
+        # An archive from before groups were loads has none to replay: the bundled ones are loaded.
+        if not any(entry.layout == GROUPS_LAYOUT for entry in standing):
+            _load_groups(con, archive_dir)
+            replayed = loads.standing_loads(con)
         load_plan_data(con, user=BUILD_USER)
         trust_reference.rebase_joined_series(con, user=BUILD_USER)
         loads.checkpoint(con)

@@ -37,10 +37,13 @@ class Extract:
     """Targets (store/targets.py TARGET_COLUMNS), from a targets file (loaders/targets.py)."""
     trajectories: pd.DataFrame | None = None
     """Planned values per period (store/targets.py TRAJECTORY_COLUMNS)."""
+    groups: pd.DataFrame | None = None
+    """Comparator groups, one row per member (loaders/groups.py: group_code, group_name, area_code, source)."""
 
     @property
     def row_count(self) -> int:
-        return sum(len(frame) for frame in (self.observations, self.populations, self.targets, self.trajectories)
+        return sum(len(frame) for frame in (self.observations, self.populations, self.targets, self.trajectories,
+                                                       self.groups)
                    if frame is not None)
 
 

@@ -3,8 +3,9 @@
 The bundled `data/comparator_groups.csv` and an analyst's own group go through the same checks as any
 load: every cell's kind (area codes are ONS codes; text refused when it starts like a formula or holds
 markup), a group code of the form ``group:name``, one name and one source per group, no member listed
-twice, and every member an area the store knows. Each problem names the file, row and column. The write
-is one audited transaction through the store's door (``store.groups.replace_groups``).
+twice, and every member an area the store knows. Each problem names the file, row and column. A groups
+file is a load like any other (layout ``comparator_groups_csv``, loaders/layouts.py): stored through the
+store's door by ``store.loads.store_extract``, versioned, audited, archived, replayed by a rebuild and undone.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import pandas as pd
 
 from loaders.cells import ONS_CODE, check_columns, normalise_codes
 from loaders.csvread import read_table
-from loaders.errors import Problems, shown_file_name
-from store import door
-from store import groups as store_groups
+from loaders.errors import Problems
+from loaders.extract import Extract, StoreContext
 
+LAYOUT = "comparator_groups_csv"
 REQUIRED = ["group_code", "group_name", "area_code", "source"]
 OPTIONAL = ["area_name"]
 GROUP_CODE_PATTERN = r"group:[A-Za-z0-9_.-]{1,60}"
@@ -47,10 +48,11 @@ def read_groups(raw: bytes, file: str, known_areas: set[str]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def load_groups(con, path: Path | str, *, user) -> pd.DataFrame:
-    """Check the groups file and store its groups (replacing groups of the same code); returns the rows."""
-    path = Path(path)
-    known = {code for (code,) in door.handle_of(con).execute("SELECT area_code FROM areas").fetchall()}
-    rows = read_groups(path.read_bytes(), shown_file_name(path.name), known)
-    store_groups.replace_groups(con, rows, user=user, file_name=shown_file_name(path.name))
-    return rows
+def looks_like_groups_csv(cells: list[str]) -> bool:
+    """A header with every required column of a groups file."""
+    return set(REQUIRED) <= {cell.strip() for cell in cells}
+
+
+def read_groups_file(path: Path, file: str, context: StoreContext) -> Extract:
+    """A groups file as an Extract (its ``groups``), checked against the areas the store holds."""
+    return Extract(layout=LAYOUT, groups=read_groups(Path(path).read_bytes(), file, set(context.area_codes)))

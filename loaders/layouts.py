@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from loaders import ae, dtoc, falls, fingertips, mar, readmissions, targets, tidy, trust_daily, trust_monthly
+from loaders import ae, dtoc, falls, fingertips, groups, mar, readmissions, targets, tidy, trust_daily, trust_monthly
 from loaders.csvread import decode, header_cells, missing_columns
 from loaders.errors import LoadError
 from loaders.extract import Extract, StoreContext
@@ -124,6 +124,9 @@ LAYOUTS: list[Layout] = [
     Layout(trust_monthly.AE_LAYOUT, "NHS England A&E attendances and emergency admissions by trust, monthly "
            "(healthyr CSV)", _csv(trust_monthly.looks_like_ae_csv), lambda p, f, c: trust_monthly.read_ae_csv(p, f),
            tuple(trust_monthly.AE_COLUMNS)),
+    Layout(groups.LAYOUT, "Comparator groups CSV (group_code, group_name, area_code, source): a region, similar "
+           "councils or an analyst's own list", _csv(groups.looks_like_groups_csv), groups.read_groups_file,
+           tuple(groups.REQUIRED)),
 ]
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

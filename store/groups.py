@@ -6,7 +6,9 @@ a numerator, a denominator above 0 and a value for the period; the others are na
 the stored values carry no counts (published standardised rates such as PHOF falls, or counts without a
 denominator) a group has no value, and says why, rather than an average.
 
-Group codes start "group:" (the schema checks it), so they never collide with an ONS or ODS code.
+Group codes start "group:" (the schema checks it), so they never collide with an ONS or ODS code. Groups are
+stored by a load (`store_groups`, from store.loads.store_extract): one versioned row per group, so a group
+load is undone, archived and replayed as any load is.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import door
-from store.primitives import now
+from store.primitives import now, require_write
+from store.writes import RowCounts
 
 PREFIX = "group:"
 # A group's value needs reporting members holding at least half its population: below that the figure is
@@ -30,28 +32,39 @@ def is_group(code: str | None) -> bool:
     return isinstance(code, str) and code.startswith(PREFIX)
 
 
-def replace_groups(con, groups: pd.DataFrame, *, user, file_name: str) -> None:
-    """Store the groups in ``groups`` (``group_code, group_name, area_code, source``), replacing any group
-    of the same code, in one audited write through the door; groups not named are kept."""
-    codes = sorted(groups["group_code"].unique())
-    with door.writing(con, user=user, action="load the comparator groups") as write:
-        loaded_at = now()
-        heads = (groups.groupby("group_code", sort=True)
-                 .agg(group_name=("group_name", "first"), source=("source", "first")).reset_index())
-        write.con.register("incoming_groups", heads.assign(loaded_by=write.user, loaded_at=loaded_at))
-        write.con.register("incoming_members", groups[["group_code", "area_code"]].drop_duplicates())
-        try:
-            write.con.execute("DELETE FROM comparator_group_members WHERE list_contains(?, group_code)", [codes])
-            write.con.execute("DELETE FROM comparator_groups WHERE list_contains(?, group_code)", [codes])
-            write.con.execute("INSERT INTO comparator_groups SELECT group_code, group_name, source, loaded_by, "
-                              "loaded_at FROM incoming_groups")
-            write.con.execute("INSERT INTO comparator_group_members SELECT group_code, area_code "
-                              "FROM incoming_members")
-        finally:
-            write.con.unregister("incoming_groups")
-            write.con.unregister("incoming_members")
-        write.audit("comparator groups loaded", detail={"file": file_name, "groups": codes,
-                                                        "members": int(len(groups))})
+def store_groups(con: duckdb.DuckDBPyConnection, groups: pd.DataFrame | None, *, load_id: int,
+                 loaded_by: str) -> RowCounts:
+    """Make the groups in ``groups`` (``group_code, group_name, area_code, source``, one row per member) the
+    current version of each group they name, as load ``load_id``; groups not named are kept. A group the
+    same as the stored one (name, source and members) is noted as this load's (for undo); a differing one
+    supersedes it whole. Counts are in groups."""
+    require_write(con)
+    if groups is None or groups.empty:
+        return RowCounts()
+    heads = (groups.groupby("group_code", sort=True)
+             .agg(group_name=("group_name", "first"), source=("source", "first"),
+                  members=("area_code", lambda codes: sorted(set(codes))))
+             .reset_index())
+    con.register("incoming_groups_df", heads)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE incoming_groups AS SELECT group_code::VARCHAR AS group_code, "
+                    "group_name::VARCHAR AS group_name, source::VARCHAR AS source, members::VARCHAR[] AS members "
+                    "FROM incoming_groups_df")
+    finally:
+        con.unregister("incoming_groups_df")
+    current = "t.superseded_by IS NULL AND t.group_code = i.group_code"
+    same = "t.group_name = i.group_name AND t.source = i.source AND t.members = i.members"
+    con.execute(f"INSERT INTO load_reasserted_groups SELECT ?, i.group_code FROM incoming_groups AS i "
+                f"JOIN comparator_group_rows AS t ON {current} WHERE {same}", [load_id])
+    changed = con.execute(f"UPDATE comparator_group_rows AS t SET superseded_by = ? FROM incoming_groups AS i "
+                          f"WHERE {current} AND NOT ({same})", [load_id]).fetchone()[0]
+    inserted = con.execute(f"""
+        INSERT INTO comparator_group_rows
+        SELECT i.group_code, i.group_name, i.source, i.members, ?, ?, ?, NULL FROM incoming_groups AS i
+        WHERE NOT EXISTS (SELECT 1 FROM comparator_group_rows AS t WHERE {current})
+    """, [loaded_by, now(), load_id]).fetchone()[0]
+    con.execute("DROP TABLE incoming_groups")
+    return RowCounts(added=inserted - changed, changed=changed, unchanged=len(heads) - inserted)
 
 
 def groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -223,4 +236,4 @@ def value_for(con: duckdb.DuckDBPyConnection, indicator_id: str, area_code: str,
 
 __all__ = ["GROUP_SERIES_COLUMNS", "PREFIX", "council_periods", "england_councils", "funnel_indicators",
            "group_name", "group_series", "group_series_many", "groups",
-           "groups_of", "is_group", "members", "replace_groups", "value_for"]
+           "groups_of", "is_group", "members", "store_groups", "value_for"]

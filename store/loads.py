@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from store import archive, door, targets, writes
+from store import groups as store_groups
 from store.primitives import RetryWrite, next_id, now, require_write
 from store.roles import User
 
@@ -288,6 +289,9 @@ def store_extract(con, extract, *, file: str, sha256: str, user: User | str | No
                                         set_by=write.user)
         counts += targets.store_trajectories(write.con, extract.trajectories, load_id=load_id,
                                              set_by=write.user)
+        # Comparator groups (loaders/groups.py) likewise: one versioned row per group.
+        counts += store_groups.store_groups(write.con, extract.groups, load_id=load_id,
+                                            loaded_by=write.user)
         write.audit("load", load_id=load_id,
                     detail={"file": file, "layout": extract.layout, "sha256": sha256,
                             "is_demonstration": is_demonstration, "added": counts.added,
@@ -310,35 +314,66 @@ class UndoRefused(Exception):
 
 def undo_refusal(con, load_id: int) -> str | None:
     """Why the load cannot be undone now (one sentence), or None when it can."""
-    con = door.handle_of(con)
-    if con.execute("SELECT 1 FROM load_undone WHERE load_id = ?", [load_id]).fetchone():
+    return undo_refusals(con, [load_id])[int(load_id)]
+
+
+# Per asked load: whether it was undone, stands, predates undo's prior state, and the first other load
+# using an area it added before a later load would add that area again (a rebuild without it would
+# refuse that other load's file). One query for the whole list, so listing loads costs one read.
+_REFUSALS = """
+WITH asked AS (SELECT DISTINCT unnest($ids::INTEGER[]) AS load_id),
+added AS (
+    SELECT p.load_id, p.area_code FROM load_prior_areas AS p
+    WHERE NOT p.existed AND p.load_id IN (SELECT load_id FROM asked)
+),
+users AS (
+    SELECT load_id, area_code FROM observation_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM population_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM load_reasserted_observations WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM load_reasserted_populations WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM target_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM trajectory_rows WHERE area_code IN (SELECT area_code FROM added)
+    UNION SELECT load_id, area_code FROM (SELECT load_id, unnest(members) AS area_code FROM comparator_group_rows)
+          WHERE area_code IN (SELECT area_code FROM added)
+),
+used AS (
+    SELECT d.load_id, min(u.load_id) AS used_by
+    FROM added AS d JOIN users AS u ON u.area_code = d.area_code AND u.load_id <> d.load_id
+    WHERE NOT EXISTS (SELECT 1 FROM load_prior_areas AS again WHERE again.area_code = u.area_code
+                      AND again.load_id > d.load_id AND again.load_id <= u.load_id)
+    GROUP BY d.load_id
+)
+SELECT a.load_id,
+       a.load_id IN (SELECT load_id FROM load_undone) AS undone,
+       a.load_id IN (SELECT load_id FROM loads) AS standing,
+       a.load_id IN (SELECT load_id FROM loads_without_prior_state) AS without_prior_state,
+       used.used_by
+FROM asked AS a LEFT JOIN used USING (load_id)
+"""
+
+
+def undo_refusals(con, load_ids) -> dict[int, str | None]:
+    """:func:`undo_refusal` for every load in `load_ids`, in one query: load id → the reason, or None."""
+    ids = [int(load_id) for load_id in load_ids]
+    if not ids:
+        return {}
+    rows = door.handle_of(con).execute(_REFUSALS, {"ids": ids}).fetchall()
+    return {int(load_id): _refusal(int(load_id), undone, standing, without_prior_state, used_by)
+            for load_id, undone, standing, without_prior_state, used_by in rows}
+
+
+def _refusal(load_id: int, undone: bool, standing: bool, without_prior_state: bool, used_by) -> str | None:
+    if undone:
         return f"Load {load_id} has already been undone."
-    if not con.execute("SELECT 1 FROM loads WHERE load_id = ?", [load_id]).fetchone():
+    if not standing:
         return f"There is no load {load_id}."
-    if con.execute("SELECT 1 FROM loads_without_prior_state WHERE load_id = ?", [load_id]).fetchone():
+    if without_prior_state:
         return (f"Load {load_id} was made before this store kept what an undo needs (schema version 5; "
                 "before version 4 it kept nothing), so it cannot be undone exactly; load a corrected file "
                 "over it instead.")
-    # Areas this load added that another load uses before a later load would add them again: a
-    # rebuild without this load would refuse that other load's file.
-    used = con.execute("""
-        WITH users AS (
-            SELECT load_id, area_code FROM observation_rows
-            UNION SELECT load_id, area_code FROM population_rows
-            UNION SELECT load_id, area_code FROM load_reasserted_observations
-            UNION SELECT load_id, area_code FROM load_reasserted_populations
-            UNION SELECT load_id, area_code FROM target_rows
-            UNION SELECT load_id, area_code FROM trajectory_rows
-        )
-        SELECT min(u.load_id) FROM users AS u
-        JOIN load_prior_areas AS p ON p.area_code = u.area_code AND p.load_id = $id AND NOT p.existed
-        WHERE u.load_id <> $id
-          AND NOT EXISTS (SELECT 1 FROM load_prior_areas AS again WHERE again.area_code = u.area_code
-                          AND again.load_id > $id AND again.load_id <= u.load_id)
-    """, {"id": load_id}).fetchone()[0]
-    if used is not None:
-        return (f"Load {load_id} cannot be undone because load {used} uses areas it added; "
-                f"undo load {used} first.")
+    if used_by is not None:
+        return (f"Load {load_id} cannot be undone because load {used_by} uses areas it added; "
+                f"undo load {used_by} first.")
     return None
 
 
@@ -396,9 +431,11 @@ GROUP BY ALL
 _UNDO_KEYS = {"observation_rows": ("indicator_id", "area_code", "period_start"),
               "population_rows": ("area_code", "year", "age_band"),
               "target_rows": ("indicator_id", "area_code", "effective_from"),
-              "trajectory_rows": ("indicator_id", "area_code", "period_start")}
+              "trajectory_rows": ("indicator_id", "area_code", "period_start"),
+              "comparator_group_rows": ("group_code",)}
 _REASSERTED = {"observation_rows": "load_reasserted_observations", "population_rows": "load_reasserted_populations",
-               "target_rows": "load_reasserted_targets", "trajectory_rows": "load_reasserted_trajectories"}
+               "target_rows": "load_reasserted_targets", "trajectory_rows": "load_reasserted_trajectories",
+               "comparator_group_rows": "load_reasserted_groups"}
 
 
 def _next_by_key(table: str) -> str:
@@ -550,15 +587,45 @@ def undo_load(con, load_id: int, *, user: User | str | None, archive_dir: Path |
     return Undone(load_id, file_name, removed, restored)
 
 
+# The groups an undo would take back (the load's current group rows no later load repeated), each with
+# whether an earlier version comes back (changes) or the group goes (blanks), and the indicators its
+# members hold values for: the group values the peers page, the indicator page and the pack show.
+_GROUP_DEPENDENTS = """
+WITH taken AS (
+    SELECT g.group_code, g.group_name, g.members,
+           EXISTS (SELECT 1 FROM comparator_group_rows AS e WHERE e.group_code = g.group_code
+                   AND e.superseded_by = $id) AS restored
+    FROM comparator_group_rows AS g
+    WHERE g.load_id = $id AND g.superseded_by IS NULL
+      AND NOT EXISTS (SELECT 1 FROM load_reasserted_groups AS a WHERE a.group_code = g.group_code AND a.load_id > $id)
+),
+member AS (SELECT group_code, group_name, restored, unnest(members) AS area_code FROM taken)
+SELECT o.indicator_id, i.short_name, m.group_code AS area_code, m.group_name AS area_name,
+       count(DISTINCT o.period_start) AS periods, min(o.period_start) AS first_period,
+       max(o.period_start) AS last_period, 'group' AS through,
+       CASE WHEN m.restored THEN 'changes' ELSE 'blanks' END AS effect
+FROM member AS m
+JOIN observations AS o USING (area_code)
+JOIN indicators AS i USING (indicator_id)
+-- A member's row counts towards a group value as store.groups.group_series counts it: real, with counts.
+WHERE o.numerator IS NOT NULL AND o.denominator > 0 AND o.value IS NOT NULL AND NOT coalesce(o.is_demonstration, false)
+GROUP BY ALL ORDER BY min(i.display_order), area_name
+"""
+
+
 def undo_dependents(con, load_id: int) -> pd.DataFrame:
-    """What else a load's undo would blank or change: the indicators and areas whose stored values are
-    computed from this load's population rows (``indicator_id, short_name, area_code, area_name, periods,
-    first_period, last_period``), and whether comparator groups weigh their coverage by them
-    (``frame.attrs["groups"]``). Empty for a load no other figure depends on."""
+    """What else a load's undo would blank or change, by indicator and area (``indicator_id, short_name,
+    area_code, area_name, periods, first_period, last_period, through, effect``): the values computed from
+    this load's population rows (``through`` "populations"), and the comparator groups' values where the
+    load stored the group (``through`` "group", ``area_code`` the group's; ``effect`` "blanks" when the
+    group goes, "changes" when an earlier version of it comes back). ``frame.attrs["groups"]``: whether
+    comparator groups weigh their coverage by the load's populations. Empty for a load no other figure
+    depends on."""
     con = door.handle_of(con)
     frame = con.execute("""
         SELECT o.indicator_id, i.short_name, o.area_code, coalesce(a.area_name, o.area_code) AS area_name,
-               count(*) AS periods, min(o.period_start) AS first_period, max(o.period_start) AS last_period
+               count(*) AS periods, min(o.period_start) AS first_period, max(o.period_start) AS last_period,
+               'populations' AS through, 'blanks or changes' AS effect
         FROM observation_rows AS o
         JOIN indicators AS i USING (indicator_id)
         JOIN population_rows AS p ON p.area_code = o.area_code AND p.year = year(o.period_start)
@@ -568,6 +635,9 @@ def undo_dependents(con, load_id: int) -> pd.DataFrame:
           AND o.denominator IS NULL AND o.value IS NULL
         GROUP BY ALL ORDER BY i.short_name, area_name
     """, {"id": load_id}).df()
+    grouped = con.execute(_GROUP_DEPENDENTS, {"id": load_id}).df()
+    if not grouped.empty:
+        frame = grouped if frame.empty else pd.concat([frame, grouped], ignore_index=True)
     frame.attrs["groups"] = bool(con.execute(
         "SELECT count(*) FROM population_rows WHERE load_id = ? AND superseded_by IS NULL", [load_id]).fetchone()[0]
         and con.execute("SELECT count(*) FROM comparator_groups").fetchone()[0])
@@ -594,7 +664,8 @@ def recent_loads(con, limit: int = 20) -> pd.DataFrame:
         SELECT load_id, file_name, loader, row_count, loaded_at, loaded_by, is_demonstration
         FROM loads ORDER BY load_id DESC LIMIT ?
     """, [limit]).df()
-    frame["undo_refused"] = pd.Series([undo_refusal(con, int(load_id)) for load_id in frame["load_id"]],
+    refusals = undo_refusals(con, frame["load_id"].tolist())
+    frame["undo_refused"] = pd.Series([refusals[int(load_id)] for load_id in frame["load_id"]],
                                       index=frame.index, dtype=object)
     return frame
 

@@ -584,6 +584,49 @@ WHERE o.superseded_by IS NULL;
 """
 
 
+# Migration 12: comparator groups are loads (issue 21). A groups file is stored by a load like any other file, so
+# it is versioned, audited, archived, replayed by a rebuild and undone as loads are, and undo can say which group
+# values it blanks or changes. One row per group version: a group is replaced whole (its members are a list),
+# so a member a new file leaves out is gone from the current version, and undo brings the earlier list back.
+# Groups stored before this migration keep their rows under load 0 (no load): nothing can undo them.
+#
+# Stable views for analysts (the tables of migration 8, same columns, plus `load_id`):
+# - `comparator_groups`: `group_code, group_name, source, loaded_by, loaded_at, load_id`;
+# - `comparator_group_members`: `group_code, area_code`.
+# Tables: `comparator_group_rows` (every version, as observation_rows) and `load_reasserted_groups` (the
+# groups a load repeated unchanged, for undo).
+_V12_GROUPS_ARE_LOADS = """
+CREATE TABLE comparator_group_rows (
+    group_code    VARCHAR   NOT NULL CHECK (regexp_full_match(group_code, 'group:[A-Za-z0-9_.-]{1,60}')),
+    group_name    VARCHAR   NOT NULL CHECK (length(trim(group_name)) > 0),
+    source        VARCHAR   NOT NULL CHECK (length(trim(source)) > 0),
+    members       VARCHAR[] NOT NULL,
+    loaded_by     VARCHAR   NOT NULL,
+    loaded_at     TIMESTAMP NOT NULL,
+    load_id       INTEGER   NOT NULL,
+    superseded_by INTEGER
+);
+CREATE TABLE load_reasserted_groups (
+    load_id    INTEGER NOT NULL,
+    group_code VARCHAR NOT NULL,
+    PRIMARY KEY (load_id, group_code)
+);
+INSERT INTO comparator_group_rows
+SELECT g.group_code, g.group_name, g.source,
+       coalesce(list(m.area_code ORDER BY m.area_code) FILTER (m.area_code IS NOT NULL), []::VARCHAR[]),
+       g.loaded_by, g.loaded_at, 0, NULL
+FROM comparator_groups AS g LEFT JOIN comparator_group_members AS m USING (group_code)
+GROUP BY g.group_code, g.group_name, g.source, g.loaded_by, g.loaded_at;
+DROP TABLE comparator_group_members;
+DROP TABLE comparator_groups;
+CREATE VIEW comparator_groups AS
+SELECT group_code, group_name, source, loaded_by, loaded_at, load_id
+FROM comparator_group_rows WHERE superseded_by IS NULL;
+CREATE VIEW comparator_group_members AS
+SELECT group_code, unnest(members) AS area_code
+FROM comparator_group_rows WHERE superseded_by IS NULL;
+"""
+
 # Append new migrations here; never edit one that has shipped. A step is SQL, or a function of the
 # connection where rows must be computed (it runs in the step's transaction all the same).
 MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
@@ -598,6 +641,7 @@ MIGRATIONS: list[tuple[int, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (9, _V9_TARGETS),
     (10, _V10_TRUST_MEASURES),
     (11, _V11_COMMENTARY),
+    (12, _V12_GROUPS_ARE_LOADS),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -161,3 +161,38 @@ def test_the_funnel_and_the_matrix_read_on_a_projector(page, server, indicator):
     assert links.count() > 10
     assert "indicator?indicator=" in links.first.get_attribute("href")
     assert "York" in found["text"] and "Stockport" in found["text"]
+
+
+# The longest upper-tier council name the store holds, for the board's widest header.
+LONGEST_NAME = "E06000058"  # Bournemouth, Christchurch and Poole
+
+_TABLE = """() => {
+  const main = document.querySelector('[data-testid="stMain"]').getBoundingClientRect();
+  const table = document.querySelector('table.pbip-indicators');
+  return {over: table.getBoundingClientRect().right - main.right,
+          clipped: Array.from(table.querySelectorAll('td, th')).filter(c => c.scrollWidth > c.clientWidth + 1)
+            .map(c => c.textContent.trim().slice(0, 40))};
+}"""
+
+
+def test_the_board_table_fits_the_longest_council_name(page, bundled_db, tmp_path):
+    """For the council with the longest name, the indicators' table fits the page on the projector (1280 x 720)
+    and beside the sidebar at 1024 px: it wraps between words, never cuts a cell or runs past the main area."""
+    import shutil
+
+    from playwright.sync_api import expect
+
+    from tests.servers import serving
+
+    db = tmp_path / "pbip.duckdb"
+    shutil.copyfile(bundled_db, db)
+    with serving(db, tmp_path / "server.log", env={"PBIP_AREA_CODE": LONGEST_NAME}) as url:
+        for (width, height), query in (((1280, 720), "?presentation=1"), ((1024, 768), "")):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(url + "/board" + query, timeout=180_000)
+            expect(page.locator("table.pbip-indicators")).to_be_visible(timeout=180_000)
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=180_000)
+            page.wait_for_timeout(1000)  # the page's last elements settle after the script run ends
+            found = page.evaluate(_TABLE)
+            page.screenshot(path=str(ARTIFACTS / f"board_longest_name_{width}x{height}.png"), full_page=True)
+            assert found["over"] <= 1 and found["clipped"] == [], (width, found)

@@ -30,10 +30,10 @@ def _group_store(con, rows: list[tuple[str, float | None, float | None]]) -> Non
     """A group "group:test" of the areas in ``rows``; each area's (numerator, denominator) for one month."""
     con.execute("INSERT INTO loads VALUES (1, 't.csv', ?, 'tidy_template_csv', 1, '2019-01-01 09:00', 'test', false)",
                 ["0" * 64])
-    con.execute("INSERT INTO comparator_groups VALUES ('group:test', 'Test group', 'a test', 'test', now()::TIMESTAMP)")
+    con.execute("INSERT INTO comparator_group_rows VALUES ('group:test', 'Test group', 'a test', ?, 'test', "
+                "now()::TIMESTAMP, 1, NULL)", [[code for code, _, _ in rows]])
     for code, numerator, denominator in rows:
         con.execute("INSERT INTO areas VALUES (?, ?, 'unitary authority', NULL)", [code, f"Council {code[-2:]}"])
-        con.execute("INSERT INTO comparator_group_members VALUES ('group:test', ?)", [code])
         if numerator is not None:
             value = None if denominator is None else numerator / denominator * 100
             con.execute("INSERT INTO observation_rows VALUES ('length_of_stay_65', ?, '2018-04-01', '2018-04-30', "

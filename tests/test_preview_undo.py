@@ -11,7 +11,7 @@ import pytest
 import store
 from loaders.pipeline import confirm_load, read_file, store_context
 from store import queries
-from store.loads import UndoRefused, preview, recent_loads, undo_load
+from store.loads import UndoRefused, preview, recent_loads, undo_load, undo_refusals
 from store.primitives import RetryWrite
 from store.roles import User
 from store.settings import archive_dir_for
@@ -234,6 +234,28 @@ class TestUndo:
         recent = recent_loads(db).set_index("load_id")
         assert "cannot be undone" in recent.loc[first.load_id, "undo_refused"]
         assert recent.loc[second.load_id, "undo_refused"] is None
+
+    def test_one_query_gives_every_refusal_as_one_at_a_time(self, db, tmp_path):
+        """undo_refusals over a list says, for each load, what undo_refusal says of it alone: undone, absent,
+        made before undo was recorded, using an area another load added, or None."""
+        source = Path(store.settings.PROJECT_ROOT) / "data/public/ons_mid_year_population_lad_single_year_1997-2020.csv"
+        header, *rows = source.read_text(encoding="utf-8").splitlines()
+        york = next(row for row in rows if row.startswith("York,E06000014,"))
+        newtown = tmp_path / "population.csv"
+        newtown.write_text(header + "\n" + york.replace("E06000014", "E06000999").replace("York", "Newtown") + "\n",
+                           encoding="utf-8")
+        adds = load(db, newtown)
+        uses = load(db, tidy(tmp_path, "uses.csv", ["dtoc_18,E06000999,Newtown,2020-01-01,2020-01-31,3,,,"]))
+        undone = load(db, tidy(tmp_path, "undone.csv", [dtoc("2020-02-01", 30)]))
+        undo_load(db, undone.load_id, user=ANALYST)
+        old = load(db, tidy(tmp_path, "old.csv", [dtoc("2020-03-01", 30)]))
+        db.execute("INSERT INTO loads_without_prior_state VALUES (?)", [old.load_id])
+        asked = [adds.load_id, uses.load_id, undone.load_id, old.load_id, 99999, *recent_loads(db)["load_id"]]
+        together = undo_refusals(db, asked)
+        assert together == {int(load_id): store.loads.undo_refusal(db, load_id) for load_id in asked}
+        assert f"load {uses.load_id} uses areas it added" in together[adds.load_id]
+        assert together[uses.load_id] is None and "already been undone" in together[undone.load_id]
+        assert "There is no load" in together[99999] and "cannot be undone" in together[old.load_id]
 
 
 def test_archive_dir_is_beside_the_database(built_db):

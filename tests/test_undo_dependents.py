@@ -94,3 +94,78 @@ def test_a_load_nothing_depends_on_needs_no_yes(built_db, tmp_path):
     load_id = con.execute("SELECT max(load_id) FROM loads").fetchone()[0]
     con.close()
     assert main(["undo", str(load_id), "--db", str(built_db), "--user", "ana"]) == 0
+
+
+# --- Comparator groups are loads too ------------------------------------------------------------------
+
+REGION = "group:E12000003"  # Yorkshire and The Humber
+
+
+def groups_load(db) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT max(load_id) FROM loads WHERE loader = 'comparator_groups_csv'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def region_members(db) -> list[str]:
+    con = duckdb.connect(str(db))  # as the page's own connection is opened, so both can be open at once
+    try:
+        return [code for (code,) in con.execute("SELECT area_code FROM comparator_group_members WHERE group_code = ? "
+                                                "ORDER BY area_code", [REGION]).fetchall()]
+    finally:
+        con.close()
+
+
+def smaller_region(tmp_path, members: list[str]):
+    """York's region without its first member, as an analyst's groups file."""
+    path = tmp_path / "region.csv"
+    path.write_text("group_code,group_name,area_code,source\n" + "".join(
+        f"{REGION},Yorkshire and The Humber,{code},an analyst's list\n" for code in members[1:]), encoding="utf-8")
+    return path
+
+
+class TestAGroupLoad:
+    def test_the_bundled_groups_are_a_load_and_their_undo_names_the_group_values(self, bundled_db):
+        """The build stores the comparator groups as a load (audited, in the standing loads a rebuild replays);
+        undoing it blanks the regions' delayed transfers values, and the sentence says so by indicator and group."""
+        con = duckdb.connect(str(bundled_db), read_only=True)
+        try:
+            load_id = groups_load(bundled_db)
+            assert any(entry.layout == "comparator_groups_csv" for entry in loads.standing_loads(con))
+            dependents = loads.undo_dependents(con, load_id)
+        finally:
+            con.close()
+        sentence = undo_dependents_sentence(dependents, first=[YORK, ENGLAND])
+        assert sentence.startswith("Undoing it blanks the group values of Delayed transfers of care (18+) for ")
+        assert "other groups" in sentence and "Among its peers" in sentence
+        assert set(dependents["effect"]) == {"blanks"} and REGION in set(dependents["area_code"])
+
+    def test_the_command_line_loads_a_group_and_undoes_it_only_with_yes(self, built_db, tmp_path, capsys):
+        """`groups` stores a changed region as a new load; `undo` without --yes says the region's values change
+        and does nothing; with --yes the bundled members come back."""
+        bundled = region_members(built_db)
+        assert main(["groups", str(smaller_region(tmp_path, bundled)), "--db", str(built_db), "--user", "ana"]) == 0
+        assert "1 changed" in capsys.readouterr().out and region_members(built_db) == bundled[1:]
+        argv = ["undo", str(groups_load(built_db)), "--db", str(built_db), "--user", "ana"]
+        assert main(argv) == 1
+        said = capsys.readouterr()
+        assert "changes the group values of Delayed transfers of care (18+) for Yorkshire and The Humber" in said.out
+        assert "--yes" in said.err and region_members(built_db) == bundled[1:]
+        assert main([*argv, "--yes"]) == 0
+        assert region_members(built_db) == bundled
+
+    def test_the_page_asks_for_the_second_tick_before_blanking_the_groups(self, upload_page, built_db):
+        """Undo on the bundled groups load warns about the group values; nothing is undone without the tick."""
+        load_id = groups_load(built_db)
+        at = upload_page("ana")
+        at.button(key=f"undo_{load_id}").click().run()
+        assert not at.exception, at.exception
+        assert "group values of Delayed transfers of care" in texts(at, "warning")
+        assert at.button(key="undo_confirm").disabled
+        assert region_members(built_db)
+        at.checkbox(key="undo_understood").check().run()
+        at.button(key="undo_confirm").click().run()
+        assert not at.exception, at.exception
+        assert "undone" in texts(at, "success") and region_members(built_db) == []

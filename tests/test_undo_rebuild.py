@@ -61,11 +61,14 @@ def state_outside_rows(con) -> dict[str, pd.DataFrame]:
         "flags": con.execute("SELECT indicator_id, is_demonstration FROM indicators ORDER BY ALL").df(),
         "populations": con.execute("SELECT * FROM current_populations ORDER BY ALL").df(),
         "areas": con.execute("SELECT * FROM areas ORDER BY ALL").df(),
+        "groups": con.execute("SELECT group_code, group_name, source, members FROM comparator_group_rows "
+                              "WHERE superseded_by IS NULL ORDER BY ALL").df(),
     }
 
 
 class LoadsAndUndos(RuleBasedStateMachine):
-    """Random loads (real and demonstration, overlapping and not, populations too) and undos in any order."""
+    """Random loads (real and demonstration, overlapping and not, populations and comparator groups too) and undos
+    in any order."""
 
     # Extracts by file sha256, shared by every example: the same file always reads the same.
     extracts: dict[tuple[str, frozenset[str]], object] = {}
@@ -107,8 +110,9 @@ class LoadsAndUndos(RuleBasedStateMachine):
         try:
             load_into(self.store, path, user="analyst", archive_dir=self.archive, is_demonstration=is_demonstration)
         except LoadError as error:
-            # Once the population load that added the councils is undone, their rows are refused.
-            assert "is not an area code the dashboard knows" in str(error)
+            # Once the population load that added the councils is undone, their rows (and groups) are refused.
+            assert ("is not an area code the dashboard knows" in str(error)
+                    or "is not an area this store holds" in str(error))
 
     def standing(self) -> list[int]:
         return [int(load_id) for load_id in loads.recent_loads(self.store, limit=1000)["load_id"]]
@@ -125,6 +129,16 @@ class LoadsAndUndos(RuleBasedStateMachine):
         """A population file for the two councils, the same or changed."""
         self.files += 1
         self._load(population_file(self.folder, f"population_{self.files}.csv", age_zero))
+
+    @rule(code=st.sampled_from(["group:a", "group:b"]), name=st.sampled_from(["Group A", "Group A renamed"]),
+          members=st.lists(st.sampled_from(AREAS), min_size=1, unique=True))
+    def load_groups(self, code, name, members) -> None:
+        """A comparator groups file: a new group, the same one again, or one renamed or with other members."""
+        self.files += 1
+        path = self.folder / f"groups_{self.files}.csv"
+        path.write_text("group_code,group_name,area_code,source\n"
+                        + "".join(f"{code},{name},{member},a test\n" for member in members), encoding="utf-8")
+        self._load(path)
 
     @precondition(lambda self: len(self.standing()) > 0)
     @rule(data=st.data())

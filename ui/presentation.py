@@ -38,13 +38,14 @@ h1 { font-size: 36px !important; padding: 0 !important; }
 /* The board view fits one 1280 x 720 screen: the browser sizes the columns to their content, rows and
    icons are tighter, the text itself no smaller. */
 .pbip-indicators { line-height: 1.15 !important; table-layout: auto !important; }
-.pbip-indicators th { width: auto !important; white-space: nowrap; }
+/* Headings wrap only between words, and only a council's long name needs to. */
+.pbip-indicators th { width: auto !important; }
 .pbip-indicators .trend img { width: 4em !important; }
 @media (min-width: 1200px) {
   .pbip-indicators td strong, .pbip-indicators td.compared { white-space: nowrap; }
-  .pbip-indicators .trend img { width: 5em !important; }
+  .pbip-indicators .trend img { width: 4.5em !important; }
 }
-.pbip-indicators th, .pbip-indicators td { padding: 0.12em 0.3em !important; }
+.pbip-indicators th, .pbip-indicators td { padding: 0.12em 0.25em !important; }
 .pbip-indicators .icon img { width: 1.8em !important; height: 1.8em !important; }
 .pbip-indicators .trend img { height: 1.5em !important; }
 /* The board's plan cell keeps its roll-up swatch; the breakdown is for a screen (and the hover). */
