@@ -116,18 +116,31 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
     """
     require_write(con)
     frame = as_arrow(observations, OBSERVATION_COLUMNS)
+    # A view over the registered Arrow table, not a temporary table: one written inside the write's
+    # transaction costs more to fill and to query than scanning the Arrow table again.
     con.register("incoming_observations_df", frame)
     try:
         con.execute("""
-            CREATE OR REPLACE TEMP TABLE incoming_observations AS
+            CREATE OR REPLACE TEMP VIEW incoming_observations AS
             SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
                    period_start::DATE AS period_start, period_end::DATE AS period_end,
                    numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator,
                    value::DOUBLE AS value, value_note::VARCHAR AS value_note
             FROM incoming_observations_df
         """)
+        return _store_incoming_observations(con, load_id=load_id, is_demonstration=is_demonstration,
+                                            rows=len(frame))
     finally:
+        try:
+            con.execute("DROP VIEW IF EXISTS incoming_observations")
+        except duckdb.Error:
+            pass  # a failed write's transaction is rolled back, and the view with it
         con.unregister("incoming_observations_df")
+
+
+def _store_incoming_observations(con: duckdb.DuckDBPyConnection, *, load_id: int, is_demonstration: bool,
+                                 rows: int) -> RowCounts:
+    """store_observations for the `rows` rows of the view `incoming_observations`."""
     duplicate = con.execute("""
         SELECT indicator_id, area_code, period_start FROM incoming_observations
         GROUP BY ALL HAVING count(*) > 1 LIMIT 1
@@ -179,8 +192,7 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
             WHERE o.superseded_by IS NULL AND o.indicator_id = i.indicator_id
               AND o.area_code = i.area_code AND o.period_start = i.period_start)
     """, [load_id]).fetchone()[0]
-    con.execute("DROP TABLE incoming_observations")
-    return RowCounts(added=inserted - changed, changed=changed, unchanged=len(frame) - inserted)
+    return RowCounts(added=inserted - changed, changed=changed, unchanged=rows - inserted)
 
 
 def store_populations(con: duckdb.DuckDBPyConnection, populations: pd.DataFrame, *, load_id: int) -> RowCounts:
