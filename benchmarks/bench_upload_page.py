@@ -54,6 +54,12 @@ def _signed_in_page() -> AppTest:
     return at
 
 
+def _cpu() -> float:
+    """CPU seconds of every thread of this process (the page's script thread, DuckDB's and Arrow's):
+    what a busy shared machine cannot inflate the way it inflates wall seconds."""
+    return time.process_time()
+
+
 def _upload(at: AppTest, name: str, content: bytes) -> float:
     started = time.perf_counter()
     at.file_uploader[0].set_value((name, content, "text/csv"))
@@ -100,25 +106,31 @@ def main() -> None:
         before = _rss_mb()
 
         load_before = os.getloadavg()[0]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         duckdb.sql(f"SELECT * FROM read_csv('{big}')").fetchnumpy()
-        bare = time.perf_counter() - started
+        bare, bare_cpu = time.perf_counter() - started, _cpu() - cpu
         gc.collect()
 
+        cpu = _cpu()
         previewed = _upload(at, "tidy.csv", content)
+        previewed_cpu, cpu = _cpu() - cpu, _cpu()
         confirmed = _confirm(at)
+        confirmed_cpu = _cpu() - cpu
         peak = _peak_mb()
         del content
         gc.collect()
         after = _rss_mb()
         total = previewed + confirmed
         print(f"{rows:,}-row tidy CSV ({big.stat().st_size / 1024 / 1024:.0f} MB) through the Upload page:")
-        print(f"  choose the file -> preview shown:     {previewed:7.2f} s")
-        print(f"  confirm -> stored:                    {confirmed:7.2f} s")
-        print(f"  upload in all:                        {total:7.2f} s   target <= {SECONDS_TARGET:g} s: "
-              f"{'met' if total <= SECONDS_TARGET else 'MISSED'}")
-        print(f"  DuckDB typed read_csv, same file:     {bare:7.2f} s   the upload is {total / bare:.1f} x this; "
-              f"the preview {previewed / bare:.1f} x")
+        total_cpu = previewed_cpu + confirmed_cpu
+        print(f"  {'':38} {'wall':>7}   {'CPU':>7}")
+        print(f"  choose the file -> preview shown:     {previewed:7.2f} s {previewed_cpu:7.2f} s")
+        print(f"  confirm -> stored:                    {confirmed:7.2f} s {confirmed_cpu:7.2f} s")
+        print(f"  upload in all:                        {total:7.2f} s {total_cpu:7.2f} s   target <= "
+              f"{SECONDS_TARGET:g} s: {'met' if total <= SECONDS_TARGET else 'MISSED'} (wall)")
+        print(f"  DuckDB typed read_csv, same file:     {bare:7.2f} s {bare_cpu:7.2f} s   the upload is "
+              f"{total / bare:.1f} x this (wall), {total_cpu / bare_cpu:.1f} x (CPU); the preview "
+              f"{previewed / bare:.1f} x (wall), {previewed_cpu / bare_cpu:.1f} x (CPU)")
         print(f"  load average while measured:          {load_before:7.2f} before, {os.getloadavg()[0]:.2f} after, "
               f"on {os.cpu_count()} cores")
         print(f"  memory before the upload:             {before:7,.0f} MB")

@@ -150,9 +150,10 @@ class Preview:
 
     @property
     def counts(self) -> writes.RowCounts:
-        statuses = pd.concat([self.observations["status"], self.populations["status"]])
-        tally = statuses.value_counts()
-        return writes.RowCounts(*(int(tally.get(status, 0)) for status in STATUSES))
+        # From the summaries, which count every row: the page asks on every run, and a million statuses
+        # counted again each time cost a tenth of a second.
+        return writes.RowCounts(*(int(self.summary[status].sum()) + int(self.population_summary[status].sum())
+                                  for status in STATUSES))
 
     @property
     def periods(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
