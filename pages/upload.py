@@ -72,9 +72,10 @@ st.download_button("Download the targets template (example CSV)", TARGETS_TEMPLA
 uploaded = st.file_uploader("Extract to load (CSV, or an NHS England .xls spreadsheet)",
                             type=["csv", "xls", "xlsx", "txt"], key=f"upload_{state.get('upload_round', 0)}",
                             max_upload_size=upload_limit.apply_to_server(settings.upload_limit_mb))
-layout_names = [DETECT, *BY_NAME]
-chosen = st.selectbox("Layout", layout_names, format_func=lambda name: name if name == DETECT
-                      else BY_NAME[name].description,
+# Labels as a dict's lookup, never a lambda: a widget keeps its format_func in the session, and a lambda
+# keeps the whole run's names with it (a million-row extract and its preview) after the upload is done.
+layout_labels = {DETECT: DETECT, **{name: layout.description for name, layout in BY_NAME.items()}}
+chosen = st.selectbox("Layout", list(layout_labels), format_func=layout_labels.__getitem__,
                       help="The layout is recognised from the file's content; choose one to override it.")
 
 if uploaded is not None:
@@ -152,11 +153,11 @@ if uploaded is not None:
             st.dataframe(changed.head(CHANGED_ROWS_SHOWN), hide_index=True, width="stretch")
 
         area_names, indicator_names = work["names"]
-        pairs = list(shown.summary[["indicator_id", "area_code"]].drop_duplicates().itertuples(index=False,
-                                                                                                name=None))
-        indicator_id, area_code = st.selectbox(
-            "Chart the new series over the stored one for", pairs,
-            format_func=lambda pair: f"{indicator_names.get(pair[0], pair[0])} — {area_names.get(pair[1], pair[1])}")
+        pairs = {pair: f"{indicator_names.get(pair[0], pair[0])} — {area_names.get(pair[1], pair[1])}"
+                 for pair in shown.summary[["indicator_id", "area_code"]].drop_duplicates().itertuples(
+                     index=False, name=None)}
+        indicator_id, area_code = st.selectbox("Chart the new series over the stored one for", list(pairs),
+                                               format_func=pairs.__getitem__)
         stored = queries.indicator_series(con, indicator_id, [area_code])
         new = shown.observations[(shown.observations["indicator_id"] == indicator_id)
                                  & (shown.observations["area_code"] == area_code)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from store.primitives import require_write
 
@@ -23,6 +24,20 @@ INDICATOR_COLUMNS = ["indicator_id", "name", "short_name", "definition", "unit",
                      "age_band", "frequency", "publication_lag_days", "improvement_direction", "target",
                      "source", "publisher", "area_relation", "is_proxy", "is_demonstration", "caveat",
                      "display_order", "is_cqc_indicator"]
+
+
+def as_arrow(frame: pd.DataFrame, columns: list[str]) -> pa.Table | pd.DataFrame:
+    """`frame`'s `columns` (absent ones all missing) as an Arrow table, for DuckDB to scan.
+
+    DuckDB scans an Arrow table as it is; a pandas column of strings (arrow-backed or Python objects)
+    it converts cell by cell, seconds for a million-row upload. A column Arrow cannot type (numbers and
+    text mixed) leaves the frame to DuckDB's own reading, as before.
+    """
+    frame = frame.reindex(columns=columns)
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return frame
 
 
 @dataclass(frozen=True)
@@ -100,19 +115,32 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
     invented values never mix in one series, and the indicator stops being flagged demonstration.
     """
     require_write(con)
-    frame = observations.reindex(columns=OBSERVATION_COLUMNS)
+    frame = as_arrow(observations, OBSERVATION_COLUMNS)
+    # A view over the registered Arrow table, not a temporary table: one written inside the write's
+    # transaction costs more to fill and to query than scanning the Arrow table again.
     con.register("incoming_observations_df", frame)
     try:
         con.execute("""
-            CREATE OR REPLACE TEMP TABLE incoming_observations AS
+            CREATE OR REPLACE TEMP VIEW incoming_observations AS
             SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
                    period_start::DATE AS period_start, period_end::DATE AS period_end,
                    numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator,
                    value::DOUBLE AS value, value_note::VARCHAR AS value_note
             FROM incoming_observations_df
         """)
+        return _store_incoming_observations(con, load_id=load_id, is_demonstration=is_demonstration,
+                                            rows=len(frame))
     finally:
+        try:
+            con.execute("DROP VIEW IF EXISTS incoming_observations")
+        except duckdb.Error:
+            pass  # a failed write's transaction is rolled back, and the view with it
         con.unregister("incoming_observations_df")
+
+
+def _store_incoming_observations(con: duckdb.DuckDBPyConnection, *, load_id: int, is_demonstration: bool,
+                                 rows: int) -> RowCounts:
+    """store_observations for the `rows` rows of the view `incoming_observations`."""
     duplicate = con.execute("""
         SELECT indicator_id, area_code, period_start FROM incoming_observations
         GROUP BY ALL HAVING count(*) > 1 LIMIT 1
@@ -164,15 +192,14 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
             WHERE o.superseded_by IS NULL AND o.indicator_id = i.indicator_id
               AND o.area_code = i.area_code AND o.period_start = i.period_start)
     """, [load_id]).fetchone()[0]
-    con.execute("DROP TABLE incoming_observations")
-    return RowCounts(added=inserted - changed, changed=changed, unchanged=len(frame) - inserted)
+    return RowCounts(added=inserted - changed, changed=changed, unchanged=rows - inserted)
 
 
 def store_populations(con: duckdb.DuckDBPyConnection, populations: pd.DataFrame, *, load_id: int) -> RowCounts:
     """Make `populations` the current estimates for their keys (area, year, age band), by the rules of
     `store_observations`."""
     require_write(con)
-    frame = populations.reindex(columns=POPULATION_COLUMNS)
+    frame = as_arrow(populations, POPULATION_COLUMNS)
     con.register("incoming_populations_df", frame)
     try:
         con.execute("""
