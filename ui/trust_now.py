@@ -11,7 +11,6 @@ from charts.funnel import funnel_figure
 from charts.text import plain
 from charts.trust_now import now_table_html
 from store import trusts as store_trusts
-from store.assessment import data_version
 from ui import context
 from ui.assessments import default_assessment
 
@@ -38,8 +37,8 @@ def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False
     """Draw the section, or nothing when the council has no linked acute trust with these measures. With a
     `place` (the board's title column) on the projector, it opens from a button there, so the board still
     fits one screen."""
-    con = context.connection()
-    now, inputs = _cached(str(context.settings().store), data_version(con), area_code, benchmark_code, date.today())
+    now, inputs = _cached(str(context.settings().store), context.store_version(), area_code, benchmark_code,
+                          date.today())
     if now is None or not now.rows:
         return
     if presenting and place is not None:

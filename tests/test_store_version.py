@@ -1,0 +1,36 @@
+"""ui.context.store_version: the store's version is read once per page run, and again after a write in that run."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from ui import context
+
+
+def _page() -> None:
+    import streamlit as st
+
+    from ui import context
+
+    before = [context.store_version() for _ in range(3)]
+    context.open_store().write(lambda write: write.audit("test_write"), user="Test Script", action="write")
+    st.text(f"{before[0]}|{len(set(before))}|{context.store_version()}|{context.store_version()}")
+
+
+def test_one_read_a_run_and_one_more_after_a_write(monkeypatch, empty_db):
+    reads = []
+
+    def counting(con):
+        reads.append(1)
+        return counting.real(con)
+
+    counting.real = context.data_version
+    monkeypatch.setattr(context, "data_version", counting)
+    monkeypatch.setenv("PBIP_DB_PATH", str(empty_db))
+    at = AppTest.from_function(_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    first, distinct, after, again = at.text[0].value.split("|")
+    assert distinct == "1" and after == again and after != first
+    assert len(reads) == 2  # three asks before the write, two after it
+    at.run()
+    assert len(reads) == 4  # a new run reads it afresh
