@@ -13,6 +13,7 @@ from charts.xmr import assessment_figure
 from store import plan
 from ui import context, presentation
 from ui.assessments import default_assessment
+from ui.charts import plotly_chart
 
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
 ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
@@ -109,6 +110,6 @@ for link in links.itertuples():
                 f"**Assurance:** {a.assurance_text}")
     figure = assessment_figure(replace(a, events=completions), title=f"{a.short_name}, {a.area_name}",
                                presentation=presenting)
-    st.plotly_chart(figure, key=f"recommendation_chart_{link.indicator_id}", width="stretch", theme=None)
-    if figure.layout.meta["comparator_panel"]:
+    plotly_chart(figure, key=f"recommendation_chart_{link.indicator_id}", width="stretch", theme=None)
+    if figure["layout"]["meta"]["comparator_panel"]:
         st.caption(f"{markdown_text(a.comparator_name)} is drawn on its own panel: its values are on another scale.")

@@ -13,6 +13,7 @@ from charts.trust_now import now_table_html
 from store import trusts as store_trusts
 from ui import context
 from ui.assessments import default_assessment
+from ui.charts import plotly_chart
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -71,6 +72,6 @@ def _now(now, inputs, area_code: str, *, presenting: bool, with_funnel: bool) ->
                                unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
                                denominator_label=str(definition["denominator_meaning"] or "denominator"),
                                presentation=presenting, units="trusts")
-        st.plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
+        plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
         period = next(row.period for row in now.rows if row.indicator_id == chosen)
         st.caption(plain(f"{names[chosen]}, {period}: {funnel_note(definition, plot)}"))
