@@ -3,12 +3,13 @@
     .venv/bin/python benchmarks/bench_pages.py [--runs 7] [--pages recommendation,plan]
 
 Runs against the bundled store (built into a temporary folder). The anchor is an empty page added to
-dashboard.py's own navigation (a copy of dashboard.py written beside it for the run), so every page, the empty
-one included, pays the same start: settings, the store, the navigation. A visit is AppTest's run of the page in a
-session that has already shown the overview; the first visit is the page's first run in that session, the second
-its rerun (what a widget change or a return costs). Each figure is the median over `--runs` fresh sessions; the
-process's caches are warm after the first. Goal (issue 25): every page ≤ 1.5× the empty page. Ratios are only
-comparable within one run: the load average is printed beside them.
+dashboard.py's own navigation (it and a copy of dashboard.py are written beside dashboard.py for the run),
+so every page, the empty one included, pays the same start: settings, the store, the navigation. A visit
+is AppTest's run of the page in a session that has already shown the overview; the first visit is the
+page's first run in that session, the second its rerun (what a widget change or a return costs). Each
+figure is the median over `--runs` fresh sessions; the process's caches are warm after the first. Goal
+(issue 25): every page ≤ 1.5× the empty page. Ratios are only comparable within one run: the load
+average is printed beside them.
 """
 
 from __future__ import annotations
@@ -38,25 +39,30 @@ PAGES = [
     ("about", "pages/about.py", {}),
 ]
 EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty")\n'
-NAVIGATION = "navigation = st.navigation(["
+NAVIGATION = "\n])\nnavigation.run()"
 
 
-def app_with_empty_page(folder: Path) -> tuple[Path, Path]:
-    """dashboard.py's copy (written beside it, so its pages resolve) whose navigation also holds an empty page."""
-    empty = folder / "empty_page.py"
-    empty.write_text(EMPTY_PAGE, encoding="utf-8")
+def app_with_empty_page() -> tuple[Path, Path]:
+    """dashboard.py's copy, written beside it (so its pages resolve), whose navigation also holds an empty page in
+    pages/. (AppTest shows the overview instead of a page elsewhere, or one with its own url_path.)"""
     source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
     if NAVIGATION not in source:
         raise SystemExit("dashboard.py's navigation has changed: update NAVIGATION in benchmarks/bench_pages.py")
-    source = source.replace(NAVIGATION, f'{NAVIGATION}\n    st.Page(r"{empty}", title="Empty", url_path="empty"),')
-    handle, name = tempfile.mkstemp(prefix="_bench_pages_", suffix=".py", dir=ROOT)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(source)
-    return Path(name), empty
+    files = []
+    for text, folder in ((EMPTY_PAGE, ROOT / "pages"), (source, ROOT)):
+        handle, name = tempfile.mkstemp(prefix="bench_pages_", suffix=".py", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        files.append(Path(name))
+    empty, app = files
+    app.write_text(source.replace(NAVIGATION, f'\n    st.Page("pages/{empty.name}", title="Empty"),'
+                                              f'{NAVIGATION}'), encoding="utf-8")
+    return app, empty
 
 
 def visits(app: Path, page: str, query: dict[str, str], runs: int) -> tuple[float, float]:
-    """Median seconds of the page's first and second run in a session that began on the overview."""
+    """Median seconds of the page's first and second run in a session that began on the overview; the page's own
+    title is checked, so a page AppTest could not find (it would show the overview) is never timed."""
     from streamlit.testing.v1 import AppTest
 
     first, second = [], []
@@ -70,6 +76,8 @@ def visits(app: Path, page: str, query: dict[str, str], runs: int) -> tuple[floa
             at.run()
             times.append(time.perf_counter() - start)
             assert not at.exception, at.exception
+        if Path(page).name.startswith("bench_pages_"):
+            assert [title.value for title in at.title] == ["Empty"], "AppTest did not show the empty page"
     return statistics.median(first), statistics.median(second)
 
 
@@ -91,11 +99,11 @@ def main() -> None:
         db = Path(folder) / "pbip.duckdb"
         build(db)
         os.environ["PBIP_DB_PATH"] = str(db)
-        app, empty = app_with_empty_page(Path(folder))
+        app, empty = app_with_empty_page()
         try:
-            visits(app, str(empty), {}, 2)  # the process's first run pays imports and caches: not counted
+            visits(app, f"pages/{empty.name}", {}, 2)  # the process's first run pays imports and caches: not counted
             print(f"load average (1/5/15 min) at start: {load()}; median of {args.runs} sessions each")
-            empty_first, empty_second = visits(app, str(empty), {}, args.runs)
+            empty_first, empty_second = visits(app, f"pages/{empty.name}", {}, args.runs)
             print(f"{'page':<30}{'1st s':>8}{'ratio':>7}{'2nd s':>8}{'ratio':>7}  goal ≤ {GOAL}× empty")
             print(f"{'empty page (anchor)':<30}{empty_first:>8.3f}{1:>7.2f}{empty_second:>8.3f}{1:>7.2f}")
             for name, path, query in chosen:
@@ -106,6 +114,7 @@ def main() -> None:
             print(f"load average at end: {load()}")
         finally:
             app.unlink(missing_ok=True)
+            empty.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
