@@ -14,7 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from analysis.plan import RAG_MEANING, status_label
-from charts.figure import scatter
+from charts.figure import iso, scatter
 from charts.text import plain
 from charts.xmr import TICK_FONT
 
@@ -149,7 +149,7 @@ def rag_timeline(timeline: pd.DataFrame, ref: str, *, presentation: bool = False
     step named in words at its start so the colour is never the only sign. A plotly figure as plain data."""
     times = pd.to_datetime(timeline["changed_at"]).tolist()
     ends = times[1:] + [pd.Timestamp.now()]
-    data = [scatter(x=[start, end], y=[ref, ref], mode="lines+markers+text", name=rag,
+    data = [scatter(x=[iso(start), iso(end)], y=[ref, ref], mode="lines+markers+text", name=rag,
                     line={"color": RAG_COLOURS.get(rag, "#768692"), "width": 14}, text=[rag, ""],
                     textposition="top right", hovertemplate=f"{rag} from %{{x|%d %b %Y}}<extra></extra>",
                     showlegend=False)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.assurance import DIRECTION_WORDS, Target
 from analysis.periods import format_value
-from charts.figure import scatter
+from charts.figure import iso, iso_dates, scatter
 
 TARGET = "#9E3D74"
 TRAJECTORY = "#9E3D74"
@@ -40,17 +40,17 @@ def target_lines(targets: Sequence[Target], trajectory: pd.Series | None, x: pd.
         shown = format_value(target.value, value_kind)
         words = f"Target: {DIRECTION_WORDS[target.direction]} {shown}" + (
             f" from {target.effective_from:%b %Y}" if target.effective_from > first else "")
-        traces.append(scatter(x=[start, end], y=[target.value, target.value], mode="lines", name=words,
+        traces.append(scatter(x=[iso(start), iso(end)], y=[target.value, target.value], mode="lines", name=words,
                               line={"color": TARGET, "width": 3}, hovertemplate=f"{words} {unit}<extra></extra>",
                               **axes))
-        labels.append({"x": end, "y": target.value, "text": f"Target {shown}", "showarrow": False,
+        labels.append({"x": iso(end), "y": target.value, "text": f"Target {shown}", "showarrow": False,
                        "xanchor": "right", "yanchor": "bottom", "font": {"size": tick_size, "color": TARGET},
                        "bgcolor": TEXT_BACKGROUND, **({"xref": "x", "yref": "y"} if axes else {})})
     planned = trajectory.dropna().sort_index() if trajectory is not None else pd.Series(dtype=float)
     planned = planned[(planned.index >= first) & (planned.index <= last)] if not planned.empty else planned
     if not planned.empty:
         traces.append(scatter(
-            x=list(pd.DatetimeIndex(planned.index)), y=planned.astype(float).tolist(), mode="lines+markers",
+            x=iso_dates(planned.index), y=planned.astype(float).tolist(), mode="lines+markers",
             name="Planned (trajectory)", line={"color": TRAJECTORY, "width": 2.5, "dash": "dot"},
             marker={"symbol": "circle-open", "size": 9, "color": TRAJECTORY, "line": {"width": 2}},
             customdata=[[f"{when:%B %Y}", format_value(value, value_kind)] for when, value in planned.items()],

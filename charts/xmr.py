@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.assess import Assessment
 from analysis.periods import format_value
 from analysis.spc import RULE_LABELS
-from charts.figure import scatter, vertical_line
+from charts.figure import iso, iso_dates, scatter, vertical_line
 from charts.targets import target_lines
 
 BACKGROUND = "#FFFFFF"
@@ -65,7 +65,7 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
     comp = comparator.dropna().sort_index() if comparator is not None else pd.Series(dtype=float)
     own_panel = not comp.empty and other_scale(points["value"], comp)
     main = {"xaxis": "x", "yaxis": "y"} if own_panel else {}
-    data: list[dict] = [scatter(x=list(x), y=points["value"].astype(float).tolist(), mode="lines",
+    data: list[dict] = [scatter(x=iso_dates(x), y=points["value"].astype(float).tolist(), mode="lines",
                                 name=area_name, line={"color": SERIES_LINE, "width": 2}, hoverinfo="skip",
                                 connectgaps=False, **main)]
     mean_x, mean_y = _segment_lines(points, "mean")
@@ -81,7 +81,7 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
         if chosen.empty:
             continue
         data.append(scatter(
-            x=list(pd.DatetimeIndex(chosen.index)), y=chosen["value"].astype(float).tolist(), mode="markers",
+            x=iso_dates(chosen.index), y=chosen["value"].astype(float).tolist(), mode="markers",
             name=words,
             marker={"color": colour, "symbol": symbol, "size": MARKER_SIZE[presentation],
                     "line": {"color": TEXT if point_type != "common_cause" else colour, "width": 1}},
@@ -92,7 +92,7 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
 
     if not comp.empty:
         data.append(scatter(
-            x=list(pd.DatetimeIndex(comp.index)), y=comp.astype(float).tolist(), mode="lines",
+            x=iso_dates(comp.index), y=comp.astype(float).tolist(), mode="lines",
             name=comparator_name or "Comparator", line={"color": COMPARATOR, "width": 2.5, "dash": "dot"},
             customdata=[[f"{pd.Timestamp(when):%B %Y}", format_value(value, value_kind)]
                         for when, value in comp.items()],
@@ -120,7 +120,7 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
     if len(x):
         # The axis ends at the data: half a period of air either side, not plotly's 5 % padding.
         pad = pd.Timedelta(days=16) if len(x) < 2 else (x[1] - x[0]) / 2
-        axis["range"] = [x.min() - pad, x.max() + pad]
+        axis["range"] = [iso(x.min() - pad), iso(x.max() + pad)]
     y_axis = {"gridcolor": GRID, "zeroline": False, "tickfont": {"size": tick}, "title": {"font": {"size": tick}},
               "automargin": True}
     layout.update(
@@ -163,12 +163,12 @@ def period_ticks(x: pd.DatetimeIndex) -> dict:
     gaps = pd.Series(x.sort_values()).diff().dropna()
     step_days = gaps.median().days if len(gaps) else 31
     if step_days >= 360:
-        return {"dtick": "M12", "tickformat": "%Y", "tick0": x.min()}
+        return {"dtick": "M12", "tickformat": "%Y", "tick0": iso(x.min())}
     if step_days < 28:
         return {}
     months = (x.max().year - x.min().year) * 12 + x.max().month - x.min().month + 1
     step = next((every for up_to, every in _MONTH_STEPS if months <= up_to), 12)
-    return {"dtick": f"M{step}", "tickformat": "%b %Y" if step < 12 else "%Y", "tick0": x.min()}
+    return {"dtick": f"M{step}", "tickformat": "%b %Y" if step < 12 else "%Y", "tick0": iso(x.min())}
 
 
 def other_scale(values: pd.Series, comparator: pd.Series) -> bool:
@@ -193,7 +193,7 @@ def _segment_lines(points: pd.DataFrame, column: str) -> tuple[list, list]:
         if xs:
             xs.append(None)
             ys.append(None)
-        xs.extend(pd.DatetimeIndex(segment.index))
+        xs.extend(iso_dates(segment.index))
         ys.extend(segment[column].astype(float).tolist())
     return xs, ys
 
@@ -210,13 +210,13 @@ def _add_events(data: list[dict], layout: dict, events: pd.DataFrame | None, x: 
         start = pd.Timestamp(row.event_date)
         end = pd.Timestamp(row.end_date) if row.end_date is not None and not pd.isna(row.end_date) else None
         if end is not None and end > start:
-            layout["shapes"] += [{"type": "rect", "x0": start, "x1": end, "xref": axis.replace("y", "x"),
+            layout["shapes"] += [{"type": "rect", "x0": iso(start), "x1": iso(end), "xref": axis.replace("y", "x"),
                                   "y0": 0, "y1": 1, "yref": f"{axis} domain", "fillcolor": EVENT, "opacity": 0.25,
                                   "line": {"width": 0}} for axis in rows]
         layout["shapes"] += vertical_line(start, {"color": EVENT, "width": 1.5, "dash": "dot"}, rows)
         # Neighbouring numbers alternate between two heights, so events a month apart stay legible.
         layout["annotations"].append({
-            "x": start, "y": 1, "yref": "paper", "text": str(number), "showarrow": False, "xanchor": "center",
+            "x": iso(start), "y": 1, "yref": "paper", "text": str(number), "showarrow": False, "xanchor": "center",
             "yanchor": "bottom", "yshift": (number % 2 == 0) * (TICK_FONT[presentation] + 4),
             "font": {"size": TICK_FONT[presentation], "color": TEXT}, "bgcolor": BACKGROUND})
         data.append(scatter(x=[None], y=[None], mode="lines", name=f"{number}: {row.label} ({start:%b %Y})",

@@ -68,7 +68,7 @@ class TestXmrFigure:
         """A rebase date draws a line, named in the legend."""
         fig = figure(rebase_dates=[pd.Timestamp("2018-05-01")])
         assert "Rebase (new limits from here)" in trace_names(fig)
-        assert any(shape["x0"] == pd.Timestamp("2018-05-01") for shape in fig["layout"]["shapes"])
+        assert any(pd.Timestamp(shape["x0"]) == pd.Timestamp("2018-05-01") for shape in fig["layout"]["shapes"])
 
     def test_the_axis_ends_at_the_data(self):
         """The time axis runs from half a period before the first point to half a period after the last."""

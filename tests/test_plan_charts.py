@@ -146,7 +146,7 @@ class TestRagTimeline:
                                  "new_value": ["Red", "Green"]})
         figure = plan_charts.rag_timeline(timeline, "R5.1", presentation=True)
         red, green = figure["data"]
-        assert red["x"][1] == green["x"][0] == pd.Timestamp("2019-03-01")
+        assert pd.Timestamp(red["x"][1]) == pd.Timestamp(green["x"][0]) == pd.Timestamp("2019-03-01")
         assert (red["line"]["color"], red["text"][0]) == (plan_charts.RAG_COLOURS["Red"], "Red")
         assert (green["line"]["color"], green["text"][0]) == (plan_charts.RAG_COLOURS["Green"], "Green")
         assert figure["layout"]["xaxis"]["tickfont"]["size"] >= 18

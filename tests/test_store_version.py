@@ -1,4 +1,5 @@
-"""ui.context.store_version: the store's version is read once per page run, and again after a write in that run."""
+"""ui.context: the store's version is read once per page run (and again after a write in that run); one cursor
+and one reading of the settings serve the whole run."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def _page() -> None:
     before = [context.store_version() for _ in range(3)]
     context.open_store().write(lambda write: write.audit("test_write"), user="Test Script", action="write")
     st.text(f"{before[0]}|{len(set(before))}|{context.store_version()}|{context.store_version()}")
+    st.text(f"{context.connection() is context.connection()}|{context.settings() is context.settings()}")
 
 
 def test_one_read_a_run_and_one_more_after_a_write(monkeypatch, empty_db):
@@ -32,5 +34,6 @@ def test_one_read_a_run_and_one_more_after_a_write(monkeypatch, empty_db):
     first, distinct, after, again = at.text[0].value.split("|")
     assert distinct == "1" and after == again and after != first
     assert len(reads) == 2  # three asks before the write, two after it
+    assert at.text[1].value == "True|True"
     at.run()
     assert len(reads) == 4  # a new run reads it afresh

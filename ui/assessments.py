@@ -29,9 +29,16 @@ def assessment(indicator_id: str, area_code: str, comparator_code: str | None) -
                    comparator_code or None, date.today())
 
 
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _default_comparator(store_key: str, version: str, indicator_id: str, benchmark_code: str) -> str | None:
+    return default_comparator(context.connection(), indicator_id, benchmark_code)
+
+
 def default_assessment(indicator_id: str, area_code: str, benchmark_code: str) -> Assessment:
     """The assessment against the benchmark (England), or the area alone when the benchmark has no series."""
-    return assessment(indicator_id, area_code, default_comparator(context.connection(), indicator_id, benchmark_code))
+    comparator = _default_comparator(str(context.settings().store), context.store_version(), indicator_id,
+                                     benchmark_code)
+    return assessment(indicator_id, area_code, comparator)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

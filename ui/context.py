@@ -31,8 +31,12 @@ def _leave_legacy_page_mode() -> None:
 
 
 def settings() -> Settings:
+    """The settings in force, read once per script run."""
     _leave_legacy_page_mode()
-    return load_settings()
+    memo = _this_run()
+    if "settings" not in memo:
+        memo["settings"] = load_settings()
+    return memo["settings"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,8 +50,12 @@ def open_store() -> store.Store:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the store for this script run; writes made through it still use the store's door."""
-    return open_store().read()
+    """A cursor on the store for this script run (one a run, not one a query); writes made through it still use
+    the store's door."""
+    memo = _this_run()
+    if "connection" not in memo:
+        memo["connection"] = open_store().read()
+    return memo["connection"]
 
 
 def store_version() -> str:
