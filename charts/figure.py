@@ -8,8 +8,10 @@ page; pages draw them with `ui.charts.plotly_chart`, the pack exports them with 
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 
@@ -22,8 +24,16 @@ def iso(when) -> str | None:
 
 
 def iso_dates(times: Iterable) -> list[str | None]:
-    """Each time as :func:`iso` writes it."""
-    return [iso(when) for when in times]
+    """Each time as :func:`iso` writes it (to the second), all at once."""
+    index = times if isinstance(times, pd.Index) else list(times)
+    seconds = pd.DatetimeIndex(index).to_numpy(dtype="datetime64[s]")
+    return [None if when == "NaT" else when for when in np.datetime_as_string(seconds, unit="s").tolist()]
+
+
+def month_names(times: Iterable) -> list[str]:
+    """Each time's month as people say it ("April 2019"), for hover text."""
+    index = pd.DatetimeIndex(times if isinstance(times, pd.Index) else list(times))
+    return [f"{calendar.month_name[month]} {year}" for month, year in zip(index.month, index.year, strict=True)]
 
 
 def scatter(**properties) -> dict:

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.assess import Assessment
 from analysis.periods import format_value
 from analysis.spc import RULE_LABELS
-from charts.figure import iso, iso_dates, scatter, vertical_line
+from charts.figure import iso, iso_dates, month_names, scatter, vertical_line
 from charts.targets import target_lines
 
 BACKGROUND = "#FFFFFF"
@@ -61,6 +61,7 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
     line or point: plotly's objects validate and copy every property, several times the cost of the page.
     """
     points = result.sort_index()
+    points.attrs = {}  # the SPC's notes, which pandas would deep-copy at every step below; the chart needs none
     x = pd.DatetimeIndex(points.index)
     comp = comparator.dropna().sort_index() if comparator is not None else pd.Series(dtype=float)
     own_panel = not comp.empty and other_scale(points["value"], comp)
@@ -85,8 +86,8 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
             name=words,
             marker={"color": colour, "symbol": symbol, "size": MARKER_SIZE[presentation],
                     "line": {"color": TEXT if point_type != "common_cause" else colour, "width": 1}},
-            customdata=[[f"{pd.Timestamp(when):%B %Y}", format_value(value, value_kind), _hover_rule(rule)]
-                        for when, value, rule in zip(chosen.index, chosen["value"], chosen["rule"], strict=True)],
+            customdata=[[when, format_value(value, value_kind), _hover_rule(rule)] for when, value, rule in
+                        zip(month_names(chosen.index), chosen["value"].tolist(), chosen["rule"].tolist(), strict=True)],
             hovertemplate=(f"<b>{area_name}</b> %{{customdata[0]}}<br>%{{customdata[1]}} {unit}"
                            "<br>%{customdata[2]}<extra></extra>"), **main))
 
@@ -94,8 +95,8 @@ def xmr_figure(result: pd.DataFrame, *, area_name: str, unit: str, value_kind: s
         data.append(scatter(
             x=iso_dates(comp.index), y=comp.astype(float).tolist(), mode="lines",
             name=comparator_name or "Comparator", line={"color": COMPARATOR, "width": 2.5, "dash": "dot"},
-            customdata=[[f"{pd.Timestamp(when):%B %Y}", format_value(value, value_kind)]
-                        for when, value in comp.items()],
+            customdata=[[when, format_value(value, value_kind)]
+                        for when, value in zip(month_names(comp.index), comp.tolist(), strict=True)],
             hovertemplate=(f"<b>{comparator_name}</b> %{{customdata[0]}}<br>%{{customdata[1]}} {unit}"
                            "<extra></extra>"), **({"xaxis": "x2", "yaxis": "y2"} if own_panel else {})))
 
@@ -230,6 +231,7 @@ def assessment_figure(a: Assessment, *, start: pd.Timestamp | None = None, end: 
     The window only changes what is drawn: the limits are the assessment's, from the whole series.
     """
     points = a.points.sort_index()
+    points.attrs = {}  # as in xmr_figure: not deep-copied at each step
     comparator = a.comparator_series.sort_index()
     if start is not None:
         points, comparator = points[points.index >= start], comparator[comparator.index >= start]
