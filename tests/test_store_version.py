@@ -1,5 +1,5 @@
-"""ui.context: the store's version is read once per page run (and again after a write in that run); one cursor
-and one reading of the settings serve the whole run."""
+"""The store's version, read once per page run (and again after a write in that run), with one cursor and one
+reading of the settings for the whole run (ui/context.py); figures kept per version (ui/charts.py)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,31 @@ def test_one_read_a_run_and_one_more_after_a_write(monkeypatch, empty_db):
     assert at.text[1].value == "True|True"
     at.run()
     assert len(reads) == 4  # a new run reads it afresh
+
+
+def _figure_page() -> None:
+    import streamlit as st
+
+    from ui import context
+    from ui.charts import kept_figure
+
+    built = []
+
+    def build(title: str) -> dict:
+        built.append(title)
+        return {"data": [], "layout": {"title": {"text": title}}}
+
+    first = kept_figure(("test", "a"), build, "A")
+    kept_figure(("test", "a"), build, "A")
+    kept_figure(("test", "b"), build, "B")
+    context.open_store().write(lambda write: write.audit("test_write"), user="Test Script", action="write")
+    kept_figure(("test", "a"), build, "A")
+    st.text(f"{first['layout']['title']['text']}|{','.join(built)}")
+
+
+def test_a_figure_is_kept_per_key_until_the_store_changes(monkeypatch, empty_db):
+    """Asked again with the same key, the kept figure is given back; another key, or a write, draws it anew."""
+    monkeypatch.setenv("PBIP_DB_PATH", str(empty_db))
+    at = AppTest.from_function(_figure_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.text[0].value == "A|A,B,A"
