@@ -1,5 +1,5 @@
-"""Pictures, tables and safe text for the improvement plan pages: results in, plotly Figures, styled
-tables and strings out.
+"""Pictures, tables and safe text for the improvement plan pages: results in, plotly figures (plain data),
+styled tables and strings out.
 
 RAG is never colour alone: every RAG cell says its word and meaning ("Red: off track") on a swatch
 of its colour, in black or white text, whichever contrasts more (always at least WCAG 2.2 AA's
@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from analysis.plan import RAG_MEANING, status_label
+from charts.figure import iso, scatter
 from charts.text import plain
 from charts.xmr import TICK_FONT
 
@@ -144,19 +144,18 @@ def projector_table(frame: pd.DataFrame, rag_columns: list[str]) -> Styler:
     return text.style.apply(lambda shown: _rag_css(shown, rag_columns, frame), axis=None)
 
 
-def rag_timeline(timeline: pd.DataFrame, ref: str, *, presentation: bool = False) -> go.Figure:
+def rag_timeline(timeline: pd.DataFrame, ref: str, *, presentation: bool = False) -> dict:
     """An action's RAG over time as coloured steps: `changed_at` and `new_value` (the RAG from then), each
-    step named in words at its start so the colour is never the only sign."""
-    figure = go.Figure()
+    step named in words at its start so the colour is never the only sign. A plotly figure as plain data."""
     times = pd.to_datetime(timeline["changed_at"]).tolist()
     ends = times[1:] + [pd.Timestamp.now()]
-    for start, end, rag in zip(times, ends, timeline["new_value"], strict=True):
-        figure.add_trace(go.Scatter(x=[start, end], y=[ref, ref], mode="lines+markers+text", name=rag,
-                                    line={"color": RAG_COLOURS.get(rag, "#768692"), "width": 14},
-                                    text=[rag, ""], textposition="top right",
-                                    hovertemplate=f"{rag} from %{{x|%d %b %Y}}<extra></extra>",
-                                    showlegend=False))
+    data = [scatter(x=[iso(start), iso(end)], y=[ref, ref], mode="lines+markers+text", name=rag,
+                    line={"color": RAG_COLOURS.get(rag, "#768692"), "width": 14}, text=[rag, ""],
+                    textposition="top right", hovertemplate=f"{rag} from %{{x|%d %b %Y}}<extra></extra>",
+                    showlegend=False)
+            for start, end, rag in zip(times, ends, timeline["new_value"], strict=True)]
     font = TICK_FONT[presentation]
-    figure.update_layout(height=140 + 2 * font, margin={"l": 40, "r": 10, "t": 10 + font, "b": 30 + font},
-                         yaxis={"visible": False}, font={"size": font}, xaxis={"tickfont": {"size": font}})
-    return figure
+    return {"data": data, "layout": {"height": 140 + 2 * font,
+                                     "margin": {"l": 40, "r": 10, "t": 10 + font, "b": 30 + font},
+                                     "yaxis": {"visible": False}, "font": {"size": font},
+                                     "xaxis": {"tickfont": {"size": font}}}}

@@ -16,6 +16,7 @@ from store import indicators as store_indicators
 from store.groups import MIN_VALUE_COVERAGE
 from ui import context, presentation
 from ui.assessments import assessment, assessments_many
+from ui.charts import plotly_chart
 from ui.funnel import funnel_limits_choice, outliers_table
 
 presenting = presentation.presentation_mode()
@@ -78,11 +79,10 @@ if funnel_ids:
         denominator = "Population " + str(definition["age_band"]) if kind == "published" \
             else str(definition["denominator_meaning"] or "Denominator")
         chart, table = st.columns([3, 2]) if not presenting else (st.container(), st.container())
-        chart.plotly_chart(funnel_figure(plot, area_code=area_code, area_name=area,
-                                         group_codes=set(members["area_code"]), group_name=group_names.get(group),
-                                         unit=str(definition["unit"]), value_kind=kind, denominator_label=denominator,
-                                         adjusted=adjusted, presentation=presenting),
-                           width="stretch", theme=None, config={"displaylogo": False})
+        plotly_chart(funnel_figure(plot, area_code=area_code, area_name=area, group_codes=set(members["area_code"]),
+                                   group_name=group_names.get(group), unit=str(definition["unit"]), value_kind=kind,
+                                   denominator_label=denominator, adjusted=adjusted, presentation=presenting),
+                     chart, width="stretch", theme=None, config={"displaylogo": False})
         mine = view.points[view.points["area_code"] == area_code]
         where = (f"{plain(area)} is {mine['position'].iloc[0]} "
                  f"({format_value(mine['value'].iloc[0], kind)}). ") if not mine.empty else ""

@@ -13,6 +13,7 @@ from charts.xmr import assessment_figure
 from store import plan
 from ui import context, presentation
 from ui.assessments import default_assessment
+from ui.charts import kept_figure, plotly_chart
 
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
 ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
@@ -107,8 +108,10 @@ for link in links.itertuples():
                 f"{markdown_text(a.comparator_name or 'no comparator')} "
                 f"{a.comparator_text} · **Compared:** {a.comparison_text} · **Variation:** {a.variation_text} · "
                 f"**Assurance:** {a.assurance_text}")
-    figure = assessment_figure(replace(a, events=completions), title=f"{a.short_name}, {a.area_name}",
-                               presentation=presenting)
-    st.plotly_chart(figure, key=f"recommendation_chart_{link.indicator_id}", width="stretch", theme=None)
-    if figure.layout.meta["comparator_panel"]:
+    # Kept per store version: the assessment and the plan's completions (the events drawn) are the store's.
+    figure = kept_figure(("recommendation", ref, link.indicator_id, settings.area_code, settings.benchmark_code,
+                          presenting), assessment_figure, replace(a, events=completions),
+                         title=f"{a.short_name}, {a.area_name}", presentation=presenting)
+    plotly_chart(figure, key=f"recommendation_chart_{link.indicator_id}", width="stretch", theme=None)
+    if figure["layout"]["meta"]["comparator_panel"]:
         st.caption(f"{markdown_text(a.comparator_name)} is drawn on its own panel: its values are on another scale.")

@@ -22,6 +22,7 @@ from store.loads import describe as describe_load
 from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
 from ui import auth, context, memory, upload_limit
+from ui.charts import plotly_chart
 from ui.targets import file_preview as targets_preview
 
 TEMPLATE = PROJECT_ROOT / "data" / "templates" / "tidy_template_example.csv"
@@ -162,7 +163,7 @@ if uploaded is not None:
         new = shown.observations[(shown.observations["indicator_id"] == indicator_id)
                                  & (shown.observations["area_code"] == area_code)]
         figure = new_over_stored(stored, new, indicator_names.get(indicator_id, indicator_id))
-        st.plotly_chart(figure, width="stretch")
+        plotly_chart(figure, width="stretch")
     if not shown.population_summary.empty:
         st.subheader("Population estimates that would change, per area")
         st.dataframe(shown.population_summary, hide_index=True, width="stretch")

@@ -61,7 +61,7 @@ def icon_key(family: str, icon: str | None) -> tuple[str, str | None]:
 
 def chart_figure(a: Assessment) -> go.Figure:
     """The indicator page's chart in projector type, sized for the pack."""
-    fig = assessment_figure(a, presentation=True)
+    fig = go.Figure(assessment_figure(a, presentation=True))  # the chart is plain data; a Figure to resize
     fig.update_layout(width=CHART_SIZE[0], height=CHART_SIZE[1], margin={"l": 70, "r": 20, "t": 50, "b": 60})
     return fig
 
@@ -84,6 +84,7 @@ def funnel_chart(page: FunnelPage) -> go.Figure:
     fig = funnel_figure(page.funnel, area_code=page.area_code, area_name=page.area_name, group_codes=page.group_codes,
                         group_name=page.group_name, unit=page.unit, value_kind=page.value_kind,
                         denominator_label=page.denominator_label, adjusted=page.adjusted, presentation=True)
+    fig = go.Figure(fig)  # the chart is plain data; a Figure to resize
     fig.update_layout(width=CHART_SIZE[0], height=FUNNEL_HEIGHT)
     return fig
 

@@ -60,6 +60,9 @@ _WRITE_LOCK = threading.RLock()
 # Where each handle a Store opened or gave out leads, and which file that was when opened. The values
 # never refer to the handle, so a dropped connection is freed (and its file unlocked) as before.
 _opened: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Writes committed by this process, so a reader that remembers the store's version for a moment (a page
+# run, ui/context.py) knows to read it again after a write.
+_commits = 0
 
 
 # What DuckDB and the operating system say when a write cannot reach the disk.
@@ -218,6 +221,7 @@ class Store:
                     raise
                 finally:
                     active.discard(id(handle))
+                _count_commit()
                 for callback in write._after_commit:
                     callback()
                 self._anchor(handle)
@@ -292,6 +296,16 @@ class Store:
             return
         with locked(self.location.path, shared=False, wait_seconds=LOCK_WAIT_SECONDS, action=action):
             yield
+
+
+def commits() -> int:
+    """How many writes this process has committed through the door (any store)."""
+    return _commits
+
+
+def _count_commit() -> None:
+    global _commits
+    _commits += 1  # under _WRITE_LOCK: one writer at a time
 
 
 def door_of(handle: Store | duckdb.DuckDBPyConnection) -> Store:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from analysis.funnel import funnel
+from charts.figure import trace_names
 from charts.funnel import funnel_figure
 
 
@@ -33,22 +35,34 @@ class TestTheFunnelFigure:
         plot = _plot()
         assert plot.fit.adjusted
         fig = _draw(plot, adjusted=True)
-        names = {trace.name for trace in fig.data}
+        names = set(trace_names(fig))
         assert {"99.8% adjusted limits", "95% adjusted limits"} <= names
-        upper = next(t for t in fig.data if t.name == "99.8% adjusted limits" and t.showlegend)
-        assert list(upper.y) == plot.view(True).curve["upper_998"].tolist()
+        upper = next(t for t in fig["data"] if t["name"] == "99.8% adjusted limits" and t["showlegend"])
+        assert list(upper["y"]) == plot.view(True).curve["upper_998"].tolist()
 
     def test_unadjusted_limits_are_narrower_and_named_plainly(self):
         """Chance alone: the legend says "99.8% limits" and the curve lies inside the adjusted one."""
         plot = _plot()
         fig = _draw(plot, adjusted=False)
-        upper = next(t for t in fig.data if t.name == "99.8% limits" and t.showlegend)
-        assert (np.array(upper.y) < plot.view(True).curve["upper_998"].to_numpy()).all()
+        upper = next(t for t in fig["data"] if t["name"] == "99.8% limits" and t["showlegend"])
+        assert (np.array(upper["y"]) < plot.view(True).curve["upper_998"].to_numpy()).all()
 
     def test_the_councils_set_the_height_not_the_limits_at_tiny_populations(self):
         """The y axis reaches a little above the highest council, not to the limits' peak at the smallest size."""
         plot = _plot()
         fig = _draw(plot, adjusted=True)
-        top = fig.layout.yaxis.range[1]
+        top = fig["layout"]["yaxis"]["range"][1]
         assert top >= plot.points["value"].max()
         assert top < plot.view(True).curve["upper_998"].max()
+
+    def test_the_area_and_its_group_have_their_own_colour_shape_and_name_and_plotly_accepts_it(self):
+        """The area and its group are named in the legend with their own marker; the figure is valid plotly
+        (pages draw it without plotly validating it again)."""
+        plot = _plot()
+        for adjusted in (True, False):
+            fig = _draw(plot, adjusted=adjusted)
+            area = next(t for t in fig["data"] if t["name"] == "Council 1")
+            group = next(t for t in fig["data"] if t["name"] == "Group")
+            assert (area["marker"]["symbol"], group["marker"]["symbol"]) == ("square", "diamond")
+            assert area["hovertext"][0].startswith("<b>Council 1</b>")
+            assert len(go.Figure(fig).data) == len(fig["data"])

@@ -1,4 +1,4 @@
-"""The plan's tables and safe text (charts/plan.py), without Streamlit: RAG as words on readable
+"""The plan's tables, safe text and RAG timeline (charts/plan.py), without Streamlit: RAG as words on readable
 swatches, overdue as a word, user text escaped."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from analysis import plan as rules
@@ -135,3 +136,18 @@ class TestRagStyler:
         styler = plan_charts.rag_styler(plan_charts.readable_actions(actions()), ["rag"])
         shown = styler.to_html()
         assert "None" not in shown and "nan" not in shown and "31 Mar 2019" in shown
+
+
+class TestRagTimeline:
+    def test_each_step_is_its_rag_colour_and_says_its_word(self):
+        """One step per change, from its time to the next (the last to now), in its RAG colour and named in
+        words at its start, so colour is never the only sign; plotly accepts the figure as it is."""
+        timeline = pd.DataFrame({"changed_at": pd.to_datetime(["2019-01-10", "2019-03-01"]),
+                                 "new_value": ["Red", "Green"]})
+        figure = plan_charts.rag_timeline(timeline, "R5.1", presentation=True)
+        red, green = figure["data"]
+        assert pd.Timestamp(red["x"][1]) == pd.Timestamp(green["x"][0]) == pd.Timestamp("2019-03-01")
+        assert (red["line"]["color"], red["text"][0]) == (plan_charts.RAG_COLOURS["Red"], "Red")
+        assert (green["line"]["color"], green["text"][0]) == (plan_charts.RAG_COLOURS["Green"], "Green")
+        assert figure["layout"]["xaxis"]["tickfont"]["size"] >= 18
+        assert len(go.Figure(figure).data) == 2

@@ -1,8 +1,9 @@
 """The pages' one way to an assessment, cached until the store changes.
 
 A page run asks for up to a dozen assessments; each reads a few small queries and runs the SPC. They are
-kept per store version (the audit's last line: every load, undo, rebase date and plan edit is audited),
-so the next run of any page reuses them and a change to the store is seen at once, never after a timer.
+kept per store version (the audit's last line: every load, undo, rebase date and plan edit is audited;
+read once per page run), so the next run of any page reuses them and a change to the store is seen at
+once, never after a timer.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from analysis.assess import Assessment, assess, assess_many
-from store.assessment import assessment_inputs, assessment_inputs_many, data_version, default_comparator
+from store.assessment import assessment_inputs, assessment_inputs_many, default_comparator
 from ui import context
 
 
@@ -24,14 +25,20 @@ def _cached(store_key: str, version: str, indicator_id: str, area_code: str, com
 
 def assessment(indicator_id: str, area_code: str, comparator_code: str | None) -> Assessment:
     """The assessment of one indicator for the area against the comparator ("" or None: none)."""
-    con = context.connection()
-    return _cached(str(context.settings().store), data_version(con), indicator_id, area_code,
+    return _cached(str(context.settings().store), context.store_version(), indicator_id, area_code,
                    comparator_code or None, date.today())
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _default_comparator(store_key: str, version: str, indicator_id: str, benchmark_code: str) -> str | None:
+    return default_comparator(context.connection(), indicator_id, benchmark_code)
 
 
 def default_assessment(indicator_id: str, area_code: str, benchmark_code: str) -> Assessment:
     """The assessment against the benchmark (England), or the area alone when the benchmark has no series."""
-    return assessment(indicator_id, area_code, default_comparator(context.connection(), indicator_id, benchmark_code))
+    comparator = _default_comparator(str(context.settings().store), context.store_version(), indicator_id,
+                                     benchmark_code)
+    return assessment(indicator_id, area_code, comparator)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -45,6 +52,5 @@ def _cached_many(store_key: str, version: str, indicator_ids: tuple[str, ...], a
 def assessments_many(indicator_ids, area_codes, comparator_for: dict[str, str | None]
                      ) -> dict[tuple[str, str], Assessment]:
     """Assessments of every indicator for every area with data, keyed (area code, indicator id), read at once."""
-    con = context.connection()
-    return _cached_many(str(context.settings().store), data_version(con), tuple(indicator_ids), tuple(area_codes),
+    return _cached_many(str(context.settings().store), context.store_version(), tuple(indicator_ids), tuple(area_codes),
                         tuple(sorted(comparator_for.items())), date.today())

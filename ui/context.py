@@ -8,10 +8,12 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import store
 from charts.text import plain
-from store import queries
+from store import door, queries
+from store.assessment import data_version
 from store.settings import Settings, StoreLocation, load_settings
 
 
@@ -29,8 +31,12 @@ def _leave_legacy_page_mode() -> None:
 
 
 def settings() -> Settings:
+    """The settings in force, read once per script run."""
     _leave_legacy_page_mode()
-    return load_settings()
+    memo = _this_run()
+    if "settings" not in memo:
+        memo["settings"] = load_settings()
+    return memo["settings"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,8 +50,38 @@ def open_store() -> store.Store:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the store for this script run; writes made through it still use the store's door."""
-    return open_store().read()
+    """A cursor on the store for this script run (one a run, not one a query); writes made through it still use
+    the store's door."""
+    memo = _this_run()
+    if "connection" not in memo:
+        memo["connection"] = open_store().read()
+    return memo["connection"]
+
+
+def store_version() -> str:
+    """The store's data version (`store.assessment.data_version`, the caches' key), read once per script run.
+
+    A page asks for up to a dozen cached assessments; the version is the same for all of them unless the run
+    itself writes (an upload confirmed, a plan edit), and then it is read again.
+    """
+    memo = _this_run()
+    key = ("store_version", door.commits())
+    if key not in memo:
+        memo[key] = data_version(connection())
+    return memo[key]
+
+
+def _this_run() -> dict:
+    """A dict that lasts one script run (empty outside Streamlit, so nothing is remembered there)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return {}
+    # Streamlit gives each run a fresh `cursors` dict; holding it keeps its identity from being reused.
+    run, memo = getattr(ctx, "_pbip_run_memo", (None, None))
+    if run is not ctx.cursors:
+        memo = {}
+        ctx._pbip_run_memo = (ctx.cursors, memo)
+    return memo
 
 
 def demonstration_notice(indicator_names: list[str], *, short: bool = False, plan_actions: bool = False) -> None:

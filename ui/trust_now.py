@@ -11,9 +11,9 @@ from charts.funnel import funnel_figure
 from charts.text import plain
 from charts.trust_now import now_table_html
 from store import trusts as store_trusts
-from store.assessment import data_version
 from ui import context
 from ui.assessments import default_assessment
+from ui.charts import plotly_chart
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -38,8 +38,8 @@ def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False
     """Draw the section, or nothing when the council has no linked acute trust with these measures. With a
     `place` (the board's title column) on the projector, it opens from a button there, so the board still
     fits one screen."""
-    con = context.connection()
-    now, inputs = _cached(str(context.settings().store), data_version(con), area_code, benchmark_code, date.today())
+    now, inputs = _cached(str(context.settings().store), context.store_version(), area_code, benchmark_code,
+                          date.today())
     if now is None or not now.rows:
         return
     if presenting and place is not None:
@@ -72,6 +72,6 @@ def _now(now, inputs, area_code: str, *, presenting: bool, with_funnel: bool) ->
                                unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
                                denominator_label=str(definition["denominator_meaning"] or "denominator"),
                                presentation=presenting, units="trusts")
-        st.plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
+        plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
         period = next(row.period for row in now.rows if row.indicator_id == chosen)
         st.caption(plain(f"{names[chosen]}, {period}: {funnel_note(definition, plot)}"))
