@@ -22,8 +22,10 @@ import reports
 import store
 from analysis.assess import assess
 from loaders import load_file
+from reports import figures
 from reports import pdf as paper
 from reports import pptx as slides
+from reports.__main__ import main as reports_main
 from store.assessment import assessment_inputs, default_comparator
 
 YORK, STOKE, ENGLAND = "E06000014", "E06000021", "E92000001"
@@ -257,6 +259,32 @@ class TestCommandLine:
         assert done.returncode == 0, done.stderr
         assert "store version 1" in done.stdout
         assert Presentation(str(out)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
+
+    def test_both_formats_from_one_command_draw_each_picture_once(self, bundled_db, tmp_path, monkeypatch, capsys):
+        """`--format pdf --out ... --format pptx --out ...` writes both files from one set of pictures."""
+        exports = []
+
+        def counted(jobs, progress=None):
+            exports.extend(name for name, _, _ in jobs)
+            return render_png(jobs, progress)
+
+        render_png = figures.render_png
+        monkeypatch.setattr(figures, "render_png", counted)
+        paper_file, deck_file = tmp_path / "pack.pdf", tmp_path / "pack.pptx"
+        assert reports_main(["board-pack", "--as-at", "2018-11-20", "--format", "pdf", "--out", str(paper_file),
+                             "--format", "pptx", "--out", str(deck_file), "--db", str(bundled_db)]) == 0
+        assert len(exports) == len(set(exports)) and any(name.startswith("chart of") for name in exports)
+        assert "Delayed transfers of care" in pdf_text(paper_file)
+        assert Presentation(str(deck_file)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
+        printed = capsys.readouterr().out
+        assert f"{paper_file}: board pack for York" in printed and f"{deck_file}: board pack for York" in printed
+
+    @pytest.mark.parametrize("pairs", [["--format", "pdf", "--out", "a.pdf", "--format", "pptx"],
+                                       ["--format", "pdf", "--out", "a.pdf", "--format", "pdf", "--out", "b.pdf"]])
+    def test_formats_and_files_that_do_not_pair_are_refused(self, pairs, capsys):
+        with pytest.raises(SystemExit) as refused:
+            reports_main(["board-pack", *pairs])
+        assert refused.value.code == 2 and "--format" in capsys.readouterr().err
 
 
 class TestBoardView:
