@@ -50,11 +50,16 @@ PAGES = [
 EMPTY_APP = 'import streamlit as st\nst.title("Empty")\nst.write("Loaded")\n'
 GOAL_FIRST, GOAL_SECOND = 2.0, 1.5
 
-# True once every visible chart and table on the page is drawn. A plotly chart is drawn when its SVG holds
-# a trace (or the figure has none); st.dataframe's grid is drawn when its canvas has a painted pixel in its
-# heading row (the canvas starts transparent). Charts and tables in a closed tab or expander are not seen.
+# True once every visible chart and table on the page is drawn: no skeleton left (Streamlit's stand-in while
+# an element's code loads), every plotly chart's SVG holding a trace (or the figure has none), and every
+# st.dataframe grid's canvas painted in its heading row (the canvas starts transparent). Charts and tables
+# in a closed tab or expander are not seen, so not waited for.
 DRAWN = """() => {
   const seen = (el) => el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
+  // A chart or table whose code is still loading shows a skeleton, not yet its own element.
+  for (const box of document.querySelectorAll('[data-testid="stMain"] [data-testid="stSkeleton"]')) {
+    if (seen(box)) return false;
+  }
   for (const box of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     if (!seen(box)) continue;
     const plot = box.querySelector('.js-plotly-plot');
