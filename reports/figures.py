@@ -4,7 +4,11 @@ Both come from the code the pages draw with (`charts.xmr.assessment_figure`, `ch
 by plotly's static export (kaleido) in Debian's chromium, one browser for the whole pack; nothing is
 fetched at run time (MathJax is off, plotly.js is the one plotly ships). The icons are their SVGs placed
 side by side on one empty figure, exported once and cut apart, so the picture on paper is the picture on
-screen and a pack pays for one export of icons, not one per icon.
+screen and a pack pays for one export of icons, not one per icon. A chart may come as a go.Figure or as
+the same figure in a plain dict.
+
+The browser (`Exporter`) runs beside the caller: it starts while the store is read, draws each picture
+as soon as it is asked for, and a format's layout waits only for a picture not drawn yet.
 """
 
 from __future__ import annotations
