@@ -1,6 +1,6 @@
 """Time the board pack, both formats from one command, against one bare kaleido export in the same run.
 
-    .venv/bin/python benchmarks/bench_board_pack.py [--db PATH] [--area CODE] [--runs 3]
+    .venv/bin/python benchmarks/bench_board_pack.py [--db PATH] [--area CODE] [--runs 3] [--before CHECKOUT]
 
 Builds the store from the bundled data into a temporary folder (or uses --db), then times, as fresh
 processes the way a scheduler runs them: the anchor (python drawing one one-line figure with kaleido in
@@ -10,6 +10,7 @@ Figures are medians of --runs, each with the load average when it finished: the 
 anchor's says how many "browser starts" a pack costs, which moves less with a busy machine than seconds do.
 Then, in this process, where the one command's time goes: reading the store, building the figures,
 drawing them in chromium, laying out each format. Goal (issue 25): both formats within 6 s from one command.
+`--before CHECKOUT` also times the two commands from another checkout (say, main before a change).
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ def _load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
-def timed(commands: list[list[str]], runs: int) -> tuple[float, list[str]]:
+def timed(commands: list[list[str]], runs: int, cwd: Path = ROOT) -> tuple[float, list[str]]:
     """Median seconds for the commands run one after another, and the load average after each run."""
     seconds, loads = [], []
     for _ in range(runs):
         started = time.perf_counter()
         for command in commands:
-            subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=600)
+            subprocess.run(command, cwd=cwd, check=True, capture_output=True, timeout=600)
         seconds.append(time.perf_counter() - started)
         loads.append(_load())
     return statistics.median(seconds), loads
@@ -90,6 +91,7 @@ def main() -> None:
     parser.add_argument("--db", help="an existing store (default: build one from the bundled data)")
     parser.add_argument("--area", default="E06000014")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another checkout whose two commands to time as well")
     args = parser.parse_args()
     from loaders import build
 
@@ -107,6 +109,7 @@ def main() -> None:
         anchor, anchor_loads = timed([[sys.executable, "-c", ANCHOR]], args.runs)
         one, one_loads = timed([both], args.runs)
         two, two_loads = timed(apart, args.runs)
+        before = timed(apart, args.runs, args.before) if args.before else None
         rows = stages(db, args.area)
 
     print(f"board pack as at {BOARD_DATE} for {args.area}; medians of {args.runs} runs, fresh processes")
@@ -117,6 +120,9 @@ def main() -> None:
           f"{', '.join(one_loads)}")
     print(f"  {'both formats, two commands (one per format)':<62}{two:>7.2f}{two / anchor:>10.1f}  "
           f"{', '.join(two_loads)}")
+    if before:
+        label = f"before: two commands in {args.before}"
+        print(f"  {label:<62}{before[0]:>7.2f}{before[0] / anchor:>10.1f}  {', '.join(before[1])}")
     print(f"  goal: one command within {GOAL_SECONDS} s: {'met' if one <= GOAL_SECONDS else 'MISSED'}")
     print(f"where the one command's time goes (in this process, one after another; load average {_load()}):")
     for label, seconds in rows:
