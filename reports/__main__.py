@@ -2,6 +2,10 @@
 
     python -m reports board-pack --as-at 2018-11-20 --format pdf --out pack.pdf
         [--area CODE] [--comparator CODE] [--store-version N] [--previous-board DATE] [--db STORE]
+    python -m reports board-pack --as-at 2018-11-20 --format pdf --out pack.pdf --format pptx --out pack.pptx
+
+`--format` and `--out` come in pairs, the first `--out` for the first `--format`: both formats from one
+command draw each chart once and share the pictures, so a second format costs only its layout.
 
 `--db` takes a DuckDB file's path or the shared store, `ducklake:postgres:<connection string>`, as
 `python -m loaders` does. The pack is made from a snapshot of the store as of its last committed write,
@@ -25,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 import store
-from reports import FORMATS, from_store, render
+from reports import FORMATS, Exporter, from_store, render
 from store.settings import load_settings
 
 
@@ -37,31 +41,44 @@ def _day(text: str) -> date:
 
 
 def _board_pack(args) -> None:
+    started = time.perf_counter()
     # A snapshot of the store as of its last committed write: the dashboard may go on running.
     opened = store.open_existing(args.db, read_only=True)
-    try:
-        started = time.perf_counter()
-        pack = from_store(opened.connection, area_code=args.area.strip().upper(),
-                          comparator_code=args.comparator.strip().upper(), as_at=args.as_at,
-                          store_version=args.store_version, previous_board_date=args.previous_board)
-    finally:
-        opened.close()
-    content = render(pack, [args.format])[args.format]
-    out = Path(args.out)
-    out.write_bytes(content)
-    print(f"{out}: board pack for {pack.area_name} against {pack.comparator_name} as at {pack.as_at:%Y-%m-%d}, "
-          f"{pack.version_text}, {len(content):,} bytes in {time.perf_counter() - started:.1f} s")
+    # Chromium starts while the store is read: the two take about as long as each other.
+    with Exporter() as exporter:
+        try:
+            pack = from_store(opened.connection, area_code=args.area.strip().upper(),
+                              comparator_code=args.comparator.strip().upper(), as_at=args.as_at,
+                              store_version=args.store_version, previous_board_date=args.previous_board)
+        finally:
+            opened.close()
+        files = render(pack, args.format, exporter=exporter)
+    for format_name, out in zip(args.format, args.out, strict=True):
+        content = files[format_name]
+        Path(out).write_bytes(content)
+        print(f"{out}: board pack for {pack.area_name} against {pack.comparator_name} as at "
+              f"{pack.as_at:%Y-%m-%d}, {pack.version_text}, {len(content):,} bytes in "
+              f"{time.perf_counter() - started:.1f} s")
+
+
+def _pairs(parser: argparse.ArgumentParser, args) -> None:
+    """One `--out` for each `--format`, each format once."""
+    if len(args.out) != len(args.format):
+        parser.error(f"give one --out for each --format: {len(args.format)} --format, {len(args.out)} --out")
+    if len(set(args.format)) != len(args.format):
+        parser.error("give each --format once")
 
 
 def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    pack = commands.add_parser("board-pack", help="make the board pack (PDF or PowerPoint)")
+    pack = commands.add_parser("board-pack", help="make the board pack (PDF, PowerPoint or both)")
     pack.add_argument("--as-at", type=_day, nargs="?", const=None, default=None,
                       help="the board date, YYYY-MM-DD (without one: the latest board date among the stored events)")
-    pack.add_argument("--format", choices=sorted(FORMATS), required=True)
-    pack.add_argument("--out", required=True, help="file to write")
+    pack.add_argument("--format", choices=sorted(FORMATS), required=True, action="append",
+                      help="pdf or pptx; give it twice (each with its --out) for both from one set of pictures")
+    pack.add_argument("--out", required=True, action="append", help="file to write, one for each --format")
     pack.add_argument("--area", default=settings.area_code, help="ONS code of the council")
     pack.add_argument("--comparator", default=settings.benchmark_code, help="ONS code of the comparator")
     pack.add_argument("--store-version", type=int, default=None,
@@ -72,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                       help="a DuckDB file's path, or ducklake:postgres:<connection string> for the shared store "
                       "(default: the settings' store)")
     args = parser.parse_args(argv)
+    _pairs(pack, args)
     try:
         _board_pack(args)
     except (ValueError, store.StoreMissing, store.RetryWrite) as error:

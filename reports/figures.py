@@ -4,7 +4,11 @@ Both come from the code the pages draw with (`charts.xmr.assessment_figure`, `ch
 by plotly's static export (kaleido) in Debian's chromium, one browser for the whole pack; nothing is
 fetched at run time (MathJax is off, plotly.js is the one plotly ships). The icons are their SVGs placed
 side by side on one empty figure, exported once and cut apart, so the picture on paper is the picture on
-screen and a pack pays for one export of icons, not one per icon.
+screen and a pack pays for one export of icons, not one per icon. A chart may come as a go.Figure or as
+the same figure in a plain dict.
+
+The browser (`Exporter`) runs beside the caller: it starts while the store is read, draws each picture
+as soon as it is asked for, and a format's layout waits only for a picture not drawn yet.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import asyncio
 import os
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -39,14 +44,24 @@ ICON_PIXELS = 64
 ICON_SCALE = 4
 # Seconds kaleido waits for one picture before giving up: a busy machine is slow, never stuck this long.
 RENDER_TIMEOUT = 120
+# A chart as the chart builders give it: a plotly figure or the same as a plain dict (plotly.io takes both).
+Figure = go.Figure | dict
 
 
 @dataclass(frozen=True)
 class Pictures:
-    """PNG bytes: charts by indicator id, icons by (family, icon) as :func:`icon_key` names them."""
+    """PNG bytes: charts by indicator id, icons by (family, icon) as :func:`icon_key` names them. Each may
+    still be being drawn: reading one waits for it, so a format is laid out while chromium draws the rest."""
 
-    charts: dict[str, bytes]
-    icons: dict[tuple[str, str | None], bytes]
+    charts: Mapping[str, bytes]
+    icons: Mapping[tuple[str, str | None], bytes]
+
+    def wait(self) -> Pictures:
+        """Every picture drawn (an error drawing one raised here)."""
+        for drawn in (self.charts, self.icons):
+            for key in drawn:
+                drawn[key]
+        return self
 
     def variation(self, icon: str | None) -> bytes:
         return self.icons[icon_key("variation", icon)]
@@ -59,11 +74,21 @@ def icon_key(family: str, icon: str | None) -> tuple[str, str | None]:
     return family, icon
 
 
-def chart_figure(a: Assessment) -> go.Figure:
+def with_layout(fig: Figure, **layout) -> Figure:
+    """The figure with these layout settings (a dict setting merged into the one there), go.Figure or dict."""
+    if isinstance(fig, go.Figure):
+        return fig.update_layout(**layout)
+    merged = dict(fig.get("layout", {}))
+    for key, value in layout.items():
+        merged[key] = {**merged[key], **value} if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return {**fig, "layout": merged}
+
+
+def chart_figure(a: Assessment) -> Figure:
     """The indicator page's chart in projector type, sized for the pack."""
-    fig = go.Figure(assessment_figure(a, presentation=True))  # the chart is plain data; a Figure to resize
-    fig.update_layout(width=CHART_SIZE[0], height=CHART_SIZE[1], margin={"l": 70, "r": 20, "t": 50, "b": 60})
-    return fig
+    return with_layout(assessment_figure(a, presentation=True), width=CHART_SIZE[0], height=CHART_SIZE[1],
+                       margin={"l": 70, "r": 20, "t": 50, "b": 60})
 
 
 def icon_strip(svgs: Sequence[str]) -> go.Figure:
@@ -79,34 +104,74 @@ def icon_strip(svgs: Sequence[str]) -> go.Figure:
     return fig
 
 
-def funnel_chart(page: FunnelPage) -> go.Figure:
+def funnel_chart(page: FunnelPage) -> Figure:
     """The peers page's funnel in projector type, sized for the pack."""
     fig = funnel_figure(page.funnel, area_code=page.area_code, area_name=page.area_name, group_codes=page.group_codes,
                         group_name=page.group_name, unit=page.unit, value_kind=page.value_kind,
                         denominator_label=page.denominator_label, adjusted=page.adjusted, presentation=True)
-    fig = go.Figure(fig)  # the chart is plain data; a Figure to resize
-    fig.update_layout(width=CHART_SIZE[0], height=FUNNEL_HEIGHT)
-    return fig
+    return with_layout(fig, width=CHART_SIZE[0], height=FUNNEL_HEIGHT)
 
 
 def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] | None = None,
-             funnel: FunnelPage | None = None) -> Pictures:
-    """Every chart and every icon the pack shows, rendered in one chromium session; the funnel's chart (when the
-    pack has one) under the key :data:`FUNNEL`."""
+             funnel: FunnelPage | None = None, exporter: Exporter | None = None) -> Pictures:
+    """Every chart and every icon the pack shows, in one chromium session; the funnel's chart (when the pack
+    has one) under the key :data:`FUNNEL`. With an exporter given, the pictures are handed back at once and
+    drawn while the caller goes on (each read waits for its own; `progress` is told which when it waits);
+    without one, every picture is drawn before this returns."""
+    if exporter is None:
+        with Exporter() as own:
+            return pictures(assessments, progress, funnel, own).wait()
     # Every icon of the legend, so the pack's legend page explains each one it could show.
     icons = {icon_key(family, icon): icon_svg(family, icon) for family, icon, _ in LEGEND}
     icons |= {icon_key("variation", a.variation_icon): icon_svg("variation", a.variation_icon) for a in assessments}
     icons |= {icon_key("assurance", a.assurance_icon): icon_svg("assurance", a.assurance_icon) for a in assessments}
-    jobs: list[tuple[str, go.Figure, float]] = [
-        (f"chart of {a.short_name}", chart_figure(a), CHART_SCALE) for a in assessments]
+    # The icons first: the summary pages, laid out first, need them. Each chart is sent as soon as it is built,
+    # so chromium draws one while python builds the next.
+    strip = exporter.submit(icon_strip(list(icons.values())), ICON_SCALE)
+    tiles = _Tiles(strip, len(icons))
+    drawn_icons = {key: ("Making Data Count icons", strip, lambda _, i=index: tiles.tile(i))
+                   for index, key in enumerate(icons)}
+    charts = {a.indicator_id: (f"chart of {a.short_name}", exporter.submit(chart_figure(a), CHART_SCALE), None)
+              for a in assessments}
     if funnel is not None:
-        jobs.append(("funnel of every council", funnel_chart(funnel), CHART_SCALE))
-    jobs.append(("Making Data Count icons", icon_strip(list(icons.values())), ICON_SCALE))
-    images = render_png(jobs, progress)
-    charts = {a.indicator_id: image for a, image in zip(assessments, images, strict=False)}
-    if funnel is not None:
-        charts[FUNNEL] = images[len(assessments)]
-    return Pictures(charts, dict(zip(icons, _cut(images[-1], len(icons)), strict=True)))
+        charts[FUNNEL] = ("funnel of every council", exporter.submit(funnel_chart(funnel), CHART_SCALE), None)
+    return Pictures(_Drawn(charts, progress), _Drawn(drawn_icons, progress))
+
+
+class _Drawn(Mapping):
+    """Pictures by key, each waited for when first read."""
+
+    def __init__(self, pending: dict, progress: Callable[[str], None] | None) -> None:
+        self._pending = pending  # key: (name, future PNG, what to make of it or None)
+        self._done: dict = {}
+        self._progress = progress
+
+    def __getitem__(self, key):
+        if key not in self._done:
+            name, future, then = self._pending[key]
+            if self._progress and not future.done():
+                self._progress(name)
+            image = future.result()
+            self._done[key] = then(image) if then else image
+        return self._done[key]
+
+    def __iter__(self):
+        return iter(self._pending)
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+
+class _Tiles:
+    """The icon strip cut into its squares once, when the first is read."""
+
+    def __init__(self, strip: Future, n: int) -> None:
+        self._strip, self._n, self._tiles = strip, n, None
+
+    def tile(self, index: int) -> bytes:
+        if self._tiles is None:
+            self._tiles = _cut(self._strip.result(), self._n)
+        return self._tiles[index]
 
 
 def _cut(strip: bytes, n: int) -> list[bytes]:
@@ -121,43 +186,78 @@ def _cut(strip: bytes, n: int) -> list[bytes]:
     return tiles
 
 
-def render_png(jobs: Sequence[tuple[str, go.Figure, float]], progress: Callable[[str], None] | None = None
-               ) -> list[bytes]:
-    """PNG bytes of each (name, figure, scale), in order, from one kaleido browser.
+class Exporter:
+    """One kaleido browser (Debian's chromium) in a thread of its own, for every picture of a pack.
 
-    Kaleido runs in a thread of its own, so it works the same from the command line and from a Streamlit
-    script whatever event loop that thread has; `progress` is called with each picture's name in the
-    caller's thread (Streamlit draws only from the script's own thread).
+    Chromium starts when the exporter is entered, so a caller that enters it first and then reads the store
+    pays for the start and the reading side by side, not one after the other; pictures are drawn in the order
+    they are submitted while the caller goes on. Kaleido has its own thread so it works the same from the
+    command line and from a Streamlit script, whatever event loop that has.
     """
-    messages: queue.Queue[tuple[str, object]] = queue.Queue()
 
-    def run() -> None:
+    def __init__(self) -> None:
+        self._requests: queue.Queue[tuple[Figure, float, Future] | None] = queue.Queue()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._session()), name="board-pack-kaleido",
+                                        daemon=True)
+
+    def __enter__(self) -> Exporter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._requests.put(None)
+        self._thread.join(RENDER_TIMEOUT)
+
+    def submit(self, fig: Figure, scale: float) -> Future:
+        """The figure's PNG bytes, to come: its size is the figure's layout's, times `scale`."""
+        future: Future = Future()
+        self._requests.put((fig, scale, future))
+        return future
+
+    def started(self) -> None:
+        """Returns once chromium has started (or failed to)."""
+        self.submit(None, 1).exception()
+
+    async def _session(self) -> None:
+        path = CHROMIUM if os.path.exists(CHROMIUM) else None
         try:
-            messages.put(("done", asyncio.run(_render(jobs, lambda name: messages.put(("step", name))))))
-        except BaseException as error:  # handed to the caller's thread below
-            messages.put(("error", error))
+            import kaleido  # imported when a pack is made: it is not needed to draw a page
 
-    threading.Thread(target=run, name="board-pack-kaleido", daemon=True).start()
-    while True:
-        kind, value = messages.get()
-        if kind == "step":
-            if progress:
-                progress(str(value))
-        elif kind == "error":
-            raise value
+            browser = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=path)
+            await browser.open()
+        except BaseException as error:  # handed to every picture asked for: the browser could not start
+            failed: BaseException | None = error
         else:
-            return value
+            failed = None
+        try:
+            while (request := await asyncio.to_thread(self._requests.get)) is not None:
+                fig, scale, future = request
+                if failed is not None:
+                    future.set_exception(failed)
+                elif fig is None:
+                    future.set_result(b"")
+                else:
+                    try:
+                        # kaleido reads the size from a go.Figure's layout or a dict's alike.
+                        future.set_result(await browser.calc_fig(fig, opts={"format": "png", "scale": scale}))
+                    except Exception as error:  # handed to whoever reads the picture
+                        future.set_exception(error)
+        finally:
+            if failed is None:
+                await browser.close()
 
 
-async def _render(jobs: Sequence[tuple[str, go.Figure, float]], progress: Callable[[str], None]) -> list[bytes]:
-    import kaleido  # imported when a pack is made: it is not needed to draw a page
-
-    path = CHROMIUM if os.path.exists(CHROMIUM) else None
+def render_png(jobs: Sequence[tuple[str, Figure, float]], progress: Callable[[str], None] | None = None,
+               exporter: Exporter | None = None) -> list[bytes]:
+    """PNG bytes of each (name, figure, scale), in order, from the exporter given or one of its own;
+    `progress` is called with each picture's name in the caller's thread as it is waited for."""
+    if exporter is None:
+        with Exporter() as own:
+            return render_png(jobs, progress, own)
+    futures = [exporter.submit(fig, scale) for _, fig, scale in jobs]
     images = []
-    async with kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=path) as k:
-        for name, fig, scale in jobs:
+    for (name, _, _), future in zip(jobs, futures, strict=True):
+        if progress:
             progress(name)
-            layout = fig.layout
-            images.append(await k.calc_fig(fig, opts={"format": "png", "width": layout.width,
-                                                      "height": layout.height, "scale": scale}))
+        images.append(future.result())
     return images

@@ -7,6 +7,7 @@ its signs (●, ▲, ±, –); without it the PDF falls back to Helvetica, writi
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,9 @@ class _Paper(FPDF):
         self.set_title(f"{pack.title}: {pack.area_name}, as at {pack.as_at:%-d %B %Y}")
         self.set_creator("PBIP performance dashboard")
         self.set_text_color(*TEXT)
+        # A blank copy for trial layouts (:func:`_fits`), sharing the pack and the fonts' parsed tables:
+        # loading the fonts again would cost more than every trial together.
+        self.scratch: _Paper = copy.deepcopy(self, {id(pack): pack})
 
     def header(self) -> None:
         if self.demonstration_here:
@@ -274,8 +278,11 @@ def _actions_that_fit(pdf: _Paper, page: IndicatorPage) -> None:
 
 
 def _most_that_fit(rows: int, fits) -> int:
-    """The largest n in 0..rows with fits(n) (true for every n below one that fits), by bisection."""
-    low, high = 0, rows
+    """The largest n in 0..rows with fits(n) (true for every n below one that fits): all of them when they
+    fit, as most do, else by bisection."""
+    if fits(rows):
+        return rows
+    low, high = 0, rows - 1
     while low < high:
         middle = (low + high + 1) // 2
         if fits(middle):
@@ -323,9 +330,21 @@ def _plan(pdf: _Paper, pack: BoardPack, plan: PlanSection) -> None:
 
 
 def _fits(pdf: _Paper, draw) -> bool:
-    with pdf.offset_rendering() as trial:
-        draw(trial)
-    return not trial.page_break_triggered
+    """Whether `draw(paper)` ends on the page it starts on, tried on a scratch paper at the same place. fpdf's
+    `offset_rendering` answers the same but deep-copies the whole document (each font's tables included) for
+    every trial: most of the PDF's time, and more the longer the pack."""
+    trial = pdf.scratch
+    trial.demonstration_here = False  # a trial page needs no banner: the place below it is set by hand
+    trial.add_page()
+    trial.demonstration_here = pdf.demonstration_here
+    trial.set_left_margin(pdf.l_margin)
+    trial.set_right_margin(pdf.r_margin)
+    if pdf.font_family:
+        trial.set_font(pdf.font_family, pdf.font_style, pdf.font_size_pt)
+    trial.set_xy(pdf.get_x(), pdf.get_y())
+    page = trial.page
+    draw(trial)
+    return trial.page == page and trial.get_y() <= trial.page_break_trigger
 
 
 def _titled_table(pdf: _Paper, title: str, table: Table, widths: Sequence[float]) -> None:

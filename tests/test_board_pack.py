@@ -6,6 +6,7 @@ asserted: the speed is measured by benchmarks/bench_board_pack.py.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -13,7 +14,9 @@ import zlib
 from datetime import date, datetime
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
+from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
 from streamlit.testing.v1 import AppTest
@@ -22,8 +25,10 @@ import reports
 import store
 from analysis.assess import assess
 from loaders import load_file
+from reports import figures
 from reports import pdf as paper
 from reports import pptx as slides
+from reports.__main__ import main as reports_main
 from store.assessment import assessment_inputs, default_comparator
 
 YORK, STOKE, ENGLAND = "E06000014", "E06000021", "E92000001"
@@ -157,6 +162,20 @@ class TestPdf:
                 assert holding and all("Demonstration data" in p for p in holding)
 
 
+class TestPictures:
+    def test_a_chart_given_as_a_dict_is_sized_and_drawn_as_its_figure_is(self):
+        """The chart builders may hand over plain dicts: the pack sizes them without touching the builder's
+        own layout, and chromium draws it at the size asked for, as from the go.Figure."""
+        layout = {"margin": {"l": 1, "pad": 4}, "showlegend": False}
+        as_dict = {"data": [{"type": "scatter", "y": [1, 3, 2]}], "layout": layout}
+        sized = figures.with_layout(as_dict, width=400, height=300, margin={"l": 70})
+        assert sized["layout"] == {"margin": {"l": 70, "pad": 4}, "showlegend": False, "width": 400, "height": 300}
+        assert layout == {"margin": {"l": 1, "pad": 4}, "showlegend": False}
+        as_figure = figures.with_layout(go.Figure(as_dict), width=400, height=300, margin={"l": 70})
+        drawn = figures.render_png([("dict", sized, 1), ("figure", as_figure, 1)])
+        assert [Image.open(io.BytesIO(png)).size for png in drawn] == [(400, 300), (400, 300)]
+
+
 class TestSlides:
     def test_has_the_expected_slides(self, made):
         """Cover, executive summary and legend, summary, one slide per indicator (its commentary on a slide
@@ -257,6 +276,34 @@ class TestCommandLine:
         assert done.returncode == 0, done.stderr
         assert "store version 1" in done.stdout
         assert Presentation(str(out)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
+
+    def test_both_formats_from_one_command_draw_each_picture_once(self, bundled_db, tmp_path, monkeypatch, capsys):
+        """`--format pdf --out ... --format pptx --out ...` writes both files from one set of pictures: one
+        export per chart, one for the funnel, one for the icons."""
+        exports = []
+        submit = figures.Exporter.submit
+
+        def counted(exporter, fig, scale):
+            exports.append(fig)
+            return submit(exporter, fig, scale)
+
+        monkeypatch.setattr(figures.Exporter, "submit", counted)
+        paper_file, deck_file = tmp_path / "pack.pdf", tmp_path / "pack.pptx"
+        assert reports_main(["board-pack", "--as-at", "2018-11-20", "--format", "pdf", "--out", str(paper_file),
+                             "--format", "pptx", "--out", str(deck_file), "--db", str(bundled_db)]) == 0
+        pack = make_pack(bundled_db, YORK)
+        assert len(exports) == len(pack.pages) + (pack.funnel is not None) + 1
+        assert "Delayed transfers of care" in pdf_text(paper_file)
+        assert Presentation(str(deck_file)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
+        printed = capsys.readouterr().out
+        assert f"{paper_file}: board pack for York" in printed and f"{deck_file}: board pack for York" in printed
+
+    @pytest.mark.parametrize("pairs", [["--format", "pdf", "--out", "a.pdf", "--format", "pptx"],
+                                       ["--format", "pdf", "--out", "a.pdf", "--format", "pdf", "--out", "b.pdf"]])
+    def test_formats_and_files_that_do_not_pair_are_refused(self, pairs, capsys):
+        with pytest.raises(SystemExit) as refused:
+            reports_main(["board-pack", *pairs])
+        assert refused.value.code == 2 and "--format" in capsys.readouterr().err
 
 
 class TestBoardView:
