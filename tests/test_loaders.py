@@ -12,7 +12,7 @@ import pytest
 import store
 from loaders import LoadError, build, load_file
 from loaders.bcf_targets import FILE_NAME as BCF_FILE_NAME
-from loaders.build import BUNDLED
+from loaders.build import BUNDLED, COMPARATOR_GROUPS
 from loaders.layouts import detect_layout
 from store import queries, writes
 from store.settings import archive_dir_for
@@ -162,11 +162,13 @@ class TestBuild:
         """Each bundled file has a load record and an audit line naming the user."""
         con = duckdb.connect(str(bundled_db), read_only=True)
         loads = con.execute("SELECT file_name, loaded_by FROM loads").df()
-        # The bundled files, then the Better Care Fund expectations derived from them (loaders/bcf_targets.py).
-        assert set(loads["file_name"]) == {path.name for path, _ in BUNDLED} | {BCF_FILE_NAME}
+        # The bundled files, the comparator groups, then the Better Care Fund expectations derived from them
+        # (loaders/bcf_targets.py).
+        expected = {path.name for path, _ in BUNDLED} | {COMPARATOR_GROUPS.name, BCF_FILE_NAME}
+        assert set(loads["file_name"]) == expected
         audited = con.execute("SELECT count(*) FROM audit WHERE action = 'load' "
                               "AND user_name = 'bundled data build'").fetchone()[0]
-        assert audited == len(BUNDLED) + 1
+        assert audited == len(expected)
 
     def test_raw_files_are_archived_by_sha256(self, bundled_db):
         """Every loaded file is kept under its sha256 next to the store."""
