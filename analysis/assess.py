@@ -620,10 +620,13 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     # marked so that the next look is one dictionary lookup.
     if rows.attrs.get(_IN_SHAPE) is True and isinstance(rows.index, pd.RangeIndex):
         return rows
-    if (list(rows.columns) == columns and rows.index.equals(pd.RangeIndex(len(rows)))
+    # The store's rows (no coverage column: only a group has one) are in shape once it is added.
+    if (list(rows.columns) in (columns, columns[:-1]) and rows.index.equals(pd.RangeIndex(len(rows)))
             and rows["period_start"].dtype.kind == "M" and rows["period_end"].dtype.kind == "M"
             and rows["period_start"].is_monotonic_increasing):
         rows = rows.copy(deep=False)
+        if "coverage" not in rows.columns:
+            rows["coverage"] = np.nan
         rows.attrs[_IN_SHAPE] = True
         return rows
     frame = rows.reindex(columns=columns).copy()
@@ -638,10 +641,10 @@ def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
     A store written before the loaders checked every number, or changed by hand, may hold one; it must
     cost its own series a sentence, never the page or another series its chart.
     """
-    bad_value = possible_values.impossible(rows["value"], upper)
-    bad_amount = (possible_values.impossible_amount(rows["numerator"])
-                  | possible_values.impossible_amount(rows["denominator"]))
-    bad = bad_value | bad_amount
+    # numpy masks, not Series: the matrix checks some 200 series, and aligning Series costs more than the check.
+    bad = (possible_values.impossible(rows["value"], upper).to_numpy()
+           | possible_values.impossible_amount(rows["numerator"]).to_numpy()
+           | possible_values.impossible_amount(rows["denominator"]).to_numpy())
     if bad.any():
         rows = rows.copy()
         rows["value"] = pd.to_numeric(rows["value"], errors="coerce").astype("float64").where(~bad)
@@ -649,13 +652,15 @@ def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
             rows[column] = rows[column].where(~bad, None)
         rows["value_note"] = rows["value_note"].where(~bad, IMPOSSIBLE_NOTE)
     # Counted from the notes, so rows already put in shape by assess_many still say how many were left out.
-    return rows, int((rows["value_note"] == IMPOSSIBLE_NOTE).sum())
+    notes = rows["value_note"].to_numpy(dtype=object, na_value=None)
+    return rows, int(np.count_nonzero(notes == IMPOSSIBLE_NOTE))
 
 
 def _possible_peers(peers: pd.DataFrame | None, upper: float) -> pd.DataFrame | None:
     if peers is None or peers.empty:
         return peers
-    return peers[~possible_values.impossible(peers["value"], upper)]
+    bad = possible_values.impossible(peers["value"], upper).to_numpy()
+    return peers[~bad] if bad.any() else peers
 
 
 def _latest(rows: pd.DataFrame) -> Latest | None:

@@ -6,7 +6,7 @@ and pack gets an indicator's verdict, so they all read the same rows. Four small
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import duckdb
 import pandas as pd
@@ -189,9 +189,14 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
           list(COUNCIL_TYPES)]).df()
     councils = dict(iter(councils.groupby(["indicator_id", "period_start"])))
     types = dict(con.execute("SELECT area_code, area_type FROM areas").fetchall())
-    rebases = con.execute("SELECT indicator_id, area_code, rebase_date FROM rebase_dates ORDER BY rebase_date").df()
+    rebases: dict[tuple[str, str], list[pd.Timestamp]] = {}
+    for indicator_id, code, when in con.execute(
+            "SELECT indicator_id, area_code, rebase_date FROM rebase_dates ORDER BY rebase_date").fetchall():
+        rebases.setdefault((indicator_id, code), []).append(pd.Timestamp(when))
     events = indicators.events(con)
     all_targets, all_planned = store_targets.all_targets(con, ids, sorted(set(subject.values())))
+    # Cut once by (indicator, area): filtering the whole frame for each of 200 pairs cost most of the read.
+    targets_of, planned_of = _by_indicator_and_area(all_targets), _by_indicator_and_area(all_planned)
     inputs = {}
     peers_cut, england_cut = {}, {}
     for area in areas:
@@ -218,17 +223,15 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
                                      & same["area_code"].str.startswith("E")]
                         england_cut[(indicator_id, latest)] = upper[["area_code", "value"]].reset_index(drop=True)
                     england = england_cut[(indicator_id, latest)]
-            mine = rebases[(rebases["indicator_id"] == indicator_id) & (rebases["area_code"] == code)] \
-                if len(rebases) else rebases
             inputs[(area, indicator_id)] = {
                 "definition": definitions[indicator_id], "series": own, "area_code": code,
                 "area_name": names.get(code, code),
                 "comparator": series.get((comparator_code, indicator_id), empty) if comparator_code else None,
                 "comparator_code": comparator_code, "comparator_name": names.get(comparator_code, comparator_code)
                 if comparator_code else None,
-                "rebase_dates": [pd.Timestamp(when) for when in mine["rebase_date"]], "peers": peers,
+                "rebase_dates": list(rebases.get((indicator_id, code), ())), "peers": peers,
                 "england_councils": england, "events": events,
-                "targets": _of(all_targets, indicator_id, code), "trajectory": _of(all_planned, indicator_id, code),
+                "targets": targets_of(indicator_id, code), "trajectory": planned_of(indicator_id, code),
             }
     return inputs
 
@@ -236,11 +239,13 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
 _NO_COUNCILS = pd.DataFrame(columns=["indicator_id", "area_code", "area_name", "area_type", "period_start", "value"])
 
 
-def _of(frame: pd.DataFrame, indicator_id: str, code: str) -> pd.DataFrame:
-    """The rows of one indicator and area from a frame of many."""
+def _by_indicator_and_area(frame: pd.DataFrame) -> Callable[[str, str], pd.DataFrame]:
+    """A function giving the rows of one indicator and area from a frame of many (none: an empty frame)."""
     if frame.empty:
-        return frame
-    return frame[(frame["indicator_id"] == indicator_id) & (frame["area_code"] == code)].reset_index(drop=True)
+        return lambda indicator_id, code: frame
+    cut = {key: rows.reset_index(drop=True) for key, rows in frame.groupby(["indicator_id", "area_code"], sort=False)}
+    none = frame.iloc[0:0].reset_index(drop=True)
+    return lambda indicator_id, code: cut.get((indicator_id, code), none)
 
 
 def _records(cursor) -> list[dict]:
