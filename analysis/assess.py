@@ -397,8 +397,9 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
     drawn = [i for i, n in enumerate(lengths) if n]
     table = pd.DataFrame({
         "key": np.repeat(np.arange(len(keys)), lengths),
-        "period": np.concatenate([values.index.to_numpy() for values in regular]) if drawn else [],
-        "value": np.concatenate([values.to_numpy(dtype=float) for values in regular]) if drawn else [],
+        "period": np.concatenate([values.index.to_numpy() for values in regular]) if drawn
+        else np.array([], dtype="datetime64[ns]"),
+        "value": np.concatenate([values.to_numpy(dtype=float) for values in regular]) if drawn else np.array([]),
     })
     definitions = [inputs[key]["definition"] for key in keys]
     targets = {i: _target_of(inputs[keys[i]]) for i in drawn}
