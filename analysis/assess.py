@@ -643,9 +643,9 @@ def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
     cost its own series a sentence, never the page or another series its chart.
     """
     # numpy masks, not Series: the matrix checks some 200 series, and aligning Series costs more than the check.
-    bad = (possible_values.impossible(rows["value"], upper).to_numpy()
-           | possible_values.impossible_amount(rows["numerator"]).to_numpy()
-           | possible_values.impossible_amount(rows["denominator"]).to_numpy())
+    bad = (possible_values.impossible_mask(rows["value"], upper)
+           | possible_values.impossible_mask(rows["numerator"], possible_values.MAX_AMOUNT)
+           | possible_values.impossible_mask(rows["denominator"], possible_values.MAX_AMOUNT))
     if bad.any():
         rows = rows.copy()
         rows["value"] = pd.to_numeric(rows["value"], errors="coerce").astype("float64").where(~bad)
@@ -660,7 +660,7 @@ def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
 def _possible_peers(peers: pd.DataFrame | None, upper: float) -> pd.DataFrame | None:
     if peers is None or peers.empty:
         return peers
-    bad = possible_values.impossible(peers["value"], upper).to_numpy()
+    bad = possible_values.impossible_mask(peers["value"], upper)
     return peers[~bad] if bad.any() else peers
 
 
