@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -29,7 +29,7 @@ import possible_values
 from analysis import assurance as assurance_rules
 from analysis import spc
 from analysis.periods import format_value, period_label
-from analysis.series import FREQUENCY_CODES, regular_series
+from analysis.series import FREQUENCY_CODES, regular_series, regular_series_many
 from analysis.significance import CONFIDENCE_LEVELS, Comparison, compare_with, confidence_label
 from analysis.staleness import COLLECTION_ENDED, Staleness, staleness
 from analysis.summary import ASSURANCE_LABELS, COMPARISON_LABELS, latest_signal, variation_label
@@ -280,7 +280,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
            comparator_name: str | None = None, rebase_dates: Sequence = (), peers: pd.DataFrame | None = None,
            events: pd.DataFrame | None = None, england_councils: pd.DataFrame | None = None,
            targets: pd.DataFrame | None = None, trajectory: pd.DataFrame | None = None,
-           today: date, points: pd.DataFrame | None = None) -> Assessment:
+           today: date, points: pd.DataFrame | None = None, prepared: _Prepared | None = None) -> Assessment:
     """The one assessment of an indicator for an area against a comparator.
 
     ``definition`` is the indicator's row (``store.indicators.indicator``); ``series`` and
@@ -290,14 +290,16 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     (for the rank among them all); ``targets`` and ``trajectory`` are the area's stored targets and planned
     values (``store.targets``); ``today`` dates the staleness check. ``points`` is the series' XmR chart
     when :func:`assess_many` has already drawn it with every other series (the same frame :func:`spc.xmr` gives;
-    the assurance is judged here from its last segment's limits and the target in force).
+    the assurance is judged here from its last segment's limits and the target in force). ``prepared`` is
+    what :func:`assess_many` has already worked out from these same arguments (never given by hand).
     """
     upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
-    rows, impossible_count = _possible(_valued(series), upper)
+    if prepared is None:
+        prepared = _prepare(series, comparator if comparator_code else None, peers, england_councils, upper)
+    rows, impossible_count, latest = prepared.rows, prepared.impossible_count, prepared.latest
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
     stored_targets = assurance_rules.targets_from(targets)
-    latest = _latest(rows)
     in_force = _target_in_force(stored_targets, definition, latest)
     target = in_force.value if in_force else None
     if points is None:
@@ -313,7 +315,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
                                     improvement_direction=direction, trajectory=planned,
                                     latest=(latest.period_start, latest.value) if latest else None)
 
-    comparator_rows = _possible(_valued(comparator) if comparator_code else _valued(None), upper)[0]
+    comparator_rows = prepared.comparator_rows
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
     comparator_value = comparator_note = None
@@ -331,8 +333,8 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
                                                       comparator_value, coverage_refusal)
     has_data = latest is not None
-    rank = _rank(_possible_peers(peers, upper), area_code, latest, direction) if has_data else None
-    rank_england = (_rank(_possible_peers(england_councils, upper), area_code, latest, direction, "English councils")
+    rank = _rank(prepared.peers, area_code, latest, direction) if has_data else None
+    rank_england = (_rank(prepared.england_councils, area_code, latest, direction, "English councils")
                     if has_data else None)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
     stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
@@ -380,29 +382,36 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
     """:func:`assess` for every entry of ``inputs`` (key → :func:`assess`'s arguments), the XmR charts of every
     series drawn at once by :func:`spc.xmr_many` (each identical to :func:`spc.xmr` on that series alone)."""
     keys = list(inputs)
-    # Rows put in shape once here, so that assess finds them ready and does not copy them again.
-    # Impossible stored values are left out here too, before the charts of every series are drawn at once.
-    upper = {key: possible_values.upper_bound(str(kwargs["definition"].get("value_kind")),
-                                              _number(kwargs["definition"].get("multiplier")))
-             for key, kwargs in inputs.items()}
-    inputs = {key: {**kwargs, "series": _possible(_valued(kwargs["series"]), upper[key])[0],
-                    "comparator": _valued(kwargs["comparator"]) if kwargs.get("comparator") is not None else None}
-              for key, kwargs in inputs.items()}
-    regular = []
-    for key in keys:
-        definition = inputs[key]["definition"]
-        values, _ = regular_series(inputs[key]["series"], str(definition["frequency"]))
-        regular.append(values)
-    lengths = np.array([len(values) for values in regular], dtype=np.intp)
+    # Each series' rows put in shape, checked and read for their latest value once here, so that assess does
+    # none of it again; comparators and councils, shared by many series, are checked once each.
+    checked: dict[tuple, pd.DataFrame | None] = {}
+
+    def once(check: Callable, frame: pd.DataFrame | None, upper: float) -> pd.DataFrame | None:
+        if frame is None:
+            return check(frame, upper)
+        key = (check, id(frame), upper)
+        if key not in checked:
+            checked[key] = check(frame, upper)
+        return checked[key]
+
+    prepared = {}
+    for key, kwargs in inputs.items():
+        definition = kwargs["definition"]
+        upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
+        prepared[key] = _prepare(kwargs["series"], kwargs.get("comparator") if kwargs.get("comparator_code") else None,
+                                 kwargs.get("peers"), kwargs.get("england_councils"), upper, once)
+    definitions = [inputs[key]["definition"] for key in keys]
+    regular = regular_series_many([prepared[key].rows for key in keys],
+                                  [str(definition["frequency"]) for definition in definitions])
+    lengths = np.array([len(values) for values, _ in regular], dtype=np.intp)
     drawn = [i for i, n in enumerate(lengths) if n]
     table = pd.DataFrame({
         "key": np.repeat(np.arange(len(keys)), lengths),
-        "period": np.concatenate([values.index.to_numpy() for values in regular]) if drawn
+        "period": np.concatenate([values.index.to_numpy() for values, _ in regular]) if drawn
         else np.array([], dtype="datetime64[ns]"),
-        "value": np.concatenate([values.to_numpy(dtype=float) for values in regular]) if drawn else np.array([]),
+        "value": np.concatenate([values.to_numpy(dtype=float) for values, _ in regular]) if drawn else np.array([]),
     })
-    definitions = [inputs[key]["definition"] for key in keys]
-    targets = {i: _target_of(inputs[keys[i]]) for i in drawn}
+    targets = {i: _target_of(inputs[keys[i]], prepared[keys[i]].latest) for i in drawn}
     many = spc.xmr_many(
         table, key="key", period="period", value="value",
         improvement_direction={i: str(definitions[i]["improvement_direction"]) for i in drawn},
@@ -416,17 +425,44 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
     for i, key in enumerate(keys):
         points = None
         if lengths[i]:
-            points = charts.iloc[bounds[i]:bounds[i + 1]].set_axis(regular[i].index, axis=0)
-            points.attrs = _chart_attrs(arrays, bounds[i], bounds[i + 1], regular[i].index, summary[i],
+            index = regular[i][0].index
+            points = charts.iloc[bounds[i]:bounds[i + 1]].set_axis(index, axis=0)
+            points.attrs = _chart_attrs(arrays, bounds[i], bounds[i + 1], index, summary[i],
                                         str(definitions[i]["improvement_direction"]), targets[i])
-        result[key] = assess(**inputs[key], today=today, points=points)
+        result[key] = assess(**inputs[key], today=today, points=points, prepared=prepared[key])
     return result
 
 
-def _target_of(kwargs: Mapping) -> float | None:
+@dataclass(frozen=True)
+class _Prepared:
+    """One series' rows with impossible values left out (and how many), its latest value, its comparator's
+    rows and the councils it is ranked among, likewise checked: what :func:`assess` reads from its arguments."""
+    rows: pd.DataFrame
+    impossible_count: int
+    latest: Latest | None
+    comparator_rows: pd.DataFrame
+    peers: pd.DataFrame | None
+    england_councils: pd.DataFrame | None
+
+
+def _prepare(series: pd.DataFrame, comparator: pd.DataFrame | None, peers: pd.DataFrame | None,
+             england_councils: pd.DataFrame | None, upper: float, once: Callable | None = None) -> _Prepared:
+    """``once(check, frame, upper)`` checks a frame shared by many series only the first time (assess_many)."""
+    def shared(check: Callable, frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        return once(check, frame, upper) if once is not None else check(frame, upper)
+
+    rows, impossible_count = _possible(_valued(series), upper)
+    return _Prepared(rows, impossible_count, _latest(rows), shared(_possible_comparator, comparator),
+                     shared(_possible_peers, peers), shared(_possible_peers, england_councils))
+
+
+def _possible_comparator(rows: pd.DataFrame | None, upper: float) -> pd.DataFrame:
+    return _possible(_valued(rows), upper)[0]
+
+
+def _target_of(kwargs: Mapping, latest: Latest | None) -> float | None:
     """The target :func:`assess` judges a series by: the one in force at its latest period."""
-    in_force = _target_in_force(assurance_rules.targets_from(kwargs.get("targets")), kwargs["definition"],
-                                _latest(kwargs["series"]))
+    in_force = _target_in_force(assurance_rules.targets_from(kwargs.get("targets")), kwargs["definition"], latest)
     return in_force.value if in_force else None
 
 
