@@ -295,11 +295,11 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     """
     upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
     if prepared is None:
-        prepared = _prepare(series, comparator if comparator_code else None, peers, england_councils, upper)
+        prepared = _prepare(series, comparator if comparator_code else None, peers, england_councils, targets, upper)
     rows, impossible_count, latest = prepared.rows, prepared.impossible_count, prepared.latest
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
-    stored_targets = assurance_rules.targets_from(targets)
+    stored_targets = prepared.targets
     in_force = _target_in_force(stored_targets, definition, latest)
     target = in_force.value if in_force else None
     if points is None:
@@ -399,7 +399,8 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
         definition = kwargs["definition"]
         upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
         prepared[key] = _prepare(kwargs["series"], kwargs.get("comparator") if kwargs.get("comparator_code") else None,
-                                 kwargs.get("peers"), kwargs.get("england_councils"), upper, once)
+                                 kwargs.get("peers"), kwargs.get("england_councils"), kwargs.get("targets"), upper,
+                                 once)
     definitions = [inputs[key]["definition"] for key in keys]
     regular = regular_series_many([prepared[key].rows for key in keys],
                                   [str(definition["frequency"]) for definition in definitions])
@@ -411,7 +412,7 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
         else np.array([], dtype="datetime64[ns]"),
         "value": np.concatenate([values.to_numpy(dtype=float) for values, _ in regular]) if drawn else np.array([]),
     })
-    targets = {i: _target_of(inputs[keys[i]], prepared[keys[i]].latest) for i in drawn}
+    targets = {i: _target_of(inputs[keys[i]]["definition"], prepared[keys[i]]) for i in drawn}
     many = spc.xmr_many(
         table, key="key", period="period", value="value",
         improvement_direction={i: str(definitions[i]["improvement_direction"]) for i in drawn},
@@ -436,33 +437,37 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
 @dataclass(frozen=True)
 class _Prepared:
     """One series' rows with impossible values left out (and how many), its latest value, its comparator's
-    rows and the councils it is ranked among, likewise checked: what :func:`assess` reads from its arguments."""
+    rows and the councils it is ranked among, likewise checked, and its stored targets: what :func:`assess` reads
+    from its arguments."""
     rows: pd.DataFrame
     impossible_count: int
     latest: Latest | None
     comparator_rows: pd.DataFrame
     peers: pd.DataFrame | None
     england_councils: pd.DataFrame | None
+    targets: tuple[assurance_rules.Target, ...]
 
 
 def _prepare(series: pd.DataFrame, comparator: pd.DataFrame | None, peers: pd.DataFrame | None,
-             england_councils: pd.DataFrame | None, upper: float, once: Callable | None = None) -> _Prepared:
+             england_councils: pd.DataFrame | None, targets: pd.DataFrame | None, upper: float,
+             once: Callable | None = None) -> _Prepared:
     """``once(check, frame, upper)`` checks a frame shared by many series only the first time (assess_many)."""
     def shared(check: Callable, frame: pd.DataFrame | None) -> pd.DataFrame | None:
         return once(check, frame, upper) if once is not None else check(frame, upper)
 
     rows, impossible_count = _possible(_valued(series), upper)
     return _Prepared(rows, impossible_count, _latest(rows), shared(_possible_comparator, comparator),
-                     shared(_possible_peers, peers), shared(_possible_peers, england_councils))
+                     shared(_possible_peers, peers), shared(_possible_peers, england_councils),
+                     assurance_rules.targets_from(targets))
 
 
 def _possible_comparator(rows: pd.DataFrame | None, upper: float) -> pd.DataFrame:
     return _possible(_valued(rows), upper)[0]
 
 
-def _target_of(kwargs: Mapping, latest: Latest | None) -> float | None:
+def _target_of(definition: Mapping, prepared: _Prepared) -> float | None:
     """The target :func:`assess` judges a series by: the one in force at its latest period."""
-    in_force = _target_in_force(assurance_rules.targets_from(kwargs.get("targets")), kwargs["definition"], latest)
+    in_force = _target_in_force(prepared.targets, definition, prepared.latest)
     return in_force.value if in_force else None
 
 
@@ -659,8 +664,7 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
         return rows
     # The store's rows (no coverage column: only a group has one) are in shape once it is added.
     if (list(rows.columns) in (columns, columns[:-1]) and rows.index.equals(pd.RangeIndex(len(rows)))
-            and rows["period_start"].dtype.kind == "M" and rows["period_end"].dtype.kind == "M"
-            and rows["period_start"].is_monotonic_increasing):
+            and _in_period_order(rows)):
         rows = rows.copy(deep=False)
         if "coverage" not in rows.columns:
             rows["coverage"] = np.nan
@@ -670,6 +674,15 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame.sort_values("period_start", kind="stable").reset_index(drop=True)
+
+
+def _in_period_order(rows: pd.DataFrame) -> bool:
+    """Whether both period columns are datetimes and the starts run in order (none missing), read as numpy."""
+    types = rows.dtypes
+    if types["period_start"].kind != "M" or types["period_end"].kind != "M":
+        return False
+    starts = rows["period_start"].to_numpy()
+    return bool((starts[1:] >= starts[:-1]).all()) and not np.isnat(starts[:1]).any()
 
 
 def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
@@ -701,13 +714,16 @@ def _possible_peers(peers: pd.DataFrame | None, upper: float) -> pd.DataFrame | 
 
 
 def _latest(rows: pd.DataFrame) -> Latest | None:
-    valued = np.flatnonzero(rows["value"].notna().to_numpy())
+    value = rows["value"]
+    valued = np.flatnonzero(~np.isnan(value.to_numpy()) if value.dtype == np.float64 else value.notna().to_numpy())
     if not valued.size:
         return None
     at = int(valued[-1])
-    row = {column: rows[column].iat[at] if column in rows.columns else None
-           for column in ("period_start", "period_end", "value", "numerator", "denominator", "value_note",
+    # One row's values by position from each column's array: the matrix reads some 200 latest rows.
+    row = {column: rows[column].array[at] if column in rows.columns else None
+           for column in ("period_start", "period_end", "numerator", "denominator", "value_note",
                           "is_demonstration", "coverage")}
+    row["value"] = value.array[at]
     return Latest(pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"]), float(row["value"]),
                   _number(row["numerator"]), _number(row["denominator"]),
                   row["value_note"] if isinstance(row["value_note"], str) else None,
