@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from store import groups, indicators, queries
@@ -161,17 +162,19 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
     names |= dict(con.execute("SELECT group_code, group_name FROM comparator_groups").fetchall())
     rows = con.execute(f"""
         SELECT {', '.join(_SERIES_COLUMNS)}, indicator_id FROM observations
-        WHERE list_contains(?, indicator_id) AND list_contains(?, area_code) ORDER BY area_code, period_start
+        WHERE list_contains(?, indicator_id) AND list_contains(?, area_code)
+        ORDER BY area_code, indicator_id, period_start
     """, [ids, plain_codes]).df()
     # Each series with exactly the columns, order and index an assessment reads (so it is not copied again).
-    series = {key: frame[_ROW_COLUMNS].reset_index(drop=True)
-              for key, frame in rows.groupby(["area_code", "indicator_id"])}
+    series = _slices(rows, ["area_code", "indicator_id"], _ROW_COLUMNS)
     empty = rows.iloc[0:0][_ROW_COLUMNS]
     for code in (c for c in wanted if groups.is_group(c)):
         both = groups.group_series_many(con, ids, code)
+        columns = [c for c in both.columns if c != "indicator_id"]
+        none = both.iloc[0:0][columns].reset_index(drop=True)
+        mine = _slices(both, ["indicator_id"], columns)
         for indicator_id in ids:
-            mine = both[both["indicator_id"] == indicator_id].drop(columns="indicator_id").reset_index(drop=True)
-            series[(code, indicator_id)] = mine
+            series[(code, indicator_id)] = mine.get((indicator_id,), none)
     # Every council's value, only for the periods some cell's latest value falls in (a rank needs no more).
     latest_of = {}
     for key, frame in series.items():
@@ -204,8 +207,7 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
         for indicator_id in ids:
             code = subject[(area, indicator_id)]
             own = series.get((code, indicator_id), empty)
-            valued = own[own["value"].notna()]
-            latest = valued["period_start"].max() if not valued.empty else None
+            latest = pd.Timestamp(latest_of[(code, indicator_id)]) if (code, indicator_id) in latest_of else None
             peers = england = None
             if latest is not None:
                 same = councils.get((indicator_id, latest), _NO_COUNCILS)
@@ -246,6 +248,25 @@ def _by_indicator_and_area(frame: pd.DataFrame) -> Callable[[str, str], pd.DataF
     cut = {key: rows.reset_index(drop=True) for key, rows in frame.groupby(["indicator_id", "area_code"], sort=False)}
     none = frame.iloc[0:0].reset_index(drop=True)
     return lambda indicator_id, code: cut.get((indicator_id, code), none)
+
+
+def _slices(frame: pd.DataFrame, by: list[str], columns: list[str]) -> dict[tuple, pd.DataFrame]:
+    """Each key's rows of ``columns`` with a fresh RangeIndex, from a frame already sorted by ``by``: slices
+    found from where the key changes (numpy), cheaper than a groupby cutting out some 200 series."""
+    if frame.empty:
+        return {}
+    keys = [frame[column].to_numpy() for column in by]
+    change = np.zeros(len(frame), dtype=bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    starts = np.flatnonzero(change)
+    body, cut = frame[columns], {}
+    for start, stop in zip(starts, np.r_[starts[1:], len(frame)], strict=True):
+        part = body.iloc[start:stop]
+        part.index = pd.RangeIndex(stop - start)
+        cut[tuple(key[start] for key in keys)] = part
+    return cut
 
 
 def _records(cursor) -> list[dict]:
