@@ -161,13 +161,14 @@ def assessment_inputs_many(con: duckdb.DuckDBPyConnection, indicator_ids: Sequen
                              [plain_codes]).fetchall())
     names |= dict(con.execute("SELECT group_code, group_name FROM comparator_groups").fetchall())
     rows = con.execute(f"""
-        SELECT {', '.join(_SERIES_COLUMNS)}, indicator_id FROM observations
+        SELECT {', '.join(_SERIES_COLUMNS)}, NULL::DOUBLE AS coverage, indicator_id FROM observations
         WHERE list_contains(?, indicator_id) AND list_contains(?, area_code)
         ORDER BY area_code, indicator_id, period_start
     """, [ids, plain_codes]).df()
-    # Each series with exactly the columns, order and index an assessment reads (so it is not copied again).
-    series = _slices(rows, ["area_code", "indicator_id"], _ROW_COLUMNS)
-    empty = rows.iloc[0:0][_ROW_COLUMNS]
+    # Each series with exactly the columns, order and index an assessment reads (so it is not copied again);
+    # the coverage only a group has is read blank here rather than added to each series by the assessment.
+    series = _slices(rows, ["area_code", "indicator_id"], [*_ROW_COLUMNS, "coverage"])
+    empty = rows.iloc[0:0][[*_ROW_COLUMNS, "coverage"]]
     for code in (c for c in wanted if groups.is_group(c)):
         both = groups.group_series_many(con, ids, code)
         columns = [c for c in both.columns if c != "indicator_id"]
