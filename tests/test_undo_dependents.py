@@ -178,8 +178,9 @@ class TestAGroupsFileOnTheUploadPage:
         from store import groups as store_groups
 
         bundled = region_members(built_db)
-        text = smaller_region(tmp_path, bundled).read_text(encoding="utf-8") + \
-            "group:our-peers,Our own peers,E06000014,an analyst's list\ngroup:our-peers,Our own peers,E08000009,an analyst's list\n"
+        own = "group:our-peers,Our own peers,{},an analyst's list\n"
+        text = smaller_region(tmp_path, bundled).read_text(encoding="utf-8") + own.format("E06000014") + \
+            own.format("E08000009")
         con = duckdb.connect(str(built_db))
         try:
             found = store_groups.preview(con, read_groups(text.encode(), "region.csv", set(bundled) | {
