@@ -42,6 +42,11 @@ def bound_text(value_kind: str, multiplier: float | None) -> str:
 
 def impossible(values: pd.Series, upper: pd.Series | float) -> pd.Series:
     """True where a given (not missing) value is not finite or outside 0..upper."""
+    return pd.Series(impossible_mask(values, upper), index=values.index)
+
+
+def impossible_mask(values: pd.Series, upper: pd.Series | float) -> np.ndarray:
+    """:func:`impossible` as a numpy mask (no index: the assessment checks some 200 series a matrix)."""
     if pd.api.types.is_numeric_dtype(values.dtype):
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
         given = ~np.isnan(numbers)
@@ -50,7 +55,7 @@ def impossible(values: pd.Series, upper: pd.Series | float) -> pd.Series:
         given = (values.notna() & (values.astype("str") != "")).to_numpy()
     with np.errstate(invalid="ignore"):
         possible = np.isfinite(numbers) & (numbers >= 0) & (numbers <= np.asarray(upper, dtype="float64"))
-    return pd.Series(given & ~possible, index=values.index)
+    return given & ~possible
 
 
 def impossible_amount(values: pd.Series) -> pd.Series:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -29,7 +29,7 @@ import possible_values
 from analysis import assurance as assurance_rules
 from analysis import spc
 from analysis.periods import format_value, period_label
-from analysis.series import FREQUENCY_CODES, regular_series
+from analysis.series import FREQUENCY_CODES, regular_series, regular_series_many
 from analysis.significance import CONFIDENCE_LEVELS, Comparison, compare_with, confidence_label
 from analysis.staleness import COLLECTION_ENDED, Staleness, staleness
 from analysis.summary import ASSURANCE_LABELS, COMPARISON_LABELS, latest_signal, variation_label
@@ -280,7 +280,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
            comparator_name: str | None = None, rebase_dates: Sequence = (), peers: pd.DataFrame | None = None,
            events: pd.DataFrame | None = None, england_councils: pd.DataFrame | None = None,
            targets: pd.DataFrame | None = None, trajectory: pd.DataFrame | None = None,
-           today: date, points: pd.DataFrame | None = None) -> Assessment:
+           today: date, points: pd.DataFrame | None = None, prepared: _Prepared | None = None) -> Assessment:
     """The one assessment of an indicator for an area against a comparator.
 
     ``definition`` is the indicator's row (``store.indicators.indicator``); ``series`` and
@@ -290,14 +290,16 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     (for the rank among them all); ``targets`` and ``trajectory`` are the area's stored targets and planned
     values (``store.targets``); ``today`` dates the staleness check. ``points`` is the series' XmR chart
     when :func:`assess_many` has already drawn it with every other series (the same frame :func:`spc.xmr` gives;
-    the assurance is judged here from its last segment's limits and the target in force).
+    the assurance is judged here from its last segment's limits and the target in force). ``prepared`` is
+    what :func:`assess_many` has already worked out from these same arguments (never given by hand).
     """
     upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
-    rows, impossible_count = _possible(_valued(series), upper)
+    if prepared is None:
+        prepared = _prepare(series, comparator if comparator_code else None, peers, england_councils, targets, upper)
+    rows, impossible_count, latest = prepared.rows, prepared.impossible_count, prepared.latest
     rebases = tuple(pd.Timestamp(when) for when in rebase_dates)
     direction = str(definition["improvement_direction"])
-    stored_targets = assurance_rules.targets_from(targets)
-    latest = _latest(rows)
+    stored_targets = prepared.targets
     in_force = _target_in_force(stored_targets, definition, latest)
     target = in_force.value if in_force else None
     if points is None:
@@ -313,7 +315,7 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
                                     improvement_direction=direction, trajectory=planned,
                                     latest=(latest.period_start, latest.value) if latest else None)
 
-    comparator_rows = _possible(_valued(comparator) if comparator_code else _valued(None), upper)[0]
+    comparator_rows = prepared.comparator_rows
     comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
                                   index=pd.DatetimeIndex(comparator_rows["period_start"]))
     comparator_value = comparator_note = None
@@ -331,8 +333,8 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
                                                       comparator_value, coverage_refusal)
     has_data = latest is not None
-    rank = _rank(_possible_peers(peers, upper), area_code, latest, direction) if has_data else None
-    rank_england = (_rank(_possible_peers(england_councils, upper), area_code, latest, direction, "English councils")
+    rank = _rank(prepared.peers, area_code, latest, direction) if has_data else None
+    rank_england = (_rank(prepared.england_councils, area_code, latest, direction, "English councils")
                     if has_data else None)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
     stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
@@ -380,28 +382,37 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
     """:func:`assess` for every entry of ``inputs`` (key → :func:`assess`'s arguments), the XmR charts of every
     series drawn at once by :func:`spc.xmr_many` (each identical to :func:`spc.xmr` on that series alone)."""
     keys = list(inputs)
-    # Rows put in shape once here, so that assess finds them ready and does not copy them again.
-    # Impossible stored values are left out here too, before the charts of every series are drawn at once.
-    upper = {key: possible_values.upper_bound(str(kwargs["definition"].get("value_kind")),
-                                              _number(kwargs["definition"].get("multiplier")))
-             for key, kwargs in inputs.items()}
-    inputs = {key: {**kwargs, "series": _possible(_valued(kwargs["series"]), upper[key])[0],
-                    "comparator": _valued(kwargs["comparator"]) if kwargs.get("comparator") is not None else None}
-              for key, kwargs in inputs.items()}
-    regular = []
-    for key in keys:
-        definition = inputs[key]["definition"]
-        values, _ = regular_series(inputs[key]["series"], str(definition["frequency"]))
-        regular.append(values)
-    lengths = np.array([len(values) for values in regular], dtype=np.intp)
+    # Each series' rows put in shape, checked and read for their latest value once here, so that assess does
+    # none of it again; comparators and councils, shared by many series, are checked once each.
+    checked: dict[tuple, pd.DataFrame | None] = {}
+
+    def once(check: Callable, frame: pd.DataFrame | None, upper: float) -> pd.DataFrame | None:
+        if frame is None:
+            return check(frame, upper)
+        key = (check, id(frame), upper)
+        if key not in checked:
+            checked[key] = check(frame, upper)
+        return checked[key]
+
+    prepared = {}
+    for key, kwargs in inputs.items():
+        definition = kwargs["definition"]
+        upper = possible_values.upper_bound(str(definition.get("value_kind")), _number(definition.get("multiplier")))
+        prepared[key] = _prepare(kwargs["series"], kwargs.get("comparator") if kwargs.get("comparator_code") else None,
+                                 kwargs.get("peers"), kwargs.get("england_councils"), kwargs.get("targets"), upper,
+                                 once)
+    definitions = [inputs[key]["definition"] for key in keys]
+    regular = regular_series_many([prepared[key].rows for key in keys],
+                                  [str(definition["frequency"]) for definition in definitions])
+    lengths = np.array([len(values) for values, _ in regular], dtype=np.intp)
     drawn = [i for i, n in enumerate(lengths) if n]
     table = pd.DataFrame({
         "key": np.repeat(np.arange(len(keys)), lengths),
-        "period": np.concatenate([values.index.to_numpy() for values in regular]) if drawn else [],
-        "value": np.concatenate([values.to_numpy(dtype=float) for values in regular]) if drawn else [],
+        "period": np.concatenate([values.index.to_numpy() for values, _ in regular]) if drawn
+        else np.array([], dtype="datetime64[ns]"),
+        "value": np.concatenate([values.to_numpy(dtype=float) for values, _ in regular]) if drawn else np.array([]),
     })
-    definitions = [inputs[key]["definition"] for key in keys]
-    targets = {i: _target_of(inputs[keys[i]]) for i in drawn}
+    targets = {i: _target_of(inputs[keys[i]]["definition"], prepared[keys[i]]) for i in drawn}
     many = spc.xmr_many(
         table, key="key", period="period", value="value",
         improvement_direction={i: str(definitions[i]["improvement_direction"]) for i in drawn},
@@ -415,17 +426,48 @@ def assess_many(inputs: Mapping[Hashable, Mapping], *, today: date) -> dict[Hash
     for i, key in enumerate(keys):
         points = None
         if lengths[i]:
-            points = charts.iloc[bounds[i]:bounds[i + 1]].set_axis(regular[i].index, axis=0)
-            points.attrs = _chart_attrs(arrays, bounds[i], bounds[i + 1], regular[i].index, summary[i],
+            index = regular[i][0].index
+            points = charts.iloc[bounds[i]:bounds[i + 1]].set_axis(index, axis=0)
+            points.attrs = _chart_attrs(arrays, bounds[i], bounds[i + 1], index, summary[i],
                                         str(definitions[i]["improvement_direction"]), targets[i])
-        result[key] = assess(**inputs[key], today=today, points=points)
+        result[key] = assess(**inputs[key], today=today, points=points, prepared=prepared[key])
     return result
 
 
-def _target_of(kwargs: Mapping) -> float | None:
+@dataclass(frozen=True)
+class _Prepared:
+    """One series' rows with impossible values left out (and how many), its latest value, its comparator's
+    rows and the councils it is ranked among, likewise checked, and its stored targets: what :func:`assess` reads
+    from its arguments."""
+    rows: pd.DataFrame
+    impossible_count: int
+    latest: Latest | None
+    comparator_rows: pd.DataFrame
+    peers: pd.DataFrame | None
+    england_councils: pd.DataFrame | None
+    targets: tuple[assurance_rules.Target, ...]
+
+
+def _prepare(series: pd.DataFrame, comparator: pd.DataFrame | None, peers: pd.DataFrame | None,
+             england_councils: pd.DataFrame | None, targets: pd.DataFrame | None, upper: float,
+             once: Callable | None = None) -> _Prepared:
+    """``once(check, frame, upper)`` checks a frame shared by many series only the first time (assess_many)."""
+    def shared(check: Callable, frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        return once(check, frame, upper) if once is not None else check(frame, upper)
+
+    rows, impossible_count = _possible(_valued(series), upper)
+    return _Prepared(rows, impossible_count, _latest(rows), shared(_possible_comparator, comparator),
+                     shared(_possible_peers, peers), shared(_possible_peers, england_councils),
+                     assurance_rules.targets_from(targets))
+
+
+def _possible_comparator(rows: pd.DataFrame | None, upper: float) -> pd.DataFrame:
+    return _possible(_valued(rows), upper)[0]
+
+
+def _target_of(definition: Mapping, prepared: _Prepared) -> float | None:
     """The target :func:`assess` judges a series by: the one in force at its latest period."""
-    in_force = _target_in_force(assurance_rules.targets_from(kwargs.get("targets")), kwargs["definition"],
-                                _latest(kwargs["series"]))
+    in_force = _target_in_force(prepared.targets, definition, prepared.latest)
     return in_force.value if in_force else None
 
 
@@ -620,10 +662,12 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     # marked so that the next look is one dictionary lookup.
     if rows.attrs.get(_IN_SHAPE) is True and isinstance(rows.index, pd.RangeIndex):
         return rows
-    if (list(rows.columns) == columns and rows.index.equals(pd.RangeIndex(len(rows)))
-            and rows["period_start"].dtype.kind == "M" and rows["period_end"].dtype.kind == "M"
-            and rows["period_start"].is_monotonic_increasing):
+    # The store's rows (no coverage column: only a group has one) are in shape once it is added.
+    if (list(rows.columns) in (columns, columns[:-1]) and rows.index.equals(pd.RangeIndex(len(rows)))
+            and _in_period_order(rows)):
         rows = rows.copy(deep=False)
+        if "coverage" not in rows.columns:
+            rows["coverage"] = np.nan
         rows.attrs[_IN_SHAPE] = True
         return rows
     frame = rows.reindex(columns=columns).copy()
@@ -632,16 +676,25 @@ def _valued(rows: pd.DataFrame | None) -> pd.DataFrame:
     return frame.sort_values("period_start", kind="stable").reset_index(drop=True)
 
 
+def _in_period_order(rows: pd.DataFrame) -> bool:
+    """Whether both period columns are datetimes and the starts run in order (none missing), read as numpy."""
+    types = rows.dtypes
+    if types["period_start"].kind != "M" or types["period_end"].kind != "M":
+        return False
+    starts = rows["period_start"].to_numpy()
+    return bool((starts[1:] >= starts[:-1]).all()) and not np.isnat(starts[:1]).any()
+
+
 def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
     """Rows with every impossible stored number (not finite, outside 0..upper) left out as missing.
 
     A store written before the loaders checked every number, or changed by hand, may hold one; it must
     cost its own series a sentence, never the page or another series its chart.
     """
-    bad_value = possible_values.impossible(rows["value"], upper)
-    bad_amount = (possible_values.impossible_amount(rows["numerator"])
-                  | possible_values.impossible_amount(rows["denominator"]))
-    bad = bad_value | bad_amount
+    # numpy masks, not Series: the matrix checks some 200 series, and aligning Series costs more than the check.
+    bad = (possible_values.impossible_mask(rows["value"], upper)
+           | possible_values.impossible_mask(rows["numerator"], possible_values.MAX_AMOUNT)
+           | possible_values.impossible_mask(rows["denominator"], possible_values.MAX_AMOUNT))
     if bad.any():
         rows = rows.copy()
         rows["value"] = pd.to_numeric(rows["value"], errors="coerce").astype("float64").where(~bad)
@@ -649,23 +702,28 @@ def _possible(rows: pd.DataFrame, upper: float) -> tuple[pd.DataFrame, int]:
             rows[column] = rows[column].where(~bad, None)
         rows["value_note"] = rows["value_note"].where(~bad, IMPOSSIBLE_NOTE)
     # Counted from the notes, so rows already put in shape by assess_many still say how many were left out.
-    return rows, int((rows["value_note"] == IMPOSSIBLE_NOTE).sum())
+    notes = rows["value_note"].to_numpy(dtype=object, na_value=None)
+    return rows, int(np.count_nonzero(notes == IMPOSSIBLE_NOTE))
 
 
 def _possible_peers(peers: pd.DataFrame | None, upper: float) -> pd.DataFrame | None:
     if peers is None or peers.empty:
         return peers
-    return peers[~possible_values.impossible(peers["value"], upper)]
+    bad = possible_values.impossible_mask(peers["value"], upper)
+    return peers[~bad] if bad.any() else peers
 
 
 def _latest(rows: pd.DataFrame) -> Latest | None:
-    valued = np.flatnonzero(rows["value"].notna().to_numpy())
+    value = rows["value"]
+    valued = np.flatnonzero(~np.isnan(value.to_numpy()) if value.dtype == np.float64 else value.notna().to_numpy())
     if not valued.size:
         return None
     at = int(valued[-1])
-    row = {column: rows[column].iat[at] if column in rows.columns else None
-           for column in ("period_start", "period_end", "value", "numerator", "denominator", "value_note",
+    # One row's values by position from each column's array: the matrix reads some 200 latest rows.
+    row = {column: rows[column].array[at] if column in rows.columns else None
+           for column in ("period_start", "period_end", "numerator", "denominator", "value_note",
                           "is_demonstration", "coverage")}
+    row["value"] = value.array[at]
     return Latest(pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"]), float(row["value"]),
                   _number(row["numerator"]), _number(row["denominator"]),
                   row["value_note"] if isinstance(row["value_note"], str) else None,

@@ -6,16 +6,23 @@ correctly rounded sum of its values, as ``math.fsum`` gives. Calling ``fsum`` on
 Python loop costs seconds for a national store (91,200 series), so this computes the same numbers with
 whole-array numpy steps:
 
-1. every group is summed at once by an error-free TwoSum cascade in three-fold working precision
-   (Ogita, Rump and Oishi's *SumK* with K = 3, "Accurate sum and dot product", SIAM J. Sci. Comput.
-   26(6), 2005), one step per position in the group, vectorised across groups;
-2. the result is *certified*: the rounding errors still unaccounted for are bounded
+1. first, error-free extraction (Rump, Ogita and Oishi's *AccSum*, "Accurate floating-point summation
+   part I: faithful rounding", SIAM J. Sci. Comput. 31(1), 2008): each value is split at two bit
+   positions fixed by its group's largest value, so that the high parts and the middle parts each add up
+   *exactly* in floating point, in any order (``np.add.reduceat``). Where nothing is left below the
+   second split (figures with a few significant digits: every value of the dashboard's series), the sum
+   is those two exact doubles added once: the correctly rounded sum. No loop over positions, so it runs
+   in a few passes over the values however the groups are laid out;
+2. the groups it leaves open (values of wildly different magnitudes) are summed by an error-free TwoSum
+   cascade in three-fold working precision (Ogita, Rump and Oishi's *SumK* with K = 3, "Accurate sum and
+   dot product", SIAM J. Sci. Comput. 26(6), 2005), one step per position in the group, vectorised across
+   groups, and the result *certified*: the rounding errors still unaccounted for are bounded
    (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., §4.2, γ_n), and where that bound
    leaves the rounding of the exact sum in no doubt the result is the correctly rounded sum;
-3. the few groups it cannot certify (catastrophic cancellation, overflow, very long groups) are summed
+3. the few groups neither settles (catastrophic cancellation, overflow, very long groups) are summed
    by ``math.fsum`` itself.
 
-So the answer is always ``fsum``'s; the numpy path only makes the common case fast.
+So the answer is always ``fsum``'s; the numpy paths only make the common case fast.
 """
 
 from __future__ import annotations
@@ -37,21 +44,92 @@ def group_fsum(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarr
     """
     values = np.asarray(values, dtype=float)
     group = np.asarray(group, dtype=np.intp)
-    sums = np.zeros(n_groups)
     if values.size == 0:
-        return sums
+        return np.zeros(n_groups)
     size = np.bincount(group, minlength=n_groups)
     start = np.zeros(n_groups, dtype=np.intp)
     np.cumsum(size[:-1], out=start[1:])
+    return segment_fsum(values, start, size)
 
+
+def segment_fsum(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """``math.fsum`` of ``values[start[g]:start[g] + size[g]]`` for every group ``g``.
+
+    The groups lie end to end in order and cover ``values`` (``start`` is the running total of ``size``);
+    an empty group sums to 0.0.
+    """
+    values = np.asarray(values, dtype=float)
+    sums = np.zeros(size.size)
     short = np.flatnonzero((size > 0) & (size <= _LONGEST_VECTORISED))
-    total, certified = _certify(*_sum3(values, start[short], size[short]))
-    sums[short] = total
+    if short.size == size.size:  # every group is in the extraction's reach: no copy of the values
+        sums, settled = _extracted(values, start, size)
+    elif short.size:
+        sums[short], settled_short = _extracted(*_gathered(values, start[short], size[short]))
+        settled = np.zeros(size.size, dtype=bool)
+        settled[short] = settled_short
+    else:
+        settled = size == 0
+    settled |= size == 0
+    sums[size == 0] = 0.0
 
-    needs_fsum = np.concatenate([short[~certified], np.flatnonzero(size > _LONGEST_VECTORISED)])
-    for g in needs_fsum:
+    open_short = np.flatnonzero(~settled & (size <= _LONGEST_VECTORISED))
+    if open_short.size:
+        total, certified = _certify(*_sum3(values, start[open_short], size[open_short]))
+        sums[open_short] = total
+        settled[open_short] = certified
+    for g in np.flatnonzero(~settled):
         sums[g] = math.fsum(values[start[g]:start[g] + size[g]])
     return sums
+
+
+def _gathered(values: np.ndarray, start: np.ndarray, size: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chosen groups' values laid end to end, with their new starts."""
+    new_start = np.zeros(size.size, dtype=np.intp)
+    np.cumsum(size[:-1], out=new_start[1:])
+    index = np.repeat(start - new_start, size) + np.arange(int(size.sum()))
+    return values[index], new_start, size
+
+
+def _extracted(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each non-empty group's sum by two levels of error-free extraction, and whether it is the exact
+    sum correctly rounded (False: something was left below the second split, or the group is out of range).
+
+    With ``2**m >= n + 2`` for the longest group's ``n`` and ``sigma`` a power of two at least ``2**m`` times
+    the group's largest magnitude, ``q = (sigma + p) - sigma`` is a multiple of ``sigma * 2**-53`` no larger
+    than ``sigma * 2**-m``, so the group's ``q`` add up exactly, and ``p - q`` is exact and at most
+    ``sigma * 2**-53`` (Rump, Ogita and Oishi 2008, Lemma 3.3). The second level repeats this on the
+    remainders with ``sigma * 2**(m - 53)``. When the remainders are all zero the exact sum is ``t1 + t2``,
+    and one addition rounds it correctly.
+    """
+    sums = np.zeros(size.size)
+    settled = np.zeros(size.size, dtype=bool)
+    full = np.flatnonzero(size > 0)
+    if not full.size:
+        return sums, settled
+    first, sizes = start[full], size[full]
+    m = int(np.ceil(np.log2(int(sizes.max()) + 2)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        remainder = np.abs(values)
+        largest = np.maximum.reduceat(remainder, first)
+        _, exponent = np.frexp(largest)  # largest < 2**exponent
+        # Out of range: a zero group (its sum is 0.0), an overflow, or splits that would reach subnormals.
+        in_range = (largest > 0) & np.isfinite(largest) & (exponent + m < 1024) & (exponent + m - 106 > -1000)
+        sigma = np.repeat(np.ldexp(1.0, np.where(in_range, exponent + m, 0)), sizes)
+        high = np.add(sigma, values, out=remainder)
+        high -= sigma
+        rest = values - high
+        t1 = np.add.reduceat(high, first)
+        sigma *= 2.0 ** (m - 53)
+        middle = np.add(sigma, rest, out=high)
+        middle -= sigma
+        rest -= middle
+        t2 = np.add.reduceat(middle, first)
+        left = np.logical_or.reduceat(rest != 0, first)
+        total = t1 + t2
+    sums[full] = np.where(in_range, total, 0.0)
+    settled[full] = (in_range & ~left & np.isfinite(total)) | (largest == 0)
+    return sums, settled
 
 
 def _sum3(values: np.ndarray, start: np.ndarray, size: np.ndarray

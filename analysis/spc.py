@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis.exact_sum import group_fsum
+from analysis.exact_sum import segment_fsum
 
 __all__ = [
     "ASSURANCE_ICONS",
@@ -288,15 +288,24 @@ def xmr_many(
     _check_screen(screen_outliers)
 
     keys = table[key]
-    try:
-        codes, uniques = pd.factorize(keys, sort=True)
-    except TypeError:  # keys of mixed types that cannot be ordered
-        codes, uniques = pd.factorize(keys, sort=False)
-    if np.any(codes < 0):
-        row = table.index[np.flatnonzero(codes < 0)[0]]
-        raise ValueError(f"column {key!r} has a missing key in row {row!r}")
     dates = pd.DatetimeIndex(table[period])
     ns = _as_ns(dates)
+    n = len(table)
+    # A table already in key and date order (as a store reads it) is charted where it lies: no sort, no
+    # factorising by hash, no copies put back in input order.
+    in_order = _in_key_and_date_order(keys, ns)
+    if in_order:
+        series_first = np.flatnonzero(_changes(keys.to_numpy()))
+        uniques = pd.Index(keys.to_numpy()[series_first])
+        order = None
+    else:
+        try:
+            codes, uniques = pd.factorize(keys, sort=True)
+        except TypeError:  # keys of mixed types that cannot be ordered
+            codes, uniques = pd.factorize(keys, sort=False)
+        if np.any(codes < 0):
+            row = table.index[np.flatnonzero(codes < 0)[0]]
+            raise ValueError(f"column {key!r} has a missing key in row {row!r}")
     missing_date = ns == np.iinfo(np.int64).min
     if np.any(missing_date):
         row = table.index[np.flatnonzero(missing_date)[0]]
@@ -312,19 +321,20 @@ def xmr_many(
     target_arr = np.fromiter((np.nan if t is None else t for t in targets), dtype=float,
                              count=n_series)
 
-    order = np.lexsort((ns, codes))
-    codes_sorted = codes[order]
-    ns_sorted = ns[order]
-    n = y.size
-    same = (codes_sorted[1:] == codes_sorted[:-1]) & (ns_sorted[1:] == ns_sorted[:-1])
-    if np.any(same):
-        i = order[np.flatnonzero(same)[0]]
-        raise ValueError(
-            f"table has duplicate periods: key {keys.iloc[i]!r} has {dates[i]} more than once"
-        )
-
-    series_first = np.flatnonzero(np.r_[True, codes_sorted[1:] != codes_sorted[:-1]]) if n else (
-        np.array([], dtype=np.intp))
+    if in_order:
+        ns_sorted = ns
+    else:
+        order = np.lexsort((ns, codes))
+        codes_sorted = codes[order]
+        ns_sorted = ns[order]
+        same = (codes_sorted[1:] == codes_sorted[:-1]) & (ns_sorted[1:] == ns_sorted[:-1])
+        if np.any(same):
+            i = order[np.flatnonzero(same)[0]]
+            raise ValueError(
+                f"table has duplicate periods: key {keys.iloc[i]!r} has {dates[i]} more than once"
+            )
+        series_first = np.flatnonzero(_changes(codes_sorted)) if n else np.array([], dtype=np.intp)
+        del codes, codes_sorted
     seg_start = np.zeros(n, dtype=bool)
     seg_start[series_first] = True
     if isinstance(rebase, pd.Series):
@@ -343,14 +353,28 @@ def xmr_many(
                 continue
             lo, hi = series_first[i], series_last[i]
             seg_start[lo:hi] |= np.isin(ns_sorted[lo:hi], rebase_ns)
+    del ns, ns_sorted
 
-    core = _xmr_core(y[order], seg_start, series_first, direction, target_arr, screen_outliers)
+    core = _xmr_core(y if order is None else y[order], seg_start, series_first, direction, target_arr,
+                     screen_outliers)
+    del seg_start
 
-    inverse = np.empty(n, dtype=np.intp)
-    inverse[order] = np.arange(n)
-    points = table.copy(deep=False)  # copy-on-write: the caller's table is never changed
-    for column in RESULT_COLUMNS:
-        points[column] = _result_column(core, column, inverse)
+    if order is not None:
+        inverse = np.empty(n, dtype=np.intp)
+        inverse[order] = np.arange(n)
+        del order
+    else:
+        inverse = None
+    results = {column: _result_column(core, column, inverse) for column in RESULT_COLUMNS}
+    del inverse
+    if n:
+        # Put beside the caller's columns without a copy (assigning a column copies it: 600 MB nationally).
+        points = pd.concat([table, pd.DataFrame(results, index=table.index, copy=False)], axis=1)
+        points.attrs = dict(table.attrs)
+    else:
+        points = table.copy(deep=False)  # copy-on-write: the caller's table is never changed
+        for column in RESULT_COLUMNS:
+            points[column] = results[column]
 
     summary = pd.DataFrame(
         {
@@ -375,6 +399,14 @@ def xmr_many(
 # --------------------------------------------------------------------------------------------
 
 
+# Series are charted in chunks of about this many points: each step's arrays then stay in the processor's
+# cache and are allocated once a chunk, not once for a national store's ten million points.
+_CHUNK_POINTS = 1 << 18
+# What the core gives for every point (written in place, chunk by chunk); the rest is per segment or series.
+_PER_POINT = {"mean": float, "lpl": float, "upl": float, "npl_lower": float, "npl_upper": float,
+              "rule": np.int8, "point_type": np.int8, "segment": np.int64}
+
+
 def _xmr_core(
     y: np.ndarray,
     seg_start: np.ndarray,
@@ -388,7 +420,44 @@ def _xmr_core(
     ``y`` is every value, series after series, each in date order; ``seg_start`` marks the first
     point of every segment (the first point of each series included); ``series_start`` holds the
     position of each series' first point, and ``direction`` (+1, -1, 0) and ``target`` (NaN for
-    none) one entry per series. Each step is a whole-array numpy operation.
+    none) one entry per series. Each step is a whole-array numpy operation on a chunk of whole series
+    (nothing crosses a series, so chunks are independent); the results are put together here.
+    """
+    n = y.size
+    bounds = _chunk_bounds(series_start, n)
+    result = {name: np.empty(n, dtype=dtype) for name, dtype in _PER_POINT.items()}
+    pieces: dict[str, list[np.ndarray]] = {}
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        lo, hi = (series_start[i] if i < series_start.size else n for i in (a, b))
+        part = _xmr_chunk(y[lo:hi], seg_start[lo:hi], series_start[a:b] - lo, direction[a:b], target[a:b],
+                          screen_outliers, {name: result[name][lo:hi] for name in _PER_POINT})
+        for name, values in part.items():
+            pieces.setdefault(name, []).append(values)
+    result.update({name: np.concatenate(parts) if len(parts) > 1 else parts[0] for name, parts in pieces.items()})
+    return result
+
+
+def _chunk_bounds(series_start: np.ndarray, n: int) -> list[int]:
+    """Series numbers where chunks of about :data:`_CHUNK_POINTS` points begin, and the number of series."""
+    if n <= _CHUNK_POINTS:
+        return [0, series_start.size]
+    cut = np.searchsorted(series_start, np.arange(_CHUNK_POINTS, n, _CHUNK_POINTS))
+    return sorted({0, series_start.size, *cut.tolist()})
+
+
+def _xmr_chunk(
+    y: np.ndarray,
+    seg_start: np.ndarray,
+    series_start: np.ndarray,
+    direction: np.ndarray,
+    target: np.ndarray,
+    screen_outliers: bool,
+    out: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """:func:`_xmr_core` for whole series laid end to end, each step one numpy operation on them all.
+
+    The per-point results are written into ``out`` (see :data:`_PER_POINT`); the per-segment and per-series
+    ones are returned.
     """
     n = y.size
     seg = np.cumsum(seg_start) - 1
@@ -397,7 +466,8 @@ def _xmr_core(
     series_of_seg = series_of_point[seg_start]
 
     limits = _limits(y, seg, seg_start, n_seg, screen_outliers)
-    mean, lpl, upl, npl_lower, npl_upper = (limits[name][seg] for name in
+    # mode "clip": numpy buffers (copies) a take into `out` under the default mode; `seg` is in range anyway.
+    mean, lpl, upl, npl_lower, npl_upper = (np.take(limits[name], seg, out=out[name], mode="clip") for name in
                                             ("mean", "lpl", "upl", "npl_lower", "npl_upper"))
 
     valid = ~np.isnan(y)
@@ -437,15 +507,10 @@ def _xmr_core(
     last_lpl = limits["lpl"][last_seg]
     last_upl = limits["upl"][last_seg]
 
+    out["rule"][...] = rule
+    out["point_type"][...] = point_type
+    out["segment"][...] = seg - seg[series_start][series_of_point] if n else seg
     return {
-        "mean": mean,
-        "lpl": lpl,
-        "upl": upl,
-        "npl_lower": npl_lower,
-        "npl_upper": npl_upper,
-        "rule": rule,
-        "point_type": point_type,
-        "segment": seg - seg[series_start][series_of_point] if n else seg,
         "seg_mean": limits["mean"],
         "seg_lpl": limits["lpl"],
         "seg_upl": limits["upl"],
@@ -464,19 +529,21 @@ def _limits(
     y: np.ndarray, seg: np.ndarray, seg_start: np.ndarray, n_seg: int, screen_outliers: bool
 ) -> dict[str, np.ndarray]:
     """Mean, average moving range and limits of each segment (R/ptd_spc_standard.R)."""
+    seg_first = np.flatnonzero(seg_start)
+    seg_size = np.diff(np.append(seg_first, y.size))
     valid = ~np.isnan(y)
-    mean = _group_mean(y, valid, seg, n_seg)
+    mean = _group_mean(y, valid, seg, seg_first, seg_size)
 
     # c(NA, abs(diff(y))) within each segment: no moving range across a break or next to a gap.
     mr = np.full(y.size, np.nan)
     mr[1:] = np.abs(np.diff(y))
     mr[seg_start] = np.nan
     kept = ~np.isnan(mr)
-    amr = _group_mean(mr, kept, seg, n_seg)
+    amr = _group_mean(mr, kept, seg, seg_first, seg_size)
     if screen_outliers:
         with np.errstate(invalid="ignore"):
             kept &= mr < MR_OUTLIER_FACTOR * amr[seg]
-        amr = _group_mean(mr, kept, seg, n_seg)
+        amr = _group_mean(mr, kept, seg, seg_first, seg_size)
 
     return {
         "mean": mean,
@@ -487,24 +554,24 @@ def _limits(
     }
 
 
-def _group_mean(values: np.ndarray, counted: np.ndarray, group: np.ndarray, n_groups: int
-                ) -> np.ndarray:
-    """Mean of ``values`` where ``counted`` in each group, NaN for a group with nothing counted.
+def _group_mean(values: np.ndarray, counted: np.ndarray, seg: np.ndarray, seg_first: np.ndarray,
+                seg_size: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` where ``counted`` in each segment, NaN for a segment with nothing counted.
 
-    Groups are contiguous (segments in date order). Each mean is computed as R's ``mean`` does it, a
-    sum divided by the count and then corrected by the mean of the residuals, with every sum correctly
-    rounded (``math.fsum``) where R uses long double. So a value on the centre line in decimal
-    arithmetic is exactly on it here (``analysis.exact_sum.group_fsum`` gives ``fsum``'s sums for every
-    group at once): a plain running sum puts the mean of ``962.3, 964.2, ... 960.6``
-    at 961.9999999999998 (and ``1.1, 2.2, 3.3`` at 2.1999999999999997), and the point at 962 would
-    then join a run that NHSRplotthedots does not see.
+    Segments are contiguous (``seg`` numbers each point's; ``seg_first`` and ``seg_size`` say where each
+    lies). Each mean is computed as R's ``mean`` does it, a sum divided by the count and then corrected by
+    the mean of the residuals, with every sum correctly rounded (``math.fsum``) where R uses long double.
+    So a value on the centre line in decimal arithmetic is exactly on it here
+    (``analysis.exact_sum.segment_fsum`` gives ``fsum``'s sums for every segment at once): a plain running
+    sum puts the mean of ``962.3, 964.2, ... 960.6`` at 961.9999999999998 (and ``1.1, 2.2, 3.3`` at
+    2.1999999999999997), and the point at 962 would then join a run that NHSRplotthedots does not see.
+    What is not counted stays in place as 0, which changes no exact sum, so nothing is copied out.
     """
-    counted = counted.astype(bool)
-    kept, kept_group = values[counted], group[counted]
-    size = np.bincount(kept_group, minlength=n_groups)
+    size = np.add.reduceat(counted, seg_first, dtype=np.intp) if seg_first.size else seg_size
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = group_fsum(kept, kept_group, n_groups) / size
-        means = first + group_fsum(kept - first[kept_group], kept_group, n_groups) / size
+        first = segment_fsum(np.where(counted, values, 0.0), seg_first, seg_size) / size
+        residual = np.where(counted, values - first[seg], 0.0)
+        means = first + segment_fsum(residual, seg_first, seg_size) / size
     means[size == 0] = np.nan
     return means
 
@@ -615,15 +682,34 @@ def _assurance_icons(direction: np.ndarray, target: np.ndarray, lpl: np.ndarray,
     ).astype(object)
 
 
-def _result_column(core: dict[str, np.ndarray], column: str, inverse: np.ndarray) -> Any:
-    """One output column, put back in input row order."""
+def _result_column(core: dict[str, np.ndarray], column: str, inverse: np.ndarray | None) -> Any:
+    """One output column, put back in input row order (``inverse`` None: the rows were in order)."""
+    values = core[column] if inverse is None else core[column][inverse]
     if column == "point_type":
-        return _names(core["point_type"][inverse], _POINT_TYPE_NAMES)
+        return _names(values, _POINT_TYPE_NAMES)
     if column == "rule":
-        return _names(core["rule"][inverse], _RULE_NAMES)
+        return _names(values, _RULE_NAMES)
     if column == "segment":
-        return core["segment"][inverse].astype(np.int64)
-    return core[column][inverse]
+        return values.astype(np.int64, copy=False)
+    return values
+
+
+def _changes(keys: np.ndarray) -> np.ndarray:
+    """True at the first row and wherever the key differs from the row before."""
+    new = np.ones(keys.size, dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    return new
+
+
+def _in_key_and_date_order(keys: pd.Series, ns: np.ndarray) -> bool:
+    """Whether integer keys never decrease and each key's dates strictly increase (so no two rows share a key
+    and period): the table's rows are already the order the core needs."""
+    if keys.dtype.kind not in "iu" or keys.size < 2:
+        return False
+    k = keys.to_numpy()
+    later = k[1:] > k[:-1]
+    same = k[1:] == k[:-1]
+    return bool((later | (same & (ns[1:] > ns[:-1]))).all())
 
 
 def _names(codes: np.ndarray, names: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -718,6 +804,8 @@ def _as_float(array: Any, name: str) -> np.ndarray:
     dtype = array.dtype
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
         raise TypeError(f"{name} must be numeric (got dtype {dtype})")
+    if dtype == np.float64:  # read, never written: the caller's numbers are used where they lie
+        return np.asarray(array)
     return np.asarray(pd.array(array).to_numpy(dtype=float, na_value=np.nan), dtype=float)
 
 

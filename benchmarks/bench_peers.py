@@ -7,7 +7,8 @@ Against the bundled store (built into a temporary folder), York and Trafford's C
 * the matrix: every indicator for York, the group's members, the region and England, read in one batch
   (`store.assessment.assessment_inputs_many`), assessed with every series' SPC in one batch
   (`analysis.assess.assess_many`, `analysis.spc.xmr_many`), drawn as HTML; cold,
-  no cache. Target 0.5 s;
+  no cache. Targets 0.3 s (issue 25) and 0.5 s (issue 23); its CPU time is printed too (a busy machine
+  stretches the wall clock);
 * the funnel: every English council's delayed transfers for the latest month, the fit (φ, τ²), both sets of
   limits and the figure
   serialised as the page sends it. Target 0.3 s;
@@ -34,12 +35,18 @@ YORK, ENGLAND, GROUP, REGION = "E06000014", "E92000001", "group:cipfa-trafford-2
 
 
 def median_time(work, runs: int) -> float:
-    times = []
+    return median_times(work, runs)[0]
+
+
+def median_times(work, runs: int) -> tuple[float, float]:
+    """The median wall and CPU seconds of ``runs`` calls."""
+    walls, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -87,7 +94,7 @@ def main() -> None:
 
         inputs = assessment_inputs_many(con, ids, areas, comparator_for)
         assessed = sum(1 for kwargs in inputs.values() if not kwargs["series"].empty)
-        matrix_s = median_time(matrix, args.runs)
+        matrix_s, matrix_cpu = median_times(matrix, args.runs)
         funnel_s = median_time(funnel_plot, args.runs)
         latest = groups.council_periods(con, "dtoc_18")["period_start"].iloc[0]
         councils = len(groups.england_councils(con, "dtoc_18", latest))
@@ -102,9 +109,10 @@ def main() -> None:
 
         empty = median_run(lambda: AppTest.from_function(_empty_page, default_timeout=60), args.runs)
         page_s = median_run(peers_page, args.runs)
-        print(f"anchor: empty Streamlit page (AppTest) {empty:.3f} s")
+        print(f"anchor: empty Streamlit page (AppTest) {empty:.3f} s; load average {os.getloadavg()[0]:.1f}")
         print(f"{'piece':<58}{'median s':>9}{'ratio':>7}  target")
-        rows = [(f"matrix, {len(areas)} areas x {len(ids)} indicators ({assessed} assessed), cold", matrix_s, 0.5),
+        rows = [(f"matrix, {len(areas)} areas x {len(ids)} indicators ({assessed} assessed), cold", matrix_s, 0.3),
+                ("matrix, the same, CPU time", matrix_cpu, 0.3),
                 (f"funnel, {councils} councils, delayed transfers, figure serialised", funnel_s, 0.3),
                 ("peers page (AppTest), assessments cached", page_s, None)]
         for name, seconds, target in rows:

@@ -10,7 +10,7 @@ from charts.text import plain
 from store import indicators as store_indicators
 from store import plan
 from ui import auth, context, plan_state, presentation
-from ui.assessments import default_assessment
+from ui.assessments import default_assessments
 from ui.board_pack import board_pack_controls
 from ui.executive_summary import executive_summary
 from ui.trust_now import now_section
@@ -31,7 +31,7 @@ context.stop_when_empty(con)
 today = date.today()
 definitions = store_indicators.definitions(con)
 cqc_ids = definitions.loc[definitions["is_cqc_indicator"], "indicator_id"].tolist()
-assessments = [default_assessment(i, settings.area_code, settings.benchmark_code) for i in cqc_ids]
+assessments = default_assessments(cqc_ids, settings.area_code, settings.benchmark_code)
 if not presenting:
     st.caption(f"The CQC indicators for {plain(area)} against {plain(benchmark)}, latest period held for each; "
                "comparisons at "

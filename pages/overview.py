@@ -11,7 +11,7 @@ from charts.overview import overview_html
 from charts.text import plain
 from store import indicators as store_indicators
 from ui import context, plan_state, presentation
-from ui.assessments import default_assessment
+from ui.assessments import default_assessments
 from ui.trust_now import now_section
 
 presenting = presentation.presentation_mode()
@@ -27,7 +27,7 @@ st.caption(f"{plain(area)} ({settings.area_code}) compared with {plain(benchmark
 context.stop_when_empty(con)
 
 ids = store_indicators.definitions(con)["indicator_id"].tolist()
-assessments = [default_assessment(i, settings.area_code, settings.benchmark_code) for i in ids]
+assessments = default_assessments(ids, settings.area_code, settings.benchmark_code)
 core = [a for a in assessments if a.is_cqc_indicator]
 related = [a for a in assessments if not a.is_cqc_indicator]
 rag = plan_state.indicator_rags(con, date.today())

@@ -23,6 +23,7 @@ from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
 from ui import auth, context, memory, upload_limit
 from ui.charts import plotly_chart
+from ui.groups import file_preview as groups_preview
 from ui.targets import file_preview as targets_preview
 
 TEMPLATE = PROJECT_ROOT / "data" / "templates" / "tidy_template_example.csv"
@@ -130,6 +131,8 @@ if uploaded is not None:
                    f"by {plain(earlier[1])} on {plain(earlier[2][:16])}; loading it again changes nothing new.")
     if work["extract"].targets is not None or work["extract"].trajectories is not None:
         targets_preview(con, work["extract"])  # a targets file: its own preview (ui/targets.py)
+    elif work["extract"].groups is not None:
+        groups_preview(con, work["extract"])  # a comparator groups file: its own preview (ui/groups.py)
     else:
         st.markdown(f"**{upload_preview.headline(counts.added, counts.changed, counts.unchanged, retired)}**")
         columns = st.columns(5)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis import plan as rules
 from analysis import spc
-from analysis.assess import Assessment, assess
+from analysis.assess import Assessment, assess_many
 from analysis.board import BoardRow, board_rows, rag_by_project
 from analysis.board_date import latest_board_date
 from analysis.exceptions import IndicatorException, exceptions, overdue_lines
@@ -234,10 +234,12 @@ def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_cod
     events = events[pd.to_datetime(events["event_date"]).dt.date <= day].reset_index(drop=True)
     definitions = store_indicators.definitions(con)
     cqc_ids = definitions.loc[definitions["is_cqc_indicator"], "indicator_id"].tolist()
-    assessments = [assess(**assessment_inputs(con, indicator_id, area_code,
-                                              default_comparator(con, indicator_id, comparator_code, view),
-                                              events=events, as_at=view), today=day)
-                   for indicator_id in cqc_ids]
+    # Read as the store stood (one indicator at a time: as_at), charted together (one batch SPC, xmr_many).
+    assessed = assess_many({indicator_id: assessment_inputs(con, indicator_id, area_code,
+                                                            default_comparator(con, indicator_id, comparator_code,
+                                                                               view), events=events, as_at=view)
+                            for indicator_id in cqc_ids}, today=day)
+    assessments = [assessed[indicator_id] for indicator_id in cqc_ids]
     plan = PlanInputs(store_plan.projects(con), store_plan.recommendations(con), store_plan.actions(con),
                       store_plan.action_history(con), store_plan.indicator_links(con),
                       events) if store_plan.has_plan(con) else None

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analysis.assess import assess
+from analysis.assess import assess_many
 from analysis.trust_now import AE_GAP, INDICATORS, MONTHLY_METHOD, READY_NOT_REMAINING, TrustNow, trust_now
 from store import as_at as store_as_at
 from store import trusts as store_trusts
@@ -23,9 +23,9 @@ def now_from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator
     inputs = store_trusts.now_inputs(con, area_code, INDICATORS, observations=view.observations)
     if inputs is None:
         return None
-    assessments = {
-        i: assess(**assessment_inputs(con, i, area_code, default_comparator(con, i, comparator_code, view),
-                                      events=events, as_at=view), today=day)
-        for i in INDICATORS if i in inputs["definitions"]}
+    assessments = assess_many({
+        i: assessment_inputs(con, i, area_code, default_comparator(con, i, comparator_code, view), events=events,
+                             as_at=view)
+        for i in INDICATORS if i in inputs["definitions"]}, today=day)
     now = trust_now(assessments, england_code=comparator_code, **inputs)
     return now if now.rows else None

@@ -41,10 +41,7 @@ def store_groups(con: duckdb.DuckDBPyConnection, groups: pd.DataFrame | None, *,
     require_write(con)
     if groups is None or groups.empty:
         return RowCounts()
-    heads = (groups.groupby("group_code", sort=True)
-             .agg(group_name=("group_name", "first"), source=("source", "first"),
-                  members=("area_code", lambda codes: sorted(set(codes))))
-             .reset_index())
+    heads = _heads(groups)
     con.register("incoming_groups_df", heads)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE incoming_groups AS SELECT group_code::VARCHAR AS group_code, "
@@ -65,6 +62,39 @@ def store_groups(con: duckdb.DuckDBPyConnection, groups: pd.DataFrame | None, *,
     """, [loaded_by, now(), load_id]).fetchone()[0]
     con.execute("DROP TABLE incoming_groups")
     return RowCounts(added=inserted - changed, changed=changed, unchanged=len(heads) - inserted)
+
+
+def _heads(groups: pd.DataFrame) -> pd.DataFrame:
+    """One row per group of a groups file: its name, source and sorted members."""
+    return (groups.groupby("group_code", sort=True)
+            .agg(group_name=("group_name", "first"), source=("source", "first"),
+                 members=("area_code", lambda codes: sorted(set(codes))))
+            .reset_index())
+
+
+def preview(con: duckdb.DuckDBPyConnection, groups: pd.DataFrame | None) -> pd.DataFrame:
+    """What storing a groups file would do, writing nothing: one row per group with its name, how many members
+    it would have and has now, the members joining and leaving, and ``status`` (added, changed or unchanged),
+    as `store_groups` counts them."""
+    columns = ["group_code", "group_name", "members", "stored_members", "joining", "leaving", "status"]
+    if groups is None or groups.empty:
+        return pd.DataFrame(columns=columns)
+    heads = _heads(groups)
+    stored = con.execute(
+        "SELECT group_code, group_name, source, members FROM comparator_group_rows WHERE superseded_by IS NULL "
+        "AND list_contains(?, group_code)", [heads["group_code"].tolist()]).df().set_index("group_code")
+    rows = []
+    for head in heads.itertuples(index=False):
+        new = list(head.members)
+        if head.group_code not in stored.index:
+            rows.append([head.group_code, head.group_name, len(new), None, len(new), 0, "added"])
+            continue
+        old = stored.loc[head.group_code]
+        before = sorted(old["members"])
+        same = (old["group_name"], old["source"], before) == (head.group_name, head.source, new)
+        rows.append([head.group_code, head.group_name, len(new), len(before), len(set(new) - set(before)),
+                     len(set(before) - set(new)), "unchanged" if same else "changed"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -74,3 +74,28 @@ def test_empty_groups_sum_to_zero_and_long_groups_use_fsum(monkeypatch):
     group = np.repeat(np.arange(4), [len(g) for g in groups])
     got = group_fsum(values, group, 4)
     assert got.tolist() == [0.0, math.fsum(groups[1]), 0.0, 3.0]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(CANCELLING, min_size=0, max_size=12), min_size=1, max_size=20))
+def test_what_extraction_settles_is_fsums_sum(groups):
+    """The first path alone: every group it calls settled has fsum's sum (the rest go on to the cascade)."""
+    groups = [g for g in groups if _fsum_or_none(g) is not None]
+    if not groups:
+        return
+    values = np.array([v for g in groups for v in g], dtype=float)
+    size = np.array([len(g) for g in groups])
+    start = np.r_[0, np.cumsum(size)[:-1]]
+    sums, settled = exact_sum._extracted(values, start, size)
+    for i in np.flatnonzero(settled):
+        assert sums[i] == math.fsum(groups[i]), (groups[i], sums[i])
+
+
+def test_extraction_settles_figures_published_to_one_decimal():
+    """The dashboard's own data never needs the slower paths: one-decimal figures of any size settle at once."""
+    rng = np.random.default_rng(7)
+    values = np.round(rng.normal(1000, 300, size=(500, 105)), 1).ravel()
+    size = np.full(500, 105)
+    sums, settled = exact_sum._extracted(values, np.arange(500) * 105, size)
+    assert settled.all()
+    assert sums.tolist() == [math.fsum(values[i * 105:(i + 1) * 105]) for i in range(500)]

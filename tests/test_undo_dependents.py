@@ -169,3 +169,40 @@ class TestAGroupLoad:
         at.button(key="undo_confirm").click().run()
         assert not at.exception, at.exception
         assert "undone" in texts(at, "success") and region_members(built_db) == []
+
+
+class TestAGroupsFileOnTheUploadPage:
+    def test_the_preview_counts_groups_and_the_members_joining_and_leaving(self, built_db, tmp_path):
+        """A changed region reads as changed, one member leaving; a new group as added; nothing is written."""
+        from loaders.groups import read_groups
+        from store import groups as store_groups
+
+        bundled = region_members(built_db)
+        own = "group:our-peers,Our own peers,{},an analyst's list\n"
+        text = smaller_region(tmp_path, bundled).read_text(encoding="utf-8") + own.format("E06000014") + \
+            own.format("E08000009")
+        con = duckdb.connect(str(built_db))
+        try:
+            found = store_groups.preview(con, read_groups(text.encode(), "region.csv", set(bundled) | {
+                "E06000014", "E08000009"})).set_index("group_code")
+        finally:
+            con.close()
+        assert found.loc[REGION, ["members", "stored_members", "joining", "leaving", "status"]].tolist() == [
+            len(bundled) - 1, len(bundled), 0, 1, "changed"]
+        assert found.loc["group:our-peers", ["members", "joining", "status"]].tolist() == [2, 2, "added"]
+        assert region_members(built_db) == bundled
+
+    def test_the_page_previews_a_groups_file_in_groups_not_observations(self, upload_page, built_db, tmp_path):
+        """The Upload page says what a groups file does to the groups (not "0 added" observations) and stores it."""
+        bundled = region_members(built_db)
+        at = upload_page("ana")
+        at.file_uploader[0].set_value(("region.csv", smaller_region(tmp_path, bundled).read_bytes(), "text/csv"))
+        at.run()
+        assert not at.exception, at.exception
+        said = "\n".join(str(m.value) for m in at.markdown)
+        assert "adds 0 comparator groups, changes 1 and leaves 0" in said
+        assert not [m for m in at.metric if m.label == "Added"]
+        confirm = next(b for b in at.button if b.label == "Confirm and store")
+        confirm.click().run()
+        assert not at.exception, at.exception
+        assert region_members(built_db) == bundled[1:]
