@@ -14,12 +14,17 @@ from tests.page_text import texts
 YORK, ENGLAND = "E06000014", "E92000001"
 
 
-def population_load(db) -> int:
+def latest_load(db, loader: str) -> int:
+    """The newest load of a layout (the populations' and the groups' are one each in the bundled store)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT load_id FROM loads WHERE loader = 'ons_population_csv'").fetchone()[0]
+        return con.execute("SELECT max(load_id) FROM loads WHERE loader = ?", [loader]).fetchone()[0]
     finally:
         con.close()
+
+
+def population_load(db) -> int:
+    return latest_load(db, "ons_population_csv")
 
 
 def dtoc_rates(db) -> int:
@@ -102,11 +107,7 @@ REGION = "group:E12000003"  # Yorkshire and The Humber
 
 
 def groups_load(db) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT max(load_id) FROM loads WHERE loader = 'comparator_groups_csv'").fetchone()[0]
-    finally:
-        con.close()
+    return latest_load(db, "comparator_groups_csv")
 
 
 def region_members(db) -> list[str]:
