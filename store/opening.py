@@ -49,6 +49,9 @@ def open_store(location: StoreLocation | Path | str = ":memory:", *, read_only: 
     # DuckDB's allocator keeps freed memory for reuse unless its background threads return it: without
     # them a server that stored a million-row upload kept a few hundred megabytes it no longer used.
     con.execute("SET allocator_background_threads = true")
+    # A query running past two seconds (a big load on a busy machine) would otherwise draw DuckDB's progress
+    # bar on the process's stdout: noise in the server log, and a stray line in any command's output.
+    con.execute("SET enable_progress_bar = false")
     opened = Store(con, location)
     opened.read_only = read_only
     if not read_only:

@@ -203,7 +203,10 @@ def test_a_load_killed_mid_write_leaves_the_store_exactly_as_before(built_db, tm
     watchdog.start()
     try:
         line = process.stdout.readline().strip()
-        assert line == "writing", f"the load did not reach its write: {line!r}\n{errors.read_text()}"
+        if line != "writing":
+            # stdout closed: the process has ended or is ending, so waiting for it is bounded.
+            code = process.wait(timeout=60)
+            pytest.fail(f"the load did not reach its write: {line!r}, exit code {code}\n{errors.read_text()}")
         assert process.poll() is None, "the load finished before it could be killed"
         os.kill(process.pid, signal.SIGKILL)
         process.wait()

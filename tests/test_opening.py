@@ -186,3 +186,18 @@ class TestOnTheSharedStore:
         assert pack.read_bytes().startswith(b"%PDF")
         assert shutil.which("pdfinfo") is None or "Pages:" in subprocess.run(
             ["pdfinfo", str(pack)], capture_output=True, text=True, check=True).stdout
+
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_store_never_draws_a_progress_bar_on_stdout(small_store_db, read_only):
+    """A load past DuckDB's two-second threshold drew a progress bar on stdout: a blank line in a command's
+    output, which once made a test read a busy machine's load as one that died before its write. Asked in a
+    process of its own, as a command is run: inside pytest DuckDB's default differs."""
+    asking = ("import sys, store\n"
+              "opened = store.open_existing(sys.argv[1], read_only=sys.argv[2] == 'True')\n"
+              "print(opened.connection.execute(\"SELECT current_setting('enable_progress_bar')\").fetchone()[0])\n"
+              "opened.close()\n")
+    answer = subprocess.run([sys.executable, "-c", asking, str(small_store_db), str(read_only)], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, check=True)
+    assert answer.stdout.strip() == "False"
