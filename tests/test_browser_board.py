@@ -182,6 +182,7 @@ def test_the_board_table_fits_the_longest_council_name(page, bundled_db, tmp_pat
 
     from playwright.sync_api import expect
 
+    from tests.browsing import wait_until_drawn
     from tests.servers import serving
 
     db = tmp_path / "pbip.duckdb"
@@ -191,8 +192,7 @@ def test_the_board_table_fits_the_longest_council_name(page, bundled_db, tmp_pat
             page.set_viewport_size({"width": width, "height": height})
             page.goto(url + "/board" + query, timeout=180_000)
             expect(page.locator("table.pbip-indicators")).to_be_visible(timeout=180_000)
-            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=180_000)
-            page.wait_for_timeout(1000)  # the page's last elements settle after the script run ends
+            wait_until_drawn(page)
             found = page.evaluate(_TABLE)
             page.screenshot(path=str(ARTIFACTS / f"board_longest_name_{width}x{height}.png"), full_page=True)
             assert found["over"] <= 1 and found["clipped"] == [], (width, found)

@@ -18,6 +18,7 @@ import pytest
 
 from loaders import load_file
 from loaders.layouts import LAYOUTS
+from tests.browsing import wait_until_drawn
 from tests.servers import ARTIFACTS, serving
 
 YORK, STOKE = "E06000014", "E06000021"
@@ -68,8 +69,7 @@ def _wait(page, path):
 
     page.goto(path, timeout=180_000)
     expect(page.get_by_test_id("stHeading").first).to_be_visible(timeout=180_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=180_000)
-    page.wait_for_timeout(1500)  # the page's last elements settle after the script run ends
+    wait_until_drawn(page)
 
 
 def _sweep(page, url: str, label: str) -> list[str]:

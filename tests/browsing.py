@@ -1,0 +1,28 @@
+"""Waiting in a real browser until a page has finished drawing, without a fixed pause.
+
+Streamlit's status widget goes when the script run ends, but the browser goes on drawing (charts, tables,
+styles) for a moment after. A fixed pause is either too short on a busy machine or wasted on a quiet one;
+instead the page counts as drawn when nothing in it has changed for `quiet_ms`.
+"""
+
+from __future__ import annotations
+
+# Installs an observer on the first call (a navigation clears it), then answers whether the document has
+# been quiet long enough.
+_QUIET = """(quietMs) => {
+  if (!window.__pbipQuiet) {
+    window.__pbipQuiet = {last: performance.now()};
+    new MutationObserver(() => { window.__pbipQuiet.last = performance.now(); })
+      .observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+    return false;
+  }
+  return performance.now() - window.__pbipQuiet.last >= quietMs;
+}"""
+
+
+def wait_until_drawn(page, *, timeout_ms: int = 180_000, quiet_ms: int = 400) -> None:
+    """Wait until the script run has ended and the page has not changed for `quiet_ms`."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout_ms)
+    page.wait_for_function(_QUIET, arg=quiet_ms, timeout=timeout_ms, polling=100)
