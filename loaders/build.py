@@ -278,6 +278,8 @@ def _replace_a_stranger(db_path: Path) -> str | None:
     archive_dir = archive_dir_for(db_path)
     try:
         con = store.connect(db_path, read_only=True)
+    except duckdb.ConnectionException:
+        return None  # this process already has it open to write (a page run served it): judged when opened
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             return None  # another program has it open: it is in use, not ours to judge now

@@ -62,3 +62,15 @@ def test_the_journals_own_store_is_left_alone(small_db, tmp_path):
     db = _copy_with_archive(small_db, tmp_path / "pbip.duckdb")
     assert ensure_store(db) is None
     assert not list(tmp_path.glob("*.not-the-journals-*"))
+
+
+def test_a_store_this_process_already_holds_is_in_use_not_a_stranger(small_db, tmp_path):
+    """A page run keeps its store open for writing; a later start in the same process (the headless page tests,
+    one worker running many) must not die opening it read-only with another configuration."""
+    db = _copy_with_archive(small_db, tmp_path / "pbip.duckdb")
+    held = store.open_store(db)
+    try:
+        assert ensure_store(db) is None
+    finally:
+        held.close()
+    assert not list(tmp_path.glob("*.not-the-journals-*"))
