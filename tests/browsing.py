@@ -7,17 +7,24 @@ instead the page counts as drawn when nothing in it has changed for `quiet_ms`.
 
 from __future__ import annotations
 
-# Installs an observer on the first call (a navigation clears it), then answers whether the document has
-# been quiet long enough.
-_QUIET = """(quietMs) => {
+import itertools
+
+# Installs an observer on the first call (a navigation clears it) and starts the quiet clock afresh for each
+# wait (a resize redraws a moment later), then answers whether the document has been quiet long enough.
+_QUIET = """([quietMs, wait]) => {
   if (!window.__pbipQuiet) {
-    window.__pbipQuiet = {last: performance.now()};
+    window.__pbipQuiet = {};
     new MutationObserver(() => { window.__pbipQuiet.last = performance.now(); })
       .observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  if (window.__pbipQuiet.wait !== wait) {
+    window.__pbipQuiet.wait = wait;
+    window.__pbipQuiet.last = performance.now();
     return false;
   }
   return performance.now() - window.__pbipQuiet.last >= quietMs;
 }"""
+_waits = itertools.count()
 
 
 def wait_until_drawn(page, *, timeout_ms: int = 180_000, quiet_ms: int = 400) -> None:
@@ -25,4 +32,4 @@ def wait_until_drawn(page, *, timeout_ms: int = 180_000, quiet_ms: int = 400) ->
     from playwright.sync_api import expect
 
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout_ms)
-    page.wait_for_function(_QUIET, arg=quiet_ms, timeout=timeout_ms, polling=100)
+    page.wait_for_function(_QUIET, arg=[quiet_ms, next(_waits)], timeout=timeout_ms, polling=100)
