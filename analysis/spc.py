@@ -466,7 +466,7 @@ def _xmr_chunk(
     series_of_point = np.repeat(np.arange(series_start.size), np.diff(np.r_[series_start, n]))
     series_of_seg = series_of_point[seg_start]
 
-    limits = _limits(y, seg, seg_start, n_seg, screen_outliers)
+    limits = _limits(y, seg_start, screen_outliers)
     # mode "clip": numpy buffers (copies) a take into `out` under the default mode; `seg` is in range anyway.
     mean, lpl, upl, npl_lower, npl_upper = (np.take(limits[name], seg, out=out[name], mode="clip") for name in
                                             ("mean", "lpl", "upl", "npl_lower", "npl_upper"))
@@ -524,25 +524,23 @@ def _xmr_chunk(
     }
 
 
-def _limits(
-    y: np.ndarray, seg: np.ndarray, seg_start: np.ndarray, n_seg: int, screen_outliers: bool
-) -> dict[str, np.ndarray]:
+def _limits(y: np.ndarray, seg_start: np.ndarray, screen_outliers: bool) -> dict[str, np.ndarray]:
     """Mean, average moving range and limits of each segment (R/ptd_spc_standard.R)."""
     seg_first = np.flatnonzero(seg_start)
     seg_size = np.diff(np.append(seg_first, y.size))
     valid = ~np.isnan(y)
-    mean = _group_mean(y, valid, seg, seg_first, seg_size)
+    mean = _group_mean(y, valid, seg_first, seg_size)
 
     # c(NA, abs(diff(y))) within each segment: no moving range across a break or next to a gap.
     mr = np.full(y.size, np.nan)
     mr[1:] = np.abs(np.diff(y))
     mr[seg_start] = np.nan
     kept = ~np.isnan(mr)
-    amr = _group_mean(mr, kept, seg, seg_first, seg_size)
+    amr = _group_mean(mr, kept, seg_first, seg_size)
     if screen_outliers:
         with np.errstate(invalid="ignore"):
-            kept &= mr < MR_OUTLIER_FACTOR * amr[seg]
-        amr = _group_mean(mr, kept, seg, seg_first, seg_size)
+            kept &= mr < MR_OUTLIER_FACTOR * np.repeat(amr, seg_size)
+        amr = _group_mean(mr, kept, seg_first, seg_size)
 
     return {
         "mean": mean,
@@ -553,23 +551,23 @@ def _limits(
     }
 
 
-def _group_mean(values: np.ndarray, counted: np.ndarray, seg: np.ndarray, seg_first: np.ndarray,
-                seg_size: np.ndarray) -> np.ndarray:
+def _group_mean(values: np.ndarray, counted: np.ndarray, seg_first: np.ndarray, seg_size: np.ndarray
+                ) -> np.ndarray:
     """Mean of ``values`` where ``counted`` in each segment, NaN for a segment with nothing counted.
 
-    Segments are contiguous (``seg`` numbers each point's; ``seg_first`` and ``seg_size`` say where each
-    lies). Each mean is computed as R's ``mean`` does it, a sum divided by the count and then corrected by
-    the mean of the residuals, with every sum correctly rounded (``math.fsum``) where R uses long double.
-    So a value on the centre line in decimal arithmetic is exactly on it here
-    (``analysis.exact_sum.segment_fsum`` gives ``fsum``'s sums for every segment at once): a plain running
-    sum puts the mean of ``962.3, 964.2, ... 960.6`` at 961.9999999999998 (and ``1.1, 2.2, 3.3`` at
-    2.1999999999999997), and the point at 962 would then join a run that NHSRplotthedots does not see.
+    Segments are contiguous (``seg_first`` and ``seg_size`` say where each lies). Each mean is computed as
+    R's ``mean`` does it, a sum divided by the count and then corrected by the mean of the residuals, with
+    every sum correctly rounded (``math.fsum``) where R uses long double. So a value on the centre line in
+    decimal arithmetic is exactly on it here (``analysis.exact_sum.segment_fsum`` gives ``fsum``'s sums for
+    every segment at once): a plain running sum puts the mean of ``962.3, 964.2, ... 960.6`` at
+    961.9999999999998 (and ``1.1, 2.2, 3.3`` at 2.1999999999999997), and the point at 962 would then join a
+    run that NHSRplotthedots does not see.
     What is not counted stays in place as 0, which changes no exact sum, so nothing is copied out.
     """
     size = np.add.reduceat(counted, seg_first, dtype=np.intp) if seg_first.size else seg_size
     with np.errstate(invalid="ignore", divide="ignore"):
         first = segment_fsum(np.where(counted, values, 0.0), seg_first, seg_size) / size
-        residual = np.where(counted, values - first[seg], 0.0)
+        residual = np.where(counted, values - np.repeat(first, seg_size), 0.0)
         means = first + segment_fsum(residual, seg_first, seg_size) / size
     means[size == 0] = np.nan
     return means
