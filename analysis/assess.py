@@ -316,11 +316,11 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
                                     improvement_direction=direction, trajectory=planned,
                                     latest=(latest.period_start, latest.value) if latest else None)
 
-    comparator_series, comparator_at = prepared.comparator.series, prepared.comparator.at
+    comparator_series = prepared.comparator.series
     comparator_value = comparator_note = None
     coverage_refusal = _coverage_refusal(area_name, latest.coverage) if latest and is_group_code(area_code) else None
     if latest is not None and comparator_code:
-        same = comparator_at.get(latest.period_start)
+        same = prepared.comparator.row(latest.period_start)
         comparator_value = None if same is None else _number(same["value"])
         if is_group_code(comparator_code):
             comparator_note = (f"no member reported for {latest.period_text}" if same is None
@@ -448,10 +448,16 @@ class _Prepared:
 
 
 class _Comparator(NamedTuple):
-    """A comparator's checked rows as its chart's series, and its last row of each period (``value``,
-    ``value_note``, ``coverage``): worked out once for the many series compared with it."""
+    """A comparator's checked rows as its chart's series, the position of its last row of each period and
+    the columns an assessment reads from that row: worked out once for the many series compared with it."""
     series: pd.Series
-    at: dict[pd.Timestamp, dict]
+    at: dict[pd.Timestamp, int]
+    columns: dict[str, np.ndarray]
+
+    def row(self, when: pd.Timestamp) -> dict | None:
+        """``value``, ``value_note`` and ``coverage`` of the last row for the period starting ``when``."""
+        at = self.at.get(when)
+        return None if at is None else {name: column[at] for name, column in self.columns.items()}
 
 
 class _Councils(NamedTuple):
@@ -477,12 +483,11 @@ def _prepare(series: pd.DataFrame, comparator: pd.DataFrame | None, peers: pd.Da
 def _possible_comparator(rows: pd.DataFrame | None, upper: float) -> _Comparator:
     rows = _possible(_valued(rows), upper)[0]
     starts = pd.DatetimeIndex(pd.to_datetime(rows["period_start"]))
-    columns = {name: rows[name].array for name in ("value", "value_note", "coverage") if name in rows.columns}
-    at = {}
-    for i, when in enumerate(starts):  # the last row of a period wins, as before
-        if when is not pd.NaT:
-            at[when] = {name: array[i] for name, array in columns.items()}
-    return _Comparator(pd.Series(rows["value"].to_numpy(dtype=float), index=starts), at)
+    columns = {name: rows[name].to_numpy(dtype=object) for name in ("value", "value_note", "coverage")
+               if name in rows.columns}
+    # A period's last row wins, as a filter's iloc[-1] did; read one row only when a series asks for its period.
+    return _Comparator(pd.Series(rows["value"].to_numpy(dtype=float), index=starts),
+                       dict(zip(starts, range(len(starts)), strict=True)), columns)
 
 
 def _possible_councils(peers: pd.DataFrame | None, upper: float) -> _Councils | None:
