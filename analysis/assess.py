@@ -651,8 +651,8 @@ def _with_summary(a: Assessment) -> Assessment:
     signal = latest_signal(a.points)
     parts.append(signal + "." if signal else "Common cause variation: no special cause in the latest period.")
     parts += _target_sentences(a)
-    n = int(a.points["value"].notna().sum())
     if a.trial_limits:
+        n = int(a.points["value"].notna().sum())
         parts.append(f"The limits are trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} points in a segment ({n} "
                      "points held).")
     if a.rank is not None:
