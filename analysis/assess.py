@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -315,26 +316,24 @@ def assess(*, definition: Mapping, series: pd.DataFrame, area_code: str, area_na
                                     improvement_direction=direction, trajectory=planned,
                                     latest=(latest.period_start, latest.value) if latest else None)
 
-    comparator_rows = prepared.comparator_rows
-    comparator_series = pd.Series(comparator_rows["value"].to_numpy(dtype=float),
-                                  index=pd.DatetimeIndex(comparator_rows["period_start"]))
+    comparator_series = prepared.comparator.series
     comparator_value = comparator_note = None
     coverage_refusal = _coverage_refusal(area_name, latest.coverage) if latest and is_group_code(area_code) else None
     if latest is not None and comparator_code:
-        same = comparator_rows[pd.to_datetime(comparator_rows["period_start"]) == latest.period_start]
-        comparator_value = None if same.empty else _number(same["value"].iloc[-1])
+        same = prepared.comparator.row(latest.period_start)
+        comparator_value = None if same is None else _number(same["value"])
         if is_group_code(comparator_code):
-            comparator_note = (f"no member reported for {latest.period_text}" if same.empty
-                               else str(same["value_note"].iloc[-1]))
+            comparator_note = (f"no member reported for {latest.period_text}" if same is None
+                               else str(same["value_note"]))
             if comparator_value is not None:
                 coverage_refusal = coverage_refusal or _coverage_refusal(comparator_name or comparator_code,
-                                                                         _number(same["coverage"].iloc[-1]))
+                                                                         _number(same["coverage"]))
 
     comparison, comparison_998, source = _comparisons(definition, latest, comparator_code, comparator_name,
                                                       comparator_value, coverage_refusal)
     has_data = latest is not None
     rank = _rank(prepared.peers, area_code, latest, direction) if has_data else None
-    rank_england = (_rank(prepared.england_councils, area_code, latest, direction, "English councils")
+    rank_england = (_rank(prepared.england, area_code, latest, direction, "English councils")
                     if has_data else None)
     is_demonstration = bool(definition["is_demonstration"]) or bool(rows["is_demonstration"].fillna(False).any())
     stale = staleness(latest.period_end if latest else None, str(definition["frequency"]),
@@ -442,10 +441,30 @@ class _Prepared:
     rows: pd.DataFrame
     impossible_count: int
     latest: Latest | None
-    comparator_rows: pd.DataFrame
-    peers: pd.DataFrame | None
-    england_councils: pd.DataFrame | None
+    comparator: _Comparator
+    peers: _Councils | None
+    england: _Councils | None
     targets: tuple[assurance_rules.Target, ...]
+
+
+class _Comparator(NamedTuple):
+    """A comparator's checked rows as its chart's series, the position of its last row of each period and
+    the columns an assessment reads from that row: worked out once for the many series compared with it."""
+    series: pd.Series
+    at: dict[pd.Timestamp, int]
+    columns: dict[str, np.ndarray]
+
+    def row(self, when: pd.Timestamp) -> dict | None:
+        """``value``, ``value_note`` and ``coverage`` of the last row for the period starting ``when``."""
+        at = self.at.get(when)
+        return None if at is None else {name: column[at] for name, column in self.columns.items()}
+
+
+class _Councils(NamedTuple):
+    """The councils a series is ranked among, checked, as arrays: worked out once for the many series ranked
+    among them."""
+    area_code: np.ndarray
+    value: np.ndarray
 
 
 def _prepare(series: pd.DataFrame, comparator: pd.DataFrame | None, peers: pd.DataFrame | None,
@@ -457,12 +476,25 @@ def _prepare(series: pd.DataFrame, comparator: pd.DataFrame | None, peers: pd.Da
 
     rows, impossible_count = _possible(_valued(series), upper)
     return _Prepared(rows, impossible_count, _latest(rows), shared(_possible_comparator, comparator),
-                     shared(_possible_peers, peers), shared(_possible_peers, england_councils),
+                     shared(_possible_councils, peers), shared(_possible_councils, england_councils),
                      assurance_rules.targets_from(targets))
 
 
-def _possible_comparator(rows: pd.DataFrame | None, upper: float) -> pd.DataFrame:
-    return _possible(_valued(rows), upper)[0]
+def _possible_comparator(rows: pd.DataFrame | None, upper: float) -> _Comparator:
+    rows = _possible(_valued(rows), upper)[0]
+    starts = pd.DatetimeIndex(pd.to_datetime(rows["period_start"]))
+    columns = {name: rows[name].to_numpy(dtype=object) for name in ("value", "value_note", "coverage")
+               if name in rows.columns}
+    # A period's last row wins, as a filter's iloc[-1] did; read one row only when a series asks for its period.
+    return _Comparator(pd.Series(rows["value"].to_numpy(dtype=float), index=starts),
+                       dict(zip(starts, range(len(starts)), strict=True)), columns)
+
+
+def _possible_councils(peers: pd.DataFrame | None, upper: float) -> _Councils | None:
+    peers = _possible_peers(peers, upper)
+    if peers is None or peers.empty:
+        return None
+    return _Councils(peers["area_code"].to_numpy(), peers["value"].to_numpy(dtype=float, na_value=np.nan))
 
 
 def _target_of(definition: Mapping, prepared: _Prepared) -> float | None:
@@ -573,14 +605,14 @@ def _comparisons(definition: Mapping, latest: Latest | None, comparator_code: st
     return tiers[0], tiers[1], "dashboard" if tiers[0].call != "not compared" else "none"
 
 
-def _rank(peers: pd.DataFrame | None, area_code: str, latest: Latest, direction: str,
+def _rank(peers: _Councils | None, area_code: str, latest: Latest, direction: str,
           among: str = "councils") -> Rank | None:
     """Rank among councils with a value in the latest period; None when the area is not among them."""
-    if peers is None or peers.empty:
+    if peers is None:
         return None
-    values = peers["value"].to_numpy(dtype=float, na_value=np.nan)
+    values = peers.value
     valued = ~np.isnan(values)
-    mine = np.flatnonzero((peers["area_code"].to_numpy() == area_code) & valued)
+    mine = np.flatnonzero((peers.area_code == area_code) & valued)
     of = int(valued.sum())
     if not mine.size or of < 5:
         return None
@@ -619,8 +651,8 @@ def _with_summary(a: Assessment) -> Assessment:
     signal = latest_signal(a.points)
     parts.append(signal + "." if signal else "Common cause variation: no special cause in the latest period.")
     parts += _target_sentences(a)
-    n = int(a.points["value"].notna().sum())
     if a.trial_limits:
+        n = int(a.points["value"].notna().sum())
         parts.append(f"The limits are trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} points in a segment ({n} "
                      "points held).")
     if a.rank is not None:
@@ -719,10 +751,10 @@ def _latest(rows: pd.DataFrame) -> Latest | None:
     if not valued.size:
         return None
     at = int(valued[-1])
-    # One row's values by position from each column's array: the matrix reads some 200 latest rows.
-    row = {column: rows[column].array[at] if column in rows.columns else None
-           for column in ("period_start", "period_end", "numerator", "denominator", "value_note",
-                          "is_demonstration", "coverage")}
+    # One row by position, read once (the matrix reads some 200 latest rows; a column at a time costs ten times).
+    whole = dict(zip(rows.columns, rows.iloc[at].to_numpy(dtype=object), strict=True))
+    row = {column: whole.get(column) for column in ("period_start", "period_end", "numerator", "denominator",
+                                                    "value_note", "is_demonstration", "coverage")}
     row["value"] = value.array[at]
     return Latest(pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"]), float(row["value"]),
                   _number(row["numerator"]), _number(row["denominator"]),

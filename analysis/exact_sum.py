@@ -92,6 +92,70 @@ def _gathered(values: np.ndarray, start: np.ndarray, size: np.ndarray
 
 
 def _extracted(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each non-empty group's sum by error-free extraction, and whether it is the exact sum correctly rounded
+    (False: something was left below the second split, or the group is out of range).
+
+    One level settles a group whose non-zero magnitudes span few enough binades (:func:`_extracted_once`);
+    the few others (a value a hair from the mean in a sum of residuals) are gathered and take two levels
+    (:func:`_extracted_twice`).
+    """
+    sums, settled, once = _extracted_once(values, start, size)
+    again = np.flatnonzero(~once & (size > 0))
+    if again.size:
+        sums[again], settled[again] = _extracted_twice(*_gathered(values, start[again], size[again]))
+    return sums, settled
+
+
+def _extracted_once(values: np.ndarray, start: np.ndarray, size: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One level of extraction, the remainders then added plainly, where that plain sum is exact.
+
+    With ``2**m >= n + 2`` and ``sigma = 2**k`` at least ``2**m`` times the group's largest magnitude (below
+    ``2**E``, so ``k = E + m``), the high parts add up exactly and each remainder ``p - q`` is exact, at most
+    ``2**(k - 53)`` and a multiple of its value's unit in the last place, so of ``2**(e - 53)`` where the
+    group's smallest non-zero magnitude is at least ``2**(e - 1)``. Every partial sum of the remainders is
+    then a multiple of ``2**(e - 53)`` below ``2**(k + m - 53)``: a double, so the plain sum is exact, when
+    ``E - e <= 53 - 2m``. The exact sum is then two doubles, and one addition rounds it correctly.
+
+    Returns the sums, whether each is settled, and whether this level decided it (``False``: the group's
+    magnitudes span too many binades; its sum here means nothing).
+    """
+    sums = np.zeros(size.size)
+    settled = np.zeros(size.size, dtype=bool)
+    once = np.zeros(size.size, dtype=bool)
+    full = np.flatnonzero(size > 0)
+    if not full.size:
+        return sums, settled, once
+    first, sizes = start[full], size[full]
+    m = int(np.ceil(np.log2(int(sizes.max()) + 2)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        magnitude = np.abs(values)
+        largest = np.maximum.reduceat(magnitude, first)
+        # The smallest non-zero magnitude: as unsigned bits less one, a zero wraps round to the largest number.
+        bits = magnitude.view(np.uint64)
+        bits -= np.uint64(1)
+        smallest = np.minimum.reduceat(bits, first)
+        smallest += np.uint64(1)
+        smallest = smallest.view(float)
+        _, exponent = np.frexp(largest)  # largest < 2**exponent
+        _, low_exponent = np.frexp(smallest)  # smallest >= 2**(low_exponent - 1)
+        # Out of range: a zero group (its sum is 0.0), an overflow, or splits that would reach subnormals.
+        in_range = (largest > 0) & np.isfinite(largest) & (exponent + m < 1024) & (exponent + m - 106 > -1000)
+        sigma = np.repeat(np.ldexp(1.0, np.where(in_range, exponent + m, 0)), sizes)
+        high = np.add(sigma, values, out=magnitude)
+        high -= sigma
+        rest = np.subtract(values, high, out=sigma)
+        t1 = np.add.reduceat(high, first)
+        t2 = np.add.reduceat(rest, first)
+        total = t1 + t2
+    decided = (largest == 0) | (in_range & (exponent - low_exponent <= 53 - 2 * m))
+    sums[full] = np.where(in_range, total, 0.0)
+    settled[full] = (decided & in_range & np.isfinite(total)) | (largest == 0)
+    once[full] = decided
+    return sums, settled, once
+
+
+def _extracted_twice(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each non-empty group's sum by two levels of error-free extraction, and whether it is the exact
     sum correctly rounded (False: something was left below the second split, or the group is out of range).
 

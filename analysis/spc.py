@@ -460,23 +460,23 @@ def _xmr_chunk(
     ones are returned.
     """
     n = y.size
-    seg = np.cumsum(seg_start) - 1
+    seg = seg_start.astype(np.intp).cumsum()  # cast first: numpy's cumsum of booleans is 20 times slower
+    seg -= 1
     n_seg = int(seg[-1]) + 1 if n else 0
     series_of_point = np.repeat(np.arange(series_start.size), np.diff(np.r_[series_start, n]))
     series_of_seg = series_of_point[seg_start]
 
-    limits = _limits(y, seg, seg_start, n_seg, screen_outliers)
+    limits = _limits(y, seg_start, screen_outliers)
     # mode "clip": numpy buffers (copies) a take into `out` under the default mode; `seg` is in range anyway.
     mean, lpl, upl, npl_lower, npl_upper = (np.take(limits[name], seg, out=out[name], mode="clip") for name in
                                             ("mean", "lpl", "upl", "npl_lower", "npl_upper"))
 
-    valid = ~np.isnan(y)
     with np.errstate(invalid="ignore"):
         above = y > upl
         below = y < lpl
         outside = above | below
         close = ~outside & ((y < npl_lower) | (y > npl_upper))
-        side = np.where(valid, np.sign(y - mean), 0).astype(np.int8)
+        side = _sign(y, mean)  # 0 for a missing value
 
     in_run = _in_run(side, seg_start)
     trend = _trend_direction(y, seg_start)
@@ -490,13 +490,12 @@ def _xmr_chunk(
     rule[below] = _BELOW_LPL
 
     rule_side = _RULE_SIDE[rule]
-    point_direction = direction[series_of_point]
-    signal = rule_side * point_direction
-    point_type = np.select(
-        [rule == _NO_RULE, point_direction == 0, signal > 0],
-        [_COMMON, _NEUTRAL, _IMPROVEMENT],
-        default=_CONCERN,
-    ).astype(np.int8)
+    signal = rule_side * direction[series_of_point]  # +1 improvement, -1 concern, 0 neutral (or no rule)
+    # Common cause without a rule, else improvement (+1), concern (-1) or neutral (0); arithmetic on int8 rather
+    # than np.select, which costs more than the rules themselves.
+    point_type = (rule_side != 0).view(np.int8) * (
+        _NEUTRAL - (_NEUTRAL - _IMPROVEMENT) * (signal == 1).view(np.int8)
+        - (_NEUTRAL - _CONCERN) * (signal == -1).view(np.int8)).astype(np.int8)
 
     # Per series: the last point by date, the last segment, any short segment.
     series_end = np.append(series_start[1:], n)[: series_start.size] - 1
@@ -525,25 +524,23 @@ def _xmr_chunk(
     }
 
 
-def _limits(
-    y: np.ndarray, seg: np.ndarray, seg_start: np.ndarray, n_seg: int, screen_outliers: bool
-) -> dict[str, np.ndarray]:
+def _limits(y: np.ndarray, seg_start: np.ndarray, screen_outliers: bool) -> dict[str, np.ndarray]:
     """Mean, average moving range and limits of each segment (R/ptd_spc_standard.R)."""
     seg_first = np.flatnonzero(seg_start)
     seg_size = np.diff(np.append(seg_first, y.size))
     valid = ~np.isnan(y)
-    mean = _group_mean(y, valid, seg, seg_first, seg_size)
+    mean = _group_mean(y, valid, seg_first, seg_size)
 
     # c(NA, abs(diff(y))) within each segment: no moving range across a break or next to a gap.
     mr = np.full(y.size, np.nan)
     mr[1:] = np.abs(np.diff(y))
     mr[seg_start] = np.nan
     kept = ~np.isnan(mr)
-    amr = _group_mean(mr, kept, seg, seg_first, seg_size)
+    amr = _group_mean(mr, kept, seg_first, seg_size)
     if screen_outliers:
         with np.errstate(invalid="ignore"):
-            kept &= mr < MR_OUTLIER_FACTOR * amr[seg]
-        amr = _group_mean(mr, kept, seg, seg_first, seg_size)
+            kept &= mr < MR_OUTLIER_FACTOR * np.repeat(amr, seg_size)
+        amr = _group_mean(mr, kept, seg_first, seg_size)
 
     return {
         "mean": mean,
@@ -554,32 +551,54 @@ def _limits(
     }
 
 
-def _group_mean(values: np.ndarray, counted: np.ndarray, seg: np.ndarray, seg_first: np.ndarray,
-                seg_size: np.ndarray) -> np.ndarray:
+def _group_mean(values: np.ndarray, counted: np.ndarray, seg_first: np.ndarray, seg_size: np.ndarray
+                ) -> np.ndarray:
     """Mean of ``values`` where ``counted`` in each segment, NaN for a segment with nothing counted.
 
-    Segments are contiguous (``seg`` numbers each point's; ``seg_first`` and ``seg_size`` say where each
-    lies). Each mean is computed as R's ``mean`` does it, a sum divided by the count and then corrected by
-    the mean of the residuals, with every sum correctly rounded (``math.fsum``) where R uses long double.
-    So a value on the centre line in decimal arithmetic is exactly on it here
-    (``analysis.exact_sum.segment_fsum`` gives ``fsum``'s sums for every segment at once): a plain running
-    sum puts the mean of ``962.3, 964.2, ... 960.6`` at 961.9999999999998 (and ``1.1, 2.2, 3.3`` at
-    2.1999999999999997), and the point at 962 would then join a run that NHSRplotthedots does not see.
+    Segments are contiguous (``seg_first`` and ``seg_size`` say where each lies). Each mean is computed as
+    R's ``mean`` does it, a sum divided by the count and then corrected by the mean of the residuals, with
+    every sum correctly rounded (``math.fsum``) where R uses long double. So a value on the centre line in
+    decimal arithmetic is exactly on it here (``analysis.exact_sum.segment_fsum`` gives ``fsum``'s sums for
+    every segment at once): a plain running sum puts the mean of ``962.3, 964.2, ... 960.6`` at
+    961.9999999999998 (and ``1.1, 2.2, 3.3`` at 2.1999999999999997), and the point at 962 would then join a
+    run that NHSRplotthedots does not see.
     What is not counted stays in place as 0, which changes no exact sum, so nothing is copied out.
     """
     size = np.add.reduceat(counted, seg_first, dtype=np.intp) if seg_first.size else seg_size
     with np.errstate(invalid="ignore", divide="ignore"):
         first = segment_fsum(np.where(counted, values, 0.0), seg_first, seg_size) / size
-        residual = np.where(counted, values - first[seg], 0.0)
+        residual = np.where(counted, values - np.repeat(first, seg_size), 0.0)
         means = first + segment_fsum(residual, seg_first, seg_size) / size
     means[size == 0] = np.nan
     return means
 
 
-def _block_lengths(starts: np.ndarray) -> np.ndarray:
-    """For blocks that begin where ``starts`` is True, the length of each point's block."""
-    block = np.cumsum(starts) - 1
-    return np.bincount(block)[block]
+def _in_block_of(link: np.ndarray, length: int) -> np.ndarray:
+    """Points in blocks of ``length`` or more, where ``link[i]`` says point ``i`` is in the block of point ``i - 1``.
+
+    By windows (a block of ``length`` begins at ``i`` when links ``i + 1 .. i + length - 1`` all hold; its points
+    are those some such window covers): a dozen passes over booleans, where block numbers by ``cumsum`` and
+    ``bincount`` cost ten times as much.
+    """
+    n = link.size
+    covered = np.zeros(n, dtype=bool)
+    m = n - length + 1  # windows that fit
+    if m <= 0:
+        return covered
+    begins = link[1:m + 1].copy()
+    for k in range(2, length):
+        begins &= link[k:m + k]
+    covered[:m] = begins
+    for k in range(1, length):
+        covered[k:m + k] |= begins
+    return covered
+
+
+def _sign(a: np.ndarray, b: np.ndarray | float = 0.0) -> np.ndarray:
+    """+1, -1 or 0 as ``a`` is above, below or on ``b`` (0 where either is NaN), as int8.
+
+    Two comparisons rather than ``np.sign(a - b)``, whose branches cost ten times as much on noisy data."""
+    return (a > b).view(np.int8) - (a < b).view(np.int8)
 
 
 def _in_run(side: np.ndarray, seg_start: np.ndarray) -> np.ndarray:
@@ -590,9 +609,10 @@ def _in_run(side: np.ndarray, seg_start: np.ndarray) -> np.ndarray:
     """
     if not side.size:
         return np.zeros(0, dtype=bool)
-    starts = seg_start.copy()
-    starts[1:] |= side[1:] != side[:-1]
-    return (side != 0) & (_block_lengths(starts) >= RUN_LENGTH)
+    link = np.zeros(side.size, dtype=bool)
+    np.equal(side[1:], side[:-1], out=link[1:])
+    link &= ~seg_start
+    return (side != 0) & _in_block_of(link, RUN_LENGTH)
 
 
 def _trend_direction(y: np.ndarray, seg_start: np.ndarray) -> np.ndarray:
@@ -607,13 +627,12 @@ def _trend_direction(y: np.ndarray, seg_start: np.ndarray) -> np.ndarray:
     if not n:
         return np.zeros(0, dtype=np.int8)
     step = np.zeros(n, dtype=np.int8)
-    with np.errstate(invalid="ignore"):
-        step[1:] = np.nan_to_num(np.sign(np.diff(y))).astype(np.int8)
+    step[1:] = _sign(np.diff(y))
     step[seg_start] = 0
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = step[1:] != step[:-1]
-    in_trend_step = (step != 0) & (_block_lengths(starts) >= TREND_LENGTH - 1)
-    ends_trend = np.where(in_trend_step, step, 0)  # the point a trend step arrives at
+    link = np.zeros(n, dtype=bool)
+    np.equal(step[1:], step[:-1], out=link[1:])
+    in_trend_step = (step != 0) & _in_block_of(link, TREND_LENGTH - 1)
+    ends_trend = np.where(in_trend_step, step, 0).astype(np.int8)  # the point a trend step arrives at
     starts_trend = np.zeros(n, dtype=np.int8)  # the point a trend's first step leaves from
     starts_trend[:-1] = ends_trend[1:]
     return np.where(ends_trend != 0, ends_trend, starts_trend)

@@ -69,8 +69,12 @@ def latest_signal(result: pd.DataFrame) -> str | None:
     """
     from analysis.spc import RULE_LABELS
 
-    order = np.argsort(result.index.to_numpy(), kind="stable")
-    valued = order[~np.isnan(result["value"].to_numpy(dtype=float, na_value=np.nan)[order])]
+    values = result["value"].to_numpy(dtype=float, na_value=np.nan)
+    if result.index.is_monotonic_increasing:  # a chart in date order (every assessment's): no sort
+        valued = np.flatnonzero(~np.isnan(values))
+    else:
+        order = np.argsort(result.index.to_numpy(), kind="stable")
+        valued = order[~np.isnan(values[order])]
     if not valued.size:
         return None
     types = result["point_type"].to_numpy()[valued]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -99,3 +100,68 @@ def test_extraction_settles_figures_published_to_one_decimal():
     sums, settled = exact_sum._extracted(values, np.arange(500) * 105, size)
     assert settled.all()
     assert sums.tolist() == [math.fsum(values[i * 105:(i + 1) * 105]) for i in range(500)]
+
+
+def _one_level(groups: list[list[float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    values = np.array([v for g in groups for v in g], dtype=float)
+    size = np.array([len(g) for g in groups])
+    start = np.r_[0, np.cumsum(size)[:-1]].astype(np.intp)
+    return exact_sum._extracted_once(values, start, size)
+
+
+# Full mantissas at chosen binades: the one-level test must hold exactly at its limit and refuse past it.
+MANTISSA = st.integers(2**52, 2**53 - 1)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.tuples(MANTISSA, st.integers(-60, 60), st.booleans()), min_size=1, max_size=30),
+                min_size=1, max_size=10), st.integers(-900, 900))
+def test_what_one_level_settles_is_fsums_sum(groups, shift):
+    """Values spread over up to 120 binades around 2**shift, both signs: what one level settles is exact."""
+    groups = [[math.ldexp(m, e + shift - 52) * (-1 if negative else 1) for m, e, negative in g] for g in groups]
+    groups = [g for g in groups if _fsum_or_none(g) is not None]
+    if not groups:
+        return
+    sums, settled, _ = _one_level(groups)
+    for i in np.flatnonzero(settled):
+        assert sums[i] == math.fsum(groups[i]), (groups[i], sums[i])
+    _check(groups)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 30, 105, 126, 127, 1000, 4000])
+def test_one_level_decides_up_to_its_span_and_no_further(n):
+    """Full-mantissa values whose magnitudes span exactly 53 - 2m binades settle at one level; one more goes on."""
+    m = math.ceil(math.log2(n + 2))
+    rng = np.random.default_rng(n)
+    for span, decided in ((53 - 2 * m, True), (54 - 2 * m, False)):
+        if span < 0:
+            continue
+        mantissas = rng.integers(2**52, 2**53, size=n).astype(float)
+        exponents = np.full(n, 0)
+        exponents[0] = span  # the largest value below 2**(span + 1), the smallest at least 2**0
+        values = np.ldexp(mantissas, exponents - 52) * rng.choice([-1.0, 1.0], size=n)
+        if n == 1:
+            values = values[:1]
+        _, settled, once = _one_level([values.tolist()])
+        assert once[0] == (decided or n == 1), (n, span)
+        _check([values.tolist()])
+
+
+def test_residuals_a_hair_from_the_mean_take_two_levels():
+    """A sum of residuals where one value is within an ulp of the mean spans 48 binades: gathered, still exact."""
+    values = [962.3, 964.2, 961.5, 960.0, 962.0, 961.8, 962.1, 963.5, 960.6] * 5
+    mean = math.fsum(values) / len(values)
+    near = [v - mean for v in values] + [np.nextafter(mean, 2000) - mean, 30.0]
+    far = [v - 962.0 for v in values]
+    _, _, once = _one_level([near, far])
+    assert once.tolist() == [False, True]
+    _check([near, far, [0.0] * 7, near[::-1]])
+
+
+def test_many_equal_values_zeros_and_missing_values():
+    """Long runs of one value (cancelling or not), groups of zeros, NaN and infinity: as fsum has them."""
+    groups = [[0.1] * 4000, [1e300] * 3 + [-1e300] * 3, [0.0, -0.0, 0.0], [5e-324] * 50, [2.0**-1022] * 9,
+              [0.1] * 127 + [-0.1] * 127, [1.0, float("nan"), 2.0], [float("nan")], [float("inf"), 1.0], [7.0]]
+    _check(groups)
+    sums, settled, _ = _one_level(groups[:6])
+    assert settled[:4].tolist() == [True, True, True, False]  # the subnormals are out of the split's range

@@ -12,7 +12,7 @@ from charts.text import plain
 from charts.trust_now import now_table_html
 from store import trusts as store_trusts
 from ui import context
-from ui.assessments import default_assessment
+from ui.assessments import default_assessments
 from ui.charts import plotly_chart
 
 
@@ -23,8 +23,9 @@ def _cached(store_key: str, version: str, area_code: str, benchmark_code: str, t
     inputs = store_trusts.now_inputs(con, area_code, INDICATORS)
     if inputs is None:
         return None, None
-    assessments = {i: default_assessment(i, area_code, benchmark_code) for i in INDICATORS
-                   if i in inputs["definitions"]}
+    # Read and charted in one batch (analysis.assess.assess_many), as the board view's and overview's own.
+    wanted = [i for i in INDICATORS if i in inputs["definitions"]]
+    assessments = dict(zip(wanted, default_assessments(wanted, area_code, benchmark_code), strict=True))
     now = trust_now(assessments, england_code=benchmark_code, **inputs)
     extra = {"definitions": inputs["definitions"],
              "region_codes": {i: {code for code, region in zip(frame["area_code"], frame["region"], strict=True)
