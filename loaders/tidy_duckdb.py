@@ -133,10 +133,10 @@ def _every_cell_plain(con, columns: list[str], context: StoreContext, refused_co
     kinds = _indicator_kinds(context)
     if kinds.empty:
         return False
-    query = _plain_query(columns, _conditions(_cell_text(columns)))
     con.register("kinds", kinds)
     try:
-        plain, indicators, areas, keys, rows = con.execute(query, {"today": context.today}).fetchone()
+        plain, indicators, areas, keys, rows = con.execute(_plain_query(columns),
+                                                           {"today": context.today}).fetchone()
     except duckdb.Error:
         return False
     finally:
@@ -145,14 +145,21 @@ def _every_cell_plain(con, columns: list[str], context: StoreContext, refused_co
             and set(areas) <= _plain_codes(context, refused_codes))
 
 
-def _plain_query(names: Sequence[str], conditions: list[str]) -> str:
-    """One pass over the cells: whether every row meets `conditions`, the indicators and areas named,
-    and how many distinct keys (a hash that collides only sends a file to the exact reader)."""
+def _plain_query(names: Sequence[str]) -> str:
+    """Whether every cell is plain, the indicators and areas named, and how many distinct keys (a hash
+    that collides only sends a file to the exact reader), and the rows.
+
+    A column's own checks are made once for each distinct value it holds (a million rows hold a few
+    hundred periods); only what relates cells of a row is checked row by row.
+    """
     text = _cell_text(names)
     missing = _missing_tokens()
     numbers = "".join(
         f", CASE WHEN {text[name]} IN {missing} THEN NULL ELSE try_cast({text[name]} AS DOUBLE) END AS {alias}"
         for name, alias in (("numerator", "n"), ("denominator", "d"), ("value", "v")))
+    each_value = " AND ".join(f"(SELECT coalesce(bool_and(coalesce({check}, false)), true) "
+                              f"FROM (SELECT DISTINCT {text[name]} AS x FROM cells))"
+                              for name, check in _value_checks().items())
     return f"""
         WITH typed AS (
             SELECT cells.* {numbers},
@@ -165,7 +172,8 @@ def _plain_query(names: Sequence[str], conditions: list[str]) -> str:
                    coalesce(t.n / t.d * k.multiplier, t.v) AS final
             FROM typed AS t LEFT JOIN kinds AS k ON k.kind_indicator_id = {text['indicator_id']}
         )
-        SELECT bool_and(coalesce({" AND ".join(conditions)}, false)) AS plain,
+        SELECT bool_and(coalesce({text['period_end']} >= {text['period_start']} AND {" AND ".join(_ROW_CHECKS)}, false))
+                 AND {each_value} AS plain,
                list(DISTINCT {text['indicator_id']}) AS indicators, list(DISTINCT {text['area_code']}) AS areas,
                count(DISTINCT hash({text['indicator_id']}, {text['area_code']}, {text['period_start']})) AS keys,
                count(*) AS rows
@@ -184,37 +192,29 @@ def _missing_tokens() -> str:
     return "(" + ", ".join(f"'{token}'" for token in MISSING_TOKENS) + ")"
 
 
-def _conditions(text: dict[str, str]) -> list[str]:
-    """What every row must satisfy, in SQL over the typed cells joined to their indicator's kind."""
+def _value_checks() -> dict[str, str]:
+    """What each distinct value `x` of a column must be, in SQL. Periods are written YYYY-MM-DD (so
+    comparing their text row by row compares the dates), real, from 1950, starting no later than today."""
     missing = _missing_tokens()
+    number = f"x IN {missing} OR regexp_full_match(x, '{_PLAIN}')"
+    amount = (f"x IN {missing} OR (regexp_full_match(x, '{_PLAIN}') "
+              f"AND try_cast(x AS DOUBLE) <= {possible_values.MAX_AMOUNT!r})")
+    date = (f"regexp_full_match(x, '{_DATE}') AND try_cast(x AS DATE) >= DATE '{EARLIEST_PERIOD.date()}'")
+    text = f"length(x) <= {MAX_TEXT_CHARS} AND NOT regexp_matches(x, '{_UNUSUAL_TEXT}')"
+    return {"period_start": f"{date} AND try_cast(x AS DATE) <= $today", "period_end": date,
+            "numerator": amount, "denominator": f"x IN {missing} OR ({amount} AND try_cast(x AS DOUBLE) > 0)",
+            "value": number, "area_name": text, "value_note": text}
 
-    def number(name: str) -> str:
-        return f"({text[name]} IN {missing} OR regexp_full_match({text[name]}, '{_PLAIN}'))"
 
-    def amount(name: str) -> str:
-        return f"(try_cast({text[name]} AS DOUBLE) <= {possible_values.MAX_AMOUNT!r})"
-
-    def date_ok(name: str) -> str:
-        return (f"(regexp_full_match({text[name]}, '{_DATE}') "
-                f"AND try_cast({text[name]} AS DATE) >= DATE '{EARLIEST_PERIOD.date()}')")
-
-    def text_ok(name: str) -> str:
-        return (f"(length({text[name]}) <= {MAX_TEXT_CHARS} "
-                f"AND NOT regexp_matches({text[name]}, '{_UNUSUAL_TEXT}'))")
-
-    return [
-        date_ok("period_start"), date_ok("period_end"),
-        f"try_cast({text['period_start']} AS DATE) <= $today",
-        f"try_cast({text['period_end']} AS DATE) >= try_cast({text['period_start']} AS DATE)",
-        number("numerator"), number("denominator"), number("value"),
-        f"(n IS NULL OR {amount('numerator')})",
-        f"(d IS NULL OR ({amount('denominator')} AND d > 0))",
-        "(NOT percentage OR n IS NULL OR d IS NULL OR n <= d)",
-        "(final IS NULL OR (isfinite(final) AND final >= 0 AND final <= upper))",
-        "(v IS NULL OR computed IS NULL OR abs(v - computed) <= "
-        f"(0.5 * pow(10, -decimals) + 1e-9 * abs(computed)) * {_TOLERANCE_MARGIN!r})",
-        text_ok("area_name"), text_ok("value_note"),
-    ]
+# What relates the cells of a row (SQL over the typed cells joined to their indicator's kind): a
+# percentage's numerator no larger than its denominator, the value stored within its indicator's
+# range, a value written beside its counts agreeing with them.
+_ROW_CHECKS = [
+    "(NOT percentage OR n IS NULL OR d IS NULL OR n <= d)",
+    "(final IS NULL OR (isfinite(final) AND final >= 0 AND final <= upper))",
+    "(v IS NULL OR computed IS NULL OR abs(v - computed) <= "
+    f"(0.5 * pow(10, -decimals) + 1e-9 * abs(computed)) * {_TOLERANCE_MARGIN!r})",
+]
 
 
 def _quoted(name: str) -> str:
