@@ -42,6 +42,8 @@ TRIMMED = (r"\x{00}-\x{20}\x{7F}-\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}
 _UNUSUAL_TEXT = rf"^[=+@\-{TRIMMED}]|<|[{TRIMMED}]$"
 # The text cells the stored rows are made from (loaders/tidy.py _extract); the others are only checked.
 _KEPT_AS_TEXT = ("indicator_id", "area_code", "numerator", "value", "value_note")
+_NUMBERS = ("numerator", "denominator", "value")
+_DATES = ("period_start", "period_end")
 # The tolerance a written value has against numerator ÷ denominator × multiplier is kept a little
 # narrower here, so a value at its edge (where two ways of computing 10^-decimals may differ) goes
 # to the exact reader.
@@ -71,10 +73,12 @@ def read_checked(path: Path, header: Sequence[str], allowed: Sequence[str],
             return None
         if not _every_cell_plain(con, columns, context, refused_codes):
             return None
-        cells = _arrow(con.execute("SELECT * FROM cells"))
+        # Only the columns the rows are made from: area_name is for the person reading the file.
+        kept = [name for name in columns if name in (*_KEPT_AS_TEXT, *_NUMBERS, *_DATES)]
+        cells = _arrow(con.execute(f"SELECT {', '.join(map(_quoted, kept))} FROM cells"))
     finally:
         con.close()
-    return _typed(cells.rename_columns(columns))
+    return _typed(cells)
 
 
 def _plain_header(raw: bytes, header: Sequence[str], allowed: Sequence[str]) -> list[str] | None:
@@ -257,11 +261,11 @@ def _typed(cells: pa.Table) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
         column = pc.fill_null(cells.column(name).combine_chunks(), "")
         if name in _KEPT_AS_TEXT:
             text[name] = pd.Series(column, dtype=_TEXT, index=index)
-        if name in ("numerator", "denominator", "value"):
+        if name in _NUMBERS:
             values = pc.cast(pc.if_else(pc.is_in(column, pa.array(list(MISSING_TOKENS))),
                                         pa.scalar(None, column.type), column), pa.float64())
             read[name] = pd.Series(values.to_numpy(zero_copy_only=False).astype("float64"), index=index)
-        elif name in ("period_start", "period_end"):
+        elif name in _DATES:
             distinct = pc.dictionary_encode(column)
             parsed = pc.take(_iso_dates_of(distinct.dictionary), distinct.indices)
             read[name] = pd.Series(parsed.to_numpy(zero_copy_only=False), index=index).astype("datetime64[us]")
