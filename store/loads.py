@@ -29,7 +29,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from store import archive, door, targets, writes
 from store import groups as store_groups
@@ -47,27 +46,19 @@ preview_observations AS (
     SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
            period_start::DATE AS period_start, period_end::DATE AS period_end,
            numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator,
-           value::DOUBLE AS value, value_note::VARCHAR AS value_note{order_column}
+           value::DOUBLE AS value, value_note::VARCHAR AS value_note
     FROM preview_observations_df
 )"""
-# The detail's order (indicator, area, period start). From an Arrow table the rows come back in any
-# order with each row's place in it, found in Arrow (or not at all, when the file is already in that
-# order): DuckDB sorting a million rows by their text keys is most of a preview's time. The indicators
-# come as a parameter, so the incoming rows are read once rather than held for a second look.
-_ORDERED_BY_SQL = {"order_column": "", "indicators": "SELECT DISTINCT indicator_id FROM preview_observations",
-                   "order_by": "ORDER BY x.indicator_id, x.area_code, x.period_start", "place": ""}
-_ORDERED_IN_ARROW = {"order_column": ", preview_place", "indicators": "SELECT unnest($indicators::VARCHAR[])",
-                     "order_by": "", "place": ", x.preview_place"}
 
 # The stored row a new row is compared with. A real load retires every demonstration row of its
 # indicators first (store.writes.store_observations), so for a real load those rows count as absent.
-_OBSERVATION_DETAIL = """
-WITH """ + _INCOMING_OBSERVATIONS + """,
+_OBSERVATION_DETAIL = f"""
+WITH {_INCOMING_OBSERVATIONS},
 current_rows AS (
     SELECT o.*, l.is_demonstration AS is_demo
     FROM observation_rows AS o JOIN loads AS l USING (load_id)
     WHERE o.superseded_by IS NULL
-      AND o.indicator_id IN ({indicators})
+      AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM preview_observations)
 ),
 compared AS (
     SELECT n.*, c.period_end AS old_period_end, c.numerator AS old_numerator,
@@ -91,12 +82,12 @@ SELECT x.indicator_id, x.area_code, x.period_start, x.period_end, x.status,
        CASE WHEN i.population_age_band IS NOT NULL AND x.denominator IS NULL AND x.value IS NULL
             THEN x.numerator / nullif(p.population, 0) * i.multiplier ELSE x.value END AS new_value,
        x.old_numerator, x.numerator AS new_numerator, x.old_denominator, x.denominator AS new_denominator,
-       x.old_value_note, x.value_note AS new_value_note, x.replaces_demonstration{place}
+       x.old_value_note, x.value_note AS new_value_note, x.replaces_demonstration
 FROM compared AS x
 JOIN indicators AS i USING (indicator_id)
 LEFT JOIN current_populations AS p
        ON p.area_code = x.area_code AND p.year = year(x.period_start) AND p.age_band = i.population_age_band
-{order_by}
+ORDER BY x.indicator_id, x.area_code, x.period_start
 """
 
 _RETIRED_DEMONSTRATION = """
@@ -196,20 +187,12 @@ def preview_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
     incoming = writes.as_arrow(observations if observations is not None else pd.DataFrame(),
                                writes.OBSERVATION_COLUMNS)
     parameters = {"is_demonstration": is_demonstration}
-    in_arrow = isinstance(incoming, pa.Table)
-    detail_parameters = dict(parameters)
-    if in_arrow:
-        incoming = incoming.append_column("preview_place", pa.array(_places(incoming), pa.int64()))
-        detail_parameters["indicators"] = pc.unique(incoming.column("indicator_id")).cast(pa.string()).to_pylist()
-    query = _OBSERVATION_DETAIL.format(**(_ORDERED_IN_ARROW if in_arrow else _ORDERED_BY_SQL))
     con.register("preview_observations_df", incoming)
     try:
-        detail = _arrow(con.execute(query, detail_parameters).arrow())
+        detail = _arrow(con.execute(_OBSERVATION_DETAIL, parameters).arrow())
     finally:
         con.unregister("preview_observations_df")
     del incoming
-    if in_arrow:
-        detail = _in_place_order(detail)
     # Counted in SQL over the Arrow result: a million rows tallied by pandas costs seconds and copies.
     con.register("preview_detail", detail)
     try:
@@ -217,36 +200,6 @@ def preview_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
     finally:
         con.unregister("preview_detail")
     return _frame(detail), summary
-
-
-def _places(incoming: pa.Table) -> np.ndarray:
-    """Each incoming row's place in (indicator, area, period start) order; keys are distinct (validated)."""
-    keys = ["indicator_id", "area_code", "period_start"]
-    if _in_key_order([incoming.column(key) for key in keys]):
-        return np.arange(incoming.num_rows)
-    order = pc.sort_indices(incoming.select(keys), sort_keys=[(key, "ascending") for key in keys])
-    places = np.empty(incoming.num_rows, dtype=np.int64)
-    places[order.to_numpy()] = np.arange(incoming.num_rows)
-    return places
-
-
-def _in_key_order(keys: list) -> bool:
-    """Whether each row's keys come after the row's above it (compared key by key, as a sort does)."""
-    if any(key.null_count for key in keys):
-        return False
-    after = pa.scalar(True)
-    for key in reversed(keys):  # later keys decide only where the earlier ones are equal
-        above, below = key[:-1], key[1:]
-        after = pc.or_(pc.less(above, below), pc.and_(pc.equal(above, below), after))
-    return len(keys[0]) < 2 or pc.all(after).as_py()
-
-
-def _in_place_order(detail: pa.Table) -> pa.Table:
-    """The detail rows in the order of their `preview_place`, which is then dropped."""
-    places = detail.column("preview_place").to_numpy()
-    rows = np.empty(len(places), dtype=np.int64)
-    rows[places] = np.arange(len(places))
-    return detail.drop_columns(["preview_place"]).take(rows)
 
 
 def _arrow(result) -> pa.Table:
