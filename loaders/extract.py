@@ -39,6 +39,9 @@ class Extract:
     """Planned values per period (store/targets.py TRAJECTORY_COLUMNS)."""
     groups: pd.DataFrame | None = None
     """Comparator groups, one row per member (loaders/groups.py: group_code, group_name, area_code, source)."""
+    validated: bool = False
+    """True when the reader has already made every check `loaders.pipeline.validate` makes (the tidy
+    template checked in DuckDB does, loaders/tidy_duckdb.py), so a million rows are not checked twice."""
 
     @property
     def row_count(self) -> int:

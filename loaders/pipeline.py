@@ -91,7 +91,7 @@ def validate(extract: Extract, context: StoreContext, file: str) -> None:
     each indicator, area and period once, and text short and safe. Raises one LoadError listing all."""
     problems = Problems(file)
     frame = extract.observations
-    if frame is None or frame.empty:
+    if frame is None or frame.empty or extract.validated:
         return
     rows = frame["source_row"] if "source_row" in frame else pd.Series(frame.index + 2, index=frame.index)
 

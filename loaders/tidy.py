@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from loaders import cells
+from loaders import cells, tidy_duckdb
 from loaders.csvread import read_table, value_missing_reason
 from loaders.errors import LoadError, Problems
 from loaders.extract import Extract, StoreContext, lookup
@@ -50,8 +50,31 @@ def _decimals(text: pd.Series) -> pd.Series:
 def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     """Validate and read a tidy template CSV against the indicators and areas the store knows.
 
-    Every cell is checked; a LoadError lists every problem found, row by row.
+    Every cell is checked; a LoadError lists every problem found, row by row. A large plain file is
+    checked in DuckDB (loaders/tidy_duckdb.py); any other, or one with a problem, cell by cell here.
     """
+    checked = tidy_duckdb.read_checked(path, REQUIRED, COLUMNS, context, frozenset({TEMPLATE_AREA_CODE}))
+    if checked is None:
+        return _extract(*_read_every_cell(path, file, context), context)
+    frame, read = checked
+    for column in ("numerator", "denominator", "value", "value_note"):  # what _extract reads
+        if column not in read and column in KINDS:
+            read[column] = pd.Series(np.nan, index=frame.index, dtype="float64")
+        if column not in frame and column != "denominator":
+            frame[column] = ""
+    # DuckDB has made every check pipeline.validate makes, as well as this reader's.
+    return _extract(frame, read, context, validated=True)
+
+
+def _computed(frame: pd.DataFrame, read: dict[str, pd.Series], context: StoreContext) -> tuple[pd.Series, pd.Series]:
+    """Each row's multiplier, and its value computed from numerator and denominator (NaN without both)."""
+    multiplier = lookup(frame["indicator_id"], context.indicators["multiplier"]).astype(float)
+    return multiplier, read["numerator"] / read["denominator"] * multiplier
+
+
+def _read_every_cell(path: Path, file: str, context: StoreContext) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """The file's cells (text, index = spreadsheet row) and its numbers and dates, or a LoadError
+    listing every problem found, row by row."""
     frame = read_table(Path(path).read_bytes(), file, required=REQUIRED, optional=OPTIONAL,
                        allow_extra=False)
     if frame.empty:
@@ -76,12 +99,11 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
                   f'{", ".join(context.indicators.index)})', frame["indicator_id"])
     start, end = read["period_start"], read["period_end"]
     problems.flag(end < start, "period_end", "is before period_start")
-    numerator, denominator = read["numerator"], read["denominator"]
+    denominator = read["denominator"]
     problems.flag(denominator.notna() & (denominator <= 0), "denominator", '"{value}" must be above 0',
                   frame["denominator"])
     given = read["value"]
-    multiplier = lookup(frame["indicator_id"], context.indicators["multiplier"]).astype(float)
-    computed = numerator / denominator * multiplier
+    multiplier, computed = _computed(frame, read, context)
     tolerance = 0.5 * 10.0 ** -_decimals(frame["value"]) + 1e-9 * computed.abs()
     disagrees = given.notna() & computed.notna() & ((given - computed).abs() > tolerance)
     for row in disagrees.index[disagrees.to_numpy()][: problems.limit]:
@@ -90,6 +112,16 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     keys = pd.DataFrame({"i": frame["indicator_id"], "a": frame["area_code"], "p": start})
     report_repeats(keys, problems, "period_start", "indicator, area and period_start")
     problems.raise_if_any()
+    return frame, read
+
+
+def _extract(frame: pd.DataFrame, read: dict[str, pd.Series], context: StoreContext, *,
+             validated: bool = False) -> Extract:
+    """The checked rows in the store's shape: a value computed from its counts where both are given,
+    and each missing value's reason."""
+    start, end = read["period_start"], read["period_end"]
+    numerator, denominator, given = read["numerator"], read["denominator"], read["value"]
+    computed = _computed(frame, read, context)[1]
     value = computed.where(computed.notna(), given)
     nothing = value.isna() & numerator.isna()
     said = value_missing_reason(frame, "value", "numerator", value)
@@ -101,4 +133,5 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
         "value": value, "value_note": note.replace({np.nan: None}), "source_row": frame.index,
     })
     # Areas must already be known to the store; area_name is there for the person reading the file.
-    return Extract(layout="tidy_template_csv", observations=observations.reset_index(drop=True))
+    return Extract(layout="tidy_template_csv", observations=observations.reset_index(drop=True),
+                   validated=validated)
