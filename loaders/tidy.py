@@ -55,7 +55,7 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     """
     checked = tidy_duckdb.read_checked(path, REQUIRED, COLUMNS, context, frozenset({TEMPLATE_AREA_CODE}))
     if checked is None:
-        return _extract(*_read_every_cell(path, file, context), context)
+        return _extract(*_read_every_cell(path, file, context))
     frame, read = checked
     for column in ("numerator", "denominator", "value", "value_note"):  # what _extract reads
         if column not in read and column in KINDS:
@@ -63,7 +63,7 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
         if column not in frame and column != "denominator":
             frame[column] = ""
     # DuckDB has made every check pipeline.validate makes, as well as this reader's.
-    return _extract(frame, read, context, validated=True)
+    return _extract(frame, read, _computed(frame, read, context)[1], validated=True)
 
 
 def _computed(frame: pd.DataFrame, read: dict[str, pd.Series], context: StoreContext) -> tuple[pd.Series, pd.Series]:
@@ -72,9 +72,10 @@ def _computed(frame: pd.DataFrame, read: dict[str, pd.Series], context: StoreCon
     return multiplier, read["numerator"] / read["denominator"] * multiplier
 
 
-def _read_every_cell(path: Path, file: str, context: StoreContext) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    """The file's cells (text, index = spreadsheet row) and its numbers and dates, or a LoadError
-    listing every problem found, row by row."""
+def _read_every_cell(path: Path, file: str, context: StoreContext
+                     ) -> tuple[pd.DataFrame, dict[str, pd.Series], pd.Series]:
+    """The file's cells (text, index = spreadsheet row), its numbers and dates, and each row's value computed
+    from its counts (checked against the value written), or a LoadError listing every problem found, row by row."""
     frame = read_table(Path(path).read_bytes(), file, required=REQUIRED, optional=OPTIONAL,
                        allow_extra=False)
     if frame.empty:
@@ -112,16 +113,15 @@ def _read_every_cell(path: Path, file: str, context: StoreContext) -> tuple[pd.D
     keys = pd.DataFrame({"i": frame["indicator_id"], "a": frame["area_code"], "p": start})
     report_repeats(keys, problems, "period_start", "indicator, area and period_start")
     problems.raise_if_any()
-    return frame, read
+    return frame, read, computed
 
 
-def _extract(frame: pd.DataFrame, read: dict[str, pd.Series], context: StoreContext, *,
+def _extract(frame: pd.DataFrame, read: dict[str, pd.Series], computed: pd.Series, *,
              validated: bool = False) -> Extract:
-    """The checked rows in the store's shape: a value computed from its counts where both are given,
+    """The checked rows in the store's shape: the value `computed` from its counts where both are given,
     and each missing value's reason."""
     start, end = read["period_start"], read["period_end"]
     numerator, denominator, given = read["numerator"], read["denominator"], read["value"]
-    computed = _computed(frame, read, context)[1]
     value = computed.where(computed.notna(), given)
     nothing = value.isna() & numerator.isna()
     said = value_missing_reason(frame, "value", "numerator", value)
