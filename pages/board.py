@@ -24,8 +24,9 @@ benchmark = context.area_name(con, settings.benchmark_code)
 # On the projector the title and the demonstration notice share a row: its height is the scarce thing.
 heading, notice = st.columns([2, 3], vertical_alignment="center") if presenting else (st.container(), st.container())
 heading.title(f"{plain(area)}: the board view")
-# On the projector the summary and the trust's latest month open from two buttons side by side under the title.
-summary_button, now_button = heading.columns([3, 2]) if presenting else (heading, heading)
+# On the projector the summary and the trust's latest month open from two buttons under the title: side by side
+# where the column holds both whole labels, one under the other where it does not (never cut short).
+buttons = heading.container(horizontal=True) if presenting else heading
 context.stop_when_empty(con)
 
 today = date.today()
@@ -42,11 +43,11 @@ with notice:
     context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting,
                                  plan_actions=presenting and plan_invented)
 executive_summary(con, assessments, area_code=settings.area_code, events=store_indicators.events(con), today=today,
-                  user=auth.signed_in(), presenting=presenting, place=summary_button)
+                  user=auth.signed_in(), presenting=presenting, place=buttons)
 st.html(board_table_html(board_rows(assessments, plan_state.indicator_rags(con, today)), area_name=area,
                          comparator_name=benchmark))
 now_section(settings.area_code, settings.benchmark_code, presenting=presenting, with_funnel=not presenting,
-            place=now_button)
+            place=buttons)
 
 if plan.has_plan(con):
     actions = plan.actions(con)

@@ -3,8 +3,9 @@
 At 1024x768, 1280x720 and 1920x1080 in presentation mode: body text at least 20 px and chart text at
 least 18 px (measured with getComputedStyle, the chart's SVG text included), no sideways scroll in the
 main area, no metric cut short, and none of the words a program leaks ("None", "nan", "NaT", ".py",
-"00:00:00"). The peers page (the funnel and the matrix) is measured the same way at 1280x720. Screenshots
-go to tests/artifacts/ (git-ignored); look at them.
+"00:00:00"). No control's label or chosen value on the board is cut with an ellipsis or clipped, at those
+sizes and 1280x800. The peers page (the funnel and the matrix) is measured the same way at 1280x720.
+Screenshots go to tests/artifacts/ (git-ignored); look at them.
 """
 
 from __future__ import annotations
@@ -203,3 +204,65 @@ def test_the_board_table_fits_the_longest_council_name(page, bundled_db, tmp_pat
             found = page.evaluate(_TABLE)
             page.screenshot(path=str(ARTIFACTS / f"board_longest_name_{width}x{height}.png"), full_page=True)
             assert found["over"] <= 1 and found["clipped"] == [], (width, found)
+
+
+# Every window size the browser tests put the board on the projector at (here and tests/test_browser_truth.py).
+CONTROL_SIZES = [(1024, 768), (1280, 720), (1280, 800), (1920, 1080)]
+
+# Each control's text in the main area (a button's or popover's label, a select's chosen value, a widget's
+# label) that is cut: a box in it that hides what overflows (an ellipsis or a clip) holding more text than it
+# shows, a line of its text running past the control's edge, or an ellipsis the page's text never had.
+_CUT_CONTROLS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const controls = Array.from(main.querySelectorAll(
+      'button, [data-baseweb="select"], [data-testid="stWidgetLabel"]')).filter(visible);
+  const cut = [];
+  for (const control of controls) {
+    const box = control.getBoundingClientRect();
+    for (const e of [control, ...control.querySelectorAll('*')]) {
+      if (!e.textContent.trim()) continue;
+      const style = getComputedStyle(e);
+      const hides = style.textOverflow === 'ellipsis' || style.overflowX !== 'visible'
+        || style.overflowY !== 'visible';
+      if (hides && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+        cut.push(e.textContent.trim().slice(0, 60));
+    }
+    const walker = document.createTreeWalker(control, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange(); range.selectNodeContents(node);
+      const lines = Array.from(range.getClientRects()).filter(r => r.width > 0);
+      if (lines.some(r => r.left < box.left - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1)
+          || node.textContent.includes('\\u2026'))
+        cut.push(node.textContent.trim().slice(0, 60));
+    }
+  }
+  return {cut: [...new Set(cut)], labels: controls.filter(c => c.tagName === 'BUTTON')
+    .map(c => c.innerText.trim()).filter(t => t)};
+}"""
+
+
+def test_the_board_controls_show_their_whole_label_on_a_projector(page, server):
+    """On the projector the chair reads every control's whole label (the summary's and the trust's latest
+    month's buttons under the title, any select's chosen value): none cut with an ellipsis or clipped, at
+    every size the board is projected at; loaded once, then the window resized."""
+    from playwright.sync_api import expect
+
+    from tests.browsing import wait_until_drawn
+
+    problems = []
+    for number, (width, height) in enumerate(CONTROL_SIZES):
+        page.set_viewport_size({"width": width, "height": height})
+        if number == 0:
+            page.goto(server + "/board?presentation=1")
+        expect(page.get_by_test_id("stMain").get_by_text("What changed since").first).to_be_visible(
+            timeout=60_000)
+        expect(page.get_by_test_id("stPopover").first).to_be_visible(timeout=60_000)
+        wait_until_drawn(page)
+        found = page.evaluate(_CUT_CONTROLS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"board_controls_{width}x{height}.png"))
+        assert any("xception" in label for label in found["labels"]), found["labels"]
+        if found["cut"]:
+            problems.append(f"{width}x{height}: {found['cut']}")
+    assert problems == []

@@ -50,7 +50,8 @@ def executive_summary(con: duckdb.DuckDBPyConnection, assessments: Sequence[Asse
     # On the projector the board must fit one screen: the summary opens over it, from a button under the title.
     label = (f"Summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}" if presenting else
              f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}")
-    with (place or st).popover(label) if presenting else st.container():
+    # Its whole label always: wrapped onto a second line rather than cut with an ellipsis.
+    with (place or st).popover(label, wrap=True) if presenting else st.container():
         _summary(con, assessments, listed, found, area_code=area_code, events=events, today=today, user=user,
                  presenting=presenting)
 

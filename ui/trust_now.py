@@ -37,14 +37,15 @@ def _cached(store_key: str, version: str, area_code: str, benchmark_code: str, t
 def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False, with_funnel: bool = True,
                 place=None) -> None:
     """Draw the section, or nothing when the council has no linked acute trust with these measures. With a
-    `place` (the board's title column) on the projector, it opens from a button there, so the board still
-    fits one screen."""
+    `place` (the row of buttons under the board's title) on the projector, it opens from a button there, so
+    the board still fits one screen."""
     now, inputs = _cached(str(context.settings().store), context.store_version(), area_code, benchmark_code,
                           date.today())
     if now is None or not now.rows:
         return
     if presenting and place is not None:
-        with place.popover("Now: the trust", help=plain(f"{now.trust_name}, latest month")):
+        # Its whole label always: wrapped onto a second line rather than cut with an ellipsis.
+        with place.popover("Now: the trust", help=plain(f"{now.trust_name}, latest month"), wrap=True):
             _now(now, inputs, area_code, presenting=presenting, with_funnel=with_funnel)
         return
     _now(now, inputs, area_code, presenting=presenting, with_funnel=with_funnel)
