@@ -137,9 +137,9 @@ def store_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFram
     invented values never mix in one series, and the indicator stops being flagged demonstration.
     """
     require_write(con)
-    frame = as_arrow(observations, OBSERVATION_COLUMNS)
-    # A view over the registered Arrow table, not a temporary table: one written inside the write's
-    # transaction costs more to fill and to query than scanning the Arrow table again.
+    frame = as_scanned(observations, OBSERVATION_COLUMNS)
+    # A view over the registered frame, not a temporary table: one written inside the write's
+    # transaction costs more to fill and to query than scanning the frame again.
     con.register("incoming_observations_df", frame)
     try:
         con.execute("""
