@@ -24,7 +24,15 @@ import pyarrow.compute as pc
 
 import possible_values
 from loaders.cells import CODE_PATTERNS, MAX_TEXT_CHARS, ONS_OR_ODS
-from loaders.csvread import _TEXT, EARLIEST_PERIOD, MISSING_TOKENS, _delimiter, _first_lines, _iso_dates_of, _split
+from loaders.csvread import (
+    EARLIEST_PERIOD,
+    MISSING_TOKENS,
+    TEXT_DTYPE,
+    first_lines,
+    iso_dates_of,
+    sniff_delimiter,
+    split_line,
+)
 from loaders.extract import StoreContext
 
 # Below this many bytes the exact reader is as quick as starting DuckDB, and its path is the one tested most.
@@ -116,13 +124,13 @@ def _plain_header(raw: bytes, header: Sequence[str], allowed: Sequence[str]) -> 
         except UnicodeDecodeError:
             return None
     head_bytes = raw[:1 << 20]
-    head = _first_lines(head_bytes.decode("utf-8", "ignore"), 30)
+    head = first_lines(head_bytes.decode("utf-8", "ignore"), 30)
     if len(head) < 30 and len(head_bytes) < len(raw):
         return None  # the lines the exact reader guesses the delimiter from are not all in view
     lines = [line for _, line in head]
-    if _delimiter(lines[10:] or lines) != ",":
+    if sniff_delimiter(lines[10:] or lines) != ",":
         return None
-    cells = _split(lines[0], ",")
+    cells = split_line(lines[0], ",")
     if len(set(cells)) != len(cells) or not set(header) <= set(cells) or not set(cells) <= set(allowed):
         return None
     if lines[0].split(",") != cells:  # a header cell with spaces around it: the exact reader's
@@ -278,13 +286,13 @@ def _typed(cells: pa.Table) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     for name in cells.column_names:
         column = pc.fill_null(cells.column(name).combine_chunks(), "")
         if name in _KEPT_AS_TEXT:
-            text[name] = pd.Series(column, dtype=_TEXT, index=index)
+            text[name] = pd.Series(column, dtype=TEXT_DTYPE, index=index)
         if name in _NUMBERS:
             values = pc.cast(pc.if_else(pc.is_in(column, pa.array(list(MISSING_TOKENS))),
                                         pa.scalar(None, column.type), column), pa.float64())
             read[name] = pd.Series(values.to_numpy(zero_copy_only=False).astype("float64"), index=index)
         elif name in _DATES:
             distinct = pc.dictionary_encode(column)
-            parsed = pc.take(_iso_dates_of(distinct.dictionary), distinct.indices)
+            parsed = pc.take(iso_dates_of(distinct.dictionary), distinct.indices)
             read[name] = pd.Series(parsed.to_numpy(zero_copy_only=False), index=index).astype("datetime64[us]")
     return pd.DataFrame(text, index=index), read
