@@ -97,7 +97,10 @@ class TestSameRowsAsTheExactReader:
                  _write(tmp_path / "shuffled.csv", [",".join(reversed(row.split(","))) for row in GOOD],
                         header=shuffled),
                  _write(tmp_path / "short.csv", [",".join(row.split(",")[:7]) for row in GOOD[:2]],
-                        header=",".join(ORDER[:7]))]
+                        header=",".join(ORDER[:7])),
+                 _write(tmp_path / "unsorted.csv", list(reversed(GOOD)))]
+        (tmp_path / "no_last_line_end.csv").write_bytes("\n".join([HEADER, *GOOD]).encode("utf-8"))
+        files.append(tmp_path / "no_last_line_end.csv")
         assert [_same(con, path, monkeypatch) for path in files] == [True] * len(files)
 
     @pytest.mark.parametrize("column,cell", [(column, cell) for column, cells in CHANGED_CELLS.items()
@@ -112,6 +115,8 @@ class TestSameRowsAsTheExactReader:
         ("repeat", "\n".join([HEADER, *GOOD, GOOD[0]])),
         ("blank_line", "\n".join([HEADER, GOOD[0], "", *GOOD[1:]])),
         ("ragged", "\n".join([HEADER, *GOOD, GOOD[0] + ",x"])),
+        ("short_row", "\n".join([HEADER, *GOOD, GOOD[0].rsplit(",", 1)[0]])),
+        ("repeat_far_apart", "\n".join([HEADER, GOOD[1], *GOOD, GOOD[4]])),
         ("quoted", "\n".join([HEADER, GOOD[0].replace(",York,", ',"York, North",'), *GOOD[1:]])),
         ("title", "\n".join(["A title", HEADER, *GOOD])),
         ("semicolons", "\n".join(line.replace(",", ";") for line in [HEADER, *GOOD])),
