@@ -37,7 +37,7 @@ _SNIFF_CHARS = 16384
 # The header is looked for among the first lines within this many characters.
 _HEAD_CHARS = 1 << 20
 # pandas' own text dtype (pyarrow-backed): the string methods run in pyarrow, not per cell in Python.
-_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 # Periods before this are typing mistakes (0000-01-01), not data any of these indicators has.
 EARLIEST_PERIOD = pd.Timestamp("1950-01-01")
 _BYTE_ORDER_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -71,7 +71,8 @@ def _unix_lines(text: str) -> str:
     return text
 
 
-def _delimiter(lines: Sequence[str]) -> str:
+def sniff_delimiter(lines: Sequence[str]) -> str:
+    """The delimiter (one of DELIMITERS) the first lines of a file use; a comma when none stands out."""
     sample = "\n".join(line[:_SNIFF_CHARS // 8] for line in lines[:20])[:_SNIFF_CHARS]
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
@@ -79,12 +80,14 @@ def _delimiter(lines: Sequence[str]) -> str:
         return ","
 
 
-def _split(line: str, delimiter: str) -> list[str]:
+def split_line(line: str, delimiter: str) -> list[str]:
+    """One line's cells as CSV reads them (quotes honoured), each without spaces around it."""
     return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
 
 
-def _first_lines(text: str, count: int) -> list[tuple[int, str]]:
-    """The first `count` lines of `text` with the offset each starts at (within _HEAD_CHARS)."""
+def first_lines(text: str, count: int) -> list[tuple[int, str]]:
+    """The first `count` lines of `text` (within its first _HEAD_CHARS characters) with the offset each
+    starts at, line ends removed."""
     found: list[tuple[int, str]] = []
     start = 0
     limit = min(len(text), _HEAD_CHARS)
@@ -104,11 +107,11 @@ def header_cells(path, max_lines: int = 10) -> list[list[str]]:
         text = decode(raw, str(path))
     except (LoadError, OSError):
         return []
-    lines = [line[:_SNIFF_CHARS] for _, line in _first_lines(text, max_lines)]
+    lines = [line[:_SNIFF_CHARS] for _, line in first_lines(text, max_lines)]
     if not lines:
         return []
-    delimiter = _delimiter(lines)
-    return [_split(line, delimiter) for line in lines]
+    delimiter = sniff_delimiter(lines)
+    return [split_line(line, delimiter) for line in lines]
 
 
 def closest_header(name: str, cells: Sequence[str]) -> str | None:
@@ -207,10 +210,10 @@ def read_table(raw: bytes, file: str, required: Iterable[str],
     text = decode(raw, file)
     if not text or text.isspace():
         raise LoadError("is empty", file=file)
-    head = _first_lines(text, header_search_lines + 20)
+    head = first_lines(text, header_search_lines + 20)
     lines = [line for _, line in head]
-    delimiter = _delimiter(lines[header_search_lines:] or lines)
-    candidates = [_split(line[:_HEAD_CHARS], delimiter) for line in lines[:header_search_lines]]
+    delimiter = sniff_delimiter(lines[header_search_lines:] or lines)
+    candidates = [split_line(line[:_HEAD_CHARS], delimiter) for line in lines[:header_search_lines]]
     header_index = next((index for index, cells in enumerate(candidates) if set(required) <= set(cells)), None)
     if header_index is None:
         best = max(range(len(candidates)), key=lambda index: len(set(required) & set(candidates[index])))
@@ -257,7 +260,7 @@ def read_table(raw: bytes, file: str, required: Iterable[str],
     if len(index) != table.num_rows:
         raise LoadError("could not be read: its rows could not be counted the same way twice", file=file)
     return pd.DataFrame({name: pd.Series(pc.utf8_trim_whitespace(table.column(position)),
-                                         dtype=_TEXT, index=index)
+                                         dtype=TEXT_DTYPE, index=index)
                          for position, name in enumerate(header)}, index=index)
 
 
@@ -340,12 +343,13 @@ def _iso_dates(text: pd.Series) -> pd.Series:
     if isinstance(cells, pa.ChunkedArray):  # as read: one dictionary for the column, not one a chunk
         cells = cells.combine_chunks()
     distinct = pc.dictionary_encode(cells)
-    parsed = pc.take(_iso_dates_of(distinct.dictionary), distinct.indices)
+    parsed = pc.take(iso_dates_of(distinct.dictionary), distinct.indices)
     return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[us]")
 
 
-def _iso_dates_of(cells: pa.Array) -> pa.Array:
-    """`_iso_dates` of each cell of an Arrow text array, as an Arrow timestamp array."""
+def iso_dates_of(cells: pa.Array) -> pa.Array:
+    """Each YYYY-MM-DD cell of an Arrow text array as an Arrow timestamp (seconds), null where it is not
+    a real date written so: the one parse the readers share."""
     shaped = pc.match_substring_regex(cells, r"^\d{4}-\d{2}-\d{2}$")
     parsed = pc.strptime(pc.if_else(shaped, cells, pa.scalar(None, pa.large_string())), format="%Y-%m-%d",
                          unit="s", error_is_null=True)

@@ -41,7 +41,7 @@ class Extract:
     """Comparator groups, one row per member (loaders/groups.py: group_code, group_name, area_code, source)."""
     validated: bool = False
     """True when the reader has already made every check `loaders.pipeline.validate` makes (the tidy
-    template checked in DuckDB does, loaders/tidy_duckdb.py), so a million rows are not checked twice."""
+    template checked with Arrow compute does, loaders/tidy_arrow.py), so a million rows are not checked twice."""
 
     @property
     def row_count(self) -> int:

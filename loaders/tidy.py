@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from loaders import cells, tidy_duckdb
+from loaders import cells, tidy_arrow
 from loaders.csvread import read_table, value_missing_reason
 from loaders.errors import LoadError, Problems
 from loaders.extract import Extract, StoreContext, lookup
@@ -51,9 +51,9 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
     """Validate and read a tidy template CSV against the indicators and areas the store knows.
 
     Every cell is checked; a LoadError lists every problem found, row by row. A large plain file is
-    checked in DuckDB (loaders/tidy_duckdb.py); any other, or one with a problem, cell by cell here.
+    checked with Arrow compute (loaders/tidy_arrow.py); any other, or one with a problem, cell by cell here.
     """
-    checked = tidy_duckdb.read_checked(path, REQUIRED, COLUMNS, context, frozenset({TEMPLATE_AREA_CODE}))
+    checked = tidy_arrow.read_checked(path, REQUIRED, COLUMNS, context, frozenset({TEMPLATE_AREA_CODE}))
     if checked is None:
         return _extract(*_read_every_cell(path, file, context))
     frame, read = checked
@@ -62,7 +62,7 @@ def read_tidy_csv(path: Path, file: str, context: StoreContext) -> Extract:
             read[column] = pd.Series(np.nan, index=frame.index, dtype="float64")
         if column not in frame and column != "denominator":
             frame[column] = ""
-    # DuckDB has made every check pipeline.validate makes, as well as this reader's.
+    # Arrow compute has made every check pipeline.validate makes, as well as this reader's.
     return _extract(frame, read, _computed(frame, read, context)[1], validated=True)
 
 

@@ -39,8 +39,8 @@ STATUSES = ("added", "changed", "unchanged")
 # pandas' text dtype backed by Arrow, as the loaders use (loaders/csvread.py).
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
-# The incoming rows, typed as stored; read straight from the registered Arrow table, because a
-# temporary table written inside the preview's snapshot transaction costs several times more to query.
+# The incoming rows, typed as stored; read straight from the registered frame (store.writes.as_scanned),
+# because a temporary table written inside the preview's snapshot transaction costs several times more to query.
 _INCOMING_OBSERVATIONS = """
 preview_observations AS (
     SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
@@ -184,8 +184,8 @@ def _tally(detail: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def preview_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame | None, *,
                          is_demonstration: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each incoming observation against the stored one, and the per indicator-and-area summary."""
-    incoming = writes.as_arrow(observations if observations is not None else pd.DataFrame(),
-                               writes.OBSERVATION_COLUMNS)
+    incoming = writes.as_scanned(observations if observations is not None else pd.DataFrame(),
+                                 writes.OBSERVATION_COLUMNS)
     parameters = {"is_demonstration": is_demonstration}
     con.register("preview_observations_df", incoming)
     try:

@@ -1,7 +1,7 @@
-"""The tidy template checked in DuckDB (loaders/tidy_duckdb.py) gives the exact reader's rows, or hands the
+"""The tidy template checked with Arrow compute (loaders/tidy_arrow.py) gives the exact reader's rows, or hands the
 file to the exact reader: never a row it would not store, never a message of its own.
 
-Each file is read twice, by DuckDB's check (the size floor lowered, so small files take it) and by the
+Each file is read twice, by the Arrow check (the size floor lowered, so small files take it) and by the
 exact reader alone; the extracts and their previews must be identical, or both refused alike.
 """
 
@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pytest
 
 import store
-from loaders import tidy_duckdb
+from loaders import tidy_arrow
 from loaders.errors import LoadError
 from loaders.pipeline import read_file, store_context
 from loaders.tidy import COLUMNS, REQUIRED, TEMPLATE_AREA_CODE
@@ -52,15 +52,15 @@ CHANGED_CELLS = {
 
 @pytest.fixture(scope="module")
 def con(bundled_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("tidy_duckdb") / "pbip.duckdb"
+    path = tmp_path_factory.mktemp("tidy_arrow") / "pbip.duckdb"
     shutil.copyfile(bundled_db, path)
     connection = store.connect(path)
     yield connection
     connection.close()
 
 
-def _outcome(con, path, *, duckdb_first: bool, monkeypatch):
-    monkeypatch.setattr(tidy_duckdb, "MIN_BYTES", 0 if duckdb_first else 1 << 60)
+def _outcome(con, path, *, arrow_first: bool, monkeypatch):
+    monkeypatch.setattr(tidy_arrow, "MIN_BYTES", 0 if arrow_first else 1 << 60)
     try:
         extract = read_file(path, store_context(con))
     except LoadError as error:
@@ -70,9 +70,9 @@ def _outcome(con, path, *, duckdb_first: bool, monkeypatch):
 
 
 def _same(con, path, monkeypatch) -> bool:
-    """Both readers agree on `path`; True when DuckDB's check took the file itself."""
-    exact = _outcome(con, path, duckdb_first=False, monkeypatch=monkeypatch)
-    checked = _outcome(con, path, duckdb_first=True, monkeypatch=monkeypatch)
+    """Both readers agree on `path`; True when the Arrow check took the file itself."""
+    exact = _outcome(con, path, arrow_first=False, monkeypatch=monkeypatch)
+    checked = _outcome(con, path, arrow_first=True, monkeypatch=monkeypatch)
     if exact[0] == "refused":
         assert checked == exact
         return False
@@ -89,7 +89,7 @@ def _write(path, rows, header=HEADER, end="\n", mark=b""):
 
 
 class TestSameRowsAsTheExactReader:
-    def test_plain_files_are_taken_by_duckdb_with_identical_rows_and_preview(self, con, tmp_path, monkeypatch):
+    def test_plain_files_are_taken_by_the_arrow_check_with_identical_rows_and_preview(self, con, tmp_path, monkeypatch):
         """LF, CRLF, a byte-order mark, columns in another order, optional columns left out."""
         shuffled = ",".join(reversed(ORDER))
         files = [_write(tmp_path / "lf.csv", GOOD), _write(tmp_path / "crlf.csv", GOOD, end="\r\n"),
@@ -97,7 +97,10 @@ class TestSameRowsAsTheExactReader:
                  _write(tmp_path / "shuffled.csv", [",".join(reversed(row.split(","))) for row in GOOD],
                         header=shuffled),
                  _write(tmp_path / "short.csv", [",".join(row.split(",")[:7]) for row in GOOD[:2]],
-                        header=",".join(ORDER[:7]))]
+                        header=",".join(ORDER[:7])),
+                 _write(tmp_path / "unsorted.csv", list(reversed(GOOD)))]
+        (tmp_path / "no_last_line_end.csv").write_bytes("\n".join([HEADER, *GOOD]).encode("utf-8"))
+        files.append(tmp_path / "no_last_line_end.csv")
         assert [_same(con, path, monkeypatch) for path in files] == [True] * len(files)
 
     @pytest.mark.parametrize("column,cell", [(column, cell) for column, cells in CHANGED_CELLS.items()
@@ -112,6 +115,8 @@ class TestSameRowsAsTheExactReader:
         ("repeat", "\n".join([HEADER, *GOOD, GOOD[0]])),
         ("blank_line", "\n".join([HEADER, GOOD[0], "", *GOOD[1:]])),
         ("ragged", "\n".join([HEADER, *GOOD, GOOD[0] + ",x"])),
+        ("short_row", "\n".join([HEADER, *GOOD, GOOD[0].rsplit(",", 1)[0]])),
+        ("repeat_far_apart", "\n".join([HEADER, GOOD[1], *GOOD, GOOD[4]])),
         ("quoted", "\n".join([HEADER, GOOD[0].replace(",York,", ',"York, North",'), *GOOD[1:]])),
         ("title", "\n".join(["A title", HEADER, *GOOD])),
         ("semicolons", "\n".join(line.replace(",", ";") for line in [HEADER, *GOOD])),
@@ -131,14 +136,14 @@ class TestSameRowsAsTheExactReader:
         assert not _same(con, path, monkeypatch)
 
 
-def test_every_character_the_exact_reader_trims_is_one_duckdb_leaves_to_it():
+def test_every_character_the_exact_reader_trims_is_one_the_arrow_check_leaves_to_it():
     """A cell starting or ending with any character pyarrow's trim removes goes to the exact reader."""
     points = [point for point in range(0x110000) if not 0xD800 <= point <= 0xDFFF]
     cells = pa.array(["a" + chr(point) for point in points])
     trimmed = [chr(point) for point, cell in zip(points, pc.utf8_trim_whitespace(cells).to_pylist(), strict=True)
                if cell == "a"]
     kept_out = re.compile("[" + re.sub(r"\\x\{([0-9A-F]+)\}", lambda found: f"\\U{int(found[1], 16):08x}",
-                                       tidy_duckdb.TRIMMED) + "]")
+                                       tidy_arrow.TRIMMED) + "]")
     assert trimmed and all(kept_out.fullmatch(char) for char in trimmed)
 
 
