@@ -1,9 +1,11 @@
 """Drawing a chart built as plain data (charts/figure.py) on a page, and keeping it until the store changes.
 
-`st.plotly_chart` given a dict rebuilds it as a plotly Figure, validating every property, which costs more
-than building the chart; given a Figure it only copies it. The charts' own tests validate every figure they
-build, so here the dict is wrapped as a Figure without a second validation (plotly's `_validate=False`, the
-switch its own templates are loaded with). plotly's default template is still applied, as before.
+`st.plotly_chart` turns whatever it is given into the dict it sends: a dict is rebuilt as a plotly Figure,
+validating every property; a Figure is deep-copied and walked (`to_dict`). For a page of five XmR charts that
+was more than the rest of the page's run. So a figure is expanded once, the way plotly would (its default
+template applied, `go.Figure(..., _validate=False)`, the switch plotly's own templates are loaded with: the
+charts' tests validate every figure they build), kept per store version, and handed to Streamlit in a wrapper
+that gives that dict back as it is. What reaches the browser is the same JSON as before, byte for byte.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -18,20 +21,50 @@ import streamlit as st
 from ui import context
 
 
+def expanded(figure: dict) -> dict:
+    """The figure as `st.plotly_chart` would send it: plotly's default template in its layout, every property
+    spelt out as plotly.js reads it. (An expanded figure is given back unchanged.)"""
+    if isinstance(figure.get("layout", {}).get("template"), dict):
+        return figure
+    return go.Figure(figure, _validate=False).to_dict()
+
+
+class Expanded(go.Figure):
+    """A figure already expanded, which Streamlit takes as a plotly Figure (no validation) and whose `to_dict`,
+    all Streamlit and `plotly.io.to_json` ask of it, gives the dict back without copying it.
+
+    plotly's own constructor is not run: it would copy and walk every trace, the cost this exists to skip."""
+
+    def __init__(self, figure: dict):  # plotly.graph_objects.Figure.__init__ deliberately not called (see the class)
+        self._expanded_figure = figure
+
+    def to_dict(self) -> dict:
+        return self._expanded_figure
+
+    to_plotly_json = to_dict
+
+    @property
+    def layout(self) -> SimpleNamespace:
+        """What Streamlit reads of the layout besides `to_dict`: the figure's own width and height, which size
+        the chart when the page asks for its "content" size (Streamlit's default height)."""
+        layout = self._expanded_figure.get("layout", {})
+        return SimpleNamespace(width=layout.get("width"), height=layout.get("height"))
+
+
 def plotly_chart(figure: dict, place=None, **options):
-    """Draw `figure` (``{"data": [...], "layout": {...}}``) as `place.plotly_chart(figure, **options)` would
-    (`place` a column or container; the page itself when None)."""
-    return (place or st).plotly_chart(go.Figure(figure, _validate=False), **options)
+    """Draw `figure` (``{"data": [...], "layout": {...}}``, plain or :func:`expanded`) as
+    `place.plotly_chart(figure, **options)` would (`place` a column or container; the page itself when None)."""
+    return (place or st).plotly_chart(Expanded(expanded(figure)), **options)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _kept(key: tuple, _build: Callable[[], dict]) -> dict:
-    return _build()
+    return expanded(_build())
 
 
 def kept_figure(key: tuple, build: Callable[..., dict], /, *args, **kwargs) -> dict:
-    """`build(*args, **kwargs)`'s figure, kept per store version and day: a second visit unpickles it instead of
-    drawing it again.
+    """`build(*args, **kwargs)`'s figure, :func:`expanded`, kept per store version and day: a second visit
+    unpickles it instead of drawing and expanding it again.
 
     `key` names everything else the figure depends on (the page, the indicator, the area, the comparator, the
     periods shown, presentation mode); what the store holds (the series, the plan's actions) is the version's.
