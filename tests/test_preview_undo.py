@@ -108,7 +108,7 @@ class TestPreview:
                     for area in areas for indicator in ["length_of_stay_65", "dtoc_18"])]
         extract = read_file(tidy(tmp_path, "shuffled.csv", rows[5:] + rows[:5]), store_context(db))
         shown = preview(db, extract).observations
-        keys = list(zip(shown["indicator_id"], shown["area_code"], shown["period_start"]))
+        keys = list(zip(shown["indicator_id"], shown["area_code"], shown["period_start"], strict=True))
         assert keys == sorted(keys) and len(keys) == len(rows)
         monkeypatch.setattr(loads, "_key_order", lambda incoming: None)  # DuckDB's ORDER BY instead
         pd.testing.assert_frame_equal(shown, preview(db, extract).observations, check_exact=True)
