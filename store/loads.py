@@ -41,10 +41,9 @@ _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 # The incoming rows, typed as stored; read straight from the registered frame (store.writes.as_scanned),
 # because a temporary table written inside the preview's snapshot transaction costs several times more to query.
-# Not materialised: scanning the frame twice costs less than writing a million rows down to read them again.
 # `key_order` is each row's place in the preview's order, when it is known before the query (_key_order).
 _INCOMING_OBSERVATIONS = """
-preview_observations AS NOT MATERIALIZED (
+preview_observations AS (
     SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
            period_start::DATE AS period_start, period_end::DATE AS period_end,
            numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator,
@@ -60,7 +59,8 @@ current_rows AS (
     SELECT o.*, l.is_demonstration AS is_demo
     FROM observation_rows AS o JOIN loads AS l USING (load_id)
     WHERE o.superseded_by IS NULL
-      AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM preview_observations)
+      -- From the frame, not preview_observations: a second use would have DuckDB write a million rows down.
+      AND o.indicator_id IN (SELECT DISTINCT indicator_id::VARCHAR FROM preview_observations_df)
 ),
 compared AS (
     SELECT n.*, c.period_end AS old_period_end, c.numerator AS old_numerator,
