@@ -285,26 +285,28 @@ def _actions_that_fit(pdf: _Paper, page: IndicatorPage) -> None:
                    size=SIZES["small"])
 
 
-def _most_that_fit(rows: int, fits, guess: int | None = None) -> int:
-    """The largest n in 0..rows with fits(n) (true for every n below one that fits): all of them when they
-    fit, as most do, else by bisection, tried first at `guess` and beside it (where the answer usually is).
-    Every answer is a trial layout's, so a poor guess costs trials, never a different page."""
-    if fits(rows):
-        return rows
-    low, high = 0, rows - 1
-    if guess is not None:
-        guess = min(max(guess, low), high)
-        if guess > low:  # none at all always fits: no trial
-            low, high = (guess, high) if fits(guess) else (low, guess - 1)
-        beside = guess + 1 if low == guess else guess - 1
-        if low < beside <= high:
-            low, high = (beside, high) if fits(beside) else (low, beside - 1)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(middle):
-            low = middle
+def _most_that_fit(rows: int, fits, guess: int) -> int:
+    """The largest n in 0..rows with fits(n) (true for every n below one that fits), tried first at `guess`
+    and beside it, where the answer usually is, then by bisection: a right guess takes two trial layouts
+    (it fits, the next does not), or one when all the rows fit, as they mostly do. Every answer is a trial
+    layout's, so a poor guess costs trials, never a different page."""
+    low, high = 0, rows  # the answer is in low..high; none at all always fits
+
+    def trial(n: int) -> None:
+        nonlocal low, high
+        if fits(n):
+            low = n
         else:
-            high = middle - 1
+            high = n - 1
+
+    first = min(max(guess, 0), rows)
+    if low < first <= high:
+        trial(first)
+    beside = first + 1 if low == first else first - 1
+    if low < beside <= high:
+        trial(beside)
+    while low < high:
+        trial((low + high + 1) // 2)
     return low
 
 
