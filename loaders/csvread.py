@@ -320,20 +320,42 @@ def numbers(frame: pd.DataFrame, column: str, file: str, *, whole: bool = False,
 
 def missing_reason(frame: pd.DataFrame, column: str) -> pd.Series:
     """Why each missing cell is missing ("suppressed", "not available", "blank"), else None."""
-    text = frame[column]
-    reason = np.full(len(text), None, dtype=object)
-    for token, word in MISSING_TOKENS.items():  # one vectorised comparison per token, not a lookup per cell
-        reason[(text == token).to_numpy(dtype=bool, na_value=False)] = word
-    return pd.Series(reason, index=text.index, dtype=object)
+    return pd.Series(_REASONS[_reason_codes(frame[column])], index=frame[column].index, dtype=object)
 
 
 def value_missing_reason(frame: pd.DataFrame, value_column: str, count_column: str,
                          value: pd.Series) -> pd.Series:
     """Why each value is missing: its own cell's reason or, where that cell is only blank (or the value
     came from elsewhere), its count's: a "*" numerator beside a blank value is suppressed."""
-    said = missing_reason(frame, value_column)
-    from_count = value.isna() & (said.eq(MISSING_TOKENS[""]) | said.isna())
-    return said.where(~from_count, missing_reason(frame, count_column).fillna(said))
+    said = _reason_codes(frame[value_column])
+    count = _reason_codes(frame[count_column])
+    from_count = value.reindex(frame[value_column].index).isna().to_numpy() & (
+        (said == _REASON_CODES[MISSING_TOKENS[""]]) | (said == 0))
+    return pd.Series(_REASONS[np.where(from_count & (count != 0), count, said)], index=frame[value_column].index,
+                     dtype=object)
+
+
+# Each reason a missing cell can have, numbered; 0 is none (the cell is not a missing token).
+_REASONS = np.array([None, *dict.fromkeys(MISSING_TOKENS.values())], dtype=object)
+_REASON_CODES = {word: code for code, word in enumerate(_REASONS) if word}
+
+
+def _reason_codes(text: pd.Series) -> np.ndarray:
+    """Each cell's reason as its number in _REASONS, decided once per distinct cell: a million cells hold a
+    few hundred."""
+    try:
+        cells = pa.array(text, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: compared with each token
+        codes = np.zeros(len(text), dtype=np.int64)
+        for token, word in MISSING_TOKENS.items():
+            codes[(text == token).to_numpy(dtype=bool, na_value=False)] = _REASON_CODES[word]
+        return codes
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    distinct = pc.dictionary_encode(cells)
+    words = distinct.dictionary.to_pylist()
+    code_of = np.array([_REASON_CODES.get(MISSING_TOKENS.get(word), 0) for word in words] + [0], dtype=np.int64)
+    return code_of[pc.fill_null(distinct.indices, len(words)).to_numpy(zero_copy_only=False)]
 
 
 def _iso_dates(text: pd.Series) -> pd.Series:

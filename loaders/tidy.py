@@ -124,13 +124,17 @@ def _extract(frame: pd.DataFrame, read: dict[str, pd.Series], computed: pd.Serie
     numerator, denominator, given = read["numerator"], read["denominator"], read["value"]
     value = computed.where(computed.notna(), given)
     nothing = value.isna() & numerator.isna()
-    said = value_missing_reason(frame, "value", "numerator", value)
-    note = said.where(frame["value_note"] == "", frame["value_note"])
-    note = note.where(~nothing | note.notna(), "blank")
+    # A note written in the file, else the reason the value is missing; a row with nothing at all is blank.
+    note = value_missing_reason(frame, "value", "numerator", value).to_numpy(copy=True)
+    written = ~(frame["value_note"] == "").to_numpy(dtype=bool, na_value=False)
+    if written.any():  # only the rows with a note of their own become Python strings
+        note[written] = frame["value_note"][written].to_numpy(dtype=object, na_value=None)
+    empty = np.flatnonzero(nothing.to_numpy())  # looked at alone: a million cells asked "missing?" cost more
+    note[empty[pd.isna(note[empty])]] = "blank"
     observations = pd.DataFrame({
         "indicator_id": frame["indicator_id"], "area_code": frame["area_code"],
         "period_start": start, "period_end": end, "numerator": numerator, "denominator": denominator,
-        "value": value, "value_note": note.replace({np.nan: None}), "source_row": frame.index,
+        "value": value, "value_note": pd.Series(note, index=frame.index, dtype=object), "source_row": frame.index,
     })
     # Areas must already be known to the store; area_name is there for the person reading the file.
     return Extract(layout="tidy_template_csv", observations=observations.reset_index(drop=True),

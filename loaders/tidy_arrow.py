@@ -60,6 +60,8 @@ _TEXTS = ("area_name", "value_note")
 # narrower here, so a value at its edge (where two ways of computing 10^-decimals may differ) goes
 # to the exact reader.
 _TOLERANCE_MARGIN = 1 - 1e-6
+# A column as read: text dictionary-encoded by the reader itself, rather than read as text and encoded after.
+_DISTINCT_TEXT = pa.dictionary(pa.int32(), pa.string())
 
 
 def read_checked(path: Path, header: Sequence[str], allowed: Sequence[str],
@@ -77,28 +79,31 @@ def read_checked(path: Path, header: Sequence[str], allowed: Sequence[str],
     columns = _plain_header(raw, header, allowed)
     if columns is None:
         return None
+    # pyarrow skips a blank line: a file with one reads fewer rows than it has lines after the header.
     expected_rows = raw.count(b"\n") - (1 if raw.endswith(b"\n") else 0)
     cells = _text(raw, columns)
     del raw
     if cells is None or cells.num_rows != expected_rows or not expected_rows:
         return None
-    distinct = {name: pc.dictionary_encode(cells.column(name).combine_chunks()) for name in columns}
+    distinct = {name: cells.column(name).combine_chunks() for name in columns}
+    del cells
     typed = _typed(distinct)
     if typed is None or not _every_cell_plain(distinct, typed, context, refused_codes):
         return None
-    return _rows(cells, typed)
+    return _rows(distinct, typed)
 
 
 def _plain_header(raw: bytes, header: Sequence[str], allowed: Sequence[str]) -> list[str] | None:
     """The header's columns, in order, when the file is plain: UTF-8 (perhaps with its byte-order mark), no NUL,
-    no quote, no blank line, LF or CRLF line ends, comma-separated with the header on its first line."""
+    no quote, LF or CRLF line ends, comma-separated with the header on its first line (blank lines further on
+    read_checked finds by counting lines)."""
     raw = raw[len(_UTF8_MARK):] if raw.startswith(_UTF8_MARK) else raw  # as the exact reader decodes it
     if raw[:1] in (b"\xef", b"\xff", b"\xfe", b"\x00") or b"\x00" in raw or b'"' in raw:
         return None
-    if b"\n\n" in raw or b"\n\r\n" in raw or raw.startswith((b"\n", b"\r")):
+    # A blank line further on leaves the rows read fewer than the lines (read_checked); a search costs more.
+    if raw.startswith((b"\n", b"\r")):
         return None
-    carriage_returns = raw.count(b"\r")
-    if carriage_returns and carriage_returns != raw.count(b"\r\n"):
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):  # counted only in a file that has one
         return None
     if not raw.isascii():
         try:
@@ -121,15 +126,17 @@ def _plain_header(raw: bytes, header: Sequence[str], allowed: Sequence[str]) -> 
 
 
 def _text(raw: bytes, columns: list[str]) -> pa.Table | None:
-    """Every cell as text, blank cells as "", in file order; None when a row has the wrong number of cells.
-    The file is plain (no quote, no blank line), so splitting at commas and line ends is all there is."""
+    """Every cell as text, blank cells as "", in file order, each column dictionary-encoded (one dictionary a
+    column, each distinct cell once, in order of first appearance); None when a row has the wrong number of cells.
+    The file is plain (no quote), so splitting at commas and line ends is all there is. A blank line is
+    skipped, so the rows fall short of the file's lines (read_checked counts them)."""
     try:
         return pacsv.read_csv(
             pa.BufferReader(raw),
             read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
             parse_options=pacsv.ParseOptions(quote_char=False, double_quote=False, escape_char=False),
-            convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in columns},
-                                                 strings_can_be_null=False, null_values=[]))
+            convert_options=pacsv.ConvertOptions(column_types={name: _DISTINCT_TEXT for name in columns},
+                                                 strings_can_be_null=False, null_values=[])).unify_dictionaries()
     except pa.ArrowInvalid:
         return None
 
@@ -262,10 +269,11 @@ def _plain_codes(context: StoreContext, refused_codes: frozenset[str]) -> set[st
     return set(pc.filter(known, plain).to_pylist()) - set(refused_codes)
 
 
-def _rows(cells: pa.Table, typed: dict[str, np.ndarray]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+def _rows(distinct: dict[str, pa.DictionaryArray], typed: dict[str, np.ndarray]
+          ) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     """The cells the rows are made from as the exact reader holds them (text, index = spreadsheet row),
     and its numbers (missing tokens as NaN) and dates."""
-    index = pd.RangeIndex(2, 2 + cells.num_rows)
-    text = {name: pd.Series(cells.column(name).combine_chunks(), dtype=TEXT_DTYPE, index=index)
-            for name in cells.column_names if name in _KEPT_AS_TEXT}
+    index = pd.RangeIndex(2, 2 + len(distinct["indicator_id"]))
+    text = {name: pd.Series(pc.take(column.dictionary, column.indices), dtype=TEXT_DTYPE, index=index)
+            for name, column in distinct.items() if name in _KEPT_AS_TEXT}
     return pd.DataFrame(text, index=index), {name: pd.Series(values, index=index) for name, values in typed.items()}

@@ -3,19 +3,45 @@
 `render(pack, formats)` draws the pictures once (one chromium session, an `Exporter` started beforehand or
 one of its own) and lays the pack out in each format asked for; `board_pack.from_store` describes the pack.
 The command line is `python -m reports`.
+
+This package's own floor is light: the pack's description and its layouts (pandas, DuckDB, fpdf2,
+python-pptx: about 1.5 s of imports) are imported when first used, so `python -m reports`, which runs
+this file first, starts chromium before them and the two go side by side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from reports import pdf, pptx
-from reports.board_pack import BoardPack, from_store
-from reports.figures import Exporter, pictures
+from reports.browser import Exporter
 
-FORMATS: dict[str, Callable] = {"pdf": pdf.render, "pptx": pptx.render}
+if TYPE_CHECKING:
+    from reports.board_pack import BoardPack
+
+FORMATS = ("pdf", "pptx")
 MEDIA_TYPES = {"pdf": "application/pdf",
                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+
+
+def __getattr__(name: str):
+    """`reports.from_store` and `reports.BoardPack`, from reports/board_pack.py when first asked for."""
+    if name in ("from_store", "BoardPack"):
+        from reports import board_pack
+
+        return getattr(board_pack, name)
+    raise AttributeError(f"module 'reports' has no attribute {name!r}")
+
+
+def _layout(format_name: str) -> Callable:
+    """The function laying a pack and its pictures out in this format: `pdf.render` or `pptx.render`."""
+    if format_name == "pdf":
+        from reports import pdf
+
+        return pdf.render
+    from reports import pptx
+
+    return pptx.render
 
 
 def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], None] | None = None,
@@ -27,13 +53,15 @@ def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], No
     if exporter is None:
         with Exporter() as own:
             return render(pack, formats, progress, own)
+    from reports.figures import pictures
+
     # The pictures are drawn while the first format is laid out: it waits only for a picture not drawn yet.
     drawn = pictures([page.assessment for page in pack.pages], progress, funnel=pack.funnel, exporter=exporter)
     files = {}
     for name in formats:
         if progress:
             progress(f"{name.upper()} file")
-        files[name] = FORMATS[name](pack, drawn)
+        files[name] = _layout(name)(pack, drawn)
     return files
 
 

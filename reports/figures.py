@@ -1,22 +1,19 @@
 """The pack's pictures as PNG: each indicator's XmR chart and the Making Data Count icons.
 
 Both come from the code the pages draw with (`charts.xmr.assessment_figure`, `charts.icons`), exported
-by plotly's static export (kaleido) in Debian's chromium, one browser for the whole pack; nothing is
-fetched at run time (MathJax is off, plotly.js is the one plotly ships). The icons are their SVGs placed
-side by side on one empty figure, exported once and cut apart, so the picture on paper is the picture on
-screen and a pack pays for one export of icons, not one per icon. A chart may come as a go.Figure or as
+by plotly's static export (kaleido) in Debian's chromium, one browser for the whole pack
+(reports/browser.py). The icons are their SVGs placed side by side on one empty figure, exported once and
+cut apart, so the picture on paper is the picture on screen and a pack pays for one export of icons, not
+one per icon. A chart may come as a go.Figure or as
 the same figure in a plain dict.
 
-The browser (`Exporter`) runs beside the caller: it starts while the store is read, draws each picture
-as soon as it is asked for, and a format's layout waits only for a picture not drawn yet.
+The browser (`Exporter`) runs beside the caller: it starts while the pack's code is imported and the store
+is read, draws each picture as soon as it is asked for, and a format's layout waits only for a picture not
+drawn yet.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import queue
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -31,9 +28,8 @@ from charts.icons import data_uri
 from charts.legend import LEGEND, icon_svg
 from charts.xmr import assessment_figure
 from reports.board_pack import FunnelPage
+from reports.browser import Exporter
 
-# Debian's chromium (installed by scripts/test, scripts/start and .ci/run); kaleido never downloads one.
-CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 # Pixels of the exported chart; presentation type sizes (18 px ticks) stay legible at A4 and 16:9 widths.
 CHART_SIZE = (1100, 500)
 CHART_SCALE = 1.5
@@ -42,8 +38,6 @@ FUNNEL_HEIGHT = 620
 FUNNEL = "funnel:every council"
 ICON_PIXELS = 64
 ICON_SCALE = 4
-# Seconds kaleido waits for one picture before giving up: a busy machine is slow, never stuck this long.
-RENDER_TIMEOUT = 120
 # A chart as the chart builders give it: a plotly figure or the same as a plain dict (plotly.io takes both).
 Figure = go.Figure | dict
 
@@ -184,80 +178,3 @@ def _cut(strip: bytes, n: int) -> list[bytes]:
         picture.crop((index * side, 0, (index + 1) * side, side)).save(out, format="PNG")
         tiles.append(out.getvalue())
     return tiles
-
-
-class Exporter:
-    """One kaleido browser (Debian's chromium) in a thread of its own, for every picture of a pack.
-
-    Chromium starts when the exporter is entered, so a caller that enters it first and then reads the store
-    pays for the start and the reading side by side, not one after the other; pictures are drawn in the order
-    they are submitted while the caller goes on. Kaleido has its own thread so it works the same from the
-    command line and from a Streamlit script, whatever event loop that has.
-    """
-
-    def __init__(self) -> None:
-        self._requests: queue.Queue[tuple[Figure, float, Future] | None] = queue.Queue()
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._session()), name="board-pack-kaleido",
-                                        daemon=True)
-
-    def __enter__(self) -> Exporter:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self._requests.put(None)
-        self._thread.join(RENDER_TIMEOUT)
-
-    def submit(self, fig: Figure, scale: float) -> Future:
-        """The figure's PNG bytes, to come: its size is the figure's layout's, times `scale`."""
-        future: Future = Future()
-        self._requests.put((fig, scale, future))
-        return future
-
-    def started(self) -> None:
-        """Returns once chromium has started (or failed to)."""
-        self.submit(None, 1).exception()
-
-    async def _session(self) -> None:
-        path = CHROMIUM if os.path.exists(CHROMIUM) else None
-        try:
-            import kaleido  # imported when a pack is made: it is not needed to draw a page
-
-            browser = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=path)
-            await browser.open()
-        except BaseException as error:  # handed to every picture asked for: the browser could not start
-            failed: BaseException | None = error
-        else:
-            failed = None
-        try:
-            while (request := await asyncio.to_thread(self._requests.get)) is not None:
-                fig, scale, future = request
-                if failed is not None:
-                    future.set_exception(failed)
-                elif fig is None:
-                    future.set_result(b"")
-                else:
-                    try:
-                        # kaleido reads the size from a go.Figure's layout or a dict's alike.
-                        future.set_result(await browser.calc_fig(fig, opts={"format": "png", "scale": scale}))
-                    except Exception as error:  # handed to whoever reads the picture
-                        future.set_exception(error)
-        finally:
-            if failed is None:
-                await browser.close()
-
-
-def render_png(jobs: Sequence[tuple[str, Figure, float]], progress: Callable[[str], None] | None = None,
-               exporter: Exporter | None = None) -> list[bytes]:
-    """PNG bytes of each (name, figure, scale), in order, from the exporter given or one of its own;
-    `progress` is called with each picture's name in the caller's thread as it is waited for."""
-    if exporter is None:
-        with Exporter() as own:
-            return render_png(jobs, progress, own)
-    futures = [exporter.submit(fig, scale) for _, fig, scale in jobs]
-    images = []
-    for (name, _, _), future in zip(jobs, futures, strict=True):
-        if progress:
-            progress(name)
-        images.append(future.result())
-    return images

@@ -33,10 +33,17 @@ def _font(bold: bool) -> ImageFont.FreeTypeFont | None:
     return ImageFont.truetype(str(path), _MEASURE_PT) if path.exists() else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _length(text: str, bold: bool) -> float:
+    """`text`'s width at the measuring size, in points: kept, as a pack measures the same words many times
+    (each size a text is tried at, each row of a table laid out again)."""
+    font = _font(bold)
+    return font.getlength(text) if font else len(text) * 0.62 * _MEASURE_PT
+
+
 def width(text: str, size: float, *, bold: bool = False) -> float:
     """The width of `text` set at `size` points, in inches."""
-    font = _font(bold)
-    points = (font.getlength(text) if font else len(text) * 0.62 * _MEASURE_PT) * size / _MEASURE_PT
+    points = _length(text, bold) * size / _MEASURE_PT
     return points * _WIDTH_MARGIN / POINTS_PER_INCH
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +34,12 @@ CHART_WIDTH = 200
 HEADING_FILL = (232, 237, 238)
 BANNER_FILL = (255, 235, 156)
 TEXT = (26, 26, 26)
+# Millimetres: a table's line and the padding round each cell; a heading's line with the space above it; the
+# "And 3 more linked actions" line under a cut table.
+TABLE_LINE = 4.6
+TABLE_PADDING = 1
+HEADING_LINE = 9
+MORE_LINE = 6
 
 
 class _Paper(FPDF):
@@ -269,7 +276,8 @@ def _actions_that_fit(pdf: _Paper, page: IndicatorPage) -> None:
             _paragraph(target, f"And {more} more linked action{'s' if more > 1 else ''}, listed on the "
                        "improvement plan pages.", size=SIZES["small"])
 
-    shown = _most_that_fit(len(ordered), lambda n: _fits(pdf, lambda p: draw(p, n)))
+    shown = _most_that_fit(len(ordered), lambda n: _fits(pdf, lambda p: draw(p, n)),
+                           _rows_guess(pdf, ordered, ACTION_WIDTHS, pdf.get_y(), MORE_LINE))
     if shown:
         draw(pdf, shown)
     else:
@@ -277,19 +285,52 @@ def _actions_that_fit(pdf: _Paper, page: IndicatorPage) -> None:
                    size=SIZES["small"])
 
 
-def _most_that_fit(rows: int, fits) -> int:
-    """The largest n in 0..rows with fits(n) (true for every n below one that fits): all of them when they
-    fit, as most do, else by bisection."""
-    if fits(rows):
-        return rows
-    low, high = 0, rows - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(middle):
-            low = middle
+def _most_that_fit(rows: int, fits, guess: int) -> int:
+    """The largest n in 0..rows with fits(n) (true for every n below one that fits), tried first at `guess`
+    and beside it, where the answer usually is, then by bisection: a right guess takes two trial layouts
+    (it fits, the next does not), or one when all the rows fit, as they mostly do. Every answer is a trial
+    layout's, so a poor guess costs trials, never a different page."""
+    low, high = 0, rows  # the answer is in low..high; none at all always fits
+
+    def trial(n: int) -> None:
+        nonlocal low, high
+        if fits(n):
+            low = n
         else:
-            high = middle - 1
+            high = n - 1
+
+    first = min(max(guess, 0), rows)
+    if low < first <= high:
+        trial(first)
+    beside = first + 1 if low == first else first - 1
+    if low < beside <= high:
+        trial(beside)
+    while low < high:
+        trial((low + high + 1) // 2)
     return low
+
+
+def _rows_guess(pdf: _Paper, rows: Sequence[Sequence[str]], widths: Sequence[float], top: float,
+                below: float) -> int:
+    """How many rows of a table starting at `top` fit above the page's foot with `below` millimetres to
+    spare, guessed from each row's longest cell for its column (one width per cell; a trial layout breaks
+    lines word by word, character by character): where :func:`_most_that_fit` looks first. Measured on the
+    scratch paper: setting a font on the paper itself would write to its page."""
+    scratch = pdf.scratch
+    scratch.set_font(pdf.family, "", SIZES["table"])
+
+    def height(cells: Sequence[str]) -> float:
+        return TABLE_PADDING * 2 + TABLE_LINE * max(
+            max(1, math.ceil(scratch.get_string_width(pdf.clean(text)) / (width - 2 * TABLE_PADDING)))
+            for text, width in zip(cells, widths, strict=False))
+
+    room, fitting = pdf.page_break_trigger - below - top - height(["Heading"]), 0
+    for cells in rows:
+        room -= height(cells)
+        if room < 0:
+            break
+        fitting += 1
+    return fitting
 
 
 def _funnel(pdf: _Paper, page: FunnelPage, pictures: Pictures) -> None:
@@ -354,7 +395,8 @@ def _titled_table(pdf: _Paper, title: str, table: Table, widths: Sequence[float]
     while rows:
         heading = title if first else f"{title} (continued)"
         shown = _most_that_fit(len(rows), lambda n, h=heading, r=rows: _fits(pdf, lambda p: (_heading(p, h), _table(
-            p, Table(table.headings, r[:n], table.rag_column), widths))))
+            p, Table(table.headings, r[:n], table.rag_column), widths))),
+            _rows_guess(pdf, rows, widths, pdf.get_y() + HEADING_LINE, 0))
         if shown == 0:
             if pdf.get_y() > pdf.t_margin + 30:
                 _page(pdf, pdf.title_now, demonstration=pdf.demonstration_here)
@@ -388,8 +430,8 @@ def _table(pdf: _Paper, table: Table, widths: Sequence[float], icons: dict[int, 
     icons = icons or {}
     pdf.set_font(pdf.family, "", SIZES["table"])
     heading_style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
-    with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT", line_height=4.6,
-                   headings_style=heading_style, padding=1) as grid:
+    with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT", line_height=TABLE_LINE,
+                   headings_style=heading_style, padding=TABLE_PADDING) as grid:
         heading = grid.row()
         for column, text in enumerate(table.headings):
             if column in icons:

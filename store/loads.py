@@ -41,12 +41,13 @@ _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 # The incoming rows, typed as stored; read straight from the registered frame (store.writes.as_scanned),
 # because a temporary table written inside the preview's snapshot transaction costs several times more to query.
+# `key_order` is each row's place in the preview's order, when it is known before the query (_key_order).
 _INCOMING_OBSERVATIONS = """
 preview_observations AS (
     SELECT indicator_id::VARCHAR AS indicator_id, area_code::VARCHAR AS area_code,
            period_start::DATE AS period_start, period_end::DATE AS period_end,
            numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator,
-           value::DOUBLE AS value, value_note::VARCHAR AS value_note
+           value::DOUBLE AS value, value_note::VARCHAR AS value_note, key_order
     FROM preview_observations_df
 )"""
 
@@ -58,7 +59,8 @@ current_rows AS (
     SELECT o.*, l.is_demonstration AS is_demo
     FROM observation_rows AS o JOIN loads AS l USING (load_id)
     WHERE o.superseded_by IS NULL
-      AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM preview_observations)
+      -- From the frame, not preview_observations: a second use would have DuckDB write a million rows down.
+      AND o.indicator_id IN (SELECT DISTINCT indicator_id::VARCHAR FROM preview_observations_df)
 ),
 compared AS (
     SELECT n.*, c.period_end AS old_period_end, c.numerator AS old_numerator,
@@ -82,13 +84,14 @@ SELECT x.indicator_id, x.area_code, x.period_start, x.period_end, x.status,
        CASE WHEN i.population_age_band IS NOT NULL AND x.denominator IS NULL AND x.value IS NULL
             THEN x.numerator / nullif(p.population, 0) * i.multiplier ELSE x.value END AS new_value,
        x.old_numerator, x.numerator AS new_numerator, x.old_denominator, x.denominator AS new_denominator,
-       x.old_value_note, x.value_note AS new_value_note, x.replaces_demonstration
+       x.old_value_note, x.value_note AS new_value_note, x.replaces_demonstration, x.key_order
 FROM compared AS x
 JOIN indicators AS i USING (indicator_id)
 LEFT JOIN current_populations AS p
        ON p.area_code = x.area_code AND p.year = year(x.period_start) AND p.age_band = i.population_age_band
-ORDER BY x.indicator_id, x.area_code, x.period_start
 """
+# The preview's order, when the rows' places in it are not known before the query.
+_OBSERVATION_ORDER = "ORDER BY x.indicator_id, x.area_code, x.period_start"
 
 _RETIRED_DEMONSTRATION = """
 SELECT o.indicator_id, o.area_code, count(*) AS demonstration_retired
@@ -186,13 +189,17 @@ def preview_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
     """Each incoming observation against the stored one, and the per indicator-and-area summary."""
     incoming = writes.as_scanned(observations if observations is not None else pd.DataFrame(),
                                  writes.OBSERVATION_COLUMNS)
+    key_order = _key_order(incoming)
+    incoming["key_order"] = key_order if key_order is not None else 0
     parameters = {"is_demonstration": is_demonstration}
     con.register("preview_observations_df", incoming)
     try:
-        detail = _arrow(con.execute(_OBSERVATION_DETAIL, parameters).arrow())
+        query = _OBSERVATION_DETAIL if key_order is not None else f"{_OBSERVATION_DETAIL}{_OBSERVATION_ORDER}"
+        detail = _arrow(con.execute(query, parameters).arrow())
     finally:
         con.unregister("preview_observations_df")
     del incoming
+    detail = _in_key_order(detail) if key_order is not None else detail.drop_columns(["key_order"])
     # Counted in SQL over the Arrow result: a million rows tallied by pandas costs seconds and copies.
     con.register("preview_detail", detail)
     try:
@@ -200,6 +207,55 @@ def preview_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
     finally:
         con.unregister("preview_detail")
     return _frame(detail), summary
+
+
+def _key_order(incoming: pd.DataFrame) -> np.ndarray | None:
+    """Each incoming row's place in the preview's order (indicator, area, period start), worked out on the
+    dictionary codes DuckDB would otherwise sort a million strings by; None when a key is missing or not
+    dictionary-encoded text (store.writes.as_scanned's frame), and DuckDB sorts.
+
+    Text sorts as DuckDB sorts it, by code point; rows in order already (as files usually are) need no sort.
+    """
+    if incoming.empty:
+        return None
+    codes = []
+    for column in ("indicator_id", "area_code"):
+        text = incoming[column]
+        if not isinstance(text.dtype, pd.CategoricalDtype) or not all(
+                isinstance(value, str) for value in text.cat.categories):
+            return None
+        rank = np.empty(len(text.cat.categories), dtype=np.int64)
+        rank[np.argsort(np.asarray(text.cat.categories, dtype=object), kind="stable")] = np.arange(len(rank))
+        code = text.cat.codes.to_numpy()
+        if (code < 0).any():
+            return None
+        codes.append(rank[code])
+    start = incoming["period_start"]
+    if not isinstance(start.dtype, np.dtype) or start.dtype.kind != "M" or start.isna().any():
+        return None
+    day = start.to_numpy().astype("datetime64[D]").view(np.int64)  # DuckDB compares the periods as dates
+    day = day - day.min()
+    indicators, areas, days = (int(values.max()) + 1 for values in (*codes, day))
+    if float(indicators) * areas * days >= 2.0 ** 62:
+        return None
+    key = (codes[0] * areas + codes[1]) * days + day
+    if (key[1:] >= key[:-1]).all():
+        return np.arange(len(key), dtype=np.int64)
+    order = np.argsort(key, kind="stable")  # a merge of runs: quick on files sorted in parts
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    return place
+
+
+def _in_key_order(detail: pa.Table) -> pa.Table:
+    """The preview's rows put in their places (`key_order`), without it."""
+    place = detail.column("key_order").to_numpy()
+    rows = detail.drop_columns(["key_order"])
+    if (place[1:] > place[:-1]).all():
+        return rows
+    order = np.empty(len(place), dtype=np.int64)
+    order[place] = np.arange(len(place))
+    return rows.take(order)
 
 
 def _arrow(result) -> pa.Table:

@@ -29,6 +29,7 @@ from reports import figures
 from reports import pdf as paper
 from reports import pptx as slides
 from reports.__main__ import main as reports_main
+from reports.browser import Exporter, render_png
 from store.assessment import assessment_inputs, default_comparator
 
 YORK, STOKE, ENGLAND = "E06000014", "E06000021", "E92000001"
@@ -161,6 +162,22 @@ class TestPdf:
                 holding = [p for p in pages if title in " ".join(p.split()) and not p.lstrip().startswith("Now:")]
                 assert holding and all("Demonstration data" in p for p in holding)
 
+    @pytest.mark.parametrize("guess", [-1, 0, 1, 2, 3, 4, 5, 6, 9])
+    @pytest.mark.parametrize("rows,fitting", [(0, 0), (1, 0), (1, 1), (6, 0), (6, 1), (6, 3), (6, 5), (6, 6)])
+    def test_the_rows_that_fit_are_found_from_any_guess(self, rows, fitting, guess):
+        """The search for the most rows that fit a page answers the same wherever the guess points, and never
+        tries none at all (which always fits)."""
+        tried = []
+
+        def fits(n: int) -> bool:
+            tried.append(n)
+            return n <= fitting
+
+        assert paper._most_that_fit(rows, fits, guess) == fitting
+        assert 0 not in tried or rows == 0
+        if guess == fitting:
+            assert tried == [n for n in (guess, guess + 1) if 0 < n <= rows]  # the guess fits, the next does not
+
 
 class TestPictures:
     def test_a_chart_given_as_a_dict_is_sized_and_drawn_as_its_figure_is(self):
@@ -172,8 +189,20 @@ class TestPictures:
         assert sized["layout"] == {"margin": {"l": 70, "pad": 4}, "showlegend": False, "width": 400, "height": 300}
         assert layout == {"margin": {"l": 1, "pad": 4}, "showlegend": False}
         as_figure = figures.with_layout(go.Figure(as_dict), width=400, height=300, margin={"l": 70})
-        drawn = figures.render_png([("dict", sized, 1), ("figure", as_figure, 1)])
+        drawn = render_png([("dict", sized, 1), ("figure", as_figure, 1)])
         assert [Image.open(io.BytesIO(png)).size for png in drawn] == [(400, 300), (400, 300)]
+
+    def test_a_picture_is_the_same_whatever_was_drawn_before_it(self):
+        """The browser's page is kept between pictures (kaleido would reload it): a chart drawn after another
+        is the same, byte for byte, as drawn first in a browser of its own."""
+        first = {"data": [{"type": "scatter", "y": [1, 3, 2], "name": "first"}],
+                 "layout": {"width": 400, "height": 300, "title": {"text": "First"}, "shapes": [
+                     {"type": "line", "x0": 0, "x1": 2, "y0": 2, "y1": 2}]}}
+        second = {"data": [{"type": "scatter", "y": [5, 4, 6], "mode": "markers"}],
+                  "layout": {"width": 300, "height": 200, "showlegend": False}}
+        alone = render_png([("second", second, 1)])
+        after = render_png([("first", first, 1), ("second", second, 1), ("first again", first, 1)])
+        assert after[1] == alone[0] and after[2] == after[0] != after[1]
 
 
 class TestSlides:
@@ -281,13 +310,13 @@ class TestCommandLine:
         """`--format pdf --out ... --format pptx --out ...` writes both files from one set of pictures: one
         export per chart, one for the funnel, one for the icons."""
         exports = []
-        submit = figures.Exporter.submit
+        submit = Exporter.submit
 
         def counted(exporter, fig, scale):
             exports.append(fig)
             return submit(exporter, fig, scale)
 
-        monkeypatch.setattr(figures.Exporter, "submit", counted)
+        monkeypatch.setattr(Exporter, "submit", counted)
         paper_file, deck_file = tmp_path / "pack.pdf", tmp_path / "pack.pptx"
         assert reports_main(["board-pack", "--as-at", "2018-11-20", "--format", "pdf", "--out", str(paper_file),
                              "--format", "pptx", "--out", str(deck_file), "--db", str(bundled_db)]) == 0
@@ -297,6 +326,16 @@ class TestCommandLine:
         assert Presentation(str(deck_file)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
         printed = capsys.readouterr().out
         assert f"{paper_file}: board pack for York" in printed and f"{deck_file}: board pack for York" in printed
+
+    def test_the_command_starts_chromium_before_it_imports_the_pack_code(self):
+        """`python -m reports` runs the package first: it imports neither pandas, DuckDB, fpdf2 nor python-pptx
+        (about 1.5 s), which load beside chromium's start; `reports.from_store` still reads as it did."""
+        program = ("import sys, reports, reports.__main__\n"
+                   "print(sorted(m for m in ('pandas', 'duckdb', 'fpdf', 'pptx', 'kaleido') if m in sys.modules))\n"
+                   "print(reports.from_store.__module__, reports.BoardPack.__name__)\n")
+        done = subprocess.run([sys.executable, "-c", program], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=300, check=True)
+        assert done.stdout.splitlines() == ["[]", "reports.board_pack BoardPack"]
 
     @pytest.mark.parametrize("pairs", [["--format", "pdf", "--out", "a.pdf", "--format", "pptx"],
                                        ["--format", "pdf", "--out", "a.pdf", "--format", "pdf", "--out", "b.pdf"]])

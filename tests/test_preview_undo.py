@@ -10,7 +10,7 @@ import pytest
 
 import store
 from loaders.pipeline import confirm_load, read_file, store_context
-from store import queries
+from store import loads, queries
 from store.loads import UndoRefused, preview, recent_loads, undo_load, undo_refusals
 from store.primitives import RetryWrite
 from store.roles import User
@@ -97,6 +97,21 @@ class TestPreview:
         extract = read_file(tidy(tmp_path, "x.csv", [stay("2018-04-01", 250)]), store_context(db))
         summary = preview(db, extract).summary.set_index(["indicator_id", "area_code"])
         assert summary.loc[("length_of_stay_65", "E06000014"), "demonstration_retired"] > 0
+
+    def test_rows_are_shown_by_indicator_area_and_period_whatever_the_files_order(self, db, tmp_path, monkeypatch):
+        """The order worked out before the query (store.loads._key_order) is the one DuckDB sorts to."""
+        areas = [code for (code,) in db.execute(
+            "SELECT area_code FROM areas WHERE area_code LIKE 'E0%' ORDER BY area_code DESC LIMIT 3").fetchall()]
+        rows = [f"{indicator},{area},,{month},{(pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()},{n},900,,"
+                for n, (indicator, area, month) in enumerate(
+                    (indicator, area, month) for month in ["2019-03-01", "2018-11-01", "2019-01-01"]
+                    for area in areas for indicator in ["length_of_stay_65", "dtoc_18"])]
+        extract = read_file(tidy(tmp_path, "shuffled.csv", rows[5:] + rows[:5]), store_context(db))
+        shown = preview(db, extract).observations
+        keys = list(zip(shown["indicator_id"], shown["area_code"], shown["period_start"], strict=True))
+        assert keys == sorted(keys) and len(keys) == len(rows)
+        monkeypatch.setattr(loads, "_key_order", lambda incoming: None)  # DuckDB's ORDER BY instead
+        pd.testing.assert_frame_equal(shown, preview(db, extract).observations, check_exact=True)
 
     def test_previewing_writes_nothing(self, db, tmp_path):
         """Every table is the same after a preview as before it."""
