@@ -16,7 +16,7 @@ from ui import auth, context, presentation
 presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
-area = queries.area_name(con, settings.area_code) or settings.area_code
+area = context.kept(queries.area_name, settings.area_code) or settings.area_code
 
 st.title("About this dashboard")
 st.markdown(
@@ -71,8 +71,8 @@ def audit_section() -> None:
     st.caption("Every change to the store: loads, undos, plan edits, rebase dates, each naming who made it. "
                + ("" if broken else "The hash chain over every line is whole."))
     who, kind, when = st.columns(3)
-    chosen_user = who.selectbox("User", ["Everyone", *audit.users(con)])
-    chosen_kind = kind.selectbox("Kind", ["Every kind", *audit.kinds(con)])
+    chosen_user = who.selectbox("User", ["Everyone", *context.kept(audit.users)])
+    chosen_kind = kind.selectbox("Kind", ["Every kind", *context.kept(audit.kinds)])
     days = when.date_input("Between", value=(), help="Leave empty for every date; pick a first and a last day.")
     since, until = (days[0], days[-1]) if days else (None, None)
     lines = audit.entries(con, user=None if chosen_user == "Everyone" else chosen_user,
@@ -82,13 +82,13 @@ def audit_section() -> None:
                  hide_index=True, width="stretch")
 
 
-if queries.observation_count(con) == 0:
+if context.kept(queries.observation_count) == 0:
     st.info("No data has been loaded into this dashboard's database yet, so there is nothing to report on.")
     audit_section()
     st.stop()
 
-status = store_indicators.data_status(con, settings.area_code)
-history = queries.load_history(con)
+status = context.kept(store_indicators.data_status, settings.area_code)
+history = context.kept(queries.load_history)
 last = pd.to_datetime(history["loaded_at"]).max()
 st.markdown(f"**Last refresh:** {last:%-d %B %Y at %H:%M}, {len(history)} files loaded.")
 

@@ -18,8 +18,8 @@ from ui.trust_now import now_section
 presenting = presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
-area = context.area_name(con, settings.area_code)
-benchmark = context.area_name(con, settings.benchmark_code)
+area = context.area_name(settings.area_code)
+benchmark = context.area_name(settings.benchmark_code)
 
 # On the projector the title and the demonstration notice share a row: its height is the scarce thing.
 heading, notice = st.columns([2, 3], vertical_alignment="center") if presenting else (st.container(), st.container())
@@ -27,10 +27,10 @@ heading.title(f"{plain(area)}: the board view")
 # On the projector the summary and the trust's latest month open from two buttons under the title: side by side
 # where the column holds both whole labels, one under the other where it does not (never cut short).
 buttons = heading.container(horizontal=True) if presenting else heading
-context.stop_when_empty(con)
+context.stop_when_empty()
 
 today = date.today()
-definitions = store_indicators.definitions(con)
+definitions = context.kept(store_indicators.definitions)
 cqc_ids = definitions.loc[definitions["is_cqc_indicator"], "indicator_id"].tolist()
 assessments = default_assessments(cqc_ids, settings.area_code, settings.benchmark_code)
 if not presenting:
@@ -38,22 +38,22 @@ if not presenting:
                "comparisons at "
                "95% (99.8% shown where it differs); variation and assurance icons as NHS England's Making Data Count "
                "sets them out.")
-plan_invented = plan.has_plan(con) and bool(plan.actions(con)["is_demonstration"].any())
+plan_invented = context.kept(plan.has_plan) and bool(context.kept(plan.actions)["is_demonstration"].any())
 with notice:
     context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting,
                                  plan_actions=presenting and plan_invented)
-executive_summary(con, assessments, area_code=settings.area_code, events=store_indicators.events(con), today=today,
-                  user=auth.signed_in(), presenting=presenting, place=buttons)
-st.html(board_table_html(board_rows(assessments, plan_state.indicator_rags(con, today)), area_name=area,
+executive_summary(con, assessments, area_code=settings.area_code, events=context.kept(store_indicators.events),
+                  today=today, user=auth.signed_in(), presenting=presenting, place=buttons)
+st.html(board_table_html(board_rows(assessments, plan_state.indicator_rags(today)), area_name=area,
                          comparator_name=benchmark))
 now_section(settings.area_code, settings.benchmark_code, presenting=presenting, with_funnel=not presenting,
             place=buttons)
 
-if plan.has_plan(con):
-    actions = plan.actions(con)
+if context.kept(plan.has_plan):
+    actions = context.kept(plan.actions)
     # The last marked event before today stands for the last board; without one, the last quarter.
-    since = plan_state.since_previous_board(con, today)
-    projects = rag_by_project(plan.projects(con), plan.recommendations(con), actions, today)
+    since = plan_state.since_previous_board(today)
+    projects = rag_by_project(context.kept(plan.projects), context.kept(plan.recommendations), actions, today)
     if presenting:
         # On the projector each project is one line, so the whole board fits one 1280 x 720 screen.
         st.html(projects_lines_html(projects))

@@ -27,12 +27,13 @@ settings = context.settings()
 con = context.connection()
 # ?area= opens the page for another area (a matrix cell's link): a council the store holds, or a group.
 asked_area = st.query_params.get("area")
-known_area = asked_area and (store_groups.group_name(con, asked_area) or queries.area_name(con, asked_area))
+known_area = asked_area and (context.kept(store_groups.group_name, asked_area)
+                             or context.kept(queries.area_name, asked_area))
 area_code = asked_area if known_area else settings.area_code
-area = known_area or context.area_name(con, area_code)
+area = known_area or context.area_name(area_code)
 
-choices = store_indicators.indicator_choices(con)
-if choices.empty or queries.observation_count(con) == 0:
+choices = context.kept(store_indicators.indicator_choices)
+if choices.empty or context.kept(queries.observation_count) == 0:
     st.title("Indicator")
     st.info(context.NO_DATA)
     st.stop()
@@ -45,7 +46,7 @@ if asked is not None and asked not in names:
 indicator_id = st.sidebar.selectbox("Indicator", ids, index=ids.index(asked) if asked in ids else 0,
                                     format_func=lambda i: names[i], key="indicator_choice")
 st.query_params["indicator"] = indicator_id
-definition = store_indicators.indicator(con, indicator_id)
+definition = context.kept(store_indicators.indicator, indicator_id)
 st.title(plain(definition["name"]))
 
 subject, subject_name = subject_of(con, indicator_id, area_code)
@@ -54,11 +55,11 @@ if subject != area_code:
 
 # Comparator: the benchmark (England) by default, then the area's groups (its region, its similar councils:
 # their values added up from members' counts), then any other group, then any single area with this series.
-options = store_indicators.comparators(con, indicator_id, subject)
-group_options = store_groups.groups(con)
-own = store_groups.groups_of(con, area_code)["group_code"].tolist()
+options = context.kept(store_indicators.comparators, indicator_id, subject)
+group_options = context.kept(store_groups.groups)
+own = context.kept(store_groups.groups_of, area_code)["group_code"].tolist()
 codes = comparator_order(options["area_code"].tolist(), settings.benchmark_code,
-                         store_indicators.region_code(con, area_code),
+                         context.kept(store_indicators.region_code, area_code),
                          groups=own + group_options["group_code"].tolist(), area_code=area_code)
 names_of_comparators = comparator_names(dict(zip(options["area_code"], options["area_name"], strict=True)),
                                         group_options)
@@ -71,7 +72,7 @@ if comparator_code:
 else:
     st.query_params.pop("comparator", None)
     if len(codes) > 1:
-        benchmark_name = context.area_name(con, settings.benchmark_code)
+        benchmark_name = context.area_name(settings.benchmark_code)
         st.sidebar.caption(f"{plain(benchmark_name)} has no "
                            "series for this indicator in this database; choose another area to compare with, or "
                            "read the chart on its own.")
@@ -169,7 +170,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 st.download_button("Download the data (CSV)", safe_csv(table), file_name=f"{indicator_id}_{subject}.csv",
                    mime="text/csv")
 
-rebases = store_indicators.rebase_dates(con, indicator_id, subject)
+rebases = context.kept(store_indicators.rebase_dates, indicator_id, subject)
 if not rebases.empty:
     st.caption("Rebase dates: " + "; ".join(f"{pd.Timestamp(r.rebase_date):%b %Y} ({plain(r.reason)}, "
                                             f"set by {plain(r.set_by)})"

@@ -17,20 +17,20 @@ from ui.trust_now import now_section
 presenting = presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
-area = context.area_name(con, settings.area_code)
-benchmark = context.area_name(con, settings.benchmark_code)
+area = context.area_name(settings.area_code)
+benchmark = context.area_name(settings.benchmark_code)
 
 st.title(f"{plain(area)} health and care: the CQC indicators")
 st.caption(f"{plain(area)} ({settings.area_code}) compared with {plain(benchmark)} ({settings.benchmark_code}), "
            "latest period held for each indicator.")
 
-context.stop_when_empty(con)
+context.stop_when_empty()
 
-ids = store_indicators.definitions(con)["indicator_id"].tolist()
+ids = context.kept(store_indicators.definitions)["indicator_id"].tolist()
 assessments = default_assessments(ids, settings.area_code, settings.benchmark_code)
 core = [a for a in assessments if a.is_cqc_indicator]
 related = [a for a in assessments if not a.is_cqc_indicator]
-rag = plan_state.indicator_rags(con, date.today())
+rag = plan_state.indicator_rags(date.today())
 
 st.markdown(headline(core, area_name=plain(area), comparator_name=plain(benchmark)))
 context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration])

@@ -23,13 +23,13 @@ presenting = presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
 area_code = settings.area_code
-area = context.area_name(con, area_code)
+area = context.area_name(area_code)
 st.title(f"{plain(area)} among its peers")
-context.stop_when_empty(con)
+context.stop_when_empty()
 
 # The group: the area's similar councils where a published list holds it, else its region.
-own_groups = store_groups.groups_of(con, area_code)
-all_groups = store_groups.groups(con)
+own_groups = context.kept(store_groups.groups_of, area_code)
+all_groups = context.kept(store_groups.groups)
 group_codes = list(dict.fromkeys(own_groups["group_code"].tolist()[::-1] + all_groups["group_code"].tolist()))
 group_names = dict(zip(all_groups["group_code"], all_groups["group_name"], strict=True))
 region = next((code for code in own_groups["group_code"] if code.startswith("group:E12")), None)
@@ -45,14 +45,14 @@ group = st.sidebar.selectbox("Group", group_codes, index=group_codes.index(asked
                                   "group's own value is its reporting members' counts added up, shown only where "
                                   "they hold enough of its population.")
 st.query_params["group"] = group
-members = store_groups.members(con, group)
+members = context.kept(store_groups.members, group)
 belongs = "is one of them" if area_code in set(members["area_code"]) else "is shown beside them"
 st.sidebar.caption(f"{plain(group_names.get(group, group))}: {len(members)} councils; {plain(area)} {belongs}. "
                    "The group's members are marked in the funnel and are the matrix's rows.")
 
-indicator_ids = store_indicators.indicator_choices(con)
+indicator_ids = context.kept(store_indicators.indicator_choices)
 names = dict(zip(indicator_ids["indicator_id"], indicator_ids["short_name"], strict=True))
-funnel_ids = store_groups.funnel_indicators(con)
+funnel_ids = context.kept(store_groups.funnel_indicators)
 st.subheader("Every council at once")
 if funnel_ids:
     asked = st.query_params.get("indicator")
@@ -60,9 +60,9 @@ if funnel_ids:
                                         index=funnel_ids.index(asked) if asked in funnel_ids else 0,
                                         format_func=lambda i: names[i], key="peers_indicator")
     st.query_params["indicator"] = indicator_id
-    definition = store_indicators.indicator(con, indicator_id)
+    definition = context.kept(store_indicators.indicator, indicator_id)
     kind = str(definition["value_kind"])
-    periods = store_groups.council_periods(con, indicator_id)
+    periods = context.kept(store_groups.council_periods, indicator_id)
     starts = [pd.Timestamp(p) for p in periods["period_start"]]
     ends = dict(zip(starts, periods["period_end"], strict=True))
     asked_period = pd.to_datetime(st.query_params.get("period"), errors="coerce", format="%Y-%m-%d")
@@ -70,7 +70,7 @@ if funnel_ids:
     period_start = st.sidebar.selectbox("Funnel period", starts, index=starts.index(chosen),
                                         format_func=lambda p: period_label(p, ends[p]), key="peers_period")
     st.query_params["period"] = f"{period_start:%Y-%m-%d}"
-    plot = funnel(store_groups.england_councils(con, indicator_id, period_start), definition)
+    plot = funnel(context.kept(store_groups.england_councils, indicator_id, period_start), definition)
     if plot is None:
         st.info(f"{plain(names[indicator_id])} has too few councils with a denominator for a funnel.")
     else:
@@ -104,11 +104,11 @@ areas = matrix_areas(area_code, members["area_code"].tolist(), region, settings.
 comparator_for = {code: (settings.benchmark_code if code != settings.benchmark_code else None) for code in areas}
 assessed = assessments_many(indicator_ids["indicator_id"].tolist(), areas, comparator_for)
 member_names = dict(zip(members["area_code"], members["area_name"], strict=True))
-area_names = {code: member_names.get(code) or group_names.get(code) or context.area_name(con, code) for code in areas}
+area_names = {code: member_names.get(code) or group_names.get(code) or context.area_name(code) for code in areas}
 st.html(matrix_html(matrix_cells(assessed), areas=[(code, area_names[code]) for code in areas],
                     indicators=list(names.items()), highlight=area_code))
 if not presenting:
-    benchmark = context.area_name(con, settings.benchmark_code)
+    benchmark = context.area_name(settings.benchmark_code)
     st.caption(f"Each cell: the latest value, the comparison with {plain(benchmark)} at 95%, and the Making Data "
                "Count variation (and, with a target, assurance) icons. A region's value is its reporting councils' "
                "counts added up, with how many reported and what share of its population they hold beside it; "

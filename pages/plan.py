@@ -34,12 +34,12 @@ presenting = presentation.presentation_mode()
 user = auth.current_user()
 can_edit = user is not None and user.can(plan.EDITOR_ROLE)
 
-if not plan.has_plan(con):
+if not context.kept(plan.has_plan):
     st.info("The improvement plan is not in this dashboard's database yet. It is part of the bundled data: whoever "
             "runs the dashboard can rebuild the database from it.")
     st.stop()
 
-recommendations = plan.recommendations(con)
+recommendations = context.kept(plan.recommendations)
 refs = recommendations["ref"].tolist()
 
 
@@ -96,7 +96,7 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
 
 
 today = date.today()
-actions = plan.actions(con)
+actions = context.kept(plan.actions)
 if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: the plan's action tables are empty in the document, so the actions "
                "marked \"Demonstration data\" are invented for demonstration, to show how the grid works "
@@ -159,16 +159,16 @@ with grid_tab:
             show_table(plan_charts.readable_rag_counts(rules.rag_counts(shown, by, as_at)), rag_columns=("Roll-up",),
                        labels=COUNT_LABELS, key=f"plan_counts_{by}")
 
-history = plan.action_history(con)
+history = context.kept(plan.action_history)
 with board_tab:
     # The board view and the pack take the same previous board: the last marked event before the day.
-    default_board = plan_state.since_previous_board(con, today)
+    default_board = plan_state.since_previous_board(today)
     columns = st.columns(2)
     meeting = columns[0].date_input("Previous board meeting", value=default_board.meeting, key="plan_meeting",
                                     help="The board view and the board pack use the last marked event before "
                                          "today, as this does unless you choose another day.")
     board_as_at = columns[1].date_input("Compared with", value=today, key="plan_board_as_at")
-    board = plan_state.since_previous_board(con, board_as_at, meeting)
+    board = plan_state.since_previous_board(board_as_at, meeting)
     since = board.changes
     st.subheader(f"Since the board on {board.meeting:%-d %B %Y}"
                  + (f" ({plain(default_board.label)})" if default_board.label and meeting == default_board.meeting
@@ -194,7 +194,7 @@ def export_files() -> None:
     st.subheader("Export for board papers")
     export = rules.export_frame(actions, as_at)
     since_export = since.rename(columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"})
-    area = context.area_name(con, context.settings().area_code)
+    area = context.area_name(context.settings().area_code)
     title = (f"{area} improvement plan actions, exported {date.today():%d %B %Y}, overdue as at {as_at:%d %B %Y}"
              + ("; rows marked Demonstration data are invented" if actions["is_demonstration"].any() else ""))
     stem = "".join(c if c.isalnum() else "_" for c in area.lower()).strip("_") or "area"
@@ -260,7 +260,7 @@ def editor() -> None:
         st.text_input("Ref (R<n>.<k>, for example R5.4)", key="plan_new_ref")
     st.text_area("Action", value="" if current is None else current["description"],
                  key=f"plan_description_{choice}")
-    lead_options = list(dict.fromkeys([*plan.leads(con), *rules.ORGANISATIONS])) + [OTHER_LEAD]
+    lead_options = list(dict.fromkeys([*context.kept(plan.leads), *rules.ORGANISATIONS])) + [OTHER_LEAD]
     held_lead = None if current is None else current["lead"]
     st.selectbox("Lead", lead_options, index=lead_options.index(held_lead) if held_lead in lead_options else 0,
                  key=f"plan_lead_{choice}")
@@ -279,7 +279,7 @@ def editor() -> None:
         columns[1].button("Close action (mark complete)", key="plan_close", on_click=_save,
                           args=(choice, user, True))
         st.subheader(f"Change history of {plain(choice)}")
-        st.dataframe(plan.action_history(con, choice)[["changed_at", "changed_by", "field", "old_value",
+        st.dataframe(context.kept(plan.action_history, choice)[["changed_at", "changed_by", "field", "old_value",
                                                        "new_value"]],
                      hide_index=True, width="stretch", key="plan_history")
 

@@ -23,18 +23,18 @@ ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "descripti
 con = context.connection()
 settings = context.settings()
 presenting = presentation.presentation_mode()
-if not plan.has_plan(con):
+if not context.kept(plan.has_plan):
     st.title("A recommendation of the plan")
     st.info("The improvement plan is not in this dashboard's database yet. "
             "It is part of the bundled data: whoever runs the dashboard can rebuild the database from it.")
     st.stop()
 
-recommendations = plan.recommendations(con)
+recommendations = context.kept(plan.recommendations)
 refs = recommendations["ref"].tolist()
 asked = st.query_params.get("ref")
 ref = st.sidebar.selectbox("Recommendation", refs, index=refs.index(asked) if asked in refs else 0,
                            key="recommendation_ref")
-detail = plan.recommendation(con, ref)
+detail = context.kept(plan.recommendation, ref)
 
 
 def bullets(text: str | None) -> None:
@@ -58,7 +58,7 @@ if detail.get("measurable_outcomes"):
 with st.expander("CQC said (Local System Review, 2017)"):
     bullets(detail["cqc_said"])
 
-findings = plan.findings(con, ref)
+findings = context.kept(plan.findings, ref)
 review_date = (pd.Timestamp(findings["review_date"].iloc[0]).strftime("%-d %B %Y") if len(findings)
                else "20 November 2018")
 st.subheader(f"CQC progress review said ({review_date})")
@@ -70,7 +70,7 @@ for section, group in findings.groupby("section", sort=False):
                           for row in group.itertuples()))
 
 st.subheader("Actions")
-actions = rules.with_status(plan.actions(con), date.today())
+actions = rules.with_status(context.kept(plan.actions), date.today())
 actions = actions[actions["recommendation_ref"] == ref]
 if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: these actions are invented for demonstration (the plan's action "
@@ -91,7 +91,7 @@ else:
                  key="recommendation_actions", column_config=ACTION_LABELS)
 
 st.subheader("Indicators this recommendation is meant to move")
-links = plan.indicator_links(con, ref)
+links = context.kept(plan.indicator_links, ref)
 if links.empty:
     st.caption("The plan ties no indicator to this recommendation.")
 completions = rules.completion_events(actions)

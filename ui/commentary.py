@@ -16,6 +16,7 @@ from charts.text import plain
 from store import commentary, signoff
 from store import plan as store_plan
 from store.roles import User
+from ui import context
 
 
 def _show(found: commentary.Commentary) -> None:
@@ -24,12 +25,12 @@ def _show(found: commentary.Commentary) -> None:
                f"{found.changed_at:%-d %B %Y %H:%M}.")
 
 
-def _linked_refs(con: duckdb.DuckDBPyConnection, indicator_id: str) -> list[str]:
-    if not store_plan.has_plan(con):
+def _linked_refs(indicator_id: str) -> list[str]:
+    if not context.kept(store_plan.has_plan):
         return []
-    links = store_plan.indicator_links(con)
+    links = context.kept(store_plan.indicator_links)
     refs = set(links.loc[links["indicator_id"] == indicator_id, "recommendation_ref"])
-    actions = store_plan.actions(con)
+    actions = context.kept(store_plan.actions)
     return actions.loc[actions["recommendation_ref"].isin(refs), "ref"].tolist()
 
 
@@ -40,14 +41,14 @@ def commentary_panel(con: duckdb.DuckDBPyConnection, a: Assessment, user: User |
         return
     period = a.latest.period_start
     st.subheader(f"Commentary, {a.period_text}")
-    shown = commentary.signed_off(con, a.indicator_id, a.area_code, period)
+    shown = context.kept(commentary.signed_off, a.indicator_id, a.area_code, period)
     if shown is not None:
         _show(shown)
     else:
         st.markdown(f"**{commentary.NO_COMMENTARY}** signed off for {plain(a.period_text)}.")
     if presenting or user is None or not user.can("analyst"):
         return
-    working = commentary.latest(con, a.indicator_id, a.area_code, period)
+    working = context.kept(commentary.latest, a.indicator_id, a.area_code, period)
     key = f"commentary_{a.indicator_id}_{a.area_code}_{period:%Y%m%d}"
     if working is not None and (shown is None or working.version != shown.version):
         st.info(f"Working version {working.version} is **{working.state}** "
@@ -61,7 +62,7 @@ def commentary_panel(con: duckdb.DuckDBPyConnection, a: Assessment, user: User |
             texts = {field: (st.text_area if field != "owner" and field != "improvement_expected" else st.text_input)(
                 label, value=getattr(base, field) if base else "", key=f"{key}_{field}")
                 for field, label in commentary.FIELDS.items()}
-            refs = _linked_refs(con, a.indicator_id)
+            refs = _linked_refs(a.indicator_id)
             chosen = st.multiselect("Plan actions this links", refs,
                                     default=[r for r in (base.action_refs if base else ()) if r in refs],
                                     key=f"{key}_refs") if refs else []
@@ -82,7 +83,7 @@ def commentary_panel(con: duckdb.DuckDBPyConnection, a: Assessment, user: User |
                                                  period_start=period, user=user), "Signed off.")
         else:
             st.caption("Waiting for this indicator's lead to sign it off.")
-    versions = commentary.history(con, a.indicator_id, a.area_code, period)
+    versions = context.kept(commentary.history, a.indicator_id, a.area_code, period)
     if versions:
         with st.expander(f"Every version ({len(versions)})"):
             st.dataframe(pd.DataFrame([{"Version": c.version, "State": c.state, "By": c.changed_by,

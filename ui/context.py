@@ -1,9 +1,14 @@
-"""The open store and the settings, for pages. Pages read through here, never from files.
+"""The open store and the settings, for pages. Pages read through here, never from files: `kept` keeps each read
+until the store changes.
 
 This only opens the store; making sure it exists (building or recovering it) is dashboard.py's job.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
 
 import duckdb
 import streamlit as st
@@ -15,6 +20,8 @@ from charts.text import plain
 from store import door, queries
 from store.assessment import data_version
 from store.settings import Settings, StoreLocation, load_settings
+
+T = TypeVar("T")
 
 
 def _leave_legacy_page_mode() -> None:
@@ -71,6 +78,28 @@ def store_version() -> str:
     return memo[key]
 
 
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _kept(store_key: str, version: str, today: date, read_name: str, key: tuple, _read: Callable[..., T],
+          _args: tuple, _kwargs: dict) -> T:
+    return _read(connection(), *_args, **_kwargs)
+
+
+def kept(read: Callable[..., T], /, *args, key: tuple | None = None, **kwargs) -> T:
+    """`read(connection, *args, **kwargs)` (a read of `store`) on this run's store, kept per store version and
+    day: a page's second run asks DuckDB nothing it asked before.
+
+    A query and its conversion to pandas cost a few milliseconds, as much as an empty page's whole run, and a
+    page makes ten. Every write goes through the store's door, which audits it, so the version moves with
+    every change a read could see; the day is in the key for reads that compare with today (an action
+    overdue). The arguments name the result when they are plain values (codes, ids, dates); otherwise `key`
+    names them (for assessments: their indicator, area and comparator). What is returned is a copy
+    (`cache_data` pickles it): a page changing it changes nothing kept.
+    """
+    named = (args, tuple(sorted(kwargs.items()))) if key is None else key
+    return _kept(str(settings().store), store_version(), date.today(), f"{read.__module__}.{read.__qualname__}",
+                 named, read, args, kwargs)
+
+
 def _this_run() -> dict:
     """A dict that lasts one script run (empty outside Streamlit, so nothing is remembered there)."""
     ctx = get_script_run_ctx(suppress_warning=True)
@@ -104,13 +133,13 @@ NO_DATA = ("No data has been loaded into this dashboard's database yet. An analy
            "Upload data page, or whoever runs the dashboard can rebuild the database from the bundled data.")
 
 
-def area_name(con: duckdb.DuckDBPyConnection, code: str) -> str:
+def area_name(code: str) -> str:
     """The area's name as the store holds it, or its code when the store does not know it."""
-    return queries.area_name(con, code) or code
+    return kept(queries.area_name, code) or code
 
 
-def stop_when_empty(con: duckdb.DuckDBPyConnection) -> None:
+def stop_when_empty() -> None:
     """End the page with a sentence when the store holds no observations at all."""
-    if queries.observation_count(con) == 0:
+    if kept(queries.observation_count) == 0:
         st.info(NO_DATA)
         st.stop()

@@ -25,13 +25,14 @@ from reports import board_paper
 from store import board_asks, signoff
 from store import plan as store_plan
 from store.roles import User
+from ui import context
 
 
-def _overdue_by_indicator(con: duckdb.DuckDBPyConnection, today: date) -> dict[str, list[str]]:
-    if not store_plan.has_plan(con):
+def _overdue_by_indicator(today: date) -> dict[str, list[str]]:
+    if not context.kept(store_plan.has_plan):
         return {}
-    actions = actions_as_at(store_plan.actions(con), store_plan.action_history(con), today)
-    links = store_plan.indicator_links(con)
+    actions = actions_as_at(context.kept(store_plan.actions), context.kept(store_plan.action_history), today)
+    links = context.kept(store_plan.indicator_links)
     out = {}
     for indicator_id, refs in links.groupby("indicator_id")["recommendation_ref"]:
         out[indicator_id] = overdue_lines(actions[actions["recommendation_ref"].isin(set(refs))])
@@ -43,10 +44,13 @@ def executive_summary(con: duckdb.DuckDBPyConnection, assessments: Sequence[Asse
                       place=None) -> None:
     """Exceptions, then the board's asks for a board date, then the icon legend; on the projector, in a
     popover opened from a button in `place` (the title's column)."""
-    found = board_paper.signed_off_commentary(con, assessments)
+    # Assessments are not plain values: what names them for the store's kept reads is whose and against what.
+    named = tuple((a.indicator_id, a.area_code, a.comparator_code) for a in assessments)
+    found = context.kept(board_paper.signed_off_commentary, assessments, key=("commentary", named))
     listed = exceptions(assessments, commentary={i: board_paper.commentary_line(c) for i, c in found.items()},
-                        overdue=_overdue_by_indicator(con, today),
-                        previous_quintiles=board_paper.previous_quintiles(con, assessments))
+                        overdue=_overdue_by_indicator(today),
+                        previous_quintiles=context.kept(board_paper.previous_quintiles, assessments,
+                                                                     key=("quintiles", named)))
     # On the projector the board must fit one screen: the summary opens over it, from a button under the title.
     label = (f"Summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}" if presenting else
              f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}")
@@ -81,7 +85,7 @@ def _asks(con, *, area_code: str, default_day: date, user: User | None, presenti
     day = default_day if presenting else st.date_input("Board date", value=default_day, key="board_ask_date",
                                                          format="DD/MM/YYYY")
     st.subheader(f"What the board is asked to do, {day:%-d %B %Y}")
-    shown = board_asks.signed_off(con, area_code, day)
+    shown = context.kept(board_asks.signed_off, area_code, day)
     if shown is None:
         st.markdown("Nothing signed off yet for this board.")
     else:
@@ -89,7 +93,7 @@ def _asks(con, *, area_code: str, default_day: date, user: User | None, presenti
         st.caption(f"Signed off by {plain(shown.changed_by)} on {shown.changed_at:%-d %B %Y %H:%M}.")
     if presenting or user is None or not user.can("analyst"):
         return
-    working = board_asks.latest(con, area_code, day)
+    working = context.kept(board_asks.latest, area_code, day)
     key = f"board_ask_{area_code}_{day:%Y%m%d}"
     if working is not None and (shown is None or working.version != shown.version):
         st.info(f"Working version {working.version} is **{working.state}**; viewers do not see it until a lead "

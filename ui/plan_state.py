@@ -8,27 +8,27 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from analysis import plan as rules
 from analysis.plan_as_at import SinceBoard, indicator_rag, since_board
 from store import indicators as store_indicators
 from store import plan
+from ui import context
 
 
-def actions(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFrame:
+def actions(as_at: date) -> pd.DataFrame:
     """Today's actions with `is_overdue` on `as_at` and the `status` each reads as."""
-    return rules.with_status(plan.actions(con), as_at)
+    return rules.with_status(context.kept(plan.actions), as_at)
 
 
-def indicator_rags(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFrame:
+def indicator_rags(as_at: date) -> pd.DataFrame:
     """Per indicator, how many linked actions read as each RAG on `as_at` (empty without a plan)."""
-    if not plan.has_plan(con):
+    if not context.kept(plan.has_plan):
         return pd.DataFrame(columns=["indicator_id", "rag", "actions"])
-    return indicator_rag(plan.indicator_links(con), actions(con, as_at))
+    return indicator_rag(context.kept(plan.indicator_links), actions(as_at))
 
 
-def since_previous_board(con: duckdb.DuckDBPyConnection, as_at: date, chosen: date | None = None) -> SinceBoard:
+def since_previous_board(as_at: date, chosen: date | None = None) -> SinceBoard:
     """What changed since the previous board, as the board view, the plan page and the pack all say it."""
-    return since_board(plan.action_history(con), store_indicators.events(con), as_at, chosen)
+    return since_board(context.kept(plan.action_history), context.kept(store_indicators.events), as_at, chosen)
