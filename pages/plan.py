@@ -117,83 +117,91 @@ if not can_edit and not presenting:
 tab_names = ["Action grid", "Since the last board", "Excel import and export" if can_edit else "Excel export"]
 if can_edit:
     tab_names.append("Add, edit or close an action")
-# The open tab is kept in the URL (?tab=…) and only it runs, so the export files are built when someone
-# opens the tab that offers them, not on every visit to the grid.
+# The open tab is kept in the URL (?tab=…) and only it runs: the export files are built when someone opens the
+# tab that offers them, and the grid's three tables and the board's two are not drawn behind a closed tab.
 grid_tab, board_tab, files_tab, *edit_tabs = st.tabs(tab_names, key="tab", bind="query-params")
 
 with grid_tab:
-    project_names = (recommendations.drop_duplicates("project_number")
-                     .assign(label=lambda f: "Project " + f["project_number"].astype(str) + ": " + f["project_title"]))
-    columns = st.columns(5)
-    chosen_projects = columns[0].multiselect("Project", project_names["label"].tolist(), key="plan_f_project")
-    chosen_recs = columns[1].multiselect("Recommendation", refs, key="plan_f_rec")
-    chosen_leads = columns[2].multiselect("Lead", sorted(actions["lead"].dropna().unique()), key="plan_f_lead")
-    chosen_rags = columns[3].multiselect("RAG", list(rules.RAG_STATUSES), key="plan_f_rag")
-    only_overdue = columns[4].checkbox("Overdue only", key="plan_f_overdue")
-    shown = actions
-    if chosen_projects:
-        numbers = project_names.loc[project_names["label"].isin(chosen_projects), "project_number"]
-        shown = shown[shown["project_number"].isin(numbers)]
-    if chosen_recs:
-        shown = shown[shown["recommendation_ref"].isin(chosen_recs)]
-    if chosen_leads:
-        shown = shown[shown["lead"].isin(chosen_leads)]
-    if chosen_rags:
-        shown = shown[shown["rag"].isin(chosen_rags)]
-    if only_overdue:
-        shown = shown[shown["is_overdue"]]
-    # On the projector a Data column saying the same of every row is left to the notice above the grid.
-    same_data = shown["data"].nunique() <= 1
-    grid_columns = [column for column in GRID_LABELS
-                    if not (presenting and (column in NOT_PROJECTED or (column == "data" and same_data)))]
-    show_table(plan_charts.readable_actions(shown[grid_columns]), rag_columns=("rag",), labels=GRID_LABELS,
-               key="plan_grid")
-    st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
-               f"{as_at:%d %B %Y}.")
-    # Side by side on a screen; one above the other on the projector, where 22 px needs the width.
-    left, right = (st.container(), st.container()) if presenting else st.columns(2)
-    for column, by, heading in ((left, "project_title", "RAG by project"),
-                                (right, "recommendation_ref", "RAG by recommendation")):
-        with column:
-            st.subheader(heading)
-            show_table(plan_charts.readable_rag_counts(rules.rag_counts(shown, by, as_at)), rag_columns=("Roll-up",),
-                       labels=COUNT_LABELS, key=f"plan_counts_{by}")
+    if grid_tab.open:
+        project_names = (recommendations.drop_duplicates("project_number")
+                         .assign(label=lambda f: "Project " + f["project_number"].astype(str) + ": "
+                                 + f["project_title"]))
+        columns = st.columns(5)
+        chosen_projects = columns[0].multiselect("Project", project_names["label"].tolist(), key="plan_f_project")
+        chosen_recs = columns[1].multiselect("Recommendation", refs, key="plan_f_rec")
+        chosen_leads = columns[2].multiselect("Lead", sorted(actions["lead"].dropna().unique()), key="plan_f_lead")
+        chosen_rags = columns[3].multiselect("RAG", list(rules.RAG_STATUSES), key="plan_f_rag")
+        only_overdue = columns[4].checkbox("Overdue only", key="plan_f_overdue")
+        shown = actions
+        if chosen_projects:
+            numbers = project_names.loc[project_names["label"].isin(chosen_projects), "project_number"]
+            shown = shown[shown["project_number"].isin(numbers)]
+        if chosen_recs:
+            shown = shown[shown["recommendation_ref"].isin(chosen_recs)]
+        if chosen_leads:
+            shown = shown[shown["lead"].isin(chosen_leads)]
+        if chosen_rags:
+            shown = shown[shown["rag"].isin(chosen_rags)]
+        if only_overdue:
+            shown = shown[shown["is_overdue"]]
+        # On the projector a Data column saying the same of every row is left to the notice above the grid.
+        same_data = shown["data"].nunique() <= 1
+        grid_columns = [column for column in GRID_LABELS
+                        if not (presenting and (column in NOT_PROJECTED or (column == "data" and same_data)))]
+        show_table(plan_charts.readable_actions(shown[grid_columns]), rag_columns=("rag",), labels=GRID_LABELS,
+                   key="plan_grid")
+        st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
+                   f"{as_at:%d %B %Y}.")
+        # Side by side on a screen; one above the other on the projector, where 22 px needs the width.
+        left, right = (st.container(), st.container()) if presenting else st.columns(2)
+        for column, by, heading in ((left, "project_title", "RAG by project"),
+                                    (right, "recommendation_ref", "RAG by recommendation")):
+            with column:
+                st.subheader(heading)
+                show_table(plan_charts.readable_rag_counts(rules.rag_counts(shown, by, as_at)),
+                           rag_columns=("Roll-up",), labels=COUNT_LABELS, key=f"plan_counts_{by}")
 
-history = context.kept(plan.action_history)
 with board_tab:
-    # The board view and the pack take the same previous board: the last marked event before the day.
-    default_board = plan_state.since_previous_board(today)
-    columns = st.columns(2)
-    meeting = columns[0].date_input("Previous board meeting", value=default_board.meeting, key="plan_meeting",
-                                    help="The board view and the board pack use the last marked event before "
-                                         "today, as this does unless you choose another day.")
-    board_as_at = columns[1].date_input("Compared with", value=today, key="plan_board_as_at")
-    board = plan_state.since_previous_board(board_as_at, meeting)
-    since = board.changes
-    st.subheader(f"Since the board on {board.meeting:%-d %B %Y}"
-                 + (f" ({plain(default_board.label)})" if default_board.label and meeting == default_board.meeting
-                    else ""))
-    for column, (change, count) in zip(st.columns(4), board.counts.items(), strict=True):
-        column.metric(change, count)
-    st.caption(f"{board.line}.")
-    show_table(plan_charts.readable_rags(since, ["from", "to"]).rename(
-        columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}), rag_columns=("From", "To"),
-        key="plan_since")
-    st.subheader("RAG history of one action")
-    timeline_ref = st.selectbox("Action", actions["ref"].tolist(), key="plan_timeline_ref")
-    if timeline_ref:
-        timeline = rules.rag_timeline(history, timeline_ref)
-        plotly_chart(plan_charts.rag_timeline(timeline, timeline_ref, presentation=presenting),
-                     key="plan_timeline_chart")
-        show_table(plan_charts.readable_rags(timeline, ["old_value", "new_value"]).rename(
-            columns={"changed_at": "When", "changed_by": "By", "old_value": "From", "new_value": "To"}),
-            rag_columns=("From", "To"), key="plan_timeline")
+    if board_tab.open:
+        history = context.kept(plan.action_history)
+        # The board view and the pack take the same previous board: the last marked event before the day.
+        default_board = plan_state.since_previous_board(today)
+        columns = st.columns(2)
+        meeting = columns[0].date_input("Previous board meeting", value=default_board.meeting, key="plan_meeting",
+                                        help="The board view and the board pack use the last marked event before "
+                                             "today, as this does unless you choose another day.")
+        board_as_at = columns[1].date_input("Compared with", value=today, key="plan_board_as_at")
+        board = plan_state.since_previous_board(board_as_at, meeting)
+        since = board.changes
+        st.subheader(f"Since the board on {board.meeting:%-d %B %Y}"
+                     + (f" ({plain(default_board.label)})" if default_board.label and meeting == default_board.meeting
+                        else ""))
+        for column, (change, count) in zip(st.columns(4), board.counts.items(), strict=True):
+            column.metric(change, count)
+        st.caption(f"{board.line}.")
+        show_table(plan_charts.readable_rags(since, ["from", "to"]).rename(
+            columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}), rag_columns=("From", "To"),
+            key="plan_since")
+        st.subheader("RAG history of one action")
+        timeline_ref = st.selectbox("Action", actions["ref"].tolist(), key="plan_timeline_ref")
+        if timeline_ref:
+            timeline = rules.rag_timeline(history, timeline_ref)
+            plotly_chart(plan_charts.rag_timeline(timeline, timeline_ref, presentation=presenting),
+                         key="plan_timeline_chart")
+            show_table(plan_charts.readable_rags(timeline, ["old_value", "new_value"]).rename(
+                columns={"changed_at": "When", "changed_by": "By", "old_value": "From", "new_value": "To"}),
+                rag_columns=("From", "To"), key="plan_timeline")
+
 
 def export_files() -> None:
     """The plan's exports for board papers: a workbook and two CSVs, every text cell formula-safe."""
     st.subheader("Export for board papers")
     export = rules.export_frame(actions, as_at)
-    since_export = since.rename(columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"})
+    # Since the previous board as the board view and the pack take it (the tab above can look at another day).
+    board = plan_state.since_previous_board(today)
+    st.caption(f"\"Since last board\" is since the board on {board.meeting:%-d %B %Y}"
+               + (f" ({plain(board.label)})" if board.label else "") + ", as on the board view and in the board pack.")
+    since_export = board.changes.rename(columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"})
     area = context.area_name(context.settings().area_code)
     title = (f"{area} improvement plan actions, exported {date.today():%d %B %Y}, overdue as at {as_at:%d %B %Y}"
              + ("; rows marked Demonstration data are invented" if actions["is_demonstration"].any() else ""))

@@ -117,6 +117,8 @@ class TestGrid:
     def test_since_last_board_lists_changes(self, monkeypatch, built_db):
         """Choosing a board date in 2019 lists RAG changes from the demonstration history."""
         at = open_page(monkeypatch, built_db, "plan.py")
+        at.session_state["tab"] = "Since the last board"
+        at.run()
         at.date_input(key="plan_meeting").set_value(date(2018, 12, 1))
         at.date_input(key="plan_board_as_at").set_value(date(2019, 3, 1)).run()
         since = frame_with(at, "Change")
@@ -130,8 +132,12 @@ class TestWhoMayChangeThePlan:
         import, with a sentence saying who may change the plan."""
         at = open_page(monkeypatch, built_db, "plan.py", signed_in=signed_in)
         assert len(frame_with(at, "updated_by", "is_overdue")) == 38
-        assert "Change" in frame_with(at, "Change").columns
         assert [tab.label for tab in at.tabs] == ["Action grid", "Since the last board", "Excel export"]
+        at.session_state["tab"] = "Since the last board"
+        at.run()
+        assert "Change" in frame_with(at, "Change").columns
+        # Only the open tab is drawn: the grid's tables are not behind the board's tab.
+        assert not [frame for frame in at.dataframe if "is_overdue" in frame.value.columns]
         # The export files are built only once their tab is open (the tab is kept in the URL as ?tab=…).
         assert not {b.key for b in at.get("download_button")}
         at.session_state["tab"] = "Excel export"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from analysis import plan as rules
@@ -31,4 +32,9 @@ def indicator_rags(as_at: date) -> pd.DataFrame:
 
 def since_previous_board(as_at: date, chosen: date | None = None) -> SinceBoard:
     """What changed since the previous board, as the board view, the plan page and the pack all say it."""
-    return since_board(context.kept(plan.action_history), context.kept(store_indicators.events), as_at, chosen)
+    return context.kept(_since_board, as_at, chosen)
+
+
+def _since_board(con: duckdb.DuckDBPyConnection, as_at: date, chosen: date | None) -> SinceBoard:
+    # Kept whole: replaying every action's history to the board date costs more than reading it.
+    return since_board(plan.action_history(con), store_indicators.events(con), as_at, chosen)
