@@ -28,11 +28,12 @@ from store.roles import User
 from ui import context
 
 
-def _overdue_by_indicator(today: date) -> dict[str, list[str]]:
-    if not context.kept(store_plan.has_plan):
+def _overdue_by_indicator(con: duckdb.DuckDBPyConnection, today: date) -> dict[str, list[str]]:
+    # Kept whole (context.kept): replaying the actions' history to the day costs more than reading it.
+    if not store_plan.has_plan(con):
         return {}
-    actions = actions_as_at(context.kept(store_plan.actions), context.kept(store_plan.action_history), today)
-    links = context.kept(store_plan.indicator_links)
+    actions = actions_as_at(store_plan.actions(con), store_plan.action_history(con), today)
+    links = store_plan.indicator_links(con)
     out = {}
     for indicator_id, refs in links.groupby("indicator_id")["recommendation_ref"]:
         out[indicator_id] = overdue_lines(actions[actions["recommendation_ref"].isin(set(refs))])
@@ -48,7 +49,7 @@ def executive_summary(con: duckdb.DuckDBPyConnection, assessments: Sequence[Asse
     named = tuple((a.indicator_id, a.area_code, a.comparator_code) for a in assessments)
     found = context.kept(board_paper.signed_off_commentary, assessments, key=("commentary", named))
     listed = exceptions(assessments, commentary={i: board_paper.commentary_line(c) for i, c in found.items()},
-                        overdue=_overdue_by_indicator(today),
+                        overdue=context.kept(_overdue_by_indicator, today),
                         previous_quintiles=context.kept(board_paper.previous_quintiles, assessments,
                                                                      key=("quintiles", named)))
     # On the projector the board must fit one screen: the summary opens over it, from a button under the title.

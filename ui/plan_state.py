@@ -25,9 +25,13 @@ def actions(as_at: date) -> pd.DataFrame:
 
 def indicator_rags(as_at: date) -> pd.DataFrame:
     """Per indicator, how many linked actions read as each RAG on `as_at` (empty without a plan)."""
-    if not context.kept(plan.has_plan):
+    return context.kept(_indicator_rags, as_at)
+
+
+def _indicator_rags(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFrame:
+    if not plan.has_plan(con):
         return pd.DataFrame(columns=["indicator_id", "rag", "actions"])
-    return indicator_rag(context.kept(plan.indicator_links), actions(as_at))
+    return indicator_rag(plan.indicator_links(con), rules.with_status(plan.actions(con), as_at))
 
 
 def since_previous_board(as_at: date, chosen: date | None = None) -> SinceBoard:
