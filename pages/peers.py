@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.assess import MIN_SIGNIFICANCE_COVERAGE
-from analysis.funnel import METHOD, dispersion_sentence, funnel
+from analysis.funnel import METHOD, dispersion_sentence
 from analysis.matrix import matrix_areas, matrix_cells
 from analysis.periods import format_value, period_label
 from charts.funnel import funnel_figure
@@ -16,8 +16,8 @@ from store import indicators as store_indicators
 from store.groups import MIN_VALUE_COVERAGE
 from ui import context, presentation
 from ui.assessments import assessment, assessments_many
-from ui.charts import plotly_chart
-from ui.funnel import funnel_limits_choice, outliers_table
+from ui.charts import kept_figure, plotly_chart
+from ui.funnel import england_funnel, funnel_limits_choice, outliers_table
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -70,7 +70,7 @@ if funnel_ids:
     period_start = st.sidebar.selectbox("Funnel period", starts, index=starts.index(chosen),
                                         format_func=lambda p: period_label(p, ends[p]), key="peers_period")
     st.query_params["period"] = f"{period_start:%Y-%m-%d}"
-    plot = funnel(context.kept(store_groups.england_councils, indicator_id, period_start), definition)
+    plot = england_funnel(indicator_id, period_start)
     if plot is None:
         st.info(f"{plain(names[indicator_id])} has too few councils with a denominator for a funnel.")
     else:
@@ -79,10 +79,12 @@ if funnel_ids:
         denominator = "Population " + str(definition["age_band"]) if kind == "published" \
             else str(definition["denominator_meaning"] or "Denominator")
         chart, table = st.columns([3, 2]) if not presenting else (st.container(), st.container())
-        plotly_chart(funnel_figure(plot, area_code=area_code, area_name=area, group_codes=set(members["area_code"]),
-                                   group_name=group_names.get(group), unit=str(definition["unit"]), value_kind=kind,
-                                   denominator_label=denominator, adjusted=adjusted, presentation=presenting),
-                     chart, width="stretch", theme=None, config={"displaylogo": False})
+        figure = kept_figure(("peers_funnel", indicator_id, f"{period_start:%Y-%m-%d}", area_code, group, adjusted,
+                              presenting), funnel_figure, plot, area_code=area_code, area_name=area,
+                             group_codes=set(members["area_code"]), group_name=group_names.get(group),
+                             unit=str(definition["unit"]), value_kind=kind, denominator_label=denominator,
+                             adjusted=adjusted, presentation=presenting)
+        plotly_chart(figure, chart, width="stretch", theme=None, config={"displaylogo": False})
         mine = view.points[view.points["area_code"] == area_code]
         where = (f"{plain(area)} is {mine['position'].iloc[0]} "
                  f"({format_value(mine['value'].iloc[0], kind)}). ") if not mine.empty else ""

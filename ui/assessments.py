@@ -3,7 +3,8 @@
 A page run asks for up to a dozen assessments; each reads a few small queries and runs the SPC. They are
 kept per store version (the audit's last line: every load, undo, rebase date and plan edit is audited;
 read once per page run), so the next run of any page reuses them and a change to the store is seen at
-once, never after a timer.
+once, never after a timer. They are kept as they are, not as copies (`cache_resource`): an assessment is a
+frozen record no page changes, and unpickling the peers matrix's 200 on every run cost more than drawing it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from store.assessment import assessment_inputs, assessment_inputs_many, default_
 from ui import context
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=1024)
 def _cached(store_key: str, version: str, indicator_id: str, area_code: str, comparator_code: str | None,
             today: date) -> Assessment:
     return assess(**assessment_inputs(context.connection(), indicator_id, area_code, comparator_code), today=today)
@@ -41,7 +42,7 @@ def default_assessment(indicator_id: str, area_code: str, benchmark_code: str) -
     return assessment(indicator_id, area_code, comparator)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _cached_defaults(store_key: str, version: str, indicator_ids: tuple[str, ...], area_code: str,
                      benchmark_code: str, today: date) -> list[Assessment]:
     con = context.connection()
@@ -62,7 +63,7 @@ def default_assessments(indicator_ids, area_code: str, benchmark_code: str) -> l
                             area_code, benchmark_code, date.today())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _cached_many(store_key: str, version: str, indicator_ids: tuple[str, ...], area_codes: tuple[str, ...],
                  comparators: tuple[tuple[str, str | None], ...], today: date) -> dict[tuple[str, str], Assessment]:
     inputs = assessment_inputs_many(context.connection(), indicator_ids, area_codes, dict(comparators))

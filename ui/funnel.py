@@ -1,15 +1,32 @@
-"""The funnel's controls on the peers page: the limits switch (kept in the URL) and the table of councils
-outside the limits with its formula-safe download; the words (φ, τ², the method) come from analysis.funnel."""
+"""The funnel on the peers page: every English council's funnel, kept per store version; the limits switch
+(kept in the URL) and the table of councils outside the limits with its formula-safe download. The words (φ,
+τ², the method) come from analysis.funnel."""
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
 import streamlit as st
 
-from analysis.funnel import Funnel, FunnelView
+from analysis.funnel import Funnel, FunnelView, funnel
+from store import groups as store_groups
+from store import indicators as store_indicators
+from ui import context
 from ui.download import safe_csv
 
 LIMIT_CHOICES = ("adjusted", "unadjusted")
 _LIMIT_WORDS = {"adjusted": "Adjusted for variation between councils", "unadjusted": "Chance alone (unadjusted)"}
+
+
+def england_funnel(indicator_id: str, period_start: pd.Timestamp) -> Funnel | None:
+    """Every English council's funnel for the indicator and period (None: too few with a denominator), kept
+    until the store changes: fitting it costs more than the rest of the page."""
+    return context.kept(_england_funnel, indicator_id, period_start)
+
+
+def _england_funnel(con: duckdb.DuckDBPyConnection, indicator_id: str, period_start: pd.Timestamp) -> Funnel | None:
+    return funnel(store_groups.england_councils(con, indicator_id, period_start),
+                  store_indicators.indicator(con, indicator_id))
 
 
 def funnel_limits_choice(plot: Funnel) -> bool:
