@@ -12,7 +12,7 @@ from charts.plan import markdown_text
 from charts.xmr import assessment_figure
 from store import plan
 from ui import context, presentation
-from ui.assessments import default_assessment
+from ui.assessments import default_assessments
 from ui.charts import kept_figure, plotly_chart
 
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
@@ -95,9 +95,13 @@ links = context.kept(plan.indicator_links, ref)
 if links.empty:
     st.caption("The plan ties no indicator to this recommendation.")
 completions = rules.completion_events(actions)
+charted = []
+# Assessed in one batch, as the board view's (one cached read, not one per indicator).
+assessed = dict(zip(links["indicator_id"], default_assessments(links["indicator_id"].tolist(), settings.area_code,
+                                                               settings.benchmark_code), strict=True))
 for link in links.itertuples():
     st.markdown(f"**{markdown_text(link.name or link.indicator_id)}**: {markdown_text(link.why)}")
-    a = default_assessment(link.indicator_id, settings.area_code, settings.benchmark_code)
+    a = assessed[link.indicator_id]
     if not a.has_data:
         st.caption("No data held for this indicator.")
         continue
@@ -108,10 +112,20 @@ for link in links.itertuples():
                 f"{markdown_text(a.comparator_name or 'no comparator')} "
                 f"{a.comparator_text} · **Compared:** {a.comparison_text} · **Variation:** {a.variation_text} · "
                 f"**Assurance:** {a.assurance_text}")
-    # Kept per store version: the assessment and the plan's completions (the events drawn) are the store's.
-    figure = kept_figure(("recommendation", ref, link.indicator_id, settings.area_code, settings.benchmark_code,
-                          presenting), assessment_figure, replace(a, events=completions),
-                         title=f"{a.short_name}, {a.area_name}", presentation=presenting)
-    plotly_chart(figure, key=f"recommendation_chart_{link.indicator_id}", width="stretch", theme=None)
-    if figure["layout"]["meta"]["comparator_panel"]:
-        st.caption(f"{markdown_text(a.comparator_name)} is drawn on its own panel: its values are on another scale.")
+    charted.append(a)
+
+# One chart at a time, in a tab per indicator: only the open tab's chart is drawn, where the page used to draw
+# all five at once (each costs the browser more than the rest of the page).
+tabs = st.tabs([a.short_name for a in charted], key=f"recommendation_chart_{ref}", on_change="rerun") if charted else []
+for tab, a in zip(tabs, charted, strict=True):
+    with tab:
+        if not tab.open:
+            continue
+        # Kept per store version: the assessment and the plan's completions (the events drawn) are the store's.
+        figure = kept_figure(("recommendation", ref, a.indicator_id, settings.area_code, settings.benchmark_code,
+                              presenting), assessment_figure, replace(a, events=completions),
+                             title=f"{a.short_name}, {a.area_name}", presentation=presenting)
+        plotly_chart(figure, key=f"recommendation_chart_{a.indicator_id}", width="stretch", theme=None)
+        if figure["layout"]["meta"]["comparator_panel"]:
+            st.caption(f"{markdown_text(a.comparator_name)} is drawn on its own panel: its values are on another "
+                       "scale.")

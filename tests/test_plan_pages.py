@@ -400,3 +400,20 @@ class TestMarkdownFromData:
             texts = markdown_shown(at)
             assert any(markdown_text(IMAGE) in text for text in texts)
             assert not [text for text in texts if "![" in text]
+
+
+class TestRecommendationCharts:
+    def test_one_chart_is_drawn_at_a_time_and_its_tab_chooses_which(self, monkeypatch, built_db):
+        """Every linked indicator with data has a tab; only the open tab's chart is drawn, the first by default."""
+        at = open_page(monkeypatch, built_db, "recommendation.py", ref="R10")
+        names = [tab.label for tab in at.tabs]
+        assert len(names) >= 2
+        charts = at.get("plotly_chart")
+        assert len(charts) == 1
+        first = charts[0].proto.spec
+        at.session_state["recommendation_chart_R10"] = names[1]
+        at.run()
+        charts = at.get("plotly_chart")
+        assert len(charts) == 1 and charts[0].proto.spec != first
+        # Each indicator's summary line stays on the page whichever chart is open.
+        assert sum("**Compared:**" in element.value for element in at.markdown) == len(names)

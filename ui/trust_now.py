@@ -54,28 +54,46 @@ def now_section(area_code: str, benchmark_code: str, *, presenting: bool = False
 def _now(now, inputs, area_code: str, *, presenting: bool, with_funnel: bool) -> None:
     st.subheader(f"Now: {plain(now.trust_name)}, latest month")
     st.markdown(plain(now.geography))
+    if not (with_funnel and now.funnels):
+        _table(now, presenting=presenting)
+        return
+    # The funnel behind its own tab, drawn only when opened: a page's first plotly chart costs the browser more
+    # than the rest of the overview, and the table is what a board member reads here.
+    table_tab, funnel_tab = st.tabs(["The latest month", "Every English trust: funnel"], key="now_tab",
+                                    on_change="rerun")
+    with table_tab:
+        if table_tab.open:
+            _table(now, presenting=presenting)
+    with funnel_tab:
+        if funnel_tab.open:
+            _funnel(now, inputs, area_code, presenting=presenting)
+
+
+def _table(now, *, presenting: bool) -> None:
     st.html(now_table_html(now))
     if not presenting:
         st.caption(plain(f"{MONTHLY_METHOD} {READY_NOT_REMAINING} {AE_GAP} Region: the trusts of NHS England's "
                          f"{now.region or 'region'} region, ranked best first. Funnel: every English trust's "
                          "value in the latest month against all trusts' pooled value, at 95% and 99.8%, adjusted for "
                          "the usual variation between trusts."))
-    if with_funnel and now.funnels:
-        names = {row.indicator_id: row.name for row in now.rows}
-        chosen = next(iter(now.funnels))
-        if len(now.funnels) > 1 and not presenting:
-            chosen = st.selectbox("Funnel of every trust", list(now.funnels), format_func=lambda i: names[i],
-                                  key="now_funnel")
-        plot = now.funnels[chosen]
-        definition = inputs["definitions"][chosen]
-        region_codes = inputs["region_codes"][chosen]
-        # Kept per store version (the funnel is the store's): drawing it and expanding it cost more than the table.
-        figure = kept_figure(("trust_now", area_code, chosen, presenting), funnel_figure, plot,
-                             area_code=now.trust_code, area_name=now.trust_name, group_codes=region_codes,
-                             group_name=f"{now.region} trusts" if now.region else None,
-                             unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
-                             denominator_label=str(definition["denominator_meaning"] or "denominator"),
-                             presentation=presenting, units="trusts")
-        plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
-        period = next(row.period for row in now.rows if row.indicator_id == chosen)
-        st.caption(plain(f"{names[chosen]}, {period}: {funnel_note(definition, plot)}"))
+
+
+def _funnel(now, inputs, area_code: str, *, presenting: bool) -> None:
+    names = {row.indicator_id: row.name for row in now.rows}
+    chosen = next(iter(now.funnels))
+    if len(now.funnels) > 1 and not presenting:
+        chosen = st.selectbox("Funnel of every trust", list(now.funnels), format_func=lambda i: names[i],
+                              key="now_funnel")
+    plot = now.funnels[chosen]
+    definition = inputs["definitions"][chosen]
+    region_codes = inputs["region_codes"][chosen]
+    # Kept per store version (the funnel is the store's): drawing it and expanding it cost more than the table.
+    figure = kept_figure(("trust_now", area_code, chosen, presenting), funnel_figure, plot,
+                         area_code=now.trust_code, area_name=now.trust_name, group_codes=region_codes,
+                         group_name=f"{now.region} trusts" if now.region else None,
+                         unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
+                         denominator_label=str(definition["denominator_meaning"] or "denominator"),
+                         presentation=presenting, units="trusts")
+    plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
+    period = next(row.period for row in now.rows if row.indicator_id == chosen)
+    st.caption(plain(f"{names[chosen]}, {period}: {funnel_note(definition, plot)}"))
