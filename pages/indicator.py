@@ -167,8 +167,9 @@ with st.container(border=True):
 table = data_table(a, start, end)
 st.subheader("The data behind the chart")
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button("Download the data (CSV)", safe_csv(table), file_name=f"{indicator_id}_{subject}.csv",
-                   mime="text/csv")
+# Made when the button is pressed, not on every run of the page (most visits never download it).
+st.download_button("Download the data (CSV)", lambda: safe_csv(table), file_name=f"{indicator_id}_{subject}.csv",
+                   mime="text/csv", on_click="ignore")
 
 rebases = context.kept(store_indicators.rebase_dates, indicator_id, subject)
 if not rebases.empty:

@@ -6,6 +6,9 @@ This only opens the store; making sure it exists (building or recovering it) is 
 
 from __future__ import annotations
 
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -78,10 +81,12 @@ def store_version() -> str:
     return memo[key]
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _kept(store_key: str, version: str, today: date, read_name: str, key: tuple, _read: Callable[..., T],
-          _args: tuple, _kwargs: dict) -> T:
-    return _read(connection(), *_args, **_kwargs)
+# What `kept` holds: pickled results, newest last, at most _KEPT_MOST of them. Not st.cache_data, which hashes
+# every argument with its own hasher and reads the function's signature on every call: 1-2 ms a read, ten
+# reads a page. A tuple of codes and dates is hashed by Python for nothing.
+_KEPT: OrderedDict[tuple, bytes] = OrderedDict()
+_KEPT_LOCK = threading.Lock()  # server sessions run in threads
+_KEPT_MOST = 1024
 
 
 def kept(read: Callable[..., T], /, *args, key: tuple | None = None, **kwargs) -> T:
@@ -92,12 +97,22 @@ def kept(read: Callable[..., T], /, *args, key: tuple | None = None, **kwargs) -
     page makes ten. Every write goes through the store's door, which audits it, so the version moves with
     every change a read could see; the day is in the key for reads that compare with today (an action
     overdue). The arguments name the result when they are plain values (codes, ids, dates); otherwise `key`
-    names them (for assessments: their indicator, area and comparator). What is returned is a copy
-    (`cache_data` pickles it): a page changing it changes nothing kept.
+    names them (for assessments: their indicator, area and comparator). What is returned is a fresh copy
+    (unpickled each time): a page changing it changes nothing kept.
     """
     named = (args, tuple(sorted(kwargs.items()))) if key is None else key
-    return _kept(str(settings().store), store_version(), date.today(), f"{read.__module__}.{read.__qualname__}",
-                 named, read, args, kwargs)
+    name = (str(settings().store), store_version(), date.today(), f"{read.__module__}.{read.__qualname__}", named)
+    with _KEPT_LOCK:
+        held = _KEPT.get(name)
+        if held is not None:
+            _KEPT.move_to_end(name)
+    if held is None:
+        held = pickle.dumps(read(connection(), *args, **kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        with _KEPT_LOCK:
+            _KEPT[name] = held
+            while len(_KEPT) > _KEPT_MOST:
+                _KEPT.popitem(last=False)
+    return pickle.loads(held)
 
 
 def _this_run() -> dict:

@@ -1,0 +1,65 @@
+"""`ui.context.kept`: a read of the store asked once per store version, day and arguments, handed out as a copy."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from ui import context
+
+
+@pytest.fixture
+def store(monkeypatch):
+    """A stand-in store whose version the test moves; `reads` counts the reads that reached it."""
+    state = SimpleNamespace(version="1", reads=0)
+    monkeypatch.setattr(context, "settings", lambda: SimpleNamespace(store="test-store"))
+    monkeypatch.setattr(context, "store_version", lambda: state.version)
+    monkeypatch.setattr(context, "connection", lambda: "connection")
+    monkeypatch.setattr(context, "_KEPT", type(context._KEPT)())
+    return state
+
+
+def actions(con, ref, *, overdue_only=False):
+    store_ = actions.store
+    store_.reads += 1
+    return pd.DataFrame({"ref": [f"{ref}.1", f"{ref}.2"], "version": store_.version, "con": con,
+                         "overdue_only": overdue_only})
+
+
+def test_a_second_read_is_kept_and_a_new_version_reads_again(store):
+    actions.store = store
+    first = context.kept(actions, "R10")
+    assert context.kept(actions, "R10").equals(first) and store.reads == 1
+    context.kept(actions, "R11")
+    context.kept(actions, "R10", overdue_only=True)
+    assert store.reads == 3  # other arguments are other reads
+    store.version = "2"
+    assert context.kept(actions, "R10")["version"].iloc[0] == "2" and store.reads == 4
+
+
+def test_what_is_handed_out_is_a_copy(store):
+    actions.store = store
+    frame = context.kept(actions, "R10")
+    frame.loc[0, "ref"] = "changed by a page"
+    assert context.kept(actions, "R10").loc[0, "ref"] == "R10.1"
+
+
+def test_a_key_names_arguments_that_are_not_plain_values(store):
+    actions.store = store
+    context.kept(actions, "R10", key=("named", "R10"))
+    context.kept(actions, "R99", key=("named", "R10"))  # the key, not the argument, names the result
+    assert store.reads == 1
+
+
+def test_it_holds_at_most_so_many_results_dropping_the_oldest(store, monkeypatch):
+    actions.store = store
+    monkeypatch.setattr(context, "_KEPT_MOST", 2)
+    for ref in ("R1", "R2", "R1", "R3"):  # R1 used again, so R2 is the oldest when R3 comes
+        context.kept(actions, ref)
+    assert store.reads == 3 and len(context._KEPT) == 2
+    context.kept(actions, "R1")
+    assert store.reads == 3
+    context.kept(actions, "R2")
+    assert store.reads == 4
