@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING, Union
 
-import plotly.graph_objects as go
 from PIL import Image
 
 from analysis.assess import Assessment
@@ -30,6 +30,9 @@ from charts.xmr import assessment_figure
 from reports.board_pack import FunnelPage
 from reports.browser import Exporter
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 # Pixels of the exported chart; presentation type sizes (18 px ticks) stay legible at A4 and 16:9 widths.
 CHART_SIZE = (1100, 500)
 CHART_SCALE = 1.5
@@ -38,8 +41,8 @@ FUNNEL_HEIGHT = 620
 FUNNEL = "funnel:every council"
 ICON_PIXELS = 64
 ICON_SCALE = 4
-# A chart as the chart builders give it: a plotly figure or the same as a plain dict (plotly.io takes both).
-Figure = go.Figure | dict
+# A chart as the chart builders give it: a plotly figure or the same as a plain dict (kaleido takes both).
+Figure = Union["go.Figure", dict]
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def icon_key(family: str, icon: str | None) -> tuple[str, str | None]:
 
 def with_layout(fig: Figure, **layout) -> Figure:
     """The figure with these layout settings (a dict setting merged into the one there), go.Figure or dict."""
-    if isinstance(fig, go.Figure):
+    if not isinstance(fig, dict):  # a go.Figure: plotly is never imported here, as the pack's charts are dicts
         return fig.update_layout(**layout)
     merged = dict(fig.get("layout", {}))
     for key, value in layout.items():
@@ -85,17 +88,17 @@ def chart_figure(a: Assessment) -> Figure:
                        margin={"l": 70, "r": 20, "t": 50, "b": 60})
 
 
-def icon_strip(svgs: Sequence[str]) -> go.Figure:
-    """SVG icons side by side on a transparent figure, each exactly its own size."""
-    fig = go.Figure()
-    for index, svg in enumerate(svgs):
-        fig.add_layout_image(source=data_uri(svg), xref="paper", yref="paper", x=index / len(svgs), y=1,
-                             sizex=1 / len(svgs), sizey=1, xanchor="left", yanchor="top", sizing="stretch",
-                             layer="above")
-    fig.update_layout(width=ICON_PIXELS * len(svgs), height=ICON_PIXELS, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      xaxis={"visible": False}, yaxis={"visible": False})
-    return fig
+def icon_strip(svgs: Sequence[str]) -> dict:
+    """SVG icons side by side on a transparent figure, each exactly its own size: a plain dict, as the charts
+    are, so plotly never validates it (chromium draws it byte for byte as it drew the same go.Figure)."""
+    n = len(svgs)
+    images = [{"source": data_uri(svg), "xref": "paper", "yref": "paper", "x": index / n, "y": 1, "sizex": 1 / n,
+               "sizey": 1, "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "above"}
+              for index, svg in enumerate(svgs)]
+    return {"data": [], "layout": {"images": images, "width": ICON_PIXELS * n, "height": ICON_PIXELS,
+                                   "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)",
+                                   "plot_bgcolor": "rgba(0,0,0,0)", "xaxis": {"visible": False},
+                                   "yaxis": {"visible": False}}}
 
 
 def funnel_chart(page: FunnelPage) -> Figure:
