@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
+from fpdf.fonts import TTFFont
 
 from charts.legend import LEGEND, LEGEND_TITLE
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
@@ -58,6 +59,10 @@ class _Paper(FPDF):
         # A blank copy for trial layouts (:func:`_fits`), sharing the pack and the fonts' parsed tables:
         # loading the fonts again would cost more than every trial together.
         self.scratch: _Paper = copy.deepcopy(self, {id(pack): pack})
+        for paper in (self, self.scratch):
+            for font in paper.fonts.values():
+                if type(font) is TTFFont:
+                    font.__class__ = _MeasuredFont
 
     def header(self) -> None:
         if self.demonstration_here:
@@ -82,6 +87,35 @@ class _Paper(FPDF):
                             ("×", "x"), ("±", "+/-"), ("’", "'"), ("◆", "*"), ("■", "*")):
             text = text.replace(sign, plain)
         return text.encode("latin-1", "replace").decode("latin-1")
+
+
+class _MeasuredFont(TTFFont):
+    """fpdf2's TrueType font, keeping each text's width as it measures it.
+
+    fpdf2 measures a line again as each character is added to it, summing the characters' widths in Python,
+    and a trial layout (:func:`_fits`) measures a table's lines again: the same texts thousands of times, a
+    tenth of the PDF's time. Kept here, each is summed once. The same sum of the same widths: the same pages.
+    """
+
+    __slots__ = ()
+
+    def get_text_width(self, text: str, font_size_pt: float, text_shaping_params) -> tuple[int, float]:
+        if text_shaping_params or self.is_symbol:
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        if font_size_pt > self.biggest_size_pt:
+            self.biggest_size_pt = font_size_pt
+        key = (self.fontkey, text)
+        units = _TEXT_UNITS.get(key)
+        if units is None:
+            if len(_TEXT_UNITS) >= _TEXT_UNITS_KEPT:
+                _TEXT_UNITS.clear()
+            units = _TEXT_UNITS[key] = sum(map(self.cw.__getitem__, map(ord, text)))
+        return len(text), units * font_size_pt * 0.001
+
+
+# Each text's width in font units by (font, text); a pack keeps some 100,000, a long-running dashboard no more.
+_TEXT_UNITS: dict[tuple[str, str], int] = {}
+_TEXT_UNITS_KEPT = 500_000
 
 
 def _add_fonts(pdf: FPDF) -> str:
