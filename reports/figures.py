@@ -9,12 +9,14 @@ the same figure in a plain dict.
 
 The browser (`Exporter`) runs beside the caller: it starts while the pack's code is imported and the store
 is read, draws each picture as soon as it is asked for, and a format's layout waits only for a picture not
-drawn yet.
+drawn yet (the PDF's not even then: it places each picture by its size, :func:`pixels`, and takes the
+pixels before it writes the file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from io import BytesIO
@@ -60,6 +62,14 @@ class Pictures:
                 drawn[key]
         return self
 
+    def each(self) -> Iterator[tuple[str, object, bytes]]:
+        """Every picture as it is drawn, ("icon", key, PNG) then ("chart", key, PNG), in the order the pages
+        first show them, telling no progress: for a thread that readies them beside a layout (the PDF's) or
+        sends them on to a format laid out in a process of its own (reports/layout_process.py)."""
+        for kind, drawn in (("icon", self.icons), ("chart", self.charts)):
+            for key in drawn:
+                yield kind, key, drawn.quietly(key) if isinstance(drawn, _Drawn) else drawn[key]
+
     def variation(self, icon: str | None) -> bytes:
         return self.icons[icon_key("variation", icon)]
 
@@ -69,6 +79,15 @@ class Pictures:
 
 def icon_key(family: str, icon: str | None) -> tuple[str, str | None]:
     return family, icon
+
+
+def pixels(kind: str, key) -> tuple[int, int]:
+    """The size chromium draws a picture at, in pixels (its figure's size times its scale): an icon ("icon")
+    is a square tile of the strip, a chart ("chart") the chart's size, the funnel taller."""
+    if kind == "icon":
+        return ICON_PIXELS * ICON_SCALE, ICON_PIXELS * ICON_SCALE
+    height = FUNNEL_HEIGHT if key == FUNNEL else CHART_SIZE[1]
+    return round(CHART_SIZE[0] * CHART_SCALE), round(height * CHART_SCALE)
 
 
 def with_layout(fig: Figure, **layout) -> Figure:
@@ -145,9 +164,15 @@ class _Drawn(Mapping):
 
     def __getitem__(self, key):
         if key not in self._done:
-            name, future, then = self._pending[key]
+            name, future, _ = self._pending[key]
             if self._progress and not future.done():
                 self._progress(name)
+        return self.quietly(key)
+
+    def quietly(self, key):
+        """The picture, waited for without telling progress (which may only be told in the caller's thread)."""
+        if key not in self._done:
+            _, future, then = self._pending[key]
             image = future.result()
             self._done[key] = then(image) if then else image
         return self._done[key]
@@ -164,10 +189,12 @@ class _Tiles:
 
     def __init__(self, strip: Future, n: int) -> None:
         self._strip, self._n, self._tiles = strip, n, None
+        self._cutting = threading.Lock()  # a layout and a thread readying the pictures may both ask first
 
     def tile(self, index: int) -> bytes:
-        if self._tiles is None:
-            self._tiles = _cut(self._strip.result(), self._n)
+        with self._cutting:
+            if self._tiles is None:
+                self._tiles = _cut(self._strip.result(), self._n)
         return self._tiles[index]
 
 
