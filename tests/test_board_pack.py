@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import zlib
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -163,6 +163,34 @@ class TestPdf:
                 # The "now" page (real trust measures) may name a proxy of the same title: not an indicator page.
                 holding = [p for p in pages if title in " ".join(p.split()) and not p.lstrip().startswith("Now:")]
                 assert holding and all("Demonstration data" in p for p in holding)
+
+    def test_the_pages_are_laid_out_before_any_picture_is_drawn_and_the_file_is_the_same(self, york, monkeypatch):
+        """The PDF places each picture by its size while chromium draws: every page is laid out before a single
+        picture has come (else this would wait for ever), and the file is the one made from pictures drawn
+        beforehand, byte for byte but for its date and /ID."""
+        pack, _ = york
+        ready = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
+        pending = {kind: {key: Future() for key in drawn} for kind, drawn in (("icon", ready.icons),
+                                                                             ("chart", ready.charts))}
+        later = figures.Pictures(**{f"{kind}s": figures._Drawn({key: (kind, future, None) for key, future in
+                                                                 pending[kind].items()}, None) for kind in pending})
+        fill = paper._Placed.fill
+
+        def drawn_only_now(placed):
+            for kind, drawn in (("icon", ready.icons), ("chart", ready.charts)):
+                for key, future in pending[kind].items():
+                    future.set_result(drawn[key])
+            fill(placed)
+
+        monkeypatch.setattr(paper._Placed, "fill", drawn_only_now)
+        with ThreadPoolExecutor(1) as laying:
+            late = laying.submit(paper.render, pack, later).result(timeout=300)
+        monkeypatch.setattr(paper._Placed, "fill", fill)
+
+        def undated(content: bytes) -> bytes:
+            return re.sub(rb"/ID \[<\w+><\w+>\]|/CreationDate \(D:[^)]*\)", b"", content)
+
+        assert undated(late) == undated(paper.render(pack, ready))
 
     @pytest.mark.parametrize("guess", [-1, 0, 1, 2, 3, 4, 5, 6, 9])
     @pytest.mark.parametrize("rows,fitting", [(0, 0), (1, 0), (1, 1), (6, 0), (6, 1), (6, 3), (6, 5), (6, 6)])
