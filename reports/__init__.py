@@ -1,8 +1,9 @@
 """Board papers made from the dashboard's own assessments: the board pack as PDF and PowerPoint.
 
 `render(pack, formats)` draws the pictures once (one chromium session, an `Exporter` started beforehand or
-one of its own) and lays the pack out in each format asked for; `board_pack.from_store` describes the pack.
-The command line is `python -m reports`.
+one of its own) and lays the pack out in each format asked for, here or (`apart`) in a process of its own
+started beforehand (reports/layout_process.py); `board_pack.from_store` describes the pack. The command
+line is `python -m reports`.
 
 This package's own floor is light: the pack's description and its layouts (pandas, DuckDB, fpdf2,
 python-pptx: about 1.5 s of imports) are imported when first used, so `python -m reports`, which runs
@@ -54,7 +55,7 @@ def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], No
         raise ValueError(f"there is no board pack format {unknown[0]!r}; formats: {', '.join(FORMATS)}")
     if exporter is None:
         with Exporter() as own:
-            return render(pack, formats, progress, own)
+            return render(pack, formats, progress, own, apart)
     from reports.figures import pictures
 
     apart = {name: process for name, process in (apart or {}).items() if name in formats}

@@ -5,7 +5,8 @@
     python -m reports board-pack --as-at 2018-11-20 --format pdf --out pack.pdf --format pptx --out pack.pptx
 
 `--format` and `--out` come in pairs, the first `--out` for the first `--format`: both formats from one
-command draw each chart once and share the pictures, so a second format costs only its layout.
+command draw each chart once and share the pictures, so a second format costs only its layout, and that
+beside the first: the PDF is laid out by a process of its own (reports/layout_process.py).
 
 `--db` takes a DuckDB file's path or the shared store, `ducklake:postgres:<connection string>`, as
 `python -m loaders` does. The pack is made from a snapshot of the store as of its last committed write,
