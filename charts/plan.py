@@ -9,14 +9,17 @@ of its colour, in black or white text, whichever contrasts more (always at least
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from analysis.plan import RAG_MEANING, status_label
 from charts.figure import iso, scatter
 from charts.text import plain
 from charts.xmr import TICK_FONT
+
+if TYPE_CHECKING:  # pandas' Styler (and jinja2 with it) loads when a page first styles a table, not on import
+    from pandas.io.formats.style import Styler
 
 # The colours boards use for RAG ratings (Blue = complete, Grey = not started).
 RAG_COLOURS = {"Red": "#d5281b", "Amber": "#ffb81c", "Green": "#009639", "Blue": "#005eb8",

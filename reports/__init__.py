@@ -1,8 +1,9 @@
 """Board papers made from the dashboard's own assessments: the board pack as PDF and PowerPoint.
 
 `render(pack, formats)` draws the pictures once (one chromium session, an `Exporter` started beforehand or
-one of its own) and lays the pack out in each format asked for; `board_pack.from_store` describes the pack.
-The command line is `python -m reports`.
+one of its own) and lays the pack out in each format asked for, here or (`apart`) in a process of its own
+started beforehand (reports/layout_process.py); `board_pack.from_store` describes the pack. The command
+line is `python -m reports`.
 
 This package's own floor is light: the pack's description and its layouts (pandas, DuckDB, fpdf2,
 python-pptx: about 1.5 s of imports) are imported when first used, so `python -m reports`, which runs
@@ -11,13 +12,14 @@ this file first, starts chromium before them and the two go side by side.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from reports.browser import Exporter
 
 if TYPE_CHECKING:
     from reports.board_pack import BoardPack
+    from reports.layout_process import LayoutProcess
 
 FORMATS = ("pdf", "pptx")
 MEDIA_TYPES = {"pdf": "application/pdf",
@@ -45,24 +47,31 @@ def _layout(format_name: str) -> Callable:
 
 
 def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], None] | None = None,
-           exporter: Exporter | None = None) -> dict[str, bytes]:
-    """The pack's file in each format named (``pdf``, ``pptx``), drawn from one set of pictures."""
+           exporter: Exporter | None = None, apart: Mapping[str, LayoutProcess] | None = None) -> dict[str, bytes]:
+    """The pack's file in each format named (``pdf``, ``pptx``), drawn from one set of pictures; a format in
+    `apart` is laid out by that process of its own (reports/layout_process.py) while this one lays out the rest."""
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise ValueError(f"there is no board pack format {unknown[0]!r}; formats: {', '.join(FORMATS)}")
     if exporter is None:
         with Exporter() as own:
-            return render(pack, formats, progress, own)
+            return render(pack, formats, progress, own, apart)
     from reports.figures import pictures
 
+    apart = {name: process for name, process in (apart or {}).items() if name in formats}
+    # A format laid out apart gets the pack first, and starts on its pages before the pictures are asked for.
+    elsewhere = {name: process.lay_out(pack) for name, process in apart.items()}
     # The pictures are drawn while the first format is laid out: it waits only for a picture not drawn yet.
     drawn = pictures([page.assessment for page in pack.pages], progress, funnel=pack.funnel, exporter=exporter)
-    files = {}
+    for process in apart.values():
+        process.send_pictures(drawn)
+    here = {}
     for name in formats:
-        if progress:
-            progress(f"{name.upper()} file")
-        files[name] = _layout(name)(pack, drawn)
-    return files
+        if name not in elsewhere:
+            if progress:
+                progress(f"{name.upper()} file")
+            here[name] = _layout(name)(pack, drawn)
+    return {name: here[name] if name in here else elsewhere[name].result() for name in formats}
 
 
 def file_name(pack: BoardPack, format_name: str) -> str:

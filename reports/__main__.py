@@ -5,7 +5,8 @@
     python -m reports board-pack --as-at 2018-11-20 --format pdf --out pack.pdf --format pptx --out pack.pptx
 
 `--format` and `--out` come in pairs, the first `--out` for the first `--format`: both formats from one
-command draw each chart once and share the pictures, so a second format costs only its layout.
+command draw each chart once and share the pictures, so a second format costs only its layout, and that
+beside the first: the PDF is laid out by a process of its own (reports/layout_process.py).
 
 `--db` takes a DuckDB file's path or the shared store, `ducklake:postgres:<connection string>`, as
 `python -m loaders` does. The pack is made from a snapshot of the store as of its last committed write,
@@ -21,12 +22,14 @@ refusal is one sentence on standard error and exit status 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
 from reports import FORMATS, Exporter
+from reports.layout_process import LayoutProcess
 
 
 def _day(text: str) -> date:
@@ -36,7 +39,7 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f'"{text}" is not a date written YYYY-MM-DD') from None
 
 
-def _board_pack(args, exporter: Exporter, started: float) -> int:
+def _board_pack(args, exporter: Exporter, apart: dict[str, LayoutProcess], started: float) -> int:
     """Make and write the pack with chromium already starting; 1 after a one-sentence refusal."""
     # The pack's code and the store (about 1.5 s of imports) load while chromium starts.
     import duckdb
@@ -56,7 +59,7 @@ def _board_pack(args, exporter: Exporter, started: float) -> int:
                               previous_board_date=args.previous_board)
         finally:
             opened.close()
-        files = render(pack, args.format, exporter=exporter)
+        files = render(pack, args.format, exporter=exporter, apart=apart)
     except (ValueError, store.StoreMissing, store.RetryWrite) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -101,9 +104,12 @@ def main(argv: list[str] | None = None) -> int:
                       "store (default: the settings' store)")
     args = parser.parse_args(argv)
     _pairs(pack, args)
-    # Chromium starts first, before the pack's code is imported: the two run side by side.
-    with Exporter() as exporter:
-        return _board_pack(args, exporter, started)
+    # Chromium starts first, before the pack's code is imported: the two run side by side. With both formats
+    # asked for, the PDF (three times the slides' layout) is laid out by a process of its own, started now too.
+    with Exporter() as exporter, contextlib.ExitStack() as processes:
+        apart = {name: processes.enter_context(LayoutProcess(name)) for name in args.format
+                 if name == "pdf" and len(args.format) > 1}
+        return _board_pack(args, exporter, apart, started)
 
 
 if __name__ == "__main__":

@@ -229,7 +229,15 @@ def from_store(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_cod
     refusal = store_as_at.version_refusal(con, version)
     if refusal:
         raise ValueError(refusal)
-    view = store_as_at.AsAt(version, day)
+    # The store as it stood, read once: every question below is asked of these rows.
+    with store_as_at.held(con, store_as_at.AsAt(version, day)) as view:
+        return _assembled(con, area_code=area_code, comparator_code=comparator_code, day=day, version=version,
+                          view=view, previous_board_date=previous_board_date, generated_at=generated_at)
+
+
+def _assembled(con: duckdb.DuckDBPyConnection, *, area_code: str, comparator_code: str, day: date, version: int,
+               view: store_as_at.AsAt, previous_board_date: date | None, generated_at: datetime | None) -> BoardPack:
+    """:func:`from_store` once the day, the version and the view of the store are settled."""
     events = store_indicators.events(con)
     events = events[pd.to_datetime(events["event_date"]).dt.date <= day].reset_index(drop=True)
     definitions = store_indicators.definitions(con)

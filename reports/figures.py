@@ -9,17 +9,19 @@ the same figure in a plain dict.
 
 The browser (`Exporter`) runs beside the caller: it starts while the pack's code is imported and the store
 is read, draws each picture as soon as it is asked for, and a format's layout waits only for a picture not
-drawn yet.
+drawn yet (the PDF's not even then: it places each picture by its size, :func:`pixels`, and takes the
+pixels before it writes the file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING, Union
 
-import plotly.graph_objects as go
 from PIL import Image
 
 from analysis.assess import Assessment
@@ -30,6 +32,9 @@ from charts.xmr import assessment_figure
 from reports.board_pack import FunnelPage
 from reports.browser import Exporter
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 # Pixels of the exported chart; presentation type sizes (18 px ticks) stay legible at A4 and 16:9 widths.
 CHART_SIZE = (1100, 500)
 CHART_SCALE = 1.5
@@ -38,8 +43,8 @@ FUNNEL_HEIGHT = 620
 FUNNEL = "funnel:every council"
 ICON_PIXELS = 64
 ICON_SCALE = 4
-# A chart as the chart builders give it: a plotly figure or the same as a plain dict (plotly.io takes both).
-Figure = go.Figure | dict
+# A chart as the chart builders give it: a plotly figure or the same as a plain dict (kaleido takes both).
+Figure = Union["go.Figure", dict]
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,14 @@ class Pictures:
                 drawn[key]
         return self
 
+    def each(self) -> Iterator[tuple[str, object, bytes]]:
+        """Every picture as it is drawn, ("icon", key, PNG) then ("chart", key, PNG), in the order the pages
+        first show them, telling no progress: for a thread that readies them beside a layout (the PDF's) or
+        sends them on to a format laid out in a process of its own (reports/layout_process.py)."""
+        for kind, drawn in (("icon", self.icons), ("chart", self.charts)):
+            for key in drawn:
+                yield kind, key, drawn.quietly(key) if isinstance(drawn, _Drawn) else drawn[key]
+
     def variation(self, icon: str | None) -> bytes:
         return self.icons[icon_key("variation", icon)]
 
@@ -68,9 +81,18 @@ def icon_key(family: str, icon: str | None) -> tuple[str, str | None]:
     return family, icon
 
 
+def pixels(kind: str, key) -> tuple[int, int]:
+    """The size chromium draws a picture at, in pixels (its figure's size times its scale): an icon ("icon")
+    is a square tile of the strip, a chart ("chart") the chart's size, the funnel taller."""
+    if kind == "icon":
+        return ICON_PIXELS * ICON_SCALE, ICON_PIXELS * ICON_SCALE
+    height = FUNNEL_HEIGHT if key == FUNNEL else CHART_SIZE[1]
+    return round(CHART_SIZE[0] * CHART_SCALE), round(height * CHART_SCALE)
+
+
 def with_layout(fig: Figure, **layout) -> Figure:
     """The figure with these layout settings (a dict setting merged into the one there), go.Figure or dict."""
-    if isinstance(fig, go.Figure):
+    if not isinstance(fig, dict):  # a go.Figure: plotly is never imported here, as the pack's charts are dicts
         return fig.update_layout(**layout)
     merged = dict(fig.get("layout", {}))
     for key, value in layout.items():
@@ -85,17 +107,17 @@ def chart_figure(a: Assessment) -> Figure:
                        margin={"l": 70, "r": 20, "t": 50, "b": 60})
 
 
-def icon_strip(svgs: Sequence[str]) -> go.Figure:
-    """SVG icons side by side on a transparent figure, each exactly its own size."""
-    fig = go.Figure()
-    for index, svg in enumerate(svgs):
-        fig.add_layout_image(source=data_uri(svg), xref="paper", yref="paper", x=index / len(svgs), y=1,
-                             sizex=1 / len(svgs), sizey=1, xanchor="left", yanchor="top", sizing="stretch",
-                             layer="above")
-    fig.update_layout(width=ICON_PIXELS * len(svgs), height=ICON_PIXELS, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      xaxis={"visible": False}, yaxis={"visible": False})
-    return fig
+def icon_strip(svgs: Sequence[str]) -> dict:
+    """SVG icons side by side on a transparent figure, each exactly its own size: a plain dict, as the charts
+    are, so plotly never validates it (chromium draws it byte for byte as it drew the same go.Figure)."""
+    n = len(svgs)
+    images = [{"source": data_uri(svg), "xref": "paper", "yref": "paper", "x": index / n, "y": 1, "sizex": 1 / n,
+               "sizey": 1, "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "above"}
+              for index, svg in enumerate(svgs)]
+    return {"data": [], "layout": {"images": images, "width": ICON_PIXELS * n, "height": ICON_PIXELS,
+                                   "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)",
+                                   "plot_bgcolor": "rgba(0,0,0,0)", "xaxis": {"visible": False},
+                                   "yaxis": {"visible": False}}}
 
 
 def funnel_chart(page: FunnelPage) -> Figure:
@@ -142,9 +164,15 @@ class _Drawn(Mapping):
 
     def __getitem__(self, key):
         if key not in self._done:
-            name, future, then = self._pending[key]
+            name, future, _ = self._pending[key]
             if self._progress and not future.done():
                 self._progress(name)
+        return self.quietly(key)
+
+    def quietly(self, key):
+        """The picture, waited for without telling progress (which may only be told in the caller's thread)."""
+        if key not in self._done:
+            _, future, then = self._pending[key]
             image = future.result()
             self._done[key] = then(image) if then else image
         return self._done[key]
@@ -161,10 +189,12 @@ class _Tiles:
 
     def __init__(self, strip: Future, n: int) -> None:
         self._strip, self._n, self._tiles = strip, n, None
+        self._cutting = threading.Lock()  # a layout and a thread readying the pictures may both ask first
 
     def tile(self, index: int) -> bytes:
-        if self._tiles is None:
-            self._tiles = _cut(self._strip.result(), self._n)
+        with self._cutting:
+            if self._tiles is None:
+                self._tiles = _cut(self._strip.result(), self._n)
         return self._tiles[index]
 
 

@@ -10,17 +10,22 @@ from __future__ import annotations
 import copy
 import io
 import math
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
+from fpdf.fonts import TTFFont
+from fpdf.image_datastructures import RasterImageInfo
+from fpdf.image_parsing import get_img_info
 
 from charts.legend import LEGEND, LEGEND_TITLE
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
 from plan_vocabulary import ROLL_UP_RULE
 from reports import tables
 from reports.board_pack import DEMONSTRATION_LABEL, BoardPack, FunnelPage, IndicatorPage, PlanSection
-from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures, icon_key
+from reports.figures import CHART_SIZE, FUNNEL, FUNNEL_HEIGHT, Pictures, icon_key, pixels
 from reports.tables import Table
 from store.commentary import NO_COMMENTARY
 
@@ -58,6 +63,10 @@ class _Paper(FPDF):
         # A blank copy for trial layouts (:func:`_fits`), sharing the pack and the fonts' parsed tables:
         # loading the fonts again would cost more than every trial together.
         self.scratch: _Paper = copy.deepcopy(self, {id(pack): pack})
+        for paper in (self, self.scratch):
+            for font in paper.fonts.values():
+                if type(font) is TTFFont:
+                    font.__class__ = _MeasuredFont
 
     def header(self) -> None:
         if self.demonstration_here:
@@ -84,6 +93,35 @@ class _Paper(FPDF):
         return text.encode("latin-1", "replace").decode("latin-1")
 
 
+class _MeasuredFont(TTFFont):
+    """fpdf2's TrueType font, keeping each text's width as it measures it.
+
+    fpdf2 measures a line again as each character is added to it, summing the characters' widths in Python,
+    and a trial layout (:func:`_fits`) measures a table's lines again: the same texts thousands of times, a
+    tenth of the PDF's time. Kept here, each is summed once. The same sum of the same widths: the same pages.
+    """
+
+    __slots__ = ()
+
+    def get_text_width(self, text: str, font_size_pt: float, text_shaping_params) -> tuple[int, float]:
+        if text_shaping_params or self.is_symbol:
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        if font_size_pt > self.biggest_size_pt:
+            self.biggest_size_pt = font_size_pt
+        key = (self.fontkey, text)
+        units = _TEXT_UNITS.get(key)
+        if units is None:
+            if len(_TEXT_UNITS) >= _TEXT_UNITS_KEPT:
+                _TEXT_UNITS.clear()
+            units = _TEXT_UNITS[key] = sum(map(self.cw.__getitem__, map(ord, text)))
+        return len(text), units * font_size_pt * 0.001
+
+
+# Each text's width in font units by (font, text); a pack keeps some 100,000, a long-running dashboard no more.
+_TEXT_UNITS: dict[tuple[str, str], int] = {}
+_TEXT_UNITS_KEPT = 500_000
+
+
 def _add_fonts(pdf: FPDF) -> str:
     if all((FONT_DIR / name).exists() for name in FONT_FILES.values()):
         for style, name in FONT_FILES.items():
@@ -94,21 +132,100 @@ def _add_fonts(pdf: FPDF) -> str:
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
     """The whole pack as PDF bytes: cover, summary, one page per indicator, every council at once (the funnel),
-    the trust now, the plan, sources and methods."""
+    the trust now, the plan, sources and methods. The pages are laid out while chromium draws the pictures
+    (:class:`_Placed`); the file is written once every picture is in."""
     pdf = _Paper(pack)
+    placed = _Placed(pdf, pictures)
     _cover(pdf, pack)
-    _executive_summary(pdf, pack, pictures)
-    _summary(pdf, pack, pictures)
+    _executive_summary(pdf, pack, placed)
+    _summary(pdf, pack, placed)
     for page in pack.pages:
-        _indicator(pdf, pack, page, pictures)
+        _indicator(pdf, pack, page, placed)
     if pack.funnel is not None:
-        _funnel(pdf, pack.funnel, pictures)
+        _funnel(pdf, pack.funnel, placed)
     if pack.now is not None:
         _now(pdf, pack.now)
     if pack.plan is not None:
         _plan(pdf, pack, pack.plan)
     _sources(pdf, pack)
+    placed.fill()
     return bytes(pdf.output())
+
+
+class _Placed:
+    """The pack's pictures in the PDF, placed before chromium has drawn them and filled in before output.
+
+    fpdf2 needs a picture's pixels only to write the file: to place one on a page it needs its size alone. So
+    each picture is put in fpdf2's image cache (`FPDF.image_cache.images`, which `FPDF.image` reads a name
+    from) under a name of its own, with the size chromium draws it at and the number fpdf2 gives a picture
+    when first placed, and every page is laid out without waiting for chromium. As each picture is drawn, a
+    thread decodes and compresses it as fpdf2 does (`get_img_info`); :meth:`fill` gives each entry its
+    pixels before the file is written. The same pages, the same pictures, the same numbering.
+    """
+
+    def __init__(self, pdf: _Paper, pictures: Pictures) -> None:
+        self._pdf, self._pictures = pdf, pictures
+        self._placed: dict[str, tuple[str, object, RasterImageInfo]] = {}
+        self._ready: dict[tuple[str, object], Future] = {}
+        self._failed: BaseException | None = None
+        self._asking = threading.Lock()
+        threading.Thread(target=self._ready_each, name="board-pack-pdf-pictures", daemon=True).start()
+
+    def chart(self, key: str) -> str:
+        return self._place("chart", key)
+
+    def icon(self, key: tuple[str, str | None]) -> str:
+        return self._place("icon", key)
+
+    def _place(self, kind: str, key) -> str:
+        """The name `FPDF.image` takes the picture by, entered in the cache when the picture is first placed."""
+        name = f"board pack {kind}: {key}"
+        if name not in self._placed:
+            cache = self._pdf.image_cache
+            width, height = pixels(kind, key)
+            info = RasterImageInfo(w=width, h=height, i=len(cache.images) + 1, usages=0, iccp_i=None)
+            if kind == "icon":
+                info["smask"] = b""  # an icon is drawn on a transparent ground: fpdf2 asks for PDF 1.4 on placing it
+            cache.images[name] = info
+            self._placed[name] = (kind, key, info)
+        return name
+
+    def _future(self, kind: str, key) -> Future:
+        with self._asking:
+            future = self._ready.get((kind, key))
+            if future is None:
+                future = self._ready[kind, key] = Future()
+                if self._failed is not None:
+                    future.set_exception(self._failed)
+            return future
+
+    def _ready_each(self) -> None:
+        try:
+            for kind, key, png in self._pictures.each():
+                self._future(kind, key).set_result(
+                    get_img_info(f"{kind}: {key}", io.BytesIO(png), self._pdf.image_cache.image_filter))
+        except BaseException as error:  # raised by fill, in the layout's thread
+            with self._asking:
+                self._failed = error
+                waiting = [future for future in self._ready.values() if not future.done()]
+            for future in waiting:
+                future.set_exception(error)
+
+    def fill(self) -> None:
+        """Every placed picture's pixels, in the order they were placed (each waited for as it is drawn)."""
+        cache = self._pdf.image_cache
+        for kind, key, info in self._placed.values():
+            (self._pictures.icons if kind == "icon" else self._pictures.charts)[key]  # waits, telling progress
+            drawn = self._future(kind, key).result()
+            if (drawn["w"], drawn["h"]) != (info["w"], info["h"]):
+                raise ValueError(f"the {kind} {key} was drawn {drawn['w']}×{drawn['h']} pixels, placed as "
+                                 f"{info['w']}×{info['h']}")
+            info.pop("smask", None)
+            info.update(drawn)
+            iccp = info.get("iccp")
+            if iccp is not None:  # as fpdf2 enters a picture's colour profile when it first places it
+                info["iccp_i"] = cache.icc_profiles.setdefault(iccp, len(cache.icc_profiles))
+                info["iccp"] = None
 
 
 def _page(pdf: _Paper, title: str, *, demonstration: bool, size: float = SIZES["title"]) -> None:
@@ -146,7 +263,7 @@ def _cover(pdf: _Paper, pack: BoardPack) -> None:
         _paragraph(pdf, "Demonstration data in this pack: " + "; ".join(pack.demonstration_names) + ".", bold=True)
 
 
-def _executive_summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None:
+def _executive_summary(pdf: _Paper, pack: BoardPack, placed: _Placed) -> None:
     """Exceptions first, each with its reason, commentary and overdue linked actions; then what the board is
     asked to do; then the icon legend."""
     _page(pdf, f"Executive summary: {pack.area_name}, {pack.as_at:%-d %B %Y}",
@@ -168,10 +285,10 @@ def _executive_summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None
             _paragraph(pdf, f"{label}: {text}")
         _paragraph(pdf, f"Signed off by {pack.asks.changed_by} on {pack.asks.changed_at:%-d %B %Y}.",
                    size=SIZES["small"])
-    _legend(pdf, pictures)
+    _legend(pdf, placed)
 
 
-def _legend(pdf: _Paper, pictures: Pictures) -> None:
+def _legend(pdf: _Paper, placed: _Placed) -> None:
     """Each icon beside its words, two columns; on a page of its own when the summary leaves no room."""
     rows = (len(LEGEND) + 1) // 2
     needed = 9 + rows * 8
@@ -183,18 +300,18 @@ def _legend(pdf: _Paper, pictures: Pictures) -> None:
     pdf.set_font(pdf.family, "", SIZES["table"])
     for index, (family, icon, words) in enumerate(LEGEND):
         x, y = MARGIN + (index // rows) * column, top + (index % rows) * 8
-        pdf.image(io.BytesIO(pictures.icons[icon_key(family, icon)]), x=x, y=y, w=7, h=7)
+        pdf.image(placed.icon(icon_key(family, icon)), x=x, y=y, w=7, h=7)
         pdf.set_xy(x + 9, y + 1)
         pdf.cell(column - 10, 5, pdf.clean(("Variation: " if family == "variation" else "Assurance: ") + words))
     pdf.set_xy(MARGIN, top + rows * 8 + 2)
 
 
-def _summary(pdf: _Paper, pack: BoardPack, pictures: Pictures) -> None:
+def _summary(pdf: _Paper, pack: BoardPack, placed: _Placed) -> None:
     _page(pdf, f"Summary: {pack.area_name} against {pack.comparator_name}",
           demonstration=bool(pack.demonstration_names))
     table = tables.summary(pack)
-    icons = {6: [pictures.variation(row.variation_icon) for row in pack.rows],
-             7: [pictures.assurance(row.assurance_icon) for row in pack.rows]}
+    icons = {6: [placed.icon(icon_key("variation", row.variation_icon)) for row in pack.rows],
+             7: [placed.icon(icon_key("assurance", row.assurance_icon)) for row in pack.rows]}
     _table(pdf, table, [40, 22, 24, 26, 27, 27, 11, 37, 11, 22, 25], icons=icons)
     _paragraph(pdf, "95% and 99.8%: the comparison with the comparator at each confidence level (OHID Fingertips' "
                "methods). Variation and assurance: NHS England's Making Data Count icons, with their words. Plan: "
@@ -210,14 +327,14 @@ def _now(pdf: _Paper, now) -> None:
     _paragraph(pdf, NOTES, size=SIZES["small"])
 
 
-def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, pictures: Pictures) -> None:
+def _indicator(pdf: _Paper, pack: BoardPack, page: IndicatorPage, placed: _Placed) -> None:
     """One page: the chart with the verdict, target and commentary beside it, then the linked actions
     (as many as fit, open ones first; the rest are named in a sentence, never carried to a page of their own)."""
     a = page.assessment
     _page(pdf, a.name, demonstration=a.is_demonstration or bool(page.actions["is_demonstration"].any()))
     top = pdf.get_y()
     height = INDICATOR_CHART_WIDTH * CHART_SIZE[1] / CHART_SIZE[0]
-    pdf.image(io.BytesIO(pictures.charts[a.indicator_id]), x=MARGIN, y=top, w=INDICATOR_CHART_WIDTH, h=height)
+    pdf.image(placed.chart(a.indicator_id), x=MARGIN, y=top, w=INDICATOR_CHART_WIDTH, h=height)
     side = MARGIN + INDICATOR_CHART_WIDTH + 4
     pdf.set_left_margin(side)
     pdf.set_xy(side, top)
@@ -333,10 +450,10 @@ def _rows_guess(pdf: _Paper, rows: Sequence[Sequence[str]], widths: Sequence[flo
     return fitting
 
 
-def _funnel(pdf: _Paper, page: FunnelPage, pictures: Pictures) -> None:
+def _funnel(pdf: _Paper, page: FunnelPage, placed: _Placed) -> None:
     _page(pdf, page.title, demonstration=False)
     height = FUNNEL_WIDTH * FUNNEL_HEIGHT / CHART_SIZE[0]
-    pdf.image(io.BytesIO(pictures.charts[FUNNEL]), x=(pdf.w - FUNNEL_WIDTH) / 2, w=FUNNEL_WIDTH, h=height)
+    pdf.image(placed.chart(FUNNEL), x=(pdf.w - FUNNEL_WIDTH) / 2, w=FUNNEL_WIDTH, h=height)
     pdf.ln(1)
     for line in page.lines:
         _paragraph(pdf, line)
@@ -425,8 +542,9 @@ def _sources(pdf: _Paper, pack: BoardPack) -> None:
     methods(pdf)
 
 
-def _table(pdf: _Paper, table: Table, widths: Sequence[float], icons: dict[int, list[bytes]] | None = None) -> None:
-    """A table with a shaded heading row; RAG cells on their swatch; `icons` put a picture before a column."""
+def _table(pdf: _Paper, table: Table, widths: Sequence[float], icons: dict[int, list[str]] | None = None) -> None:
+    """A table with a shaded heading row; RAG cells on their swatch; `icons` put a picture (its placed name)
+    before a column."""
     icons = icons or {}
     pdf.set_font(pdf.family, "", SIZES["table"])
     heading_style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
@@ -441,7 +559,7 @@ def _table(pdf: _Paper, table: Table, widths: Sequence[float], icons: dict[int, 
             row = grid.row()
             for column, text in enumerate(cells):
                 if column in icons:
-                    row.cell(img=io.BytesIO(icons[column][index]), img_fill_width=True)
+                    row.cell(img=icons[column][index], img_fill_width=True)
                 style = None
                 if column == table.rag_column and text in RAG_COLOURS:
                     style = FontFace(emphasis="BOLD", color=RAG_TEXT_COLOURS[text], fill_color=RAG_COLOURS[text])

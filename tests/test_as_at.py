@@ -9,7 +9,7 @@ import pandas as pd
 import store
 from analysis.plan_as_at import actions_as_at, indicator_rag, previous_board
 from loaders import load_file
-from store.as_at import AsAt, latest_load, undone_within, version_refusal
+from store.as_at import AsAt, held, latest_load, undone_within, version_refusal
 
 ROWS = "SELECT * FROM {} ORDER BY indicator_id, area_code, period_start"
 
@@ -43,8 +43,18 @@ class TestStoreAsAt:
 
     def test_a_day_keeps_only_periods_ended_by_then(self, small_store_db):
         con = store.open_store(small_store_db, read_only=True).connection
-        held = rows(con, AsAt(day=date(2018, 3, 31)).observations)
-        assert len(held) and (pd.to_datetime(held["period_end"]) <= "2018-03-31").all()
+        kept = rows(con, AsAt(day=date(2018, 3, 31)).observations)
+        assert len(kept) and (pd.to_datetime(kept["period_end"]) <= "2018-03-31").all()
+
+    def test_a_point_of_view_held_once_reads_the_same_rows_and_leaves_nothing_behind(self, small_store_db):
+        """A pack reads its point of view once into a temporary table: the same rows and columns as the
+        restricted view, on a read-only connection too, dropped when the pack is made."""
+        con = store.open_store(small_store_db, read_only=True).connection
+        view = AsAt(latest_load(con), date(2018, 3, 31))
+        with held(con, view) as once:
+            assert once == view and once.observations != view.observations
+            pd.testing.assert_frame_equal(rows(con, once.observations), rows(con, view.observations))
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0] == 0
 
 
 def _history(*changes):

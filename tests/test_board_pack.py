@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from reports import pdf as paper
 from reports import pptx as slides
 from reports.__main__ import main as reports_main
 from reports.browser import Exporter, render_png
+from reports.layout_process import LayoutProcess
 from store.assessment import assessment_inputs, default_comparator
 
 YORK, STOKE, ENGLAND = "E06000014", "E06000021", "E92000001"
@@ -161,6 +163,34 @@ class TestPdf:
                 # The "now" page (real trust measures) may name a proxy of the same title: not an indicator page.
                 holding = [p for p in pages if title in " ".join(p.split()) and not p.lstrip().startswith("Now:")]
                 assert holding and all("Demonstration data" in p for p in holding)
+
+    def test_the_pages_are_laid_out_before_any_picture_is_drawn_and_the_file_is_the_same(self, york, monkeypatch):
+        """The PDF places each picture by its size while chromium draws: every page is laid out before a single
+        picture has come (else this would wait for ever), and the file is the one made from pictures drawn
+        beforehand, byte for byte but for its date and /ID."""
+        pack, _ = york
+        ready = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
+        pending = {kind: {key: Future() for key in drawn} for kind, drawn in (("icon", ready.icons),
+                                                                             ("chart", ready.charts))}
+        later = figures.Pictures(**{f"{kind}s": figures._Drawn({key: (kind, future, None) for key, future in
+                                                                 pending[kind].items()}, None) for kind in pending})
+        fill = paper._Placed.fill
+
+        def drawn_only_now(placed):
+            for kind, drawn in (("icon", ready.icons), ("chart", ready.charts)):
+                for key, future in pending[kind].items():
+                    future.set_result(drawn[key])
+            fill(placed)
+
+        monkeypatch.setattr(paper._Placed, "fill", drawn_only_now)
+        with ThreadPoolExecutor(1) as laying:
+            late = laying.submit(paper.render, pack, later).result(timeout=300)
+        monkeypatch.setattr(paper._Placed, "fill", fill)
+
+        def undated(content: bytes) -> bytes:
+            return re.sub(rb"/ID \[<\w+><\w+>\]|/CreationDate \(D:[^)]*\)", b"", content)
+
+        assert undated(late) == undated(paper.render(pack, ready))
 
     @pytest.mark.parametrize("guess", [-1, 0, 1, 2, 3, 4, 5, 6, 9])
     @pytest.mark.parametrize("rows,fitting", [(0, 0), (1, 0), (1, 1), (6, 0), (6, 1), (6, 3), (6, 5), (6, 6)])
@@ -326,6 +356,28 @@ class TestCommandLine:
         assert Presentation(str(deck_file)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
         printed = capsys.readouterr().out
         assert f"{paper_file}: board pack for York" in printed and f"{deck_file}: board pack for York" in printed
+
+    def test_a_refusal_with_both_formats_writes_neither_and_stops_the_pdf_process(self, bundled_db, tmp_path, capsys):
+        """With both formats the PDF is laid out by a process of its own, started at once: a refusal (no such
+        store version) still ends the command at once with its sentence, writing no file."""
+        paper_file, deck_file = tmp_path / "pack.pdf", tmp_path / "pack.pptx"
+        assert reports_main(["board-pack", "--as-at", "2018-11-20", "--store-version", "999", "--format", "pdf",
+                             "--out", str(paper_file), "--format", "pptx", "--out", str(deck_file), "--db",
+                             str(bundled_db)]) == 1
+        assert "There is no store version 999" in capsys.readouterr().err
+        assert not paper_file.exists() and not deck_file.exists()
+
+    def test_a_picture_that_cannot_be_drawn_stops_the_pdf_process_with_an_error(self, york):
+        """The PDF's process gets the pack and then each picture as it is drawn; a picture that fails stops it,
+        and the command says the PDF could not be laid out rather than waiting for it."""
+        pack, _ = york
+        failed = Future()
+        failed.set_exception(RuntimeError("chromium went away"))
+        pictures = figures.Pictures(charts=figures._Drawn({"x": ("chart", failed, None)}, None), icons={})
+        with LayoutProcess("pdf") as process, pytest.raises(RuntimeError, match="PDF could not be laid out"):
+            laid_out = process.lay_out(pack)
+            process.send_pictures(pictures)
+            laid_out.result(timeout=300)
 
     def test_the_command_starts_chromium_before_it_imports_the_pack_code(self):
         """`python -m reports` runs the package first: it imports neither pandas, DuckDB, fpdf2 nor python-pptx
