@@ -16,7 +16,7 @@ from ui import auth, context, presentation
 presentation.presentation_mode()
 settings = context.settings()
 con = context.connection()
-area = context.kept(queries.area_name, settings.area_code) or settings.area_code
+area = context.area_name(settings.area_code)
 
 st.title("About this dashboard")
 st.markdown(

@@ -11,7 +11,7 @@ from charts import plan as plan_charts
 from charts.plan import markdown_text
 from charts.xmr import assessment_figure
 from store import plan
-from ui import context, presentation
+from ui import context, plan_state, presentation
 from ui.assessments import default_assessments
 from ui.charts import kept_figure, plotly_chart
 
@@ -70,7 +70,7 @@ for section, group in findings.groupby("section", sort=False):
                           for row in group.itertuples()))
 
 st.subheader("Actions")
-actions = rules.with_status(context.kept(plan.actions), date.today())
+actions = plan_state.actions(date.today())
 actions = actions[actions["recommendation_ref"] == ref]
 if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: these actions are invented for demonstration (the plan's action "

@@ -51,7 +51,7 @@ def executive_summary(con: duckdb.DuckDBPyConnection, assessments: Sequence[Asse
     listed = exceptions(assessments, commentary={i: board_paper.commentary_line(c) for i, c in found.items()},
                         overdue=context.kept(_overdue_by_indicator, today),
                         previous_quintiles=context.kept(board_paper.previous_quintiles, assessments,
-                                                                     key=("quintiles", named)))
+                                                        key=("quintiles", named)))
     # On the projector the board must fit one screen: the summary opens over it, from a button under the title.
     label = (f"Summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}" if presenting else
              f"Executive summary: {len(listed)} exception{'s' if len(listed) != 1 else ''}")
