@@ -49,7 +49,9 @@ def _layout(format_name: str) -> Callable:
 def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], None] | None = None,
            exporter: Exporter | None = None, apart: Mapping[str, LayoutProcess] | None = None) -> dict[str, bytes]:
     """The pack's file in each format named (``pdf``, ``pptx``), drawn from one set of pictures; a format in
-    `apart` is laid out by that process of its own (reports/layout_process.py) while this one lays out the rest."""
+    `apart` is laid out by that process of its own (reports/layout_process.py) while this one lays out the rest.
+    The exporter draws this pack's pictures and no more: it is finished (:meth:`Exporter.finish`) once they
+    are asked for."""
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise ValueError(f"there is no board pack format {unknown[0]!r}; formats: {', '.join(FORMATS)}")
@@ -63,6 +65,8 @@ def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], No
     elsewhere = {name: process.lay_out(pack) for name, process in apart.items()}
     # The pictures are drawn while the first format is laid out: it waits only for a picture not drawn yet.
     drawn = pictures([page.assessment for page in pack.pages], progress, funnel=pack.funnel, exporter=exporter)
+    # Every picture is asked for: chromium closes when they are drawn, beside the layouts, not after them.
+    exporter.finish()
     for process in apart.values():
         process.send_pictures(drawn)
     here = {}
