@@ -75,15 +75,19 @@ class LayoutProcess:
             _send(self._process.stdin, pack)
             pictures = self._pictures.get()
             _send(self._process.stdin, ("keys", list(pictures.icons), list(pictures.charts)))
-            for kind, key, png in pictures.each():
-                _send(self._process.stdin, (kind, key, png))
+            drawn = pictures.each()
+            while True:
+                try:
+                    message = next(drawn)
+                except StopIteration:
+                    return
+                except Exception as error:  # a picture could not be drawn: the process stops with the same words
+                    message = ("error", None, f"{type(error).__name__}: {error}")
+                _send(self._process.stdin, message)
+                if message[0] == "error":
+                    return
         except (OSError, ValueError):  # it stopped reading (it had what it needed, or failed and says so), or the
             pass                       # command closed the pipe as it finished
-        except Exception as error:  # a picture could not be drawn: the process stops with the same words
-            try:
-                _send(self._process.stdin, ("error", None, f"{type(error).__name__}: {error}"))
-            except (OSError, ValueError):
-                pass
 
     def _receive(self) -> None:
         try:
