@@ -1,9 +1,9 @@
 """Board papers made from the dashboard's own assessments: the board pack as PDF and PowerPoint.
 
 `render(pack, formats)` draws the pictures once (one chromium session, an `Exporter` started beforehand or
-one of its own) and lays the pack out in each format asked for, here or (`apart`) in a process of its own
-started beforehand (reports/layout_process.py); `board_pack.from_store` describes the pack. The command
-line is `python -m reports`.
+one of its own) and lays the pack out in each format asked for, here or (`apart`) in a copy of this
+process (reports/layout_process.py); `board_pack.from_store` describes the pack. The command line is
+`python -m reports`.
 
 This package's own floor is light: the pack's description and its layouts (pandas, DuckDB, fpdf2,
 python-pptx: about 1.5 s of imports) are imported when first used, so `python -m reports`, which runs
@@ -49,7 +49,9 @@ def _layout(format_name: str) -> Callable:
 def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], None] | None = None,
            exporter: Exporter | None = None, apart: Mapping[str, LayoutProcess] | None = None) -> dict[str, bytes]:
     """The pack's file in each format named (``pdf``, ``pptx``), drawn from one set of pictures; a format in
-    `apart` is laid out by that process of its own (reports/layout_process.py) while this one lays out the rest."""
+    `apart` is laid out by a copy of this process (reports/layout_process.py) while this one lays out the rest.
+    The exporter draws this pack's pictures and no more: it is finished (:meth:`Exporter.finish`) once they
+    are asked for."""
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise ValueError(f"there is no board pack format {unknown[0]!r}; formats: {', '.join(FORMATS)}")
@@ -59,10 +61,13 @@ def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], No
     from reports.figures import pictures
 
     apart = {name: process for name, process in (apart or {}).items() if name in formats}
-    # A format laid out apart gets the pack first, and starts on its pages before the pictures are asked for.
+    # A format laid out apart is copied off with the pack first, and starts on its pages before the pictures
+    # are asked for (and before any picture is being drawn: see reports/layout_process.py).
     elsewhere = {name: process.lay_out(pack) for name, process in apart.items()}
     # The pictures are drawn while the first format is laid out: it waits only for a picture not drawn yet.
     drawn = pictures([page.assessment for page in pack.pages], progress, funnel=pack.funnel, exporter=exporter)
+    # Every picture is asked for: chromium closes when they are drawn, beside the layouts, not after them.
+    exporter.finish()
     for process in apart.values():
         process.send_pictures(drawn)
     here = {}

@@ -6,7 +6,7 @@
 
 `--format` and `--out` come in pairs, the first `--out` for the first `--format`: both formats from one
 command draw each chart once and share the pictures, so a second format costs only its layout, and that
-beside the first: the PDF is laid out by a process of its own (reports/layout_process.py).
+beside the first: the PDF is laid out by a copy of the command's process (reports/layout_process.py).
 
 `--db` takes a DuckDB file's path or the shared store, `ducklake:postgres:<connection string>`, as
 `python -m loaders` does. The pack is made from a snapshot of the store as of its last committed write,
@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from reports import FORMATS, Exporter
-from reports.layout_process import LayoutProcess
+from reports.layout_process import CAN_FORK, LayoutProcess
 
 
 def _day(text: str) -> date:
@@ -105,10 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _pairs(pack, args)
     # Chromium starts first, before the pack's code is imported: the two run side by side. With both formats
-    # asked for, the PDF (three times the slides' layout) is laid out by a process of its own, started now too.
+    # asked for, the PDF (three times the slides' layout) is laid out by a copy of this process, made when the
+    # pack is assembled.
     with Exporter() as exporter, contextlib.ExitStack() as processes:
         apart = {name: processes.enter_context(LayoutProcess(name)) for name in args.format
-                 if name == "pdf" and len(args.format) > 1}
+                 if name == "pdf" and len(args.format) > 1 and CAN_FORK}
         return _board_pack(args, exporter, apart, started)
 
 

@@ -41,8 +41,13 @@ class Exporter:
         return self
 
     def __exit__(self, *_) -> None:
-        self._requests.put(None)
+        self.finish()
         self._thread.join(RENDER_TIMEOUT)
+
+    def finish(self) -> None:
+        """No more pictures will be asked for: chromium closes once those asked for are drawn, while the caller
+        goes on (leaving the exporter then waits only for what is left of that)."""
+        self._requests.put(None)
 
     def submit(self, fig, scale: float) -> Future:
         """The figure's PNG bytes, to come: a go.Figure or the same as a plain dict, its size its layout's,

@@ -65,7 +65,7 @@ class Pictures:
     def each(self) -> Iterator[tuple[str, object, bytes]]:
         """Every picture as it is drawn, ("icon", key, PNG) then ("chart", key, PNG), in the order the pages
         first show them, telling no progress: for a thread that readies them beside a layout (the PDF's) or
-        sends them on to a format laid out in a process of its own (reports/layout_process.py)."""
+        sends them on to a format laid out in a copy of this process (reports/layout_process.py)."""
         for kind, drawn in (("icon", self.icons), ("chart", self.charts)):
             for key in drawn:
                 yield kind, key, drawn.quietly(key) if isinstance(drawn, _Drawn) else drawn[key]

@@ -1,103 +1,159 @@
-"""A format of the pack laid out in a Python process of its own, beside the command's: the second core at work.
+"""A format of the pack laid out by a copy of the command's process, beside it: the second core at work.
 
 Laying a pack out is Python through and through (fpdf2's line breaking, python-pptx's XML), and one process
 runs one line of Python at a time however many cores the machine has. So when both formats are asked for,
-`python -m reports` lays one out in a process of its own (`python -m reports.layout_process pdf`), started
-beside chromium at the command's start so that it has imported its code by the time the pack is read. The
-command sends it the pack (pickled: about 0.2 MB) and each picture as chromium draws it, lays the other
-format out meanwhile, and takes the file back. The pictures are drawn once, in the command's one browser.
+`python -m reports` lays the PDF out in a copy of itself (`os.fork`) made the moment the pack is assembled:
+the copy has the pack and every module already loaded, imports only its layout's code, gets each picture
+through a pipe as chromium draws it, and sends the file back, while the command lays out the slides. The
+pictures are drawn once, in the command's one browser.
 
-Its floor is the standard library; the format's code is imported in the process that lays it out.
+A copy, not a fresh python (`python -m ...`): a fresh one imports pandas, DuckDB and the pack's code again
+(1.6 s), on the same two cores as chromium's start and the store's reading, which then both wait. Forking a
+process that has threads is safe only for a copy that touches nothing those threads hold: the copy is made
+before any picture is asked for (chromium's thread has long finished its imports and waits on its queue),
+uses only the layout's code and its own pipes and threads, never the browser, the store or the logging of
+the command, and leaves by `os._exit`, running none of the command's clean-up. Should it hang all the same,
+it gives up after `GIVE_UP_SECONDS` (faulthandler writes where it was) and the command says the PDF could
+not be laid out. Only on Linux (`CAN_FORK`); elsewhere every format is laid out in the command's process.
+
+Its floor is the standard library; the layout's code is imported in the copy that lays it out.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
-import queue
-import subprocess
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 if TYPE_CHECKING:
     from reports.board_pack import BoardPack
     from reports.figures import Pictures
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Linux forks a process with threads safely for a copy such as this; macOS's system libraries do not.
+CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
+# Seconds after which a copy still laying out gives up (a hung copy, never a slow one: a PDF takes seconds).
+GIVE_UP_SECONDS = 600
 
 
 class LayoutProcess:
-    """A process laying out one format, started when entered and told to stop (or stopped) on leaving."""
+    """One format laid out by a copy of this process, made by :meth:`lay_out`; stopped, if still at work, and
+    waited for on leaving."""
 
     def __init__(self, format_name: str) -> None:
         self.format_name = format_name
-        self._process: subprocess.Popen | None = None
+        self._pid: int | None = None
+        self._exit_status: int | None = None
+        self._reaping = threading.Lock()
         self._file: Future = Future()
-        self._pictures: queue.Queue[Pictures] = queue.Queue()
+        self._to_copy: BinaryIO | None = None
+        self._from_copy: BinaryIO | None = None
 
     def __enter__(self) -> LayoutProcess:
-        paths = [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "reports.layout_process", self.format_name], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
         return self
 
     def __exit__(self, *_) -> None:
-        process = self._process
-        if not self._file.done():
-            process.kill()  # no pack was sent (a refusal, an error): nothing to wait for
-        try:
-            process.stdin.close()
-        except OSError:  # it had stopped reading
-            pass
-        process.wait()
-        process.stdout.close()
+        if self._pid is None:
+            return
+        # The command stopped (an error) before the file came: nothing to wait for.
+        self._reap(stop=not self._file.done())
+        for stream in (self._to_copy, self._from_copy):
+            try:
+                stream.close()
+            except OSError:  # it had stopped reading
+                pass
+
+    def _reap(self, stop: bool = False) -> int:
+        """The copy's exit status, once it has ended (stopped first if `stop`); its process id is ours until then."""
+        with self._reaping:
+            if self._exit_status is None:
+                if stop:
+                    os.kill(self._pid, 9)
+                self._exit_status = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
+            return self._exit_status
 
     def lay_out(self, pack: BoardPack) -> Future:
-        """The format's file, to come: the pack is sent at once, from a thread of its own (the process reads it
-        once it has imported its code), before the pictures are even asked for; they follow (`send_pictures`)."""
-        threading.Thread(target=self._forward, args=(pack,), name=f"board-pack-{self.format_name}-send",
-                         daemon=True).start()
+        """The format's file, to come: the copy is made now, with the pack, before any picture is asked for;
+        the pictures follow (:meth:`send_pictures`)."""
+        pictures_in, pictures_out = os.pipe()
+        file_in, file_out = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            _lay_out_in_copy(self.format_name, pack, pictures_in, file_out, ours=(pictures_out, file_in))
+        self._pid = pid
+        os.close(pictures_in)
+        os.close(file_out)
+        self._to_copy, self._from_copy = os.fdopen(pictures_out, "wb"), os.fdopen(file_in, "rb")
         threading.Thread(target=self._receive, name=f"board-pack-{self.format_name}-file", daemon=True).start()
         return self._file
 
     def send_pictures(self, pictures: Pictures) -> None:
-        """Each picture is sent as it is drawn, in the order the pages first show them."""
-        self._pictures.put(pictures)
+        """Each picture is sent as it is drawn, in the order the pages first show them, from a thread of its own."""
+        threading.Thread(target=self._forward, args=(pictures,), name=f"board-pack-{self.format_name}-send",
+                         daemon=True).start()
 
-    def _forward(self, pack: BoardPack) -> None:
+    def _forward(self, pictures: Pictures) -> None:
         try:
-            _send(self._process.stdin, pack)
-            pictures = self._pictures.get()
-            _send(self._process.stdin, ("keys", list(pictures.icons), list(pictures.charts)))
-            for kind, key, png in pictures.each():
-                _send(self._process.stdin, (kind, key, png))
+            _send(self._to_copy, ("keys", list(pictures.icons), list(pictures.charts)))
+            drawn = pictures.each()
+            while True:
+                try:
+                    message = next(drawn)
+                except StopIteration:
+                    return
+                except Exception as error:  # a picture could not be drawn: the copy stops with the same words
+                    message = ("error", None, f"{type(error).__name__}: {error}")
+                _send(self._to_copy, message)
+                if message[0] == "error":
+                    return
         except (OSError, ValueError):  # it stopped reading (it had what it needed, or failed and says so), or the
             pass                       # command closed the pipe as it finished
-        except Exception as error:  # a picture could not be drawn: the process stops with the same words
-            try:
-                _send(self._process.stdin, ("error", None, f"{type(error).__name__}: {error}"))
-            except (OSError, ValueError):
-                pass
 
     def _receive(self) -> None:
         try:
-            self._file.set_result(pickle.load(self._process.stdout))
-        except (EOFError, OSError, pickle.UnpicklingError):
-            status = self._process.wait()
+            self._file.set_result(pickle.load(self._from_copy))
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
             self._file.set_exception(RuntimeError(
                 f"the {self.format_name.upper()} could not be laid out: its process stopped with exit status "
-                f"{status} (its error is above)"))
+                f"{self._reap()} (its error is above)"))
 
 
 def _send(stream: BinaryIO, message: Any) -> None:
     pickle.dump(message, stream, protocol=pickle.HIGHEST_PROTOCOL)
     stream.flush()
+
+
+def _lay_out_in_copy(format_name: str, pack: BoardPack, pictures_fd: int, file_fd: int,
+                     ours: tuple[int, ...]) -> NoReturn:
+    """In the copy: lay the pack out with the pictures as they come, send the file, and leave at once."""
+    status = 1
+    try:
+        faulthandler.dump_traceback_later(GIVE_UP_SECONDS, exit=True, file=2)  # the standard error file itself
+        for fd in ours:  # the command's ends of the two pipes
+            os.close(fd)
+        from reports.figures import Pictures
+
+        if format_name == "pdf":
+            from reports.pdf import render
+        else:
+            from reports.pptx import render
+        arriving = _Incoming(os.fdopen(pictures_fd, "rb"))
+        content = render(pack, Pictures(charts=_Arriving(arriving, "chart"), icons=_Arriving(arriving, "icon")))
+        with os.fdopen(file_fd, "wb") as out:
+            _send(out, content)
+        status = 0
+    except BaseException:  # said on the standard error the command shares (its file, not the command's Python
+        # object, whose lock another thread may have held when the copy was made); the command says which failed
+        os.write(2, traceback.format_exc().encode(errors="replace"))
+    finally:
+        # Straight out: none of the command's clean-up (its temporary folders, its browser) is the copy's,
+        # and its thread reading pictures may still wait on the pipe.
+        os._exit(status)
 
 
 class _Incoming:
@@ -159,39 +215,3 @@ class _Arriving(Mapping):
 
     def __len__(self) -> int:
         return len(self._incoming.keys(self._kind))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Import the format's code, then lay out the pack the command sends with the pictures it sends after."""
-    format_name = (argv or sys.argv[1:])[0]
-    # The pipe to the command is stdout: anything else printed goes to stderr, never into the file.
-    results = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    from reports.figures import Pictures
-
-    if format_name == "pdf":
-        from reports.pdf import render as layout
-    else:
-        from reports.pptx import render as layout
-    incoming = sys.stdin.buffer
-    try:
-        pack = pickle.load(incoming)
-    except EOFError:
-        return 0  # the command ended without a pack (a refusal): nothing to lay out
-    arriving = _Incoming(incoming)
-    pictures = Pictures(charts=_Arriving(arriving, "chart"), icons=_Arriving(arriving, "icon"))
-    _send(results, layout(pack, pictures))
-    results.close()
-    return 0
-
-
-if __name__ == "__main__":
-    try:
-        status = main()
-    except BaseException:  # said on stderr, which the command shares; the command says which format failed
-        traceback.print_exc()
-        status = 1
-    # Straight out, without the interpreter's shutdown: the thread reading pictures may still be waiting on
-    # the pipe, and a shutdown would wait for it (or abort); the file is sent and nothing else is held.
-    sys.stderr.flush()
-    os._exit(status)

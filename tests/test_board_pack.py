@@ -357,9 +357,9 @@ class TestCommandLine:
         printed = capsys.readouterr().out
         assert f"{paper_file}: board pack for York" in printed and f"{deck_file}: board pack for York" in printed
 
-    def test_a_refusal_with_both_formats_writes_neither_and_stops_the_pdf_process(self, bundled_db, tmp_path, capsys):
-        """With both formats the PDF is laid out by a process of its own, started at once: a refusal (no such
-        store version) still ends the command at once with its sentence, writing no file."""
+    def test_a_refusal_with_both_formats_writes_neither(self, bundled_db, tmp_path, capsys):
+        """With both formats the PDF is laid out by a copy of the command's process, made once the pack is
+        assembled: a refusal (no such store version) ends the command with its sentence, writing no file."""
         paper_file, deck_file = tmp_path / "pack.pdf", tmp_path / "pack.pptx"
         assert reports_main(["board-pack", "--as-at", "2018-11-20", "--store-version", "999", "--format", "pdf",
                              "--out", str(paper_file), "--format", "pptx", "--out", str(deck_file), "--db",
@@ -368,8 +368,8 @@ class TestCommandLine:
         assert not paper_file.exists() and not deck_file.exists()
 
     def test_a_picture_that_cannot_be_drawn_stops_the_pdf_process_with_an_error(self, york):
-        """The PDF's process gets the pack and then each picture as it is drawn; a picture that fails stops it,
-        and the command says the PDF could not be laid out rather than waiting for it."""
+        """The PDF's process (a copy of this one, with the pack) gets each picture as it is drawn; a picture
+        that fails stops it, and the command says the PDF could not be laid out rather than waiting for it."""
         pack, _ = york
         failed = Future()
         failed.set_exception(RuntimeError("chromium went away"))
