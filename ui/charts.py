@@ -11,8 +11,6 @@ that gives that dict back as it is. What reaches the browser is the same JSON as
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from functools import partial
 from types import SimpleNamespace
 
 import plotly.graph_objects as go
@@ -57,11 +55,6 @@ def plotly_chart(figure: dict, place=None, **options):
     return (place or st).plotly_chart(Expanded(expanded(figure)), **options)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _kept(key: tuple, _build: Callable[[], dict]) -> dict:
-    return expanded(_build())
-
-
 def kept_figure(key: tuple, build: Callable[..., dict], /, *args, **kwargs) -> dict:
     """`build(*args, **kwargs)`'s figure, :func:`expanded`, kept per store version and day: a second visit
     unpickles it instead of drawing and expanding it again.
@@ -69,5 +62,4 @@ def kept_figure(key: tuple, build: Callable[..., dict], /, *args, **kwargs) -> d
     `key` names everything else the figure depends on (the page, the indicator, the area, the comparator, the
     periods shown, presentation mode); what the store holds (the series, the plan's actions) is the version's.
     """
-    return _kept((str(context.settings().store), context.store_version(), date.today(), *key),
-                 partial(build, *args, **kwargs))
+    return context.keep(("figure", *key), lambda: expanded(build(*args, **kwargs)))

@@ -101,13 +101,19 @@ def kept(read: Callable[..., T], /, *args, key: tuple | None = None, **kwargs) -
     (unpickled each time): a page changing it changes nothing kept.
     """
     named = (args, tuple(sorted(kwargs.items()))) if key is None else key
-    name = (str(settings().store), store_version(), date.today(), f"{read.__module__}.{read.__qualname__}", named)
+    return keep((f"{read.__module__}.{read.__qualname__}", named), lambda: read(connection(), *args, **kwargs))
+
+
+def keep(name: tuple, make: Callable[[], T]) -> T:
+    """`make()`, kept per store and store version and day under `name` (what else it depends on), a fresh
+    copy each time: what `kept` does for a read, for anything else built from the store (a page's figure)."""
+    name = (str(settings().store), store_version(), date.today(), *name)
     with _KEPT_LOCK:
         held = _KEPT.get(name)
         if held is not None:
             _KEPT.move_to_end(name)
     if held is None:
-        held = pickle.dumps(read(connection(), *args, **kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        held = pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
         with _KEPT_LOCK:
             _KEPT[name] = held
             while len(_KEPT) > _KEPT_MOST:
