@@ -174,18 +174,22 @@ def test_the_funnel_and_the_matrix_read_on_a_projector(page, server, indicator):
 # The longest upper-tier council name the store holds, for the board's widest header.
 LONGEST_NAME = "E06000058"  # Bournemouth, Christchurch and Poole
 
-_TABLE = """() => {
+_TABLE = """(selector) => {
   const main = document.querySelector('[data-testid="stMain"]').getBoundingClientRect();
-  const table = document.querySelector('table.pbip-indicators');
-  return {over: table.getBoundingClientRect().right - main.right,
-          clipped: Array.from(table.querySelectorAll('td, th')).filter(c => c.scrollWidth > c.clientWidth + 1)
-            .map(c => c.textContent.trim().slice(0, 40))};
+  const tables = Array.from(document.querySelectorAll(selector));
+  return {tables: tables.length,
+          over: Math.max(...tables.map(t => t.getBoundingClientRect().right - main.right)),
+          clipped: tables.flatMap(t => Array.from(t.querySelectorAll('td, th')))
+            .filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.trim().slice(0, 40))};
 }"""
 
 
-def test_the_board_table_fits_the_longest_council_name(page, bundled_db, tmp_path):
-    """For the council with the longest name, the indicators' table fits the page on the projector (1280 x 720)
-    and beside the sidebar at 1024 px: it wraps between words, never cuts a cell or runs past the main area."""
+@pytest.mark.parametrize("path,table", [("/board", "table.pbip-indicators"), ("/", "table.pbip-overview")],
+                         ids=["board", "overview"])
+def test_the_tables_fit_the_longest_council_name(page, bundled_db, tmp_path, path, table):
+    """For the council with the longest name, the board's indicators table and the overview's two tables fit
+    the page on the projector (1280 x 720), at 1280 x 800, and beside the sidebar at 1024 px (where the overview
+    leaves off its trend and data age): they wrap between words, never cut a cell or run past the main area."""
     import shutil
 
     from playwright.sync_api import expect
@@ -196,14 +200,18 @@ def test_the_board_table_fits_the_longest_council_name(page, bundled_db, tmp_pat
     db = tmp_path / "pbip.duckdb"
     shutil.copyfile(bundled_db, db)
     with serving(db, tmp_path / "server.log", env={"PBIP_AREA_CODE": LONGEST_NAME}) as url:
-        for (width, height), query in (((1280, 720), "?presentation=1"), ((1024, 768), "")):
+        for (width, height), query in (((1280, 720), "?presentation=1"), ((1280, 800), ""), ((1024, 768), "")):
             page.set_viewport_size({"width": width, "height": height})
-            page.goto(url + "/board" + query, timeout=180_000)
-            expect(page.locator("table.pbip-indicators")).to_be_visible(timeout=180_000)
+            page.goto(url + path + query, timeout=180_000)
+            expect(page.locator(table).first).to_be_visible(timeout=180_000)
             wait_until_drawn(page)
-            found = page.evaluate(_TABLE)
-            page.screenshot(path=str(ARTIFACTS / f"board_longest_name_{width}x{height}.png"), full_page=True)
-            assert found["over"] <= 1 and found["clipped"] == [], (width, found)
+            found = page.evaluate(_TABLE, table)
+            page.screenshot(path=str(ARTIFACTS / f"{path.strip('/') or 'overview'}_longest_name_{width}x{height}.png"),
+                            full_page=True)
+            assert found["tables"] >= 1 and found["over"] <= 1 and found["clipped"] == [], (width, found)
+            if path == "/":  # what the narrow page leaves off is there when there is room
+                trend_shown = page.locator("table.pbip-overview th", has_text="Trend").first.is_visible()
+                assert trend_shown == (width == 1280 and not query), (width, query)
 
 
 # Every window size the browser tests put the board on the projector at (here and tests/test_browser_truth.py).
