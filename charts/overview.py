@@ -1,5 +1,6 @@
 """The overview's tables as HTML that wraps at word boundaries: every column on screen at 1280 x 800 and on
 the projector, no cell clipped, no word broken inside (st.dataframe draws on a canvas that can only cut).
+Narrower than the table's words (1024 px beside the sidebar), it leaves off the trend and the data's age.
 
 Pure: the overview frame (``analysis.overview.overview_table``) in, HTML text out. Every value is escaped;
 the indicator's name links to its page (the link keeps presentation mode); the trend is a small line with
