@@ -131,11 +131,13 @@ def measure(browser, url: str, finished: str, runs: int) -> tuple[float, float, 
     first, second, drawn = [], [], ""
     for _ in range(runs):
         context = browser.new_context(viewport={"width": 1280, "height": 720})
-        page = context.new_page()
-        first.append(time_to_drawn(page, url, finished))
-        second.append(time_to_drawn(page, url, finished))
-        drawn = page.evaluate(COUNT)
-        context.close()
+        try:
+            page = context.new_page()
+            first.append(time_to_drawn(page, url, finished))
+            second.append(time_to_drawn(page, url, finished))
+            drawn = page.evaluate(COUNT)
+        finally:
+            context.close()
     return statistics.median(first), statistics.median(second), drawn
 
 
@@ -192,13 +194,20 @@ def national_store(db: Path, folder: Path) -> tuple[int, float]:
 
 
 def table(browser, url: str, empty: tuple[float, float], runs: int, label: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     empty_first, empty_second = empty
     print(label)
     print(f"  {'page':<36}{'first s':>8}{'ratio':>7}{'second s':>9}{'ratio':>7}  {'drawn':>6}  load  goals "
           f"(first <= {GOAL_FIRST}x, second <= {GOAL_SECOND}x)")
     for name, path, finished in PAGES:
         for mode, address in (("", path), (", presentation", with_presentation(path))):
-            first, second, drawn = measure(browser, url + address, finished, runs)
+            try:
+                first, second, drawn = measure(browser, url + address, finished, runs)
+            except (AssertionError, PlaywrightTimeout) as error:  # a page that never finished is a finding: said
+                print(f"  {name + mode:<36}did not finish within 120 s: {str(error).splitlines()[0]}  {_load():>4}",
+                      flush=True)
+                continue
             met = ("met" if first <= GOAL_FIRST * empty_first else "first MISSED",
                    "met" if second <= GOAL_SECOND * empty_second else "second MISSED")
             print(f"  {name + mode:<36}{first:>8.2f}{first / empty_first:>7.1f}{second:>9.2f}"
