@@ -398,9 +398,11 @@ class TestCommandLine:
 
 
 class TestBoardView:
-    def open_board(self, monkeypatch, db: Path, **query: str) -> AppTest:
+    def open_board(self, monkeypatch, db: Path, opened: bool = True, **query: str) -> AppTest:
         monkeypatch.setenv("PBIP_DB_PATH", str(db))
         at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "board.py"), default_timeout=600)
+        if opened:
+            at.session_state["board_pack_open"] = True  # the controls' expander, opened
         for key, value in query.items():
             at.query_params[key] = value
         at.run()
@@ -417,6 +419,16 @@ class TestBoardView:
         statuses = [e.proto.label for e in at.main if type(e).__name__ == "Status"]
         assert statuses and statuses[0].startswith("The board pack is ready")
         assert [b for b in at.get("download_button") if b.proto.label.endswith(".pdf")]
+
+    def test_the_controls_wait_in_their_expander_until_it_is_opened(self, monkeypatch, small_db):
+        """A visit draws only the expander's heading: no date picker or button until someone opens it."""
+        at = self.open_board(monkeypatch, small_db, opened=False)
+        assert [e for e in at.expander if e.label.startswith("Board pack")]
+        pack_dates = lambda: [d for d in at.date_input if d.key.startswith("board_pack_")]  # noqa: E731
+        assert not pack_dates() and not [b for b in at.button if b.label == "Make the board pack"]
+        at.session_state["board_pack_open"] = True
+        at.run()
+        assert len(pack_dates()) == 2 and [b for b in at.button if b.label == "Make the board pack"]
 
     def test_presentation_mode_hides_the_pack_controls(self, monkeypatch, small_db):
         """On the projector the board view has no pack controls."""
