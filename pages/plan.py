@@ -44,11 +44,12 @@ refs = recommendations["ref"].tolist()
 
 
 def show_table(frame: pd.DataFrame, *, rag_columns: tuple[str, ...] = (), labels: dict | None = None,
-               key: str | None = None) -> None:
+               key: str | None = None, small: bool = False) -> None:
     """A plan table with readable RAG: st.table in presentation mode (the projector CSS enlarges it,
-    unlike st.dataframe's canvas), st.dataframe otherwise."""
+    unlike st.dataframe's canvas) and for a `small` table (a few rows, whole on the page: a scrolling grid
+    would only cost the browser a canvas to paint), st.dataframe otherwise."""
     labels = labels or {}
-    if presenting:
+    if presenting or small:
         st.table(plan_charts.projector_table(frame.rename(columns=labels), [labels.get(c, c) for c in rag_columns]),
                  hide_index=True)
     else:
@@ -152,14 +153,12 @@ with grid_tab:
                    key="plan_grid")
         st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
                    f"{as_at:%d %B %Y}.")
-        # Side by side on a screen; one above the other on the projector, where 22 px needs the width.
-        left, right = (st.container(), st.container()) if presenting else st.columns(2)
-        for column, by, heading in ((left, "project_title", "RAG by project"),
-                                    (right, "recommendation_ref", "RAG by recommendation")):
-            with column:
-                st.subheader(heading)
-                show_table(plan_charts.readable_rag_counts(rules.rag_counts(shown, by, as_at)),
-                           rag_columns=("Roll-up",), labels=COUNT_LABELS, key=f"plan_counts_{by}")
+        # One above the other, each whole: its nine columns need the page's width (side by side, the roll-up
+        # scrolled out of sight).
+        for by, heading in (("project_title", "RAG by project"), ("recommendation_ref", "RAG by recommendation")):
+            st.subheader(heading)
+            show_table(plan_charts.readable_rag_counts(rules.rag_counts(shown, by, as_at)),
+                       rag_columns=("Roll-up",), labels=COUNT_LABELS, key=f"plan_counts_{by}", small=True)
 
 with board_tab:
     if board_tab.open:

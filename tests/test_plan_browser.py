@@ -61,3 +61,11 @@ def test_the_normal_grid_is_drawn(page, server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     grid.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "plan_grid_normal_1280x720.png"))
+    # The RAG counts are whole tables, each as wide as the page: no column (the roll-up) scrolled out of sight,
+    # beside the sidebar at 1024 px too.
+    for width, height in ((1280, 720), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # the layout follows the window
+        widths = page.evaluate("() => [...document.querySelectorAll('[data-testid=stTable] table')]"
+                               ".map(t => [t.scrollWidth, t.parentElement.clientWidth])")
+        assert len(widths) == 2 and all(table <= room + 1 for table, room in widths), (width, widths)
