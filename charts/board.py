@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.board import BoardRow
 from charts.icons import assurance_svg, data_uri, variation_svg
-from charts.plan import RAG_COLOURS, swatch_text_colour
+from charts.plan import RAG_COLOURS, rag_label, swatch_text_colour
 
 BOARD_CSS = """
 <style>
@@ -109,26 +109,35 @@ def board_table_html(rows: Sequence[BoardRow], *, area_name: str, comparator_nam
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def rag_swatch(word: str) -> str:
-    """A RAG word on its colour, in black or white text whichever has the contrast."""
+def rag_swatch(word: str, text: str | None = None) -> str:
+    """A RAG word (or `text`, its word and meaning) on its colour, in black or white text whichever has the
+    contrast."""
     colour = RAG_COLOURS.get(word)
     if colour is None:
         return escape(word)
     return (f'<span class="pbip-rag" style="background:{colour};color:{swatch_text_colour(colour)}">'
-            f"{escape(word)}</span>")
+            f"{escape(word if text is None else text)}</span>")
 
 
 def projects_table_html(projects: pd.DataFrame) -> str:
     """RAG by project (``analysis.board.rag_by_project``): counts in numbers, the roll-up as a swatch."""
-    columns = [c for c in projects.columns if c != "Roll-up"]
-    head = ('<th style="width:30%">Project</th>'
-            + "".join(f'<th class="num">{escape(str(c))}</th>' for c in columns if c != "Project")
-            + '<th style="width:16%">Roll-up</th>')
+    return rag_counts_html(projects, widths=("30%", "16%"))
+
+
+def rag_counts_html(counts: pd.DataFrame, *, widths: tuple[str, str] | None = None, meanings: bool = False) -> str:
+    """A table of RAG counts: its first column names the row (a project, a recommendation), a "Roll-up" column
+    is a swatch (with its meaning, "Red: off track", when `meanings`), every other column a number. An HTML
+    table: whole on the page, wrapped between words, enlarged on the projector, built without pandas' Styler."""
+    label, *numbers = [c for c in counts.columns if c != "Roll-up"]
+    label_width, roll_up_width = (f' style="width:{w}"' for w in widths) if widths else ("", "")
+    head = (f"<th{label_width}>{escape(str(label))}</th>"
+            + "".join(f'<th class="num">{escape(str(c))}</th>' for c in numbers)
+            + f"<th{roll_up_width}>Roll-up</th>")
     body = "".join(
-        "<tr>" + "".join(f'<td class="{"num" if c != "Project" else ""}">{escape(str(row[c]))}</td>'
-                         for c in columns)
-        + f"<td>{rag_swatch(str(row['Roll-up']))}</td></tr>"
-        for _, row in projects.iterrows())
+        f"<tr><td>{escape(str(row[label]))}</td>"
+        + "".join(f'<td class="num">{escape(str(row[c]))}</td>' for c in numbers)
+        + f"<td>{rag_swatch(str(row['Roll-up']), rag_label(row['Roll-up']) if meanings else None)}</td></tr>"
+        for _, row in counts.iterrows())
     return (f'{BOARD_CSS}<table class="pbip-board pbip-wrap"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
             '</table>')
 

@@ -91,11 +91,6 @@ def readable_rags(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(rag_label) for column in columns})
 
 
-def readable_rag_counts(counts: pd.DataFrame) -> pd.DataFrame:
-    """A table of `analysis.plan.rag_counts` with its roll-up as a RAG word and meaning."""
-    return readable_rags(counts, ["Roll-up"])
-
-
 def _cell_text(value) -> str:
     if _blank(value):
         return ""

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis import plan as rules
 from charts import plan as plan_charts
+from charts.board import rag_counts_html
 from charts.text import plain
 from loaders.errors import LoadError
 from loaders.plan import read_action_workbook
@@ -44,12 +45,11 @@ refs = recommendations["ref"].tolist()
 
 
 def show_table(frame: pd.DataFrame, *, rag_columns: tuple[str, ...] = (), labels: dict | None = None,
-               key: str | None = None, small: bool = False) -> None:
+               key: str | None = None) -> None:
     """A plan table with readable RAG: st.table in presentation mode (the projector CSS enlarges it,
-    unlike st.dataframe's canvas) and for a `small` table (a few rows, whole on the page: a scrolling grid
-    would only cost the browser a canvas to paint), st.dataframe otherwise."""
+    unlike st.dataframe's canvas), st.dataframe otherwise."""
     labels = labels or {}
-    if presenting or small:
+    if presenting:
         st.table(plan_charts.projector_table(frame.rename(columns=labels), [labels.get(c, c) for c in rag_columns]),
                  hide_index=True)
     else:
@@ -154,11 +154,10 @@ with grid_tab:
         st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
                    f"{as_at:%d %B %Y}.")
         # One above the other, each whole: its nine columns need the page's width (side by side, the roll-up
-        # scrolled out of sight).
+        # scrolled out of sight). HTML tables, as on the board view: a few rows need no scrolling grid.
         for by, heading in (("project_title", "RAG by project"), ("recommendation_ref", "RAG by recommendation")):
             st.subheader(heading)
-            show_table(plan_charts.readable_rag_counts(rules.rag_counts(shown, by, as_at)),
-                       rag_columns=("Roll-up",), labels=COUNT_LABELS, key=f"plan_counts_{by}", small=True)
+            st.html(rag_counts_html(rules.rag_counts(shown, by, as_at).rename(columns=COUNT_LABELS), meanings=True))
 
 with board_tab:
     if board_tab.open:

@@ -66,6 +66,7 @@ def test_the_normal_grid_is_drawn(page, server):
     for width, height in ((1280, 720), (1024, 768)):
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(300)  # the layout follows the window
-        widths = page.evaluate("() => [...document.querySelectorAll('[data-testid=stTable] table')]"
-                               ".map(t => [t.scrollWidth, t.parentElement.clientWidth])")
-        assert len(widths) == 2 and all(table <= room + 1 for table, room in widths), (width, widths)
+        widths = page.evaluate("() => { const main = document.querySelector('[data-testid=stMain]')"
+                               ".getBoundingClientRect(); return [...document.querySelectorAll('table.pbip-board')]"
+                               ".map(t => [t.getBoundingClientRect().right, main.right]); }")
+        assert len(widths) == 2 and all(right <= room + 1 for right, room in widths), (width, widths)

@@ -74,9 +74,21 @@ class TestReadableActions:
         assert shown["to"].tolist() == ["Blue: complete", "2019-05-16", "Grey: not started"]
 
     def test_the_roll_up_is_a_word_and_no_actions_stays_as_it_is(self):
-        """The counts' roll-up column is a RAG word and meaning, or "No actions"."""
-        counts = pd.DataFrame({"recommendation_ref": ["R1", "R2"], "Roll-up": ["Amber", rules.NO_ACTIONS]})
-        assert plan_charts.readable_rag_counts(counts)["Roll-up"].tolist() == ["Amber: at risk", "No actions"]
+        """The counts' roll-up is a RAG word and meaning on its swatch, or "No actions" as it is; every value is
+        escaped (a recommendation named with markup shows as typed)."""
+        import lxml.html
+
+        from charts.board import rag_counts_html
+
+        counts = pd.DataFrame({"Recommendation": ["R1", "<b>R2</b>"], "Red": [0, 2], "Amber": [1, 0],
+                               "Roll-up": ["Amber", rules.NO_ACTIONS]})
+        table = lxml.html.fromstring(rag_counts_html(counts, meanings=True)).find(".//table")
+        rows = [[cell.text_content() for cell in row] for row in table.iter("tr")]
+        assert rows == [["Recommendation", "Red", "Amber", "Roll-up"], ["R1", "0", "1", "Amber: at risk"],
+                        ["<b>R2</b>", "2", "0", "No actions"]]
+        swatch = table.find(".//span[@class='pbip-rag']")
+        assert swatch.text == "Amber: at risk" and plan_charts.RAG_COLOURS["Amber"] in swatch.get("style")
+        assert table.find(".//b") is None
 
 
 class TestProjectorTable:
