@@ -99,5 +99,8 @@ def _sentence_case(title: str) -> str:
 
 
 def _roll_up(plan_rag: pd.DataFrame, indicator_id: str) -> str:
-    mine = plan_rag[plan_rag["indicator_id"] == indicator_id] if not plan_rag.empty else plan_rag
-    return rules.roll_up(mine.loc[mine["actions"] > 0, "rag"]) if not mine.empty else "No actions linked"
+    # A plain pass, as analysis.overview.rag_text: a pandas filter per indicator cost more than the roll-up.
+    linked = [(name, count) for indicator, name, count
+              in zip(plan_rag["indicator_id"], plan_rag["rag"], plan_rag["actions"], strict=True)
+              if indicator == indicator_id]
+    return rules.roll_up([name for name, count in linked if count > 0]) if linked else "No actions linked"
