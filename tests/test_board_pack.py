@@ -57,6 +57,11 @@ def write_files(pack, folder: Path, formats=("pdf", "pptx")) -> dict[str, Path]:
     return paths
 
 
+def undated(content: bytes) -> bytes:
+    """A PDF's bytes without its date and /ID, which differ between two makings of the same pack."""
+    return re.sub(rb"/ID \[<\w+><\w+>\]|/CreationDate \(D:[^)]*\)", b"", content)
+
+
 def pdf_text(path: Path) -> str:
     """The PDF's text as pdftotext reads it, whitespace made single spaces (titles wrap)."""
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
@@ -187,10 +192,18 @@ class TestPdf:
             late = laying.submit(paper.render, pack, later).result(timeout=300)
         monkeypatch.setattr(paper._Placed, "fill", fill)
 
-        def undated(content: bytes) -> bytes:
-            return re.sub(rb"/ID \[<\w+><\w+>\]|/CreationDate \(D:[^)]*\)", b"", content)
-
         assert undated(late) == undated(paper.render(pack, ready))
+
+    def test_rows_measured_once_and_skipped_in_trials_are_placed_as_fpdf2_places_them(self, york, monkeypatch):
+        """Each table row is measured once and a trial layout moves down the scratch page by the rows' heights,
+        drawing no cell: the file is the one fpdf2's own tables make, measuring and drawing every row in every
+        trial, byte for byte but for its date and /ID."""
+        pack, _ = york
+        drawn = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
+        quick = paper.render(pack, drawn)
+        for name in ("_compute_rows_info", "_render_table_row"):
+            monkeypatch.setattr(paper._Rows, name, getattr(paper.Grid, name))
+        assert undated(paper.render(pack, drawn)) == undated(quick)
 
     @pytest.mark.parametrize("guess", [-1, 0, 1, 2, 3, 4, 5, 6, 9])
     @pytest.mark.parametrize("rows,fitting", [(0, 0), (1, 0), (1, 1), (6, 0), (6, 1), (6, 3), (6, 5), (6, 6)])
