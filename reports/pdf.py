@@ -19,6 +19,8 @@ from fpdf import FPDF, FontFace
 from fpdf.fonts import TTFFont
 from fpdf.image_datastructures import RasterImageInfo
 from fpdf.image_parsing import get_img_info
+from fpdf.table import RowLayoutInfo
+from fpdf.table import Table as Grid
 
 from charts.legend import LEGEND, LEGEND_TITLE
 from charts.plan import RAG_COLOURS, RAG_TEXT_COLOURS
@@ -60,9 +62,14 @@ class _Paper(FPDF):
         self.set_title(f"{pack.title}: {pack.area_name}, as at {pack.as_at:%-d %B %Y}")
         self.set_creator("PBIP performance dashboard")
         self.set_text_color(*TEXT)
+        self.is_trial = False
         # A blank copy for trial layouts (:func:`_fits`), sharing the pack and the fonts' parsed tables:
         # loading the fonts again would cost more than every trial together.
         self.scratch: _Paper = copy.deepcopy(self, {id(pack): pack})
+        self.scratch.is_trial = True
+        # Each table row's layout (its heights), measured once for the paper and its scratch copy: _rows_laid_out.
+        self.rows_measured: dict[tuple, RowLayoutInfo] = {}
+        self.scratch.rows_measured = self.rows_measured
         for paper in (self, self.scratch):
             for font in paper.fonts.values():
                 if type(font) is TTFFont:
@@ -547,21 +554,86 @@ def _table(pdf: _Paper, table: Table, widths: Sequence[float], icons: dict[int, 
     before a column."""
     icons = icons or {}
     pdf.set_font(pdf.family, "", SIZES["table"])
-    heading_style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
-    with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT", line_height=TABLE_LINE,
-                   headings_style=heading_style, padding=TABLE_PADDING) as grid:
-        heading = grid.row()
-        for column, text in enumerate(table.headings):
-            if column in icons:
-                heading.cell("")
-            heading.cell(pdf.clean(text))
-        for index, cells in enumerate(table.rows):
-            row = grid.row()
-            for column, text in enumerate(cells):
-                if column in icons:
-                    row.cell(img=icons[column][index], img_fill_width=True)
-                style = None
-                if column == table.rag_column and text in RAG_COLOURS:
-                    style = FontFace(emphasis="BOLD", color=RAG_TEXT_COLOURS[text], fill_color=RAG_COLOURS[text])
-                row.cell(pdf.clean(text), style=style)
+    rows = [_cells(pdf, table.headings, dict.fromkeys(icons, ""))]
+    rows += [_cells(pdf, cells, {column: names[index] for column, names in icons.items()}, table.rag_column)
+             for index, cells in enumerate(table.rows)]
+    _Rows(pdf, _rows_laid_out(pdf, rows, widths), **_grid_options(widths)).draw(rows)
     pdf.ln(2)
+
+
+# A table row, as _table gives it to fpdf2: each cell's (text, RAG) or, for a picture, (None, its placed name).
+Cells = tuple[tuple[str | None, str | None], ...]
+
+
+def _cells(pdf: _Paper, texts: Sequence[str], pictures: dict[int, str], rag_column: int | None = None) -> Cells:
+    """One row's cells: each text (a RAG word on its swatch), after the picture put before its column (an empty
+    cell in the heading row, named "")."""
+    cells = []
+    for column, text in enumerate(texts):
+        if column in pictures:
+            cells.append((None, pictures[column]) if pictures[column] else ("", None))
+        cells.append((pdf.clean(text), text if column == rag_column and text in RAG_COLOURS else None))
+    return tuple(cells)
+
+
+def _grid_options(widths: Sequence[float]) -> dict:
+    return {"col_widths": widths, "width": sum(widths), "align": "LEFT", "text_align": "LEFT",
+            "line_height": TABLE_LINE, "headings_style": FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+            "padding": TABLE_PADDING}
+
+
+def _add_rows(grid: Grid, rows: Sequence[Cells]) -> None:
+    for cells in rows:
+        row = grid.row()
+        for text, extra in cells:
+            if text is None:
+                row.cell(img=extra, img_fill_width=True)
+            elif extra is None:
+                row.cell(text)
+            else:
+                row.cell(text, style=FontFace(emphasis="BOLD", color=RAG_TEXT_COLOURS[extra],
+                                              fill_color=RAG_COLOURS[extra]))
+
+
+def _rows_laid_out(pdf: _Paper, rows: Sequence[Cells], widths: Sequence[float]) -> list[RowLayoutInfo]:
+    """Each row's layout (its height, each cell's), the first row as the heading: fpdf2's own measure of each
+    row, taken once for the paper and its scratch copy however many trial layouts and drawings the row is in.
+    Without spanning cells a row's layout depends on its cells and the widths alone, not on the other rows or
+    the place on the page."""
+    known = pdf.rows_measured
+    keys = [(tuple(widths), index == 0, cells) for index, cells in enumerate(rows)]
+    new = [index for index, key in enumerate(keys) if key not in known]
+    if new:
+        if new[0] != 0:
+            new.insert(0, 0)  # the heading is measured as the heading, in its own type
+        measuring = Grid(pdf, **_grid_options(widths))
+        _add_rows(measuring, [rows[index] for index in new])
+        measuring._cols_count = max(row.cols_count for row in measuring.rows)  # as Table.render sets it
+        for index, layout in zip(new, measuring._compute_rows_info(), strict=True):
+            known[keys[index]] = layout
+    return [known[key] for key in keys]
+
+
+class _Rows(Grid):
+    """fpdf2's table, told each row's layout (:func:`_rows_laid_out`) rather than measuring every row again.
+
+    On the scratch paper (a trial layout, :func:`_fits`) it goes down the page row by row and breaks the page
+    where fpdf2 would, drawing nothing: the trial's answer without the line breaking of each cell, which
+    was most of a trial's time."""
+
+    def __init__(self, pdf: _Paper, layouts: list[RowLayoutInfo], **options) -> None:
+        super().__init__(pdf, **options)
+        self._layouts = layouts
+
+    def draw(self, rows: Sequence[Cells]) -> None:
+        _add_rows(self, rows)
+        self.render()
+
+    def _compute_rows_info(self):
+        return iter(self._layouts)
+
+    def _render_table_row(self, i: int, row_layout_info: RowLayoutInfo, cell_x_positions, **kwargs) -> None:
+        if self._fpdf.is_trial:  # where fpdf2 leaves the page's place after a row: its height further down
+            self._fpdf.ln(row_layout_info.height)
+        else:
+            super()._render_table_row(i, row_layout_info, cell_x_positions, **kwargs)

@@ -10,6 +10,7 @@ import io
 import re
 import subprocess
 import sys
+import zipfile
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
@@ -19,7 +20,8 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 from pptx import Presentation
-from pptx.util import Pt
+from pptx.dml.color import RGBColor
+from pptx.util import Inches, Pt
 from streamlit.testing.v1 import AppTest
 
 import reports
@@ -55,6 +57,11 @@ def write_files(pack, folder: Path, formats=("pdf", "pptx")) -> dict[str, Path]:
         paths[name] = folder / reports.file_name(pack, name)
         paths[name].write_bytes(content)
     return paths
+
+
+def undated(content: bytes) -> bytes:
+    """A PDF's bytes without its date and /ID, which differ between two makings of the same pack."""
+    return re.sub(rb"/ID \[<\w+><\w+>\]|/CreationDate \(D:[^)]*\)", b"", content)
 
 
 def pdf_text(path: Path) -> str:
@@ -187,10 +194,18 @@ class TestPdf:
             late = laying.submit(paper.render, pack, later).result(timeout=300)
         monkeypatch.setattr(paper._Placed, "fill", fill)
 
-        def undated(content: bytes) -> bytes:
-            return re.sub(rb"/ID \[<\w+><\w+>\]|/CreationDate \(D:[^)]*\)", b"", content)
-
         assert undated(late) == undated(paper.render(pack, ready))
+
+    def test_rows_measured_once_and_skipped_in_trials_are_placed_as_fpdf2_places_them(self, york, monkeypatch):
+        """Each table row is measured once and a trial layout moves down the scratch page by the rows' heights,
+        drawing no cell: the file is the one fpdf2's own tables make, measuring and drawing every row in every
+        trial, byte for byte but for its date and /ID."""
+        pack, _ = york
+        drawn = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
+        quick = paper.render(pack, drawn)
+        for name in ("_compute_rows_info", "_render_table_row"):
+            monkeypatch.setattr(paper._Rows, name, getattr(paper.Grid, name))
+        assert undated(paper.render(pack, drawn)) == undated(quick)
 
     @pytest.mark.parametrize("guess", [-1, 0, 1, 2, 3, 4, 5, 6, 9])
     @pytest.mark.parametrize("rows,fitting", [(0, 0), (1, 0), (1, 1), (6, 0), (6, 1), (6, 3), (6, 5), (6, 6)])
@@ -274,6 +289,32 @@ class TestSlides:
         deck = Presentation(str(york[1]["pptx"]))
         sizes = [run.font.size for slide in deck.slides for run in slide_runs(slide)]
         assert sizes and all(size is not None and size >= Pt(18) for size in sizes)
+
+    def test_table_cells_written_at_once_are_the_cells_python_pptx_writes_property_by_property(self, york,
+                                                                                           monkeypatch):
+        """Each table cell's type, colour, fill and margins are written as one piece (reports.pptx._cell): the
+        slides are python-pptx's own, setting each property in turn, part for part."""
+        pack, _ = york
+        drawn = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel).wait()
+        at_once = slides.render(pack, drawn)
+
+        def by_property(cell, text, fill, colour, *, bold):
+            cell.margin_left = cell.margin_right = Inches(slides.CELL_X)
+            cell.margin_top = cell.margin_bottom = Inches(slides.CELL_Y)
+            cell.text = text
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor.from_string(fill)
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size, run.font.bold = Pt(slides.SIZES["table"]), bold
+                    run.font.name = slides.fit.FONT_NAME
+                    run.font.color.rgb = RGBColor.from_string(colour)
+
+        monkeypatch.setattr(slides, "_cell", by_property)
+        one_by_one = slides.render(pack, drawn)
+        parts = [zipfile.ZipFile(io.BytesIO(deck)) for deck in (at_once, one_by_one)]
+        assert parts[0].namelist() == parts[1].namelist()
+        assert [name for name in parts[0].namelist() if parts[0].read(name) != parts[1].read(name)] == []
 
 
 class TestOneVerdict:
