@@ -18,6 +18,7 @@ def store(monkeypatch):
     monkeypatch.setattr(context, "store_version", lambda: state.version)
     monkeypatch.setattr(context, "connection", lambda: "connection")
     monkeypatch.setattr(context, "_KEPT", type(context._KEPT)())
+    monkeypatch.setattr(context, "_kept_bytes", 0)
     return state
 
 
@@ -63,3 +64,19 @@ def test_it_holds_at_most_so_many_results_dropping_the_oldest(store, monkeypatch
     assert store.reads == 3
     context.kept(actions, "R2")
     assert store.reads == 4
+
+
+def test_it_holds_at_most_so_many_bytes_dropping_the_oldest(store, monkeypatch):
+    """Kept results are bounded in bytes too: a new one pushes out the least recently used, never itself."""
+    actions.store = store
+    size = len(context.pickle.dumps(actions("connection", "R1"), protocol=context.pickle.HIGHEST_PROTOCOL))
+    store.reads = 0
+    monkeypatch.setattr(context, "_KEPT_MOST_BYTES", 2 * size + size // 2)  # room for two
+    for ref in ("R1", "R2", "R3"):
+        context.kept(actions, ref)
+    assert len(context._KEPT) == 2 and context._kept_bytes == sum(map(len, context._KEPT.values()))
+    context.kept(actions, "R1")
+    assert store.reads == 4  # R1 was the oldest, so it went
+    monkeypatch.setattr(context, "_KEPT_MOST_BYTES", 1)  # smaller than any result: the newest is still kept
+    context.kept(actions, "R9")
+    assert list(context._KEPT) == [k for k in context._KEPT if "R9" in str(k)] and len(context._KEPT) == 1

@@ -81,12 +81,15 @@ def store_version() -> str:
     return memo[key]
 
 
-# What `kept` holds: pickled results, newest last, at most _KEPT_MOST of them. Not st.cache_data, which hashes
-# every argument with its own hasher and reads the function's signature on every call: 1-2 ms a read, ten
-# reads a page. A tuple of codes and dates is hashed by Python for nothing.
+# What `kept` holds: pickled results, newest last, at most _KEPT_MOST of them and _KEPT_MOST_BYTES in all (a
+# figure of every council is a few hundred kilobytes; a server for many councils must not grow without end).
+# Not st.cache_data, which hashes every argument with its own hasher and reads the function's signature on
+# every call: 1-2 ms a read, ten reads a page. A tuple of codes and dates is hashed by Python for nothing.
 _KEPT: OrderedDict[tuple, bytes] = OrderedDict()
 _KEPT_LOCK = threading.Lock()  # server sessions run in threads
 _KEPT_MOST = 1024
+_KEPT_MOST_BYTES = 256 * 2**20
+_kept_bytes = 0
 
 
 def kept(read: Callable[..., T], /, *args, key: tuple | None = None, **kwargs) -> T:
@@ -114,11 +117,19 @@ def keep(name: tuple, make: Callable[[], T]) -> T:
             _KEPT.move_to_end(name)
     if held is None:
         held = pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
-        with _KEPT_LOCK:
-            _KEPT[name] = held
-            while len(_KEPT) > _KEPT_MOST:
-                _KEPT.popitem(last=False)
+        _hold(name, held)
     return pickle.loads(held)
+
+
+def _hold(name: tuple, held: bytes) -> None:
+    """Keep `held` under `name`, dropping the least recently used beyond the count and the bytes allowed."""
+    global _kept_bytes
+    with _KEPT_LOCK:
+        replaced = _KEPT.pop(name, None)  # another session may have kept the same meanwhile
+        _kept_bytes += len(held) - (len(replaced) if replaced is not None else 0)
+        _KEPT[name] = held
+        while len(_KEPT) > 1 and (len(_KEPT) > _KEPT_MOST or _kept_bytes > _KEPT_MOST_BYTES):
+            _kept_bytes -= len(_KEPT.popitem(last=False)[1])
 
 
 def _this_run() -> dict:
