@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis import plan as rules
 from analysis.assess import Assessment
-from analysis.overview import data_label, rag_text
+from analysis.overview import data_label, linked_rags, rag_text
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,5 @@ def _sentence_case(title: str) -> str:
 
 
 def _roll_up(plan_rag: pd.DataFrame, indicator_id: str) -> str:
-    # A plain pass, as analysis.overview.rag_text: a pandas filter per indicator cost more than the roll-up.
-    linked = [(name, count) for indicator, name, count
-              in zip(plan_rag["indicator_id"], plan_rag["rag"], plan_rag["actions"], strict=True)
-              if indicator == indicator_id]
-    return rules.roll_up([name for name, count in linked if count > 0]) if linked else "No actions linked"
+    linked = linked_rags(plan_rag, indicator_id)
+    return rules.roll_up([name for name, count in linked.items() if count > 0]) if linked else "No actions linked"

@@ -22,11 +22,16 @@ def data_label(assessment: Assessment) -> str:
     return "Published data"
 
 
+def linked_rags(rag: pd.DataFrame, indicator_id: str) -> dict[str, int]:
+    """How many of the indicator's linked actions read as each RAG (``ui.plan_state.indicator_rags`` rows)."""
+    # A plain pass over a few dozen rows: a pandas filter per indicator cost a millisecond each, per page run.
+    return {name: count for linked, name, count in zip(rag["indicator_id"], rag["rag"], rag["actions"], strict=True)
+            if linked == indicator_id}
+
+
 def rag_text(rag: pd.DataFrame, indicator_id: str) -> str:
     """'2 Red, 1 Green' for the plan actions linked to the indicator, or that none are linked yet."""
-    # A plain pass over a few dozen rows: a pandas filter per indicator cost a millisecond each, per page run.
-    by = {name: count for linked, name, count in zip(rag["indicator_id"], rag["rag"], rag["actions"], strict=True)
-          if linked == indicator_id}
+    by = linked_rags(rag, indicator_id)
     if not by:
         return "No plan actions linked yet"
     return ", ".join(f"{int(by[name])} {name}" for name in RAG_ORDER if name in by)
