@@ -15,6 +15,7 @@ from store import audit
 from store.door import archive_dir_of
 from store.settings import StoreLocation
 from ui import context
+from ui.charts import interactive_toggle
 
 st.set_page_config(
     page_title="York PBIP performance dashboard", page_icon="📈", layout="wide",
@@ -77,4 +78,6 @@ navigation = st.navigation([
     st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:", url_path="upload"),
     st.Page("pages/about.py", title="About this dashboard", icon=":material/info:", url_path="about"),
 ])
+# Every page's sidebar, so the choice holds from page to page for the session.
+interactive_toggle()
 navigation.run()

@@ -17,7 +17,7 @@ from store import queries
 from store.assessment import subject_of
 from ui import auth, context, presentation
 from ui.assessments import assessment
-from ui.charts import kept_figure, plotly_chart
+from ui.charts import chart, kept_figure
 from ui.commentary import commentary_panel, done_message
 from ui.download import safe_csv
 from ui.targets import targets_section
@@ -117,10 +117,11 @@ st.markdown(("" if a.is_compared else f"**{plain(reason)}** · ")
                else "")
             + (f" · **Among English councils:** {plain(a.rank_england.text)}" if a.rank_england else ""))
 st.markdown(plain(a.summary))
-figure = kept_figure(("indicator", indicator_id, area_code, comparator_code, start, end, presenting),
-                     assessment_figure, a, start=start, end=end, presentation=presenting)
-# theme=None: the figure's own sizes (18 px ticks on the projector) are kept, not Streamlit's theme.
-plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
+kept = ("indicator", indicator_id, area_code, comparator_code, start, end, presenting)
+figure = kept_figure(kept, assessment_figure, a, start=start, end=end, presentation=presenting)
+# theme=None (interactive charts): the figure's own sizes (18 px ticks on the projector), not Streamlit's theme.
+chart(figure, kept=kept, words=f"{a.short_name}, {a.area_name}: XmR chart", width="stretch", theme=None,
+      config={"displaylogo": False})
 if figure["layout"]["meta"]["comparator_panel"]:
     st.caption(f"{plain(a.comparator_name)} is drawn on its own panel below the chart: its values are on another "
                f"scale from {plain(a.area_name)}'s, so one axis would flatten one of the two lines.")

@@ -16,7 +16,7 @@ from store import indicators as store_indicators
 from store.groups import MIN_VALUE_COVERAGE
 from ui import context, presentation
 from ui.assessments import assessment, assessments_many
-from ui.charts import kept_figure, plotly_chart
+from ui.charts import chart, kept_figure
 from ui.funnel import england_funnel, funnel_limits_choice, outliers_table
 
 presenting = presentation.presentation_mode()
@@ -78,25 +78,26 @@ if funnel_ids:
         view = plot.view(adjusted)
         denominator = "Population " + str(definition["age_band"]) if kind == "published" \
             else str(definition["denominator_meaning"] or "Denominator")
-        chart, table = st.columns([3, 2]) if not presenting else (st.container(), st.container())
-        figure = kept_figure(("peers_funnel", indicator_id, f"{period_start:%Y-%m-%d}", area_code, group, adjusted,
-                              presenting), funnel_figure, plot, area_code=area_code, area_name=area,
+        plot_place, table = st.columns([3, 2]) if not presenting else (st.container(), st.container())
+        kept = ("peers_funnel", indicator_id, f"{period_start:%Y-%m-%d}", area_code, group, adjusted, presenting)
+        figure = kept_figure(kept, funnel_figure, plot, area_code=area_code, area_name=area,
                              group_codes=set(members["area_code"]), group_name=group_names.get(group),
                              unit=str(definition["unit"]), value_kind=kind, denominator_label=denominator,
                              adjusted=adjusted, presentation=presenting)
-        plotly_chart(figure, chart, width="stretch", theme=None, config={"displaylogo": False})
+        chart(figure, plot_place, kept=kept, words=f"Funnel plot of {names[indicator_id]}, every English council",
+              width="stretch", theme=None, config={"displaylogo": False})
         mine = view.points[view.points["area_code"] == area_code]
         where = (f"{plain(area)} is {mine['position'].iloc[0]} "
                  f"({format_value(mine['value'].iloc[0], kind)}). ") if not mine.empty else ""
         which = "adjusted " if adjusted and plot.fit.adjusted else ""
-        chart.markdown(f"{period_label(period_start, ends[period_start])}: {len(view.points)} English councils. "
+        plot_place.markdown(f"{period_label(period_start, ends[period_start])}: {len(view.points)} English councils. "
                        f"{where}{view.outside_998} councils lie outside the 99.8% {which}limits around all English "
                        f"councils together ({format_value(plot.target, kind)}).")
-        chart.markdown(dispersion_sentence(plot, adjusted))
+        plot_place.markdown(dispersion_sentence(plot, adjusted))
         outliers_table(table, view, unit=str(definition["unit"]), kind=kind, denominator=denominator,
                        file_stem=f"{indicator_id}_{period_start:%Y-%m-%d}_outliers")
         if not presenting:
-            chart.caption(f"{METHOD} {plot.note}")
+            plot_place.caption(f"{METHOD} {plot.note}")
     a = assessment(indicator_id, area_code, settings.benchmark_code)
     if a.rank_england is not None:
         st.markdown(f"**Rank among English councils, latest period:** {plain(a.rank_england.text)}.")

@@ -15,7 +15,7 @@ from loaders.plan import read_action_workbook
 from store import plan
 from store.roles import User
 from ui import auth, context, plan_state, presentation
-from ui.charts import plotly_chart
+from ui.charts import chart
 from ui.download import XLSX_MIME, safe_csv, safe_xlsx
 
 NEW = "New action"
@@ -184,8 +184,8 @@ with board_tab:
         timeline_ref = st.selectbox("Action", actions["ref"].tolist(), key="plan_timeline_ref")
         if timeline_ref:
             timeline = rules.rag_timeline(history, timeline_ref)
-            plotly_chart(plan_charts.rag_timeline(timeline, timeline_ref, presentation=presenting),
-                         key="plan_timeline_chart")
+            chart(plan_charts.rag_timeline(timeline, timeline_ref, presentation=presenting),
+                  words=f"RAG of action {timeline_ref} over time", key="plan_timeline_chart")
             show_table(plan_charts.readable_rags(timeline, ["old_value", "new_value"]).rename(
                 columns={"changed_at": "When", "changed_by": "By", "old_value": "From", "new_value": "To"}),
                 rag_columns=("From", "To"), key="plan_timeline")

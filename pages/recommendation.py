@@ -13,7 +13,7 @@ from charts.xmr import assessment_figure
 from store import plan
 from ui import context, plan_state, presentation
 from ui.assessments import default_assessments
-from ui.charts import kept_figure, plotly_chart
+from ui.charts import chart, kept_figure
 
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
 ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
@@ -122,10 +122,11 @@ for tab, a in zip(tabs, charted, strict=True):
         if not tab.open:
             continue
         # Kept per store version: the assessment and the plan's completions (the events drawn) are the store's.
-        figure = kept_figure(("recommendation", ref, a.indicator_id, settings.area_code, settings.benchmark_code,
-                              presenting), assessment_figure, replace(a, events=completions),
+        kept = ("recommendation", ref, a.indicator_id, settings.area_code, settings.benchmark_code, presenting)
+        figure = kept_figure(kept, assessment_figure, replace(a, events=completions),
                              title=f"{a.short_name}, {a.area_name}", presentation=presenting)
-        plotly_chart(figure, key=f"recommendation_chart_{a.indicator_id}", width="stretch", theme=None)
+        chart(figure, kept=kept, words=f"{a.short_name}, {a.area_name}: XmR chart",
+              key=f"recommendation_chart_{a.indicator_id}", width="stretch", theme=None)
         if figure["layout"]["meta"]["comparator_panel"]:
             st.caption(f"{markdown_text(a.comparator_name)} is drawn on its own panel: its values are on another "
                        "scale.")

@@ -22,7 +22,7 @@ from store.loads import describe as describe_load
 from store.primitives import RetryWrite
 from store.settings import PROJECT_ROOT
 from ui import auth, context, memory, upload_limit
-from ui.charts import plotly_chart
+from ui.charts import chart
 from ui.groups import file_preview as groups_preview
 from ui.targets import file_preview as targets_preview
 
@@ -166,7 +166,8 @@ if uploaded is not None:
         new = shown.observations[(shown.observations["indicator_id"] == indicator_id)
                                  & (shown.observations["area_code"] == area_code)]
         figure = new_over_stored(stored, new, indicator_names.get(indicator_id, indicator_id))
-        plotly_chart(figure, width="stretch")
+        chart(figure, words=f"{pairs[(indicator_id, area_code)]}: the file's values over the stored series",
+              width="stretch")
     if not shown.population_summary.empty:
         st.subheader("Population estimates that would change, per area")
         st.dataframe(shown.population_summary, hide_index=True, width="stretch")

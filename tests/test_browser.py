@@ -85,7 +85,7 @@ def test_every_page_renders_without_exceptions(page, server, name, path, heading
         expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
         expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
         if name.startswith("indicator"):
-            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=90_000)
+            expect(page.locator(".pbip-chart").first).to_be_visible(timeout=90_000)
         grids = page.get_by_test_id("stDataFrame").filter(visible=True)  # not those in hidden tabs
         for i in range(grids.count()):
             expect(grids.nth(i).locator("canvas").first).to_be_attached(timeout=90_000)

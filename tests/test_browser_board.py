@@ -1,7 +1,7 @@
 """The board view and the pages a board sees, in a real browser at three projector sizes.
 
 At 1024x768, 1280x720 and 1920x1080 in presentation mode: body text at least 20 px and chart text at
-least 18 px (measured with getComputedStyle, the chart's SVG text included), no sideways scroll in the
+least 18 px (getComputedStyle; a chart's words as drawn, its picture's scale included), no sideways scroll in the
 main area, no metric cut short, and none of the words a program leaks ("None", "nan", "NaT", ".py",
 "00:00:00"). No control's label or chosen value on the board is cut with an ellipsis or clipped, at those
 sizes and 1280x800. The peers page (the funnel and the matrix) is measured the same way at 1280x720.
@@ -36,7 +36,11 @@ _MEASURE = """() => {
   const body = Array.from(main.querySelectorAll(
       '[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"], .pbip-board td'))
     .filter(visible).filter(e => e.textContent.trim());
-  const chart = Array.from(main.querySelectorAll('.js-plotly-plot text')).filter(e => e.textContent.trim());
+  // A chart's words as drawn: the size its picture asks for, times the picture's scale in its column.
+  const drawn = e => { const svg = e.ownerSVGElement;
+    return size(e) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; };
+  const chart = Array.from(main.querySelectorAll('.pbip-chart svg text')).filter(visible)
+    .filter(e => e.textContent.trim());
   const metrics = Array.from(main.querySelectorAll('[data-testid="stMetricValue"] div, [data-testid="stMetricValue"]'));
   return {
     scroll: [main.scrollWidth, main.clientWidth],
@@ -45,7 +49,7 @@ _MEASURE = """() => {
       .filter(e => e.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
       .map(e => e.tagName).slice(0, 5),
     smallBody: body.filter(e => size(e) < 20).map(e => [e.textContent.slice(0, 40), size(e)]).slice(0, 5),
-    smallChart: chart.filter(e => size(e) < 18).map(e => [e.textContent.slice(0, 40), size(e)]).slice(0, 5),
+    smallChart: chart.filter(e => drawn(e) < 17.99).map(e => [e.textContent.slice(0, 40), drawn(e)]).slice(0, 5),
     cut: metrics.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent),
     tableScroll: Array.from(main.querySelectorAll('[data-testid="stTable"]')).filter(visible)
       .map(e => [e.querySelector('table').getBoundingClientRect().width, e.clientWidth])
@@ -73,7 +77,7 @@ def test_presentation_mode_reads_on_a_projector(page, server, name, path, finish
         expect(main.get_by_text(finished).first).to_be_visible(timeout=60_000)
         expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
         if name not in ("board", "plan"):
-            expect(page.locator(".js-plotly-plot .legend").first).to_be_attached(timeout=60_000)
+            expect(page.locator(".pbip-chart .legend").first).to_be_attached(timeout=60_000)
         # The presentation style is applied when the page's first paragraph is projector-sized.
         expect(main.get_by_test_id("stMarkdownContainer").locator("p").first).to_have_css(
             "font-size", re.compile(r"^(2\d|[3-9]\d)(\.\d+)?px$"), timeout=90_000)
@@ -152,7 +156,7 @@ def test_the_funnel_and_the_matrix_read_on_a_projector(page, server, indicator):
     page.goto(f"{server}/peers?indicator={indicator}&presentation=1")
     main = page.get_by_test_id("stMain")
     expect(main.locator(".pbip-matrix").first).to_be_visible(timeout=90_000)
-    expect(page.locator(".js-plotly-plot .legend").first).to_be_attached(timeout=60_000)
+    expect(page.locator(".pbip-chart .legend").first).to_be_attached(timeout=60_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
     expect(main.get_by_test_id("stMarkdownContainer").locator("p").first).to_have_css(
         "font-size", re.compile(r"^(2\d|[3-9]\d)(\.\d+)?px$"), timeout=90_000)

@@ -43,9 +43,9 @@ def test_the_overview_shows_the_trust_now_with_its_funnel(page, server):
     heading.first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "overview_now_1280x720.png"))
     # The funnel is behind its tab, drawn when opened.
-    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    expect(page.locator(".pbip-chart")).to_have_count(0)
     page.get_by_role("tab", name="Every English trust: funnel").click()
-    funnel = page.locator(".js-plotly-plot").filter(has_text="Other English trusts")
+    funnel = page.locator(".pbip-chart").filter(has_text="Other English trusts")
     expect(funnel.first).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     heading.first.scroll_into_view_if_needed()

@@ -120,9 +120,9 @@ def test_york_before_and_after_a_real_upload(page, store_copy, tmp_path):
     with serving(store_copy, tmp_path / "after.log") as url:
         problems += _sweep(page, url, "york_after_upload")
         _wait(page, url + "/indicator?indicator=length_of_stay_65")
-        page.wait_for_selector(".js-plotly-plot .xtick text", timeout=120_000)
+        page.wait_for_selector(".pbip-chart .xtick text", timeout=120_000)
         text = page.evaluate("() => document.body.innerText")
-        ticks = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot .xtick text'))"
+        ticks = page.evaluate("() => Array.from(document.querySelectorAll('.pbip-chart .xtick text'))"
                               ".map(t => t.textContent)")
         _wait(page, url + "/board")
         page.wait_for_selector(".pbip-indicators tr", timeout=120_000)  # on a busy machine the table comes last

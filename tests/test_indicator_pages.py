@@ -9,7 +9,7 @@ import store
 from store import indicators as store_indicators
 from store.roles import User
 from store.settings import PROJECT_ROOT
-from tests.page_text import html_of, open_page, overview_tables, text_of
+from tests.page_text import charts_of, html_of, open_page, overview_tables, text_of
 
 PAGES = ["pages/overview.py", "pages/indicator.py", "pages/about.py"]
 
@@ -80,7 +80,7 @@ class TestIndicatorPage:
         assert f"December 2019: York {york:.1f}, England {england:.1f}: not compared" in text
         assert "average per day" in text
         assert "Definition" in text and "ONS mid-year population estimate aged 18+" in text
-        assert len(at.get("plotly_chart")) == 1
+        assert len(charts_of(at)) == 1
 
     def test_a_percentage_is_tested_with_wilson(self, monkeypatch, built_db):
         """Length of stay names the Wilson score method and gives a significance call."""

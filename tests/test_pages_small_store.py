@@ -12,7 +12,7 @@ import store
 from store import indicators as store_indicators
 from store.roles import User
 from tests import small_store as small
-from tests.page_text import as_read, open_page, overview_tables, text_of
+from tests.page_text import as_read, charts_of, open_page, overview_tables, text_of
 
 SMALL_INDICATORS = ["length_of_stay_65", "ae_attendances_65", "dtoc_18", "falls_admissions_65"]
 PAGES = ["pages/overview.py", "pages/board.py", "pages/plan.py", "pages/upload.py", "pages/about.py"]
@@ -65,7 +65,7 @@ class TestEveryPageRuns:
         """The indicator page of each series in the small store draws its chart and its data table."""
         at = open_page(monkeypatch, small_db, "pages/indicator.py", indicator=indicator)
         assert at.query_params.get("indicator") in (indicator, [indicator])
-        assert len(at.get("plotly_chart")) == 1
+        assert len(charts_of(at)) == 1
         assert len(data_table(at)) == (8 if indicator == "falls_admissions_65" else 24)
 
     def test_a_recommendation_page_runs(self, monkeypatch, small_db):

@@ -18,7 +18,7 @@ from loaders.groups import read_groups
 from store import groups
 from store.assessment import assessment_inputs, assessment_inputs_many
 from tests.assessments import verdict
-from tests.page_text import open_page, text_of
+from tests.page_text import charts_of, open_page, text_of
 
 ENGLAND = "E92000001"
 YORK = "E06000014"
@@ -207,7 +207,7 @@ class TestThePeersPage:
         assert "York among its peers" in text
         assert "109th of 150 English councils" in text and "York is" in text
         assert at.query_params.get("group") in ("group:cipfa-trafford-2019", ["group:cipfa-trafford-2019"])
-        assert len(at.get("plotly_chart")) == 1
+        assert len(charts_of(at)) == 1
         assert "Stockport" in "\n".join(element.proto.body for element in at.get("html"))
 
     def test_opens_on_an_indicator_every_council_has_with_adjusted_limits_and_their_reason(self, monkeypatch,

@@ -19,6 +19,7 @@ from loaders.plan import read_action_workbook, write_action_workbook
 from store import plan
 from store.roles import User
 from store.settings import PROJECT_ROOT
+from tests.page_text import charts_of
 
 PAGES = PROJECT_ROOT / "pages"
 SCRIPT = "<script>alert('owned')</script>"
@@ -425,12 +426,12 @@ class TestRecommendationCharts:
         at = open_page(monkeypatch, built_db, "recommendation.py", ref="R10")
         names = [tab.label for tab in at.tabs]
         assert len(names) >= 2
-        charts = at.get("plotly_chart")
+        charts = charts_of(at)
         assert len(charts) == 1
-        first = charts[0].proto.spec
+        first = charts[0].value
         at.session_state["recommendation_chart_R10"] = names[1]
         at.run()
-        charts = at.get("plotly_chart")
-        assert len(charts) == 1 and charts[0].proto.spec != first
+        charts = charts_of(at)
+        assert len(charts) == 1 and charts[0].value != first
         # Each indicator's summary line stays on the page whichever chart is open.
         assert sum("**Compared:**" in element.value for element in at.markdown) == len(names)

@@ -16,7 +16,7 @@ from reports.board_pack import from_store
 from store import trusts as store_trusts
 from store.assessment import assessment_inputs, default_comparator
 from store.settings import PROJECT_ROOT
-from tests.page_text import as_read
+from tests.page_text import as_read, charts_of
 
 YORK, ENGLAND, TRUST = "E06000014", "E92000001", "RCB"
 
@@ -117,10 +117,10 @@ def test_the_page_shows_the_now_section(monkeypatch, built_db, page):
     if page == "overview":
         assert AE_GAP.split(":")[0] in words
         # The funnel is drawn only once its tab is opened (a page's first chart is its slowest thing to draw).
-        assert not at.get("plotly_chart")
+        assert not charts_of(at)
         at.session_state["now_tab"] = "Every English trust: funnel"
         at.run()
-        assert len(at.get("plotly_chart")) == 1
+        assert len(charts_of(at)) == 1
         assert "pbip-now" not in " ".join(str(h.proto.body) for h in at.get("html"))  # the table is behind its tab
 
 

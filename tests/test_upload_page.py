@@ -6,7 +6,7 @@ import duckdb
 from streamlit.testing.v1 import AppTest
 
 from store.settings import PROJECT_ROOT
-from tests.page_text import texts
+from tests.page_text import charts_of, texts
 
 PAGE = str(PROJECT_ROOT / "pages/upload.py")
 HEADER = "indicator_id,area_code,area_name,period_start,period_end,numerator,denominator,value,value_note\n"
@@ -76,7 +76,7 @@ class TestUpload:
         metrics = {metric.label: metric.value for metric in at.metric}
         assert metrics["Added"] == "1" and metrics["Changed"] == "1"
         assert "passed every check" in texts(at, "success")
-        assert len(at.get("plotly_chart")) == 1
+        assert len(charts_of(at)) == 1
         assert stored(built_db, "2020-01-01") is None
         next(button for button in at.button if button.label == "Confirm and store").click().run()
         assert not at.exception, at.exception

@@ -1,5 +1,11 @@
 """Drawing a chart built as plain data (charts/figure.py) on a page, and keeping it until the store changes.
 
+A chart is drawn as a picture (charts/svg.py): the page carries it as text, with each point's words as its
+tooltip, and the browser loads no chart library. A visitor who wants plotly's hover and zoom turns on
+"Interactive charts" in the sidebar (:func:`interactive_toggle`), for the session; plotly then draws the
+same figure.
+
+
 `st.plotly_chart` turns whatever it is given into the dict it sends: a dict is rebuilt as a plotly Figure,
 validating every property; a Figure is deep-copied and walked (`to_dict`). For a page of five XmR charts that
 was more than the rest of the page's run. So a figure is expanded once, the way plotly would (its default
@@ -10,13 +16,17 @@ that gives that dict back as it is. What reaches the browser is the same JSON as
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from charts.svg import chart_html
 from ui import context
+
+INTERACTIVE_KEY = "interactive_charts"
 
 
 def expanded(figure: dict) -> dict:
@@ -55,11 +65,41 @@ def plotly_chart(figure: dict, place=None, **options):
     return (place or st).plotly_chart(Expanded(expanded(figure)), **options)
 
 
+def interactive_toggle() -> None:
+    """The sidebar's switch between pictures and plotly's interactive charts (off: pictures load faster)."""
+    st.sidebar.toggle("Interactive charts", key=INTERACTIVE_KEY,
+                      help="Hover over a point for its value and any rule it breaks, drag to zoom, double-click "
+                           "to zoom out. Pages with charts take longer to load. Off, each point's words show "
+                           "when the pointer rests on it.")
+
+
+def interactive() -> bool:
+    """Whether this visitor asked for plotly's interactive charts."""
+    return bool(st.session_state.get(INTERACTIVE_KEY, False))
+
+
+def chart(figure: dict, place=None, *, kept: tuple | None = None, words: str | None = None, **plotly_options):
+    """Draw `figure` in `place` (a column or container; the page itself when None): as a picture, or with
+    plotly when the visitor asked for :func:`interactive` charts (`plotly_options` are then plotly_chart's).
+
+    `kept` names the figure as :func:`kept_figure` was given it: its picture (or its expanded form) is then kept
+    per store version too. `words` describe the picture for screen readers (the figure's title otherwise)."""
+    where = place or st
+    if interactive():
+        prepared = context.keep(("expanded", *kept), lambda: expanded(figure)) if kept else figure
+        return plotly_chart(prepared, place, **plotly_options)
+    ids = "c" + hashlib.blake2s(repr(kept or plotly_options.get("key") or id(figure)).encode(),
+                                digest_size=4).hexdigest()
+    html = context.keep(("picture", *kept), lambda: chart_html(figure, words=words, ids=ids)) if kept \
+        else chart_html(figure, words=words, ids=ids)
+    return where.markdown(html, unsafe_allow_html=True)
+
+
 def kept_figure(key: tuple, build: Callable[..., dict], /, *args, **kwargs) -> dict:
-    """`build(*args, **kwargs)`'s figure, :func:`expanded`, kept per store version and day: a second visit
-    unpickles it instead of drawing and expanding it again.
+    """`build(*args, **kwargs)`'s figure kept per store version and day: a second visit takes it (and, through
+    :func:`chart` given the same key, its picture) instead of drawing it again.
 
     `key` names everything else the figure depends on (the page, the indicator, the area, the comparator, the
     periods shown, presentation mode); what the store holds (the series, the plan's actions) is the version's.
     """
-    return context.keep(("figure", *key), lambda: expanded(build(*args, **kwargs)))
+    return context.keep(("figure", *key), lambda: build(*args, **kwargs))

@@ -13,7 +13,7 @@ from charts.trust_now import now_table_html
 from store import trusts as store_trusts
 from ui import context
 from ui.assessments import default_assessments
-from ui.charts import kept_figure, plotly_chart
+from ui.charts import chart, kept_figure
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -88,12 +88,14 @@ def _funnel(now, inputs, area_code: str, *, presenting: bool) -> None:
     definition = inputs["definitions"][chosen]
     region_codes = inputs["region_codes"][chosen]
     # Kept per store version (the funnel is the store's): drawing it and expanding it cost more than the table.
-    figure = kept_figure(("trust_now", area_code, chosen, presenting), funnel_figure, plot,
+    kept = ("trust_now", area_code, chosen, presenting)
+    figure = kept_figure(kept, funnel_figure, plot,
                          area_code=now.trust_code, area_name=now.trust_name, group_codes=region_codes,
                          group_name=f"{now.region} trusts" if now.region else None,
                          unit=str(definition["unit"]), value_kind=str(definition["value_kind"]),
                          denominator_label=str(definition["denominator_meaning"] or "denominator"),
                          presentation=presenting, units="trusts")
-    plotly_chart(figure, key=f"now_funnel_chart_{chosen}")
+    chart(figure, kept=kept, words=f"Funnel plot of {names[chosen]}, every English trust",
+          key=f"now_funnel_chart_{chosen}")
     period = next(row.period for row in now.rows if row.indicator_id == chosen)
     st.caption(plain(f"{names[chosen]}, {period}: {funnel_note(definition, plot)}"))

@@ -1,0 +1,214 @@
+"""charts.svg: each kind of figure drawn as a picture says what plotly would show, where plotly would put it."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import spc
+from analysis.assurance import Target
+from analysis.funnel import funnel
+from charts.funnel import funnel_figure
+from charts.plan import rag_timeline
+from charts.svg import WIDTHS, chart_html, date_ticks, figure_svg, hover_words, nice_ticks, text_width
+from charts.upload_preview import new_over_stored
+from charts.xmr import POINT_STYLES, xmr_figure
+
+SVG = "{http://www.w3.org/2000/svg}"
+MONTHS = pd.date_range("2017-01-01", periods=24, freq="MS")
+EVENTS = pd.DataFrame({"event_date": pd.to_datetime(["2017-10-30", "2018-06-01"]),
+                       "end_date": [pd.Timestamp("2017-11-03"), pd.NaT], "label": ["Review", "Plan"]})
+
+
+def _xmr(presentation=False, **kwargs) -> dict:
+    values = np.r_[np.tile([9.0, 11.0], 8), np.tile([11.5, 30.0], 4)]
+    result = spc.xmr(pd.Series(values, index=MONTHS), "decrease")
+    return xmr_figure(result, area_name="York", unit="%", value_kind="percentage",
+                      comparator=pd.Series(np.linspace(11, 12, 24), index=MONTHS), comparator_name="England",
+                      events=EVENTS, presentation=presentation, **kwargs)
+
+
+def _funnel() -> dict:
+    rng = np.random.default_rng(3)
+    population = rng.integers(2_000, 1_000_000, size=60).astype(float)
+    people = rng.poisson(population * 10 / 100_000).astype(float)
+    councils = pd.DataFrame({"area_code": [f"E06{n:06d}" for n in range(60)],
+                             "area_name": [f"Council {n}" for n in range(60)], "numerator": people,
+                             "denominator": population, "value": people / population * 100_000,
+                             "population": population})
+    plot = funnel(councils, {"multiplier": 100_000, "value_kind": "rate", "numerator_meaning": "Days"})
+    return funnel_figure(plot, area_code="E06000001", area_name="Council 1", group_codes={"E06000002"},
+                         group_name="Group", unit="per 100,000", value_kind="rate", denominator_label="Population")
+
+
+def _timeline() -> dict:
+    history = pd.DataFrame({"changed_at": pd.to_datetime(["2018-01-05", "2018-03-01", "2018-06-20"]),
+                            "new_value": ["Red", "Amber", "Green"]})
+    return rag_timeline(history, "1.1a")
+
+
+def _preview() -> dict:
+    stored = pd.DataFrame({"period_start": MONTHS[:12], "value": np.arange(12.0)})
+    new = pd.DataFrame({"period_start": MONTHS[12:14], "new_value": [3.0, 4.0]})
+    return new_over_stored(stored, new, "A&E attendances")
+
+
+FIGURES = {"xmr": _xmr, "targets": lambda: _xmr(
+    targets=[Target(10.0, "at_or_below", pd.Timestamp("2017-06-01"), None)]), "funnel": _funnel,
+    "timeline": _timeline, "preview": _preview}
+
+
+def _parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def _texts(root: ET.Element, group: str) -> list[str]:
+    return [t.text or "" for g in root.iter(f"{SVG}g") if g.get("class") == group for t in g.iter(f"{SVG}text")]
+
+
+def _titles(root: ET.Element) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{SVG}title")]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_kind_of_figure_is_one_well_formed_picture_without_a_newline(name):
+    """Well-formed SVG (a browser would drop a broken one whole), and no newline anywhere: a page's Markdown
+    takes a newline in HTML for the start of a paragraph and would cut the picture there."""
+    svg = figure_svg(FIGURES[name](), width=880)
+    root = _parse(svg)
+    assert root.get("role") == "img" and root.get("aria-label")
+    assert "\n" not in svg and "\n" not in chart_html(FIGURES[name]())
+
+
+def test_the_legend_names_every_trace_plotly_would_name_in_order():
+    figure = _xmr()
+    expected = [t["name"] for t in figure["data"] if t.get("showlegend") is not False and t.get("name")]
+    assert _texts(_parse(figure_svg(figure)), "traces") == expected
+    assert "Lower process limit" not in expected  # the limits are one entry
+
+
+def test_each_point_says_its_month_value_and_rule_when_the_pointer_rests_on_it():
+    """Every marker of every point type carries the words plotly's hover shows, as its <title>."""
+    figure = _xmr()
+    titles = _titles(_parse(figure_svg(figure)))
+    for trace in figure["data"]:
+        if trace.get("mode") == "markers" and trace["name"] in {w for _, _, w in POINT_STYLES.values()}:
+            for i, row in enumerate(trace["customdata"]):
+                words = hover_words(trace, i, trace["x"][i], trace["y"][i])
+                assert words == f"York {row[0]}\n{row[1]} %\n{row[2]}"
+                assert words in titles
+    # England's line: each month's value too, though the line has no markers drawn.
+    assert any(t.startswith("England January 2017") for t in titles)
+
+
+def test_points_are_placed_by_their_values_and_months():
+    """Higher values are drawn higher, later months further right: the picture is the data."""
+    figure = _xmr()
+    root = _parse(figure_svg(figure, width=900))
+    centres = {}
+    for path in root.iter(f"{SVG}path"):
+        title = path.find(f"{SVG}title")
+        if title is not None and title.text.startswith("York "):
+            numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", path.get("d"))]
+            centres[title.text.split("\n")[0]] = (numbers[0], numbers[1])
+    assert len(centres) == 24
+    jan, feb, dec = centres["York January 2017"], centres["York February 2017"], centres["York December 2018"]
+    assert jan[0] < feb[0] < dec[0]
+    assert feb[1] < jan[1]  # 11 above 9
+    assert dec[1] < feb[1]  # 30 above 11
+
+
+def test_the_y_ticks_span_the_data_and_read_as_numbers():
+    root = _parse(figure_svg(_xmr()))
+    ticks = [float(t.replace(",", "").replace("−", "-")) for t in _texts(root, "ytick")]
+    assert ticks == sorted(ticks) and ticks[0] <= 9 and ticks[-1] >= 30
+    assert len(ticks) >= 3
+
+
+def test_monthly_ticks_follow_the_figures_own_step_and_format():
+    """Two years of months: a tick each quarter, "Jan 2017", as `period_ticks` asks plotly for."""
+    ticks = _texts(_parse(figure_svg(_xmr(), width=1200)), "xtick")
+    assert ticks[:3] == ["Jan 2017", "Apr 2017", "Jul 2017"]
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t) for t in ticks)
+
+
+def test_x_ticks_are_thinned_so_no_two_labels_touch():
+    root = _parse(figure_svg(_xmr(presentation=True), width=480))
+    xs = [float(t.get("x")) for g in root.iter(f"{SVG}g") if g.get("class") == "xtick" for t in g]
+    words = _texts(root, "xtick")
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    assert gaps and min(gaps) > max(text_width(w, 18) for w in words)
+
+
+def test_a_comparator_on_another_scale_is_drawn_on_its_own_panel_with_its_own_ticks():
+    values = np.r_[np.tile([9.0, 11.0], 12)]
+    result = spc.xmr(pd.Series(values, index=MONTHS), "decrease")
+    figure = xmr_figure(result, area_name="York", unit="admissions", value_kind="count",
+                        comparator=pd.Series(np.linspace(40_000, 42_000, 24), index=MONTHS),
+                        comparator_name="England")
+    assert figure["layout"]["meta"]["comparator_panel"]
+    root = _parse(figure_svg(figure))
+    ticks = _texts(root, "ytick")
+    assert any("," in t for t in ticks) and any(float(t) < 20 for t in ticks if "," not in t)
+    assert "England, on its own scale" in _texts(root, "annotation")
+
+
+def test_projector_sizes_are_kept():
+    root = _parse(figure_svg(_xmr(presentation=True)))
+    sizes = {float(t.get("font-size")) for g in root.iter(f"{SVG}g")
+             if g.get("class") in ("xtick", "ytick", "legend") for t in g.iter(f"{SVG}text")}
+    assert sizes and min(sizes) >= 18
+
+
+def test_the_funnel_is_drawn_on_a_log_axis_with_the_figures_ticks():
+    figure = _funnel()
+    root = _parse(figure_svg(figure))
+    assert _texts(root, "xtick") == figure["layout"]["xaxis"]["ticktext"]
+    assert any(t.startswith("Council 1\n") for t in _titles(root))
+
+
+def test_the_timeline_names_each_rag_at_its_start():
+    root = _parse(figure_svg(_timeline()))
+    words = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"Red", "Amber", "Green"} <= set(words)
+
+
+def test_the_page_gets_one_picture_per_width_each_with_its_own_ids():
+    html = chart_html(_xmr(), ids="a")
+    assert [f"w{w}" for w in WIDTHS] == re.findall(r'class="pbip-chart-svg (w\d+)"', html)
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) == len(WIDTHS)
+
+
+def test_the_same_figure_gives_the_same_picture():
+    assert figure_svg(_xmr()) == figure_svg(_xmr())
+
+
+def test_hover_fills_customdata_and_formats_dates():
+    trace = {"hovertemplate": "%{customdata[0]} from %{x|%d %b %Y}<extra></extra>", "customdata": [["Red"]]}
+    assert hover_words(trace, 0, "2018-01-05T00:00:00", 1) == "Red from 05 Jan 2018"
+    assert hover_words({"hoverinfo": "skip"}, 0, 1, 1) is None
+    assert hover_words({"hovertext": ["<b>York</b><br>12"], "hoverinfo": "text"}, 0, 1, 1) == "York\n12"
+
+
+def test_automatic_date_ticks_fit_their_room():
+    low, high = 17_000.0, 17_000.0 + 3 * 365
+    ticks = date_ticks({}, low, high, room=600, size=12)
+    assert 2 <= len(ticks) and all(low <= days <= high for days, _ in ticks)
+    assert len(ticks) * (text_width(ticks[0][1], 12) + 16) <= 600
+
+
+@given(st.floats(-1e6, 1e6), st.floats(1e-3, 1e6), st.integers(2, 12))
+def test_nice_ticks_are_round_steps_inside_the_range(low, span, most):
+    step, ticks = nice_ticks(low, low + span, most)
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5, 10))
+    assert 1 <= len(ticks) <= most + 1
+    assert all(low - step * 1e-6 <= t <= low + span + step * 1e-6 for t in ticks)
