@@ -626,9 +626,9 @@ def _sample(trace: dict, number: int, x: float, y: float) -> str:
     return "".join(out)
 
 
-# The picture is drawn at the widths below and the browser shows the one its column holds, so that text is never
-# drawn smaller than the figure asks (at 12 px, shrunk to 70 % in a 1024 px window, it would be unreadable) and
-# grows by at most 38 % in a wide column.
+# The picture is drawn at the widths below and the browser shows the widest its column holds, so text is never
+# drawn smaller than the figure asks (12 px shrunk to 70 % in a 1024 px window would be unreadable), and from
+# 480 px to 1600 px of column never more than about a third larger.
 WIDTHS = (480, 640, 880, 1200)
 CHART_CSS = (
     "<style>.pbip-chart{container-type:inline-size;width:100%;line-height:normal}"

@@ -120,7 +120,7 @@ def test_york_before_and_after_a_real_upload(page, store_copy, tmp_path):
     with serving(store_copy, tmp_path / "after.log") as url:
         problems += _sweep(page, url, "york_after_upload")
         _wait(page, url + "/indicator?indicator=length_of_stay_65")
-        page.wait_for_selector(".pbip-chart .xtick text", timeout=120_000)
+        page.wait_for_selector(".pbip-chart .xtick text", state="attached", timeout=120_000)
         text = page.evaluate("() => document.body.innerText")
         ticks = page.evaluate("() => Array.from(document.querySelectorAll('.pbip-chart .xtick text'))"
                               ".map(t => t.textContent)")
