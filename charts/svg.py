@@ -205,6 +205,13 @@ def _dash(dash: str | None, width: float) -> str:
     return f' stroke-dasharray="{",".join(f"{p:g}" for p in pattern)}"' if pattern else ""
 
 
+def _marker(symbol: str, x: float, y: float, size: float, style: str, inside: str = "") -> str:
+    """Plotly's marker `symbol` of diameter `size` centred at x, y, drawn with `style`, holding `inside`."""
+    if not symbol.startswith(("diamond", "square", "triangle-up")):  # a circle: the shortest element for it
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" {style}>{inside}</circle>'
+    return f'<path d="{_marker_path(symbol, x, y, size)}" {style}>{inside}</path>'
+
+
 def _marker_path(symbol: str, x: float, y: float, size: float) -> str:
     """An SVG path for plotly's marker `symbol` of diameter `size` centred at x, y."""
     r = size / 2
@@ -477,10 +484,10 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], clip: str, font: di
                     runs.append(run)
                 run = []
             else:
-                run.append(f"{px:.1f},{py:.1f}")
+                run.append((round(px, 1), round(py, 1)))
         if run:
             runs.append(run)
-        d = "".join("M" + "L".join(r) for r in runs if r)
+        d = "".join("M" + "L".join(f"{px:g},{py:g}" for px, py in line_corners(r)) for r in runs if r)
         if d:
             line_width = float(line.get("width", 2))
             hover = hover_words(trace, 0, xs[0] if xs else None, ys[0] if ys else None) \
@@ -505,8 +512,7 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], clip: str, font: di
             if px is None or py is None:
                 continue
             hover = hover_words(trace, i, xs[i], ys[i])
-            out.append(f'<path d="{_marker_path(symbol, px, py, size if shown else 12)}" {style}>'
-                       + _title(hover) + "</path>")
+            out.append(_marker(symbol, px, py, size if shown else 12, style, _title(hover)))
     if "text" in mode:
         texts = trace.get("text") or []
         text_font = {**font, **(trace.get("textfont") or {})}
@@ -521,6 +527,19 @@ def _title(words: str | None) -> str:
     """A tooltip; its lines broken by character references, never by a newline, which a page's Markdown would
     take for the end of the HTML."""
     return f"<title>{escape(words).replace(chr(10), '&#10;')}</title>" if words else ""
+
+
+def line_corners(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The points of a line where it turns: a point in a straight run between two others (a mean or a limit
+    along a segment) draws nothing, and a chart of ten years carried it for every month."""
+    kept = run[:1]
+    for middle, after in zip(run[1:], run[2:], strict=False):
+        before = kept[-1]
+        turn = (middle[0] - before[0]) * (after[1] - before[1]) - (middle[1] - before[1]) * (after[0] - before[0])
+        onward = (middle[0] - before[0]) * (after[0] - middle[0]) + (middle[1] - before[1]) * (after[1] - middle[1])
+        if abs(turn) > 1e-9 or onward <= 0:  # a turn, or a line that doubles back on itself
+            kept.append(middle)
+    return kept + run[-1:] if len(run) > 1 else kept
 
 
 def _reference(ref: str, value, axes: dict[str, _Axis], start: float, end: float) -> float | None:
@@ -619,10 +638,10 @@ def _sample(trace: dict, number: int, x: float, y: float) -> str:
         colour = _colour(trace, number, "marker")
         open_symbol = symbol.endswith("-open")
         edge = marker.get("line") or {}
-        out.append(f'<path d="{_marker_path(symbol, x + LEGEND_SAMPLE / 2, y, min(float(marker.get("size", 6)), 14))}" '
-                   f'fill="{"#FFFFFF" if open_symbol else colour}" '
-                   f'stroke="{colour if open_symbol else edge.get("color", colour)}" '
-                   f'stroke-width="{float(edge.get("width", 2 if open_symbol else 0)):g}"/>')
+        out.append(_marker(symbol, x + LEGEND_SAMPLE / 2, y, min(float(marker.get("size", 6)), 14),
+                           f'fill="{"#FFFFFF" if open_symbol else colour}" '
+                           f'stroke="{colour if open_symbol else edge.get("color", colour)}" '
+                           f'stroke-width="{float(edge.get("width", 2 if open_symbol else 0)):g}"'))
     return "".join(out)
 
 

@@ -17,7 +17,7 @@ from analysis.assurance import Target
 from analysis.funnel import funnel
 from charts.funnel import funnel_figure
 from charts.plan import rag_timeline
-from charts.svg import WIDTHS, chart_html, date_ticks, figure_svg, hover_words, nice_ticks, text_width
+from charts.svg import WIDTHS, chart_html, date_ticks, figure_svg, hover_words, line_corners, nice_ticks, text_width
 from charts.upload_preview import new_over_stored
 from charts.xmr import POINT_STYLES, xmr_figure
 
@@ -113,11 +113,17 @@ def test_points_are_placed_by_their_values_and_months():
     figure = _xmr()
     root = _parse(figure_svg(figure, width=900))
     centres = {}
-    for path in root.iter(f"{SVG}path"):
-        title = path.find(f"{SVG}title")
-        if title is not None and title.text.startswith("York "):
-            numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", path.get("d"))]
-            centres[title.text.split("\n")[0]] = (numbers[0], numbers[1])
+    for marker in root.iter():
+        title = marker.find(f"{SVG}title")
+        if title is None or not title.text.startswith("York "):
+            continue
+        if marker.tag == f"{SVG}circle":
+            centre = (float(marker.get("cx")), float(marker.get("cy")))
+        else:  # a diamond, square or triangle: the middle of its corners
+            numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", marker.get("d"))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+        centres[title.text.split("\n")[0]] = centre
     assert len(centres) == 24
     jan, feb, dec = centres["York January 2017"], centres["York February 2017"], centres["York December 2018"]
     assert jan[0] < feb[0] < dec[0]
@@ -185,6 +191,13 @@ def test_the_page_gets_one_picture_per_width_each_with_its_own_ids():
     assert [f"w{w}" for w in WIDTHS] == re.findall(r'class="pbip-chart-svg (w\d+)"', html)
     ids = re.findall(r'id="([^"]+)"', html)
     assert len(ids) == len(set(ids)) == len(WIDTHS)
+
+
+def test_a_straight_run_of_a_line_keeps_only_its_ends_and_a_line_that_turns_keeps_every_turn():
+    assert line_corners([(0, 5), (1, 5), (2, 5), (3, 5)]) == [(0, 5), (3, 5)]
+    assert line_corners([(0, 0), (1, 1), (2, 0)]) == [(0, 0), (1, 1), (2, 0)]
+    assert line_corners([(0, 0), (2, 0), (1, 0)]) == [(0, 0), (2, 0), (1, 0)]  # doubles back: kept
+    assert line_corners([(4, 4)]) == [(4, 4)]
 
 
 def test_the_same_figure_gives_the_same_picture():
