@@ -165,12 +165,14 @@ with st.container(border=True):
         f"- **What this is not:** {plain(a.caveat_text)}" if a.caveat_text else "",
     ] if line))
 
-table = data_table(a, start, end)
-st.subheader("The data behind the chart")
-st.dataframe(table, hide_index=True, width="stretch")
-# Made when the button is pressed, not on every run of the page (most visits never download it).
-st.download_button("Download the data (CSV)", lambda: safe_csv(table), file_name=f"{indicator_id}_{subject}.csv",
-                   mime="text/csv", on_click="ignore")
+# The table runs only when opened: most visits (and every board meeting) read the chart, and its grid was a
+# good part of the page's wait. The CSV is made when the button is pressed, not on every run.
+with st.expander("The data behind the chart", icon=":material/table:", key="indicator_data_open",
+                 on_change="rerun") as data_box:
+    if data_box.open:
+        st.dataframe(data_table(a, start, end), hide_index=True, width="stretch")
+st.download_button("Download the data (CSV)", lambda: safe_csv(data_table(a, start, end)),
+                   file_name=f"{indicator_id}_{subject}.csv", mime="text/csv", on_click="ignore")
 
 rebases = context.kept(store_indicators.rebase_dates, indicator_id, subject)
 if not rebases.empty:

@@ -32,7 +32,10 @@ def html_of(at) -> str:
 
 
 def data_table(at):
-    """The indicator page's table of the data behind the chart."""
+    """The indicator page's table of the data behind the chart, its expander opened (it runs only when open)."""
+    at.session_state["indicator_data_open"] = True
+    at.run()
+    assert not at.exception, at.exception
     return next(e.value for e in at.dataframe if "Mean" in e.value.columns)
 
 
@@ -66,6 +69,7 @@ class TestEveryPageRuns:
         at = open_page(monkeypatch, small_db, "pages/indicator.py", indicator=indicator)
         assert at.query_params.get("indicator") in (indicator, [indicator])
         assert len(charts_of(at)) == 1
+        assert not any("Mean" in e.value.columns for e in at.dataframe)  # the table waits in its expander
         assert len(data_table(at)) == (8 if indicator == "falls_admissions_65" else 24)
 
     def test_a_recommendation_page_runs(self, monkeypatch, small_db):

@@ -17,6 +17,7 @@ import streamlit as st
 from analysis.assess import Assessment
 from analysis.assurance import DIRECTION_OF, DIRECTION_WORDS
 from analysis.periods import format_value
+from charts.html_table import table_html
 from charts.text import plain
 from loaders.errors import LoadError
 from loaders.pipeline import load_into
@@ -77,8 +78,7 @@ def targets_section(con, a: Assessment, *, analyst: User | None, presenting: boo
         for line in target_lines(a):
             st.markdown(plain(line))
         if a.targets:
-            st.dataframe(targets_table(a), hide_index=True, width="stretch",
-                         column_config={"Link": st.column_config.LinkColumn("Link", display_text="source")})
+            st.html(table_html(targets_table(a), links=("Link",)))
         if not a.trajectory.empty:
             st.caption("Trajectory (planned values): " + "; ".join(
                 f"{when:%b %Y} {format_value(value, a.value_kind)}" for when, value in a.trajectory.items()) + ".")
