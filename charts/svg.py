@@ -422,9 +422,8 @@ def _range(axis_layout: dict, values: list, kind: str, pad: float = 0.05) -> tup
         return -0.5, max(len(categories) - 0.5, 0.5), categories
     probe = _Axis(kind, 0, 1, 0, 1)
     if axis_layout.get("range"):
-        low, high = (probe.value(v) for v in axis_layout["range"])
-        if kind == "log" and axis_layout.get("range"):
-            low, high = (float(v) for v in axis_layout["range"])  # plotly gives a log axis's range in powers of ten
+        # plotly gives a log axis's range in powers of ten, any other in the axis's own values
+        low, high = (float(v) if kind == "log" else probe.value(v) for v in axis_layout["range"])
         return low, high, categories
     numbers = [n for n in (probe.value(v) for v in values) if n is not None and math.isfinite(n)]
     if not numbers:
