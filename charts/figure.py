@@ -3,7 +3,7 @@
 The charts are built this way rather than from `plotly.graph_objects`, whose objects validate and deep-copy
 every property as it is set: for a page of five XmR charts that was most of the page's run. The charts' tests
 validate each figure with plotly (`go.Figure(figure)`), so a misspelt property still fails, there and not on a
-page; pages draw them with `ui.charts.plotly_chart`, the pack exports them with kaleido.
+page; pages draw them with `ui.charts.plotly_chart`, the pack as PNG (reports/figures.py).
 """
 
 from __future__ import annotations
