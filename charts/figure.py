@@ -3,7 +3,8 @@
 The charts are built this way rather than from `plotly.graph_objects`, whose objects validate and deep-copy
 every property as it is set: for a page of five XmR charts that was most of the page's run. The charts' tests
 validate each figure with plotly (`go.Figure(figure)`), so a misspelt property still fails, there and not on a
-page; pages draw them as pictures (`charts.svg`, through `ui.charts.chart`) or, for hover and zoom, with plotly.
+page; pages draw them as pictures (`charts.svg`, through `ui.charts.chart`) or, for hover and zoom, with plotly;
+the pack draws the same pictures as PNG (reports/figures.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@
 
 `--format` and `--out` come in pairs, the first `--out` for the first `--format`: both formats from one
 command draw each chart once and share the pictures, so a second format costs only its layout, and that
-beside the first: the PDF is laid out by a copy of the command's process (reports/layout_process.py).
+beside the first: the PDF is laid out by a copy of the command's process (reports/layout_process.py) while
+the command draws the pictures and lays out the slides.
 
 `--db` takes a DuckDB file's path or the shared store, `ducklake:postgres:<connection string>`, as
 `python -m loaders` does. The pack is made from a snapshot of the store as of its last committed write,
@@ -28,7 +29,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from reports import FORMATS, Exporter
+from reports import FORMATS
 from reports.layout_process import CAN_FORK, LayoutProcess
 
 
@@ -39,9 +40,8 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f'"{text}" is not a date written YYYY-MM-DD') from None
 
 
-def _board_pack(args, exporter: Exporter, apart: dict[str, LayoutProcess], started: float) -> int:
-    """Make and write the pack with chromium already starting; 1 after a one-sentence refusal."""
-    # The pack's code and the store (about 1.5 s of imports) load while chromium starts.
+def _board_pack(args, apart: dict[str, LayoutProcess], started: float) -> int:
+    """Make and write the pack; 1 after a one-sentence refusal."""
     import duckdb
 
     import store
@@ -59,7 +59,7 @@ def _board_pack(args, exporter: Exporter, apart: dict[str, LayoutProcess], start
                               previous_board_date=args.previous_board)
         finally:
             opened.close()
-        files = render(pack, args.format, exporter=exporter, apart=apart)
+        files = render(pack, args.format, apart=apart)
     except (ValueError, store.StoreMissing, store.RetryWrite) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -93,7 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--format", choices=sorted(FORMATS), required=True, action="append",
                       help="pdf or pptx; give it twice (each with its --out) for both from one set of pictures")
     pack.add_argument("--out", required=True, action="append", help="file to write, one for each --format")
-    # No defaults read here: the settings are read (importing the store) once chromium is starting.
     pack.add_argument("--area", help="ONS code of the council (default: the settings' area)")
     pack.add_argument("--comparator", help="ONS code of the comparator (default: the settings' benchmark, England)")
     pack.add_argument("--store-version", type=int, default=None,
@@ -104,13 +103,17 @@ def main(argv: list[str] | None = None) -> int:
                       "store (default: the settings' store)")
     args = parser.parse_args(argv)
     _pairs(pack, args)
-    # Chromium starts first, before the pack's code is imported: the two run side by side. With both formats
-    # asked for, the PDF (three times the slides' layout) is laid out by a copy of this process, made when the
-    # pack is assembled.
-    with Exporter() as exporter, contextlib.ExitStack() as processes:
-        apart = {name: processes.enter_context(LayoutProcess(name)) for name in args.format
-                 if name == "pdf" and len(args.format) > 1 and CAN_FORK}
-        return _board_pack(args, exporter, apart, started)
+    with contextlib.ExitStack() as processes:
+        apart = {name: processes.enter_context(LayoutProcess(name)) for name in _apart(args.format)}
+        return _board_pack(args, apart, started)
+
+
+def _apart(formats: list[str]) -> list[str]:
+    """The formats laid out by copies of this process, made when the pack is assembled, while this one draws the
+    pictures and sends each on as it is drawn: every format, where a copy can be made (reports/layout_process.py).
+    A layout is pure Python and waits for pictures; the drawing is resvg's, holding this process's one line
+    of Python: side by side they take both cores."""
+    return list(formats) if CAN_FORK else []
 
 
 if __name__ == "__main__":

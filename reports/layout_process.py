@@ -1,20 +1,21 @@
 """A format of the pack laid out by a copy of the command's process, beside it: the second core at work.
 
-Laying a pack out is Python through and through (fpdf2's line breaking, python-pptx's XML), and one process
-runs one line of Python at a time however many cores the machine has. So when both formats are asked for,
-`python -m reports` lays the PDF out in a copy of itself (`os.fork`) made the moment the pack is assembled:
-the copy has the pack and every module already loaded, imports only its layout's code, gets each picture
-through a pipe as chromium draws it, and sends the file back, while the command lays out the slides. The
-pictures are drawn once, in the command's one browser.
+Laying a pack out is Python through and through (fpdf2's line breaking, python-pptx's XML), and so is drawing
+its pictures (resvg holds the process's one line of Python while it draws: reports/figures.py); one process
+runs one line of Python at a time however many cores the machine has. So `python -m reports` lays each
+format out in a copy of itself (`os.fork`) made the moment the pack is assembled: the copy has the pack and
+every module already loaded, imports only its layout's code, lays out its pages while the command draws the
+pictures, gets each picture through a pipe as soon as it is drawn, and sends the file back. The pictures are
+drawn once, in the command.
 
 A copy, not a fresh python (`python -m ...`): a fresh one imports pandas, DuckDB and the pack's code again
-(1.6 s), on the same two cores as chromium's start and the store's reading, which then both wait. Forking a
-process that has threads is safe only for a copy that touches nothing those threads hold: the copy is made
-before any picture is asked for (chromium's thread has long finished its imports and waits on its queue),
-uses only the layout's code and its own pipes and threads, never the browser, the store or the logging of
-the command, and leaves by `os._exit`, running none of the command's clean-up. Should it hang all the same,
-it gives up after `GIVE_UP_SECONDS` (faulthandler writes where it was) and the command says the PDF could
-not be laid out. Only on Linux (`CAN_FORK`); elsewhere every format is laid out in the command's process.
+(1.6 s) on the same two cores. Forking a process that has threads is safe only for a copy that touches
+nothing those threads hold: the copies are made before any picture is drawn or sent (the command's only other
+threads then wait on the pipes from copies made before), use only the layout's code and their own pipes and
+threads, never the store or the logging of the command, and leave by `os._exit`, running none of the
+command's clean-up. Should one hang all the same, it gives up after `GIVE_UP_SECONDS` (faulthandler writes
+where it was) and the command says the format could not be laid out. Only on Linux (`CAN_FORK`); elsewhere
+every format is laid out in the command's process.
 
 Its floor is the standard library; the layout's code is imported in the copy that lays it out.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import pickle
+import queue
 import sys
 import threading
 import traceback
@@ -33,12 +35,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 if TYPE_CHECKING:
     from reports.board_pack import BoardPack
-    from reports.figures import Pictures
 
 # Linux forks a process with threads safely for a copy such as this; macOS's system libraries do not.
 CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 # Seconds after which a copy still laying out gives up (a hung copy, never a slow one: a PDF takes seconds).
 GIVE_UP_SECONDS = 600
+# The command's ends of the pipes to every copy still at work: a copy made later closes them, so a copy sees
+# the end of its pictures when the command closes its pipe, not when every later copy has ended too.
+_COMMAND_ENDS: set[int] = set()
 
 
 class LayoutProcess:
@@ -53,6 +57,9 @@ class LayoutProcess:
         self._file: Future = Future()
         self._to_copy: BinaryIO | None = None
         self._from_copy: BinaryIO | None = None
+        self._outbox: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+        self._sending: threading.Thread | None = None
+        self._ends: tuple[int, ...] = ()
 
     def __enter__(self) -> LayoutProcess:
         return self
@@ -62,6 +69,7 @@ class LayoutProcess:
             return
         # The command stopped (an error) before the file came: nothing to wait for.
         self._reap(stop=not self._file.done())
+        _COMMAND_ENDS.difference_update(self._ends)
         for stream in (self._to_copy, self._from_copy):
             try:
                 stream.close()
@@ -78,39 +86,43 @@ class LayoutProcess:
             return self._exit_status
 
     def lay_out(self, pack: BoardPack) -> Future:
-        """The format's file, to come: the copy is made now, with the pack, before any picture is asked for;
-        the pictures follow (:meth:`send_pictures`)."""
+        """The format's file, to come: the copy is made now, with the pack, before any picture is drawn; the
+        pictures follow (:meth:`send_keys`, then :meth:`send` for each)."""
         pictures_in, pictures_out = os.pipe()
         file_in, file_out = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _lay_out_in_copy(self.format_name, pack, pictures_in, file_out, ours=(pictures_out, file_in))
+            _lay_out_in_copy(self.format_name, pack, pictures_in, file_out,
+                             ours=(pictures_out, file_in, *_COMMAND_ENDS))
         self._pid = pid
         os.close(pictures_in)
         os.close(file_out)
+        self._ends = (pictures_out, file_in)
+        _COMMAND_ENDS.update(self._ends)
         self._to_copy, self._from_copy = os.fdopen(pictures_out, "wb"), os.fdopen(file_in, "rb")
         threading.Thread(target=self._receive, name=f"board-pack-{self.format_name}-file", daemon=True).start()
         return self._file
 
-    def send_pictures(self, pictures: Pictures) -> None:
-        """Each picture is sent as it is drawn, in the order the pages first show them, from a thread of its own."""
-        threading.Thread(target=self._forward, args=(pictures,), name=f"board-pack-{self.format_name}-send",
-                         daemon=True).start()
+    def send_keys(self, icons: list, charts: list) -> None:
+        """The keys of the pictures to come, icons and charts, in the order the pages first show them."""
+        self._post(("keys", icons, charts))
 
-    def _forward(self, pictures: Pictures) -> None:
+    def send(self, kind: str, key, picture: bytes) -> None:
+        """One picture ("icon" or "chart"), as soon as it is drawn: written to the copy by a thread of its own,
+        so the command never waits on the pipe."""
+        self._post((kind, key, picture))
+
+    def _post(self, message: tuple) -> None:
+        if self._sending is None:
+            self._sending = threading.Thread(target=self._forward, name=f"board-pack-{self.format_name}-send",
+                                             daemon=True)
+            self._sending.start()
+        self._outbox.put(message)
+
+    def _forward(self) -> None:
         try:
-            _send(self._to_copy, ("keys", list(pictures.icons), list(pictures.charts)))
-            drawn = pictures.each()
             while True:
-                try:
-                    message = next(drawn)
-                except StopIteration:
-                    return
-                except Exception as error:  # a picture could not be drawn: the copy stops with the same words
-                    message = ("error", None, f"{type(error).__name__}: {error}")
-                _send(self._to_copy, message)
-                if message[0] == "error":
-                    return
+                _send(self._to_copy, self._outbox.get())
         except (OSError, ValueError):  # it stopped reading (it had what it needed, or failed and says so), or the
             pass                       # command closed the pipe as it finished
 
@@ -134,7 +146,7 @@ def _lay_out_in_copy(format_name: str, pack: BoardPack, pictures_fd: int, file_f
     status = 1
     try:
         faulthandler.dump_traceback_later(GIVE_UP_SECONDS, exit=True, file=2)  # the standard error file itself
-        for fd in ours:  # the command's ends of the two pipes
+        for fd in ours:  # the command's ends of its pipes to this copy and to any copy made before it
             os.close(fd)
         from reports.figures import Pictures
 
@@ -151,7 +163,7 @@ def _lay_out_in_copy(format_name: str, pack: BoardPack, pictures_fd: int, file_f
         # object, whose lock another thread may have held when the copy was made); the command says which failed
         os.write(2, traceback.format_exc().encode(errors="replace"))
     finally:
-        # Straight out: none of the command's clean-up (its temporary folders, its browser) is the copy's,
+        # Straight out: none of the command's clean-up (its temporary folders, its other copies) is the copy's,
         # and its thread reading pictures may still wait on the pipe.
         os._exit(status)
 

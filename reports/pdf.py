@@ -139,8 +139,9 @@ def _add_fonts(pdf: FPDF) -> str:
 
 def render(pack: BoardPack, pictures: Pictures) -> bytes:
     """The whole pack as PDF bytes: cover, summary, one page per indicator, every council at once (the funnel),
-    the trust now, the plan, sources and methods. The pages are laid out while chromium draws the pictures
-    (:class:`_Placed`); the file is written once every picture is in."""
+    the trust now, the plan, sources and methods. The pages are laid out before the pictures are in
+    (:class:`_Placed`: in a copy of the command, they are drawn meanwhile); the file is written once every
+    picture is in."""
     pdf = _Paper(pack)
     placed = _Placed(pdf, pictures)
     _cover(pdf, pack)
@@ -160,14 +161,14 @@ def render(pack: BoardPack, pictures: Pictures) -> bytes:
 
 
 class _Placed:
-    """The pack's pictures in the PDF, placed before chromium has drawn them and filled in before output.
+    """The pack's pictures in the PDF, placed before they are drawn and filled in before output.
 
     fpdf2 needs a picture's pixels only to write the file: to place one on a page it needs its size alone. So
     each picture is put in fpdf2's image cache (`FPDF.image_cache.images`, which `FPDF.image` reads a name
-    from) under a name of its own, with the size chromium draws it at and the number fpdf2 gives a picture
-    when first placed, and every page is laid out without waiting for chromium. As each picture is drawn, a
-    thread decodes and compresses it as fpdf2 does (`get_img_info`); :meth:`fill` gives each entry its
-    pixels before the file is written. The same pages, the same pictures, the same numbering.
+    from) under a name of its own, with the size it is drawn at (`reports.figures.pixels`) and the number
+    fpdf2 gives a picture when first placed, and every page is laid out without waiting for the pictures. As
+    each picture comes, a thread decodes and compresses it as fpdf2 does (`get_img_info`); :meth:`fill`
+    gives each entry its pixels before the file is written. The same pages, the same pictures, the same numbering.
     """
 
     def __init__(self, pdf: _Paper, pictures: Pictures) -> None:

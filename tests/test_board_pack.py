@@ -1,7 +1,7 @@
 """The board pack: real PDF and PowerPoint files, read back with poppler and python-pptx.
 
-Each pack is made once per module (chromium draws its charts); the tests read the files. No timing is
-asserted: the speed is measured by benchmarks/bench_board_pack.py.
+Each pack is made once per module (resvg draws its charts, in the test's process); the tests read the files.
+No timing is asserted: the speed is measured by benchmarks/bench_board_pack.py.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
-import plotly.graph_objects as go
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
@@ -27,12 +27,13 @@ from streamlit.testing.v1 import AppTest
 import reports
 import store
 from analysis.assess import assess
+from charts.legend import icon_svg
+from charts.svg import figure_svg
 from loaders import load_file
 from reports import figures
 from reports import pdf as paper
 from reports import pptx as slides
 from reports.__main__ import main as reports_main
-from reports.browser import Exporter, render_png
 from reports.layout_process import LayoutProcess
 from store.assessment import assessment_inputs, default_comparator
 
@@ -99,6 +100,28 @@ def slide_runs(slide):
 
 def slide_table(slide):
     return next(shape.table for shape in slide.shapes if shape.has_table)
+
+
+class _Coming(Mapping):
+    """Pictures by key, each read waiting for its future: as a copy of the command gets them through its pipe."""
+
+    def __init__(self, futures: dict) -> None:
+        self._futures = futures
+
+    def __getitem__(self, key) -> bytes:
+        return self._futures[key].result()
+
+    def __iter__(self):
+        return iter(self._futures)
+
+    def __len__(self) -> int:
+        return len(self._futures)
+
+
+def dark_pixels(png: bytes, box: tuple[int, int, int, int] | None = None) -> int:
+    """How many pixels of the picture (or of `box` in it) are dark, as text and lines are: under 100 of 255."""
+    picture = Image.open(io.BytesIO(png)).convert("L")
+    return sum(picture.crop(box).point(lambda level: 255 if level < 100 else 0).histogram()[255:])
 
 
 @pytest.fixture(scope="module")
@@ -172,15 +195,14 @@ class TestPdf:
                 assert holding and all("Demonstration data" in p for p in holding)
 
     def test_the_pages_are_laid_out_before_any_picture_is_drawn_and_the_file_is_the_same(self, york, monkeypatch):
-        """The PDF places each picture by its size while chromium draws: every page is laid out before a single
-        picture has come (else this would wait for ever), and the file is the one made from pictures drawn
-        beforehand, byte for byte but for its date and /ID."""
+        """The PDF places each picture by its size before it comes (as in a copy of the command, while the
+        command draws): every page is laid out before a single picture has come (else this would wait for ever),
+        and the file is the one made from pictures drawn beforehand, byte for byte but for its date and /ID."""
         pack, _ = york
         ready = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
         pending = {kind: {key: Future() for key in drawn} for kind, drawn in (("icon", ready.icons),
                                                                              ("chart", ready.charts))}
-        later = figures.Pictures(**{f"{kind}s": figures._Drawn({key: (kind, future, None) for key, future in
-                                                                 pending[kind].items()}, None) for kind in pending})
+        later = figures.Pictures(**{f"{kind}s": _Coming(pending[kind]) for kind in pending})
         fill = paper._Placed.fill
 
         def drawn_only_now(placed):
@@ -225,29 +247,65 @@ class TestPdf:
 
 
 class TestPictures:
-    def test_a_chart_given_as_a_dict_is_sized_and_drawn_as_its_figure_is(self):
-        """The chart builders may hand over plain dicts: the pack sizes them without touching the builder's
-        own layout, and chromium draws it at the size asked for, as from the go.Figure."""
+    def test_each_chart_is_drawn_at_the_size_the_layouts_place_it_and_shows_its_words_and_lines(self, york):
+        """Every chart (and the funnel) is drawn at :func:`figures.pixels`, the size the PDF places it by before
+        it is drawn, and is not blank: dark pixels where its lines are, and where the y axis's numbers and the
+        legend's words are (words left out for want of a font would leave those strips white)."""
+        pack, _ = york
+        drawn = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
+        assert list(drawn.charts) == [page.assessment.indicator_id for page in pack.pages] + [figures.FUNNEL]
+        for key, png in drawn.charts.items():
+            width, height = figures.pixels("chart", key)
+            assert Image.open(io.BytesIO(png)).size == (width, height)
+            assert dark_pixels(png) > 5000, key
+            assert dark_pixels(png, (0, 0, 100, height)) > 300, key  # the y axis's title and numbers
+            if key != figures.FUNNEL:
+                assert dark_pixels(png, (0, height * 5 // 6, width, height)) > 1000, key  # the legend, inside
+        for key, png in drawn.icons.items():
+            assert Image.open(io.BytesIO(png)).size == figures.pixels("icon", key)
+
+    def test_words_are_set_in_a_real_font(self):
+        """resvg reads no fontconfig aliases and leaves out words in a font it cannot find: the pack names the
+        files (Liberation Sans, else DejaVu Sans), and a picture of one word is not blank."""
+        svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="10" y="40" '
+               'font-family="Arial, Helvetica, sans-serif" font-size="30">Words</text></svg>')
+        assert figures._FONT.get("font_files"), "neither Liberation Sans nor DejaVu Sans is installed"
+        assert dark_pixels(figures.png(svg, 1)) > 200
+        assert figures.pixels("icon", None) == Image.open(io.BytesIO(figures.png(
+            icon_svg("variation", "improvement_high"), figures.ICON_SCALE))).size
+
+    def test_a_chart_keeps_its_layout_size_with_its_legend_inside(self, york):
+        """The pages' renderer grows a picture below its layout's height for the legend; the pack's keeps
+        the height, the bottom margin grown to hold the legend as plotly does."""
+        pack, _ = york
+        fig = figures.chart_figure(pack.pages[0].assessment)
+        assert figure_svg(fig).count('viewBox="0 0 1100 500"') == 0  # the page's picture is taller
+        svg = figures.chart_svg(fig)
+        assert svg.startswith("<svg") and 'viewBox="0 0 1100 500" width="1100" height="500"' in svg
+        legend = re.findall(r'<g class="legend">.*?</g></g>', svg)[0]
+        assert max(float(y) for y in re.findall(r' y="([\d.]+)"', legend)) <= 500
+
+    def test_traces_clipped_once_draw_the_chart_each_clipped_alone_draws(self, york, monkeypatch):
+        """The traces share one clipped group (resvg draws each clipped group on a canvas of its own): the same
+        picture, but for rounding where translucent shapes overlap."""
+        pack, _ = york
+        for fig in (figures.chart_figure(pack.pages[0].assessment), figures.funnel_chart(pack.funnel)):
+            once = figures.chart_svg(fig)
+            assert once.count("clip-path=") == 1
+            with monkeypatch.context() as each_alone:
+                each_alone.setattr(figures, "_one_clip", lambda svg: svg)
+                alone = figures.chart_svg(fig)
+            assert alone.count("clip-path=") > 1
+            pictures = [Image.open(io.BytesIO(figures.png(svg, 1))).convert("RGB") for svg in (once, alone)]
+            assert max(high for _, high in ImageChops.difference(*pictures).getextrema()) <= 32
+
+    def test_a_chart_is_sized_without_touching_the_builders_layout(self):
         layout = {"margin": {"l": 1, "pad": 4}, "showlegend": False}
         as_dict = {"data": [{"type": "scatter", "y": [1, 3, 2]}], "layout": layout}
         sized = figures.with_layout(as_dict, width=400, height=300, margin={"l": 70})
         assert sized["layout"] == {"margin": {"l": 70, "pad": 4}, "showlegend": False, "width": 400, "height": 300}
         assert layout == {"margin": {"l": 1, "pad": 4}, "showlegend": False}
-        as_figure = figures.with_layout(go.Figure(as_dict), width=400, height=300, margin={"l": 70})
-        drawn = render_png([("dict", sized, 1), ("figure", as_figure, 1)])
-        assert [Image.open(io.BytesIO(png)).size for png in drawn] == [(400, 300), (400, 300)]
-
-    def test_a_picture_is_the_same_whatever_was_drawn_before_it(self):
-        """The browser's page is kept between pictures (kaleido would reload it): a chart drawn after another
-        is the same, byte for byte, as drawn first in a browser of its own."""
-        first = {"data": [{"type": "scatter", "y": [1, 3, 2], "name": "first"}],
-                 "layout": {"width": 400, "height": 300, "title": {"text": "First"}, "shapes": [
-                     {"type": "line", "x0": 0, "x1": 2, "y0": 2, "y1": 2}]}}
-        second = {"data": [{"type": "scatter", "y": [5, 4, 6], "mode": "markers"}],
-                  "layout": {"width": 300, "height": 200, "showlegend": False}}
-        alone = render_png([("second", second, 1)])
-        after = render_png([("first", first, 1), ("second", second, 1), ("first again", first, 1)])
-        assert after[1] == alone[0] and after[2] == after[0] != after[1]
+        assert Image.open(io.BytesIO(figures.png(figures.chart_svg(sized), 1))).size == (400, 300)
 
 
 class TestSlides:
@@ -295,7 +353,7 @@ class TestSlides:
         """Each table cell's type, colour, fill and margins are written as one piece (reports.pptx._cell): the
         slides are python-pptx's own, setting each property in turn, part for part."""
         pack, _ = york
-        drawn = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel).wait()
+        drawn = figures.pictures([page.assessment for page in pack.pages], funnel=pack.funnel)
         at_once = slides.render(pack, drawn)
 
         def by_property(cell, text, fill, colour, *, bold):
@@ -378,25 +436,48 @@ class TestCommandLine:
         assert Presentation(str(out)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
 
     def test_both_formats_from_one_command_draw_each_picture_once(self, bundled_db, tmp_path, monkeypatch, capsys):
-        """`--format pdf --out ... --format pptx --out ...` writes both files from one set of pictures: one
-        export per chart, one for the funnel, one for the icons."""
-        exports = []
-        submit = Exporter.submit
+        """`--format pdf --out ... --format pptx --out ...` writes both files from one set of pictures, drawn
+        in the command (the copies laying the formats out get them through their pipes): once per chart, once
+        for the funnel, once per icon."""
+        drawn = []
+        png = figures.png
 
-        def counted(exporter, fig, scale):
-            exports.append(fig)
-            return submit(exporter, fig, scale)
+        def counted(svg, scale):
+            drawn.append(scale)
+            return png(svg, scale)
 
-        monkeypatch.setattr(Exporter, "submit", counted)
+        monkeypatch.setattr(figures, "png", counted)
         paper_file, deck_file = tmp_path / "pack.pdf", tmp_path / "pack.pptx"
         assert reports_main(["board-pack", "--as-at", "2018-11-20", "--format", "pdf", "--out", str(paper_file),
                              "--format", "pptx", "--out", str(deck_file), "--db", str(bundled_db)]) == 0
         pack = make_pack(bundled_db, YORK)
-        assert len(exports) == len(pack.pages) + (pack.funnel is not None) + 1
+        icons, charts = figures.keys([page.assessment for page in pack.pages], pack.funnel)
+        assert len(charts) == len(pack.pages) + (pack.funnel is not None)
+        assert sorted(drawn) == sorted([figures.CHART_SCALE] * len(charts) + [figures.ICON_SCALE] * len(icons))
         assert "Delayed transfers of care" in pdf_text(paper_file)
         assert Presentation(str(deck_file)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
         printed = capsys.readouterr().out
         assert f"{paper_file}: board pack for York" in printed and f"{deck_file}: board pack for York" in printed
+
+    def test_the_pack_starts_no_browser_or_other_program(self, bundled_db, tmp_path):
+        """The pictures are drawn in the command's own process (resvg): with every way of starting a program
+        refused, the command still writes both files, and neither kaleido nor plotly is imported."""
+        program = ("import os, subprocess, sys\n"
+                   "def refuse(*args, **kwargs):\n"
+                   "    raise AssertionError(f'a program was started: {args[:2]}')\n"
+                   "subprocess.Popen.__init__ = refuse\n"
+                   "os.posix_spawn = os.posix_spawnp = os.execv = os.execve = refuse\n"
+                   "from reports.__main__ import main\n"
+                   "status = main(sys.argv[1:])\n"
+                   "print(sorted(m for m in ('kaleido', 'choreographer', 'plotly') if m in sys.modules))\n"
+                   "sys.exit(status)\n")
+        paper_file, deck_file = tmp_path / "pack.pdf", tmp_path / "pack.pptx"
+        done = subprocess.run([sys.executable, "-c", program, "board-pack", "--as-at", "2018-11-20", "--format",
+                               "pdf", "--out", str(paper_file), "--format", "pptx", "--out", str(deck_file), "--db",
+                               str(bundled_db)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-1] == "[]"
+        assert paper_file.stat().st_size > 10_000 and deck_file.stat().st_size > 10_000
 
     def test_a_refusal_with_both_formats_writes_neither(self, bundled_db, tmp_path, capsys):
         """With both formats the PDF is laid out by a copy of the command's process, made once the pack is
@@ -408,23 +489,22 @@ class TestCommandLine:
         assert "There is no store version 999" in capsys.readouterr().err
         assert not paper_file.exists() and not deck_file.exists()
 
-    def test_a_picture_that_cannot_be_drawn_stops_the_pdf_process_with_an_error(self, york):
-        """The PDF's process (a copy of this one, with the pack) gets each picture as it is drawn; a picture
-        that fails stops it, and the command says the PDF could not be laid out rather than waiting for it."""
+    def test_a_command_that_stops_before_every_picture_is_sent_stops_the_pdf_process(self, york):
+        """The PDF's process (a copy of this one, with the pack) gets each picture as it is drawn; should the
+        command stop before it has sent them all (a picture that could not be drawn), the copy is stopped and
+        the PDF is said not to have been laid out, rather than waited for."""
         pack, _ = york
-        failed = Future()
-        failed.set_exception(RuntimeError("chromium went away"))
-        pictures = figures.Pictures(charts=figures._Drawn({"x": ("chart", failed, None)}, None), icons={})
-        with LayoutProcess("pdf") as process, pytest.raises(RuntimeError, match="PDF could not be laid out"):
+        with LayoutProcess("pdf") as process:
             laid_out = process.lay_out(pack)
-            process.send_pictures(pictures)
+            process.send_keys([], ["never drawn"])
+        with pytest.raises(RuntimeError, match="PDF could not be laid out"):
             laid_out.result(timeout=300)
 
-    def test_the_command_starts_chromium_before_it_imports_the_pack_code(self):
-        """`python -m reports` runs the package first: it imports neither pandas, DuckDB, fpdf2 nor python-pptx
-        (about 1.5 s), which load beside chromium's start; `reports.from_store` still reads as it did."""
+    def test_importing_reports_loads_none_of_the_pack_code(self):
+        """The board view imports `reports` on every visit: it imports neither pandas, DuckDB, fpdf2,
+        python-pptx nor resvg (about 1.5 s) until a pack is made; `reports.from_store` still reads as it did."""
         program = ("import sys, reports, reports.__main__\n"
-                   "print(sorted(m for m in ('pandas', 'duckdb', 'fpdf', 'pptx', 'kaleido') if m in sys.modules))\n"
+                   "print(sorted(m for m in ('pandas', 'duckdb', 'fpdf', 'pptx', 'resvg_py') if m in sys.modules))\n"
                    "print(reports.from_store.__module__, reports.BoardPack.__name__)\n")
         done = subprocess.run([sys.executable, "-c", program], cwd=PROJECT_ROOT, capture_output=True, text=True,
                               timeout=300, check=True)

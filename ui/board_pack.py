@@ -1,6 +1,6 @@
 """The board view's "Board pack" controls: choose the board date and format, make the pack, download it.
 
-The pack is made only when asked (a button), never on a page run: it takes seconds of chromium. It is
+The pack is made only when asked (a button), never on a page run: it takes seconds. It is
 the same pack `python -m reports board-pack` makes, from the same assessments the page shows.
 """
 
