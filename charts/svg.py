@@ -286,10 +286,35 @@ def _axis_layout(layout: dict, name: str) -> dict:
 
 
 def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, css_class: str = "pbip-chart-svg",
-               ids: str = "c") -> str:
+               ids: str = "c", fixed_size: bool = False) -> str:
     """`figure` (``{"data": [...], "layout": {...}}``) drawn `width` pixels wide (the layout's own width, where it
-    sets one, wins) as SVG text that scales to its container; `words` describe it for screen readers; `ids`
-    prefixes the picture's internal ids (a page holding several pictures gives each its own)."""
+    sets one, wins) as SVG text; `words` describe it for screen readers; `ids` prefixes the picture's internal ids
+    (a page holding several pictures gives each its own).
+
+    A page's picture scales to its column and grows downwards to hold its legend. With `fixed_size` (a picture
+    for paper) it is exactly the layout's width and height in pixels and, as plotly does, the bottom margin grows
+    to hold the legend, the plot giving up that height."""
+    if not fixed_size:
+        return _drawn(figure, width, words, css_class, ids)[0]
+    layout = figure.get("layout", {})
+    height = float(layout.get("height") or DEFAULT_HEIGHT)
+    bottom = float({**DEFAULT_MARGIN, **layout.get("margin", {})}["b"])
+    svg, total = _drawn(figure, width, words, css_class, ids)
+    for _ in range(3):  # the plot's new height can move its ticks, so the legend once more; it settles at once
+        if total <= height:
+            break
+        bottom += total - height
+        svg, total = _drawn({**figure, "layout": {**layout, "margin": {**layout.get("margin", {}), "b": bottom}}},
+                            width, words, css_class, ids)
+    picture_width = float(layout.get("width") or width)
+    head = svg[:svg.index(">") + 1]
+    sized = (head.replace(f' {total:.0f}" ', f' {height:g}" ', 1)
+             .replace('width="100%"', f'width="{picture_width:g}" height="{height:g}"', 1))
+    return sized + svg[len(head):]
+
+
+def _drawn(figure: dict, width: float, words: str | None, css_class: str, ids: str) -> tuple[str, float]:
+    """The picture as :func:`figure_svg` draws it for a page, and its height."""
     layout = figure.get("layout", {})
     traces = [trace for trace in figure.get("data", []) if trace.get("visible", True) is not False]
     width = float(layout.get("width") or width)
@@ -385,8 +410,11 @@ def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, cs
                 parts.append('<g class="xtitle">' + _text((plot_left + plot_right) / 2, lowest, str(title), title_font,
                                                           anchor="middle", baseline=0) + "</g>")
 
+    # One clipped group for every trace: a renderer gives each clipped group a canvas of its own.
+    parts.append(f'<g clip-path="url(#{clip})">')
     for number, trace in enumerate(traces):
-        parts.append(_trace(trace, number, axes, clip, font))
+        parts.append(_trace(trace, number, axes, font))
+    parts.append("</g>")
 
     for shape in layout.get("shapes", []):
         parts.append(_shape(shape, axes, plot_left, plot_right, plot_top, plot_bottom))
@@ -406,7 +434,7 @@ def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, cs
     label = escape(words or _TAG.sub("", title.get("text", "")) or "Chart", True)
     return (f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {total:.0f}" '
             f'width="100%" role="img" aria-label="{label}" font-family="{escape(font["family"], True)}">'
-            f"{body}</svg>")
+            f"{body}</svg>"), float(f"{total:.0f}")
 
 
 def _panel_height(layout: dict, y_name: str, plot_height: float) -> float:
@@ -463,14 +491,14 @@ def _colour(trace: dict, number: int, part: str) -> str:
     return other if isinstance(other, str) else COLOURWAY[number % len(COLOURWAY)]
 
 
-def _trace(trace: dict, number: int, axes: dict[str, _Axis], clip: str, font: dict) -> str:
+def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict) -> str:
     """One scatter trace: its line (broken at gaps), markers each with its hover words, and text."""
     x_axis, y_axis = axes[trace.get("xaxis", "x")], axes[trace.get("yaxis", "y")]
     xs, ys = trace.get("x", []), trace.get("y", [])
     mode = trace.get("mode", "lines+markers")
     points = [(x_axis.at(x), y_axis.at(y)) if x is not None and y is not None else (None, None)
               for x, y in zip(xs, ys, strict=False)]
-    out = [f'<g class="trace" clip-path="url(#{clip})">']
+    out = ['<g class="trace">']
     line = trace.get("line") or {}
     line_colour = _colour(trace, number, "line")
     if "lines" in mode:

@@ -8,13 +8,11 @@ renderer places words by Arial's widths), else DejaVu Sans, loaded from their fi
 resvg reads no fontconfig aliases, and a name it cannot find leaves the words out.
 
 Each picture is drawn at the size :func:`pixels` gives, which the layouts place it by (the PDF before it has
-its pixels: see reports/pdf.py). A chart's SVG grows below its layout's height for its legend; the pack's
-picture keeps that height, the legend inside it, as plotly lays a chart out (:func:`chart_svg`).
+its pixels: see reports/pdf.py), the legend inside the chart's height (`figure_svg`'s `fixed_size`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +22,7 @@ import resvg_py
 from analysis.assess import Assessment
 from charts.funnel import funnel_figure
 from charts.legend import LEGEND, icon_svg
-from charts.svg import DEFAULT_MARGIN, figure_svg
+from charts.svg import figure_svg
 from charts.xmr import assessment_figure
 from reports.board_pack import FunnelPage
 
@@ -47,7 +45,6 @@ FONT_FILES = (
 )
 # A few pixels of a chart's legend may fall below its height after the bottom margin is grown: so few that
 # they are cut rather than the chart drawn again.
-FIT_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -111,50 +108,10 @@ def funnel_chart(page: FunnelPage) -> dict:
     return with_layout(fig, width=CHART_SIZE[0], height=FUNNEL_HEIGHT)
 
 
-_ROOT = re.compile(r'<svg [^>]*?viewBox="0 0 ([\d.]+) ([\d.]+)"[^>]*?width="100%"')
-# A trace's group, clipped to the plot: resvg draws each clipped group on a canvas of its own, the picture's
-# size (a third of a chart's time, for a dozen traces), where traces side by side in one clipped group draw the
-# same picture once.
-_TRACE = re.compile(r'<g class="trace" clip-path="url\(#\w+\)">')
-
-
 def chart_svg(fig: dict) -> str:
-    """The figure (its layout giving its width and height) as SVG exactly that size, the legend inside it.
-
-    `charts.svg.figure_svg` draws a legend below the layout's height where the margin leaves it no room (a page
-    lets the picture grow); plotly grows the bottom margin instead, keeping the size, and so does this: the
-    margin grows by what fell below, and the chart is drawn again (a few milliseconds) until it fits."""
-    layout = fig["layout"]
-    width, height = float(layout["width"]), float(layout["height"])
-    bottom = float(layout.get("margin", {}).get("b", DEFAULT_MARGIN["b"]))
-    svg = figure_svg(fig)
-    for _ in range(FIT_TRIES):
-        below = float(_ROOT.match(svg).group(2)) - height
-        if below <= 0:
-            break
-        bottom += below
-        svg = figure_svg(with_layout(fig, margin={"b": bottom}))
-    return _sized(_one_clip(svg), width, height)
-
-
-def _sized(svg: str, width: float, height: float) -> str:
-    """The SVG `width` by `height` pixels (its top `height` units; a page's is as wide as its column)."""
-    root = _ROOT.match(svg)
-    tag = root.group(0).replace(f'viewBox="0 0 {root.group(1)} {root.group(2)}"', f'viewBox="0 0 {width:g} {height:g}"')
-    return tag.replace('width="100%"', f'width="{width:g}" height="{height:g}"') + svg[root.end():]
-
-
-def _one_clip(svg: str) -> str:
-    """The SVG with each run of traces side by side, clipped alike, in one clipped group (a trace's group holds
-    no other group: it ends at the first ``</g>``)."""
-    pieces, taken, clip, ends = [], 0, None, -1
-    for trace in _TRACE.finditer(svg):
-        if trace.start() == ends and trace.group(0) == clip:  # straight after the last trace, clipped alike
-            pieces.append(svg[taken:trace.start() - len("</g>")])
-            taken = trace.end()
-        clip = trace.group(0)
-        ends = svg.index("</g>", trace.end()) + len("</g>")
-    return "".join(pieces) + svg[taken:]
+    """The figure (its layout giving its width and height) as SVG exactly that size, the legend inside it, as
+    plotly lays a chart out on paper."""
+    return figure_svg(fig, fixed_size=True)
 
 
 def _font() -> dict:

@@ -225,3 +225,16 @@ def test_nice_ticks_are_round_steps_inside_the_range(low, span, most):
     assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5, 10))
     assert 1 <= len(ticks) <= most + 1
     assert all(low - step * 1e-6 <= t <= low + span + step * 1e-6 for t in ticks)
+
+
+def test_a_picture_for_paper_keeps_its_size_with_the_legend_inside():
+    """For paper the picture is the layout's size, its plot giving up height to the legend, as plotly does."""
+    figure = _xmr(presentation=True)
+    figure["layout"] |= {"width": 1100, "height": 500, "margin": {"l": 70, "r": 20, "t": 50, "b": 60}}
+    assert 'viewBox="0 0 1100 500"' not in figure_svg(figure)  # a page's picture grows instead
+    root = _parse(figure_svg(figure, fixed_size=True))
+    assert (root.get("viewBox"), root.get("width"), root.get("height")) == ("0 0 1100 500", "1100", "500")
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
+    assert max(float(t.get("y")) for t in legend.iter(f"{SVG}text")) <= 500
+    ticks = [float(t.get("y")) for g in root.iter(f"{SVG}g") if g.get("class") == "xtick" for t in g]
+    assert max(ticks) < min(float(t.get("y")) for t in legend.iter(f"{SVG}text"))  # ticks above the legend
