@@ -5,7 +5,7 @@ are text the page already carries. The drawing reads the subset of plotly's figu
 (scatter traces as lines, markers and text; date, linear, log and category axes; panels by axis domain; line and
 rectangle shapes; annotations; a horizontal legend below the plot) and draws it as plotly would lay it out, so the
 same figure also goes to plotly unchanged where someone asks for hover and zoom (ui/charts.py). Hover is kept in
-the browser's own way: each point carries a <title>, which the browser shows as a tooltip and a screen reader reads.
+the browser's own way: each point carries a <title>, which the browser shows as a tooltip.
 
 Pure: a figure and a width in, SVG text out; the same figure always gives the same text.
 """
