@@ -147,11 +147,12 @@ def rag_timeline(timeline: pd.DataFrame, ref: str, *, presentation: bool = False
     step named in words at its start so the colour is never the only sign. A plotly figure as plain data."""
     times = pd.to_datetime(timeline["changed_at"]).tolist()
     ends = times[1:] + [pd.Timestamp.now()]
+    # Words alternate above and below the line: changes days apart on a line that runs to today sit close.
     data = [scatter(x=[iso(start), iso(end)], y=[ref, ref], mode="lines+markers+text", name=rag,
                     line={"color": RAG_COLOURS.get(rag, "#768692"), "width": 14}, text=[rag, ""],
-                    textposition="top right", hovertemplate=f"{rag} from %{{x|%d %b %Y}}<extra></extra>",
-                    showlegend=False)
-            for start, end, rag in zip(times, ends, timeline["new_value"], strict=True)]
+                    textposition="top right" if number % 2 == 0 else "bottom right",
+                    hovertemplate=f"{rag} from %{{x|%d %b %Y}}<extra></extra>", showlegend=False)
+            for number, (start, end, rag) in enumerate(zip(times, ends, timeline["new_value"], strict=True))]
     font = TICK_FONT[presentation]
     return {"data": data, "layout": {"height": 140 + 2 * font,
                                      "margin": {"l": 40, "r": 10, "t": 10 + font, "b": 30 + font},

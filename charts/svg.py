@@ -543,9 +543,11 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict) -> str:
     if "text" in mode:
         texts = trace.get("text") or []
         text_font = {**font, **(trace.get("textfont") or {})}
+        below = str(trace.get("textposition", "")).startswith("bottom")
         for (px, py), words in zip(points, texts, strict=False):
             if px is not None and py is not None and words:
-                out.append(_text(px + 4, py - 10, str(words), text_font, baseline=0))
+                y = py + 10 + text_font["size"] * 0.8 if below else py - 10
+                out.append(_text(px + 4, y, str(words), text_font, baseline=0))
     out.append("</g>")
     return "".join(out)
 

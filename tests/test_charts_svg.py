@@ -180,10 +180,11 @@ def test_the_funnel_is_drawn_on_a_log_axis_with_the_figures_ticks():
     assert any(t.startswith("Council 1\n") for t in _titles(root))
 
 
-def test_the_timeline_names_each_rag_at_its_start():
+def test_the_timeline_names_each_rag_at_its_start_alternately_above_and_below_the_line():
     root = _parse(figure_svg(_timeline()))
-    words = [t.text for t in root.iter(f"{SVG}text")]
-    assert {"Red", "Amber", "Green"} <= set(words)
+    y = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text") if t.text in ("Red", "Amber", "Green")}
+    line = [float(c.get("cy")) for c in root.iter(f"{SVG}circle")][0]
+    assert y["Red"] < line < y["Amber"] and y["Green"] < line
 
 
 def test_the_page_gets_one_picture_per_width_each_with_its_own_ids():
