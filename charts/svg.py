@@ -29,7 +29,8 @@ TICK_GAP = 6  # pixels between an axis and its tick labels
 LEGEND_SAMPLE = 34  # pixels of line drawn before a legend entry's words
 _EPOCH = datetime(1970, 1, 1)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_TAG = re.compile(r"<[^>]+>")
+# The text formatting plotly reads in hover text (our builders write <b> and <br>): left out of a tooltip.
+_FORMATTING = re.compile(r"</?(?:b|i|em|sup|sub|span)(?:\s[^>]*)?>")
 
 # Widths of Arial's letters in ems, by kind: enough to place words, legend entries and margins without a browser.
 _NARROW = set("ijlI.,:;'|!`")
@@ -255,7 +256,7 @@ def hover_words(trace: dict, i: int, x, y) -> str | None:
         text = re.sub(r"%\{([^}|]+)(?:\|([^}]*))?\}", fill, template)
         text = re.sub(r"<extra>.*?</extra>", "", text)
     text = re.sub(r"<br\s*/?>", "\n", str(text))
-    return _TAG.sub("", text).strip() or None
+    return _FORMATTING.sub("", text).strip() or None
 
 
 def _font(layout: dict, override: dict | None) -> dict:
@@ -266,7 +267,7 @@ def _text(x: float, y: float, words: str, font: dict, *, anchor: str = "start", 
           css: str = "", extra: str = "") -> str:
     """One line of text; `baseline` moves it down by that many ems (0.35 centres it on y)."""
     return (f'<text{css} x="{x:.1f}" y="{y + baseline * font["size"]:.1f}" text-anchor="{anchor}" '
-            f'font-size="{font["size"]:g}" fill="{font["color"]}"{extra}>{escape(words)}</text>')
+            f'font-size="{font["size"]:g}" fill="{font["color"]}"{extra}>{_words(words)}</text>')
 
 
 def _panels(layout: dict) -> list[tuple[str, str]]:
@@ -393,7 +394,7 @@ def _drawn(figure: dict, width: float, words: str | None, css_class: str, ids: s
                 parts.append(f'<g class="ytitle"><text x="{title_font["size"] * 0.9:.1f}" y="{middle:.1f}" '
                              f'transform="rotate(-90 {title_font["size"] * 0.9:.1f} {middle:.1f})" '
                              f'text-anchor="middle" font-size="{title_font["size"]:g}" fill="{title_font["color"]}">'
-                             f'{escape(str(title))}</text></g>')
+                             f'{_words(str(title))}</text></g>')
         if x_layout.get("visible", True) is not False and x_layout.get("showticklabels", True) is not False:
             x_size = float(x_layout.get("tickfont", {}).get("size", font["size"]))
             x_font = _font(layout, {"size": x_size})
@@ -424,14 +425,14 @@ def _drawn(figure: dict, width: float, words: str | None, css_class: str, ids: s
     title = layout.get("title", {})
     if title.get("text"):
         title_font = _font(layout, {"size": font["size"] * 1.25, **title.get("font", {})})
-        parts.append('<g class="gtitle">' + _text(plot_left, title_font["size"] * 1.1, _TAG.sub("", title["text"]),
+        parts.append('<g class="gtitle">' + _text(plot_left, title_font["size"] * 1.1, str(title["text"]),
                                                   title_font, baseline=0) + "</g>")
 
     legend, legend_bottom = _legend(traces, layout, plot_left, width - 10, lowest, plot_height)
     parts.append(legend)
     total = max(height, legend_bottom + 8)
     body = "".join(parts).replace("{HEIGHT}", f"{total:.0f}", 1)
-    label = escape(words or _TAG.sub("", title.get("text", "")) or "Chart", True)
+    label = _words(words or title.get("text") or "Chart")
     return (f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {total:.0f}" '
             f'width="100%" role="img" aria-label="{label}" font-family="{escape(font["family"], True)}">'
             f"{body}</svg>"), float(f"{total:.0f}")
@@ -552,10 +553,20 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict) -> str:
     return "".join(out)
 
 
+# Characters a page's Markdown (or Streamlit's extensions of it: maths, colours, icons) might read as its own,
+# written as references, which a browser shows as the characters themselves; a newline too, which Markdown
+# would take for the end of the HTML.
+_MARKUP = str.maketrans({c: f"&#{ord(c)};" for c in "$:[]*_`~\\\n"})
+
+
+def _words(text: str) -> str:
+    """Words from data or people (names, labels, units), as text in the picture and nothing else."""
+    return escape(str(text), True).translate(_MARKUP)
+
+
 def _title(words: str | None) -> str:
-    """A tooltip; its lines broken by character references, never by a newline, which a page's Markdown would
-    take for the end of the HTML."""
-    return f"<title>{escape(words).replace(chr(10), '&#10;')}</title>" if words else ""
+    """A tooltip (its lines broken by a character reference)."""
+    return f"<title>{_words(words)}</title>" if words else ""
 
 
 def line_corners(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -607,7 +618,7 @@ def _annotation(note: dict, axes: dict[str, _Axis], layout: dict, left: float, r
     if x is None or y is None:
         return ""
     font = _font(layout, note.get("font"))
-    words = _TAG.sub("", str(note.get("text", "")))
+    words = str(note.get("text", ""))
     width, size = text_width(words, font["size"]), font["size"]
     x += {"left": 0, "right": -width, "center": -width / 2}.get(note.get("xanchor", "center"), -width / 2)
     y -= float(note.get("yshift", 0))
@@ -640,7 +651,7 @@ def _legend(traces: Sequence[dict], layout: dict, left: float, right: float, low
     x, y = left, top + row_height / 2
     out = ['<g class="legend">']
     for number, trace in entries:
-        name = _TAG.sub("", str(trace["name"]))
+        name = str(trace["name"])
         entry = LEGEND_SAMPLE + 6 + text_width(name, size) + 22
         if x > left and x + entry > right:
             x, y = left, y + row_height

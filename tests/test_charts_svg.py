@@ -239,3 +239,21 @@ def test_a_picture_for_paper_keeps_its_size_with_the_legend_inside():
     assert max(float(t.get("y")) for t in legend.iter(f"{SVG}text")) <= 500
     ticks = [float(t.get("y")) for g in root.iter(f"{SVG}g") if g.get("class") == "xtick" for t in g]
     assert max(ticks) < min(float(t.get("y")) for t in legend.iter(f"{SVG}text"))  # ticks above the legend
+
+
+def test_words_from_people_are_only_words_in_the_picture():
+    """An event's label, an area's name and a unit typed by someone reach the page as text: no HTML, and nothing
+    a page's Markdown (or Streamlit's maths, colours and icons) would read, yet the picture shows them as typed."""
+    hostile = "![i](https://evil.example/i.png) [l](x) :red[c] $x^2$ <b>h</b> *s* _u_ `c` ~t~ \\"
+    events = pd.DataFrame({"event_date": [pd.Timestamp("2017-06-01")], "end_date": [pd.NaT], "label": [hostile]})
+    values = np.r_[np.tile([9.0, 11.0], 12)]
+    figure = xmr_figure(spc.xmr(pd.Series(values, index=MONTHS), "decrease"), area_name=hostile, unit=hostile,
+                        value_kind="count", events=events)
+    html = chart_html(figure, words=hostile)
+    for marker in ("![i](", "[l](", ":red[", "$x^2$", "<b>", "*s*", "_u_", "`c`", "~t~", "\\"):
+        assert marker not in html
+    root = _parse(figure_svg(figure, words=hostile))
+    assert root.get("aria-label") == hostile
+    assert f"1: {hostile} (Jun 2017)" in _texts(root, "traces")
+    # A tooltip leaves out the bold plotly would have drawn for <b>, and shows every other character.
+    assert any(t.startswith(hostile.replace("<b>", "").replace("</b>", "") + " ") for t in _titles(root))
