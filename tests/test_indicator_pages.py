@@ -166,6 +166,21 @@ class TestIndicatorPage:
         at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
         assert not [e for e in at.get("expander") if "rebase" in str(e.proto.label).lower()]
 
+    def test_the_chart_is_a_picture_until_interactive_charts_is_turned_on(self, monkeypatch, small_store_db):
+        """A picture by default (no plotly for the browser to load); the sidebar's switch brings plotly's hover and
+        zoom for the rest of the session, on this page and the next; off again, a picture."""
+        at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
+        assert [c.type for c in charts_of(at)] == ["markdown"]
+        toggle = next(t for t in at.sidebar.toggle if t.label == "Interactive charts")
+        toggle.set_value(True).run()
+        assert [c.type for c in charts_of(at)] == ["plotly_chart"] and not at.exception
+        at.switch_page("pages/recommendation.py")
+        at.query_params["ref"] = "R10"
+        at.run()
+        assert {c.type for c in charts_of(at)} == {"plotly_chart"}
+        next(t for t in at.sidebar.toggle if t.label == "Interactive charts").set_value(False).run()
+        assert {c.type for c in charts_of(at)} == {"markdown"}
+
     def test_the_download_is_offered(self, monkeypatch, small_store_db):
         """The data behind the chart can be downloaded as CSV."""
         at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
