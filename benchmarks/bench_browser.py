@@ -61,11 +61,12 @@ DRAWN = """() => {
   for (const box of document.querySelectorAll('[data-testid="stMain"] [data-testid="stSkeleton"]')) {
     if (seen(box)) return false;
   }
-  // A chart drawn as a picture: the SVG its column shows is laid out with its height.
+  // A chart drawn as a picture: the image its column shows is decoded and laid out with its height.
   for (const box of document.querySelectorAll('.pbip-chart')) {
     if (!seen(box)) continue;
-    const shown = [...box.querySelectorAll(':scope > svg')].filter(seen);
-    if (!shown.length || !shown[0].getBoundingClientRect().height) return false;
+    const shown = [...box.querySelectorAll(':scope > .pbip-picture > img')].filter(seen);
+    if (!shown.length || !shown[0].complete || !shown[0].naturalWidth || !shown[0].getBoundingClientRect().height)
+      return false;
   }
   for (const box of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     if (!seen(box)) continue;

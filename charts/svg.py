@@ -12,6 +12,7 @@ Pure: a figure and a width in, SVG text out; the same figure always gives the sa
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -206,11 +207,11 @@ def _dash(dash: str | None, width: float) -> str:
     return f' stroke-dasharray="{",".join(f"{p:g}" for p in pattern)}"' if pattern else ""
 
 
-def _marker(symbol: str, x: float, y: float, size: float, style: str, inside: str = "") -> str:
-    """Plotly's marker `symbol` of diameter `size` centred at x, y, drawn with `style`, holding `inside`."""
+def _marker(symbol: str, x: float, y: float, size: float, style: str) -> str:
+    """Plotly's marker `symbol` of diameter `size` centred at x, y, drawn with `style`."""
     if not symbol.startswith(("diamond", "square", "triangle-up")):  # a circle: the shortest element for it
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" {style}>{inside}</circle>'
-    return f'<path d="{_marker_path(symbol, x, y, size)}" {style}>{inside}</path>'
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" {style}/>'
+    return f'<path d="{_marker_path(symbol, x, y, size)}" {style}/>'
 
 
 def _marker_path(symbol: str, x: float, y: float, size: float) -> str:
@@ -296,17 +297,17 @@ def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, cs
     for paper) it is exactly the layout's width and height in pixels and, as plotly does, the bottom margin grows
     to hold the legend, the plot giving up that height."""
     if not fixed_size:
-        return _drawn(figure, width, words, css_class, ids)[0]
+        return picture(figure, width=width, words=words, css_class=css_class, ids=ids).svg
     layout = figure.get("layout", {})
     height = float(layout.get("height") or DEFAULT_HEIGHT)
     bottom = float({**DEFAULT_MARGIN, **layout.get("margin", {})}["b"])
-    svg, total = _drawn(figure, width, words, css_class, ids)
+    svg, total, _ = _drawn(figure, width, words, css_class, ids)
     for _ in range(3):  # the plot's new height can move its ticks, so the legend once more; it settles at once
         if total <= height:
             break
         bottom += total - height
-        svg, total = _drawn({**figure, "layout": {**layout, "margin": {**layout.get("margin", {}), "b": bottom}}},
-                            width, words, css_class, ids)
+        svg, total, _ = _drawn({**figure, "layout": {**layout, "margin": {**layout.get("margin", {}), "b": bottom}}},
+                               width, words, css_class, ids)
     picture_width = float(layout.get("width") or width)
     head = svg[:svg.index(">") + 1]
     sized = (head.replace(f' {total:.0f}" ', f' {height:g}" ', 1)
@@ -314,8 +315,27 @@ def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, cs
     return sized + svg[len(head):]
 
 
-def _drawn(figure: dict, width: float, words: str | None, css_class: str, ids: str) -> tuple[str, float]:
-    """The picture as :func:`figure_svg` draws it for a page, and its height."""
+@dataclass(frozen=True)
+class Picture:
+    """A figure drawn for a page: the SVG, its size in its own pixels, and each point's hover words at (x, y)
+    with the point's size, for the page to lay over the picture (an SVG shown as an image has no tooltips)."""
+
+    svg: str
+    width: float
+    height: float
+    hovers: tuple[tuple[float, float, float, str], ...]
+
+
+def picture(figure: dict, *, width: float = 900, words: str | None = None, css_class: str = "pbip-chart-svg",
+            ids: str = "c") -> Picture:
+    """`figure` drawn as :func:`figure_svg` draws it for a page, with its size and its points' hover words."""
+    svg, total, hovers = _drawn(figure, width, words, css_class, ids)
+    return Picture(svg, float(figure.get("layout", {}).get("width") or width), total, tuple(hovers))
+
+
+def _drawn(figure: dict, width: float, words: str | None, css_class: str,
+           ids: str) -> tuple[str, float, list[tuple[float, float, float, str]]]:
+    """The picture as :func:`figure_svg` draws it for a page, its height and its points' hover words."""
     layout = figure.get("layout", {})
     traces = [trace for trace in figure.get("data", []) if trace.get("visible", True) is not False]
     width = float(layout.get("width") or width)
@@ -413,8 +433,9 @@ def _drawn(figure: dict, width: float, words: str | None, css_class: str, ids: s
 
     # One clipped group for every trace: a renderer gives each clipped group a canvas of its own.
     parts.append(f'<g clip-path="url(#{clip})">')
+    hovers: list[tuple[float, float, float, str]] = []
     for number, trace in enumerate(traces):
-        parts.append(_trace(trace, number, axes, font))
+        parts.append(_trace(trace, number, axes, font, hovers))
     parts.append("</g>")
 
     for shape in layout.get("shapes", []):
@@ -435,7 +456,7 @@ def _drawn(figure: dict, width: float, words: str | None, css_class: str, ids: s
     label = _words(words or title.get("text") or "Chart")
     return (f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {total:.0f}" '
             f'width="100%" role="img" aria-label="{label}" font-family="{escape(font["family"], True)}">'
-            f"{body}</svg>"), float(f"{total:.0f}")
+            f"{body}</svg>"), float(f"{total:.0f}"), hovers
 
 
 def _panel_height(layout: dict, y_name: str, plot_height: float) -> float:
@@ -492,8 +513,9 @@ def _colour(trace: dict, number: int, part: str) -> str:
     return other if isinstance(other, str) else COLOURWAY[number % len(COLOURWAY)]
 
 
-def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict) -> str:
-    """One scatter trace: its line (broken at gaps), markers each with its hover words, and text."""
+def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict, hovers: list) -> str:
+    """One scatter trace: its line (broken at gaps), markers and text; each point's hover words (and where the
+    point is, and how big) added to `hovers`."""
     x_axis, y_axis = axes[trace.get("xaxis", "x")], axes[trace.get("yaxis", "y")]
     xs, ys = trace.get("x", []), trace.get("y", [])
     mode = trace.get("mode", "lines+markers")
@@ -518,11 +540,11 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict) -> str:
         d = "".join("M" + "L".join(f"{px:g},{py:g}" for px, py in line_corners(r)) for r in runs if r)
         if d:
             line_width = float(line.get("width", 2))
-            hover = hover_words(trace, 0, xs[0] if xs else None, ys[0] if ys else None) \
-                if trace.get("hovertemplate") and not trace.get("customdata") else None
             out.append(f'<path d="{d}" fill="none" stroke="{line_colour}" stroke-width="{line_width:g}"'
-                       f'{_dash(line.get("dash"), line_width)} stroke-linejoin="round">'
-                       + _title(hover) + "</path>")
+                       f'{_dash(line.get("dash"), line_width)} stroke-linejoin="round"/>')
+            if trace.get("hovertemplate") and not trace.get("customdata"):  # a line that says one thing (a target)
+                words = hover_words(trace, 0, xs[0] if xs else None, ys[0] if ys else None)
+                hovers += [(px, py, 12.0, words) for run in runs for px, py in line_corners(run) if words]
     if "markers" in mode or ("lines" in mode and trace.get("customdata") and trace.get("hoverinfo") != "skip"):
         marker = trace.get("marker") or {}
         shown = "markers" in mode
@@ -534,13 +556,14 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict) -> str:
         fill = "#FFFFFF" if open_symbol else colour
         stroke = colour if open_symbol else edge.get("color", colour)
         stroke_width = float(edge.get("width", 2 if open_symbol else 0))
-        style = (f'fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width:g}"' if shown
-                 else 'fill="transparent" stroke="none"')  # a line's points: hover only
+        style = f'fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width:g}"'
         for i, (px, py) in enumerate(points):
             if px is None or py is None:
                 continue
-            hover = hover_words(trace, i, xs[i], ys[i])
-            out.append(_marker(symbol, px, py, size if shown else 12, style, _title(hover)))
+            if shown:
+                out.append(_marker(symbol, px, py, size, style))
+            if words := hover_words(trace, i, xs[i], ys[i]):
+                hovers.append((px, py, size if shown else 12.0, words))
     if "text" in mode:
         texts = trace.get("text") or []
         text_font = {**font, **(trace.get("textfont") or {})}
@@ -562,11 +585,6 @@ _MARKUP = str.maketrans({c: f"&#{ord(c)};" for c in "$:[]*_`~\\\n"})
 def _words(text: str) -> str:
     """Words from data or people (names, labels, units), as text in the picture and nothing else."""
     return escape(str(text), True).translate(_MARKUP)
-
-
-def _title(words: str | None) -> str:
-    """A tooltip (its lines broken by a character reference)."""
-    return f"<title>{_words(words)}</title>" if words else ""
 
 
 def line_corners(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -691,17 +709,32 @@ def _sample(trace: dict, number: int, x: float, y: float) -> str:
 WIDTHS = (480, 640, 880, 1200)
 CHART_CSS = (
     "<style>.pbip-chart{container-type:inline-size;width:100%;line-height:normal}"
-    ".pbip-chart>svg{display:none;width:100%;height:auto}"
-    ".pbip-chart>svg.w480{display:block}"
-    "@container (min-width:640px){.pbip-chart>svg.w480{display:none}.pbip-chart>svg.w640{display:block}}"
-    "@container (min-width:880px){.pbip-chart>svg.w640{display:none}.pbip-chart>svg.w880{display:block}}"
-    "@container (min-width:1200px){.pbip-chart>svg.w880{display:none}.pbip-chart>svg.w1200{display:block}}"
+    ".pbip-chart>.pbip-picture{display:none;position:relative}"
+    ".pbip-picture>img{display:block;width:100%;height:auto}"
+    ".pbip-picture>span{position:absolute;aspect-ratio:1;transform:translate(-50%,-50%);border-radius:50%}"
+    ".pbip-chart>.w480{display:block}"
+    "@container (min-width:640px){.pbip-chart>.w480{display:none}.pbip-chart>.w640{display:block}}"
+    "@container (min-width:880px){.pbip-chart>.w640{display:none}.pbip-chart>.w880{display:block}}"
+    "@container (min-width:1200px){.pbip-chart>.w880{display:none}.pbip-chart>.w1200{display:block}}"
     "</style>")
+# A point's hover area is at least this many of the picture's pixels across, however small the point.
+HOVER_SIZE = 12
 
 
 def chart_html(figure: dict, *, words: str | None = None, ids: str = "c") -> str:
-    """The figure as HTML for a page: one SVG per width in :data:`WIDTHS`, the right one shown by a container
-    query; `ids` as in :func:`figure_svg`, unique on the page."""
-    pictures = "".join(figure_svg(figure, width=width, words=words, css_class=f"pbip-chart-svg w{width}",
-                                  ids=f"{ids}w{width}") for width in WIDTHS)
-    return f'{CHART_CSS}<div class="pbip-chart">{pictures}</div>'
+    """The figure as HTML for a page (`st.html`): at each width in :data:`WIDTHS`, the picture as an image, which
+    the browser draws itself, under a tooltip for each point (its hover words, where it is); a container query
+    shows the one for the column's width. `words` name each image for screen readers; `ids` as in
+    :func:`figure_svg`."""
+    drawn = []
+    for width in WIDTHS:
+        shown = picture(figure, width=width, words=words, css_class=f"pbip-chart-svg w{width}", ids=f"{ids}w{width}")
+        label = escape(words or figure.get("layout", {}).get("title", {}).get("text") or "Chart", True)
+        spots = "".join(
+            f'<span style="left:{x / shown.width * 100:.2f}%;top:{y / shown.height * 100:.2f}%;'
+            f'width:{max(size, HOVER_SIZE) / shown.width * 100:.2f}%" title="{escape(hover, True)}"></span>'
+            for x, y, size, hover in shown.hovers)
+        source = base64.b64encode(shown.svg.encode()).decode()
+        drawn.append(f'<div class="pbip-picture w{width}"><img alt="{label}" src="data:image/svg+xml;base64,{source}">'
+                     f"{spots}</div>")
+    return f'{CHART_CSS}<div class="pbip-chart">{"".join(drawn)}</div>'

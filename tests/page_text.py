@@ -31,20 +31,15 @@ def open_page(monkeypatch, db, page: str, area: str | None = None, **query: str)
     return at
 
 
-def is_chart(element) -> bool:
-    """Whether a page element is a chart: a picture (charts/svg.py, drawn through Markdown) or plotly's."""
-    return element.type == "plotly_chart" or 'class="pbip-chart"' in str(getattr(element, "value", ""))
-
-
 def charts_of(at: AppTest) -> list:
-    """The page's charts, in page order: pictures, or plotly charts where "Interactive charts" is on."""
-    return [element for element in at.markdown if is_chart(element)] + list(at.get("plotly_chart"))
+    """The page's charts: pictures (charts/svg.py, in st.html), or plotly charts where "Interactive charts" is on."""
+    return [element for element in at.get("html") if 'class="pbip-chart"' in element.proto.body] + list(
+        at.get("plotly_chart"))
 
 
 def text_of(at: AppTest) -> str:
-    """The page's words; a chart's picture is not text."""
     parts = [element.value for kind in ("title", "caption", "markdown", "warning", "info", "error", "subheader")
-             for element in getattr(at, kind) if not is_chart(element)]
+             for element in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return as_read("\n".join(str(part) for part in parts))
 

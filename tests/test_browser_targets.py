@@ -3,11 +3,8 @@ indicator page with its source, and the board view's assurance icon saying the s
 
 from __future__ import annotations
 
+from tests.browsing import picture_words
 from tests.servers import ARTIFACTS
-
-# A picture's word as drawn: its size times the picture's scale in its column.
-DRAWN_SIZE = """e => parseFloat(e.getAttribute('font-size'))
-    * e.ownerSVGElement.getBoundingClientRect().width / e.ownerSVGElement.viewBox.baseVal.width"""
 
 
 def test_the_target_is_named_on_the_projector_chart_and_the_board_says_the_same(page, server):
@@ -21,13 +18,11 @@ def test_the_target_is_named_on_the_projector_chart_and_the_board_says_the_same(
     expect(main.get_by_text("Target and trajectory").first).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
     # The picture the chart's column shows (charts/svg.py draws one per width), its words at their drawn size.
-    picture = page.locator(".pbip-chart > svg").filter(visible=True)
-    legend = picture.locator("g.legend text", has_text="Target: at or below 9.4 from Sep 2017")
-    expect(legend).to_have_count(1, timeout=90_000)
-    assert legend.evaluate(DRAWN_SIZE) >= 18
-    label = picture.locator("g.annotation text", has_text="Target 9.4")
-    expect(label).to_have_count(1)
-    assert label.evaluate(DRAWN_SIZE) >= 18
+    expect(page.locator(".pbip-picture > img").filter(visible=True)).to_have_count(1, timeout=90_000)
+    legend = [size for words, size in picture_words(page, "traces") if words == "Target: at or below 9.4 from Sep 2017"]
+    label = [size for words, size in picture_words(page, "annotation") if words == "Target 9.4"]
+    assert len(legend) == 1 and legend[0] >= 18, legend
+    assert len(label) == 1 and label[0] >= 18, label
     expect(main.get_by_text("Target hit and miss").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "targets_indicator_presentation.png"), full_page=True)

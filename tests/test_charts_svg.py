@@ -17,7 +17,17 @@ from analysis.assurance import Target
 from analysis.funnel import funnel
 from charts.funnel import funnel_figure
 from charts.plan import rag_timeline
-from charts.svg import WIDTHS, chart_html, date_ticks, figure_svg, hover_words, line_corners, nice_ticks, text_width
+from charts.svg import (
+    WIDTHS,
+    chart_html,
+    date_ticks,
+    figure_svg,
+    hover_words,
+    line_corners,
+    nice_ticks,
+    picture,
+    text_width,
+)
 from charts.upload_preview import new_over_stored
 from charts.xmr import POINT_STYLES, xmr_figure
 
@@ -73,18 +83,32 @@ def _texts(root: ET.Element, group: str) -> list[str]:
     return [t.text or "" for g in root.iter(f"{SVG}g") if g.get("class") == group for t in g.iter(f"{SVG}text")]
 
 
-def _titles(root: ET.Element) -> list[str]:
-    return [t.text or "" for t in root.iter(f"{SVG}title")]
+def _hovers(figure: dict, width: float = 900) -> list[str]:
+    """The words each point's tooltip says, as the page lays them over the picture."""
+    return [words for _, _, _, words in picture(figure, width=width).hovers]
+
+
+def _page(html: str):
+    """The chart's HTML as the browser reads it, and the SVG of each of its images."""
+    import base64
+
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    svgs = [base64.b64decode(img.get("src").split(",", 1)[1]).decode() for img in tree.iter("img")]
+    return tree, svgs
 
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_kind_of_figure_is_one_well_formed_picture_without_a_newline(name):
-    """Well-formed SVG (a browser would drop a broken one whole), and no newline anywhere: a page's Markdown
-    takes a newline in HTML for the start of a paragraph and would cut the picture there."""
+    """Well-formed SVG (a browser would drop a broken one whole), on the page as images that are the same
+    pictures."""
     svg = figure_svg(FIGURES[name](), width=880)
     root = _parse(svg)
     assert root.get("role") == "img" and root.get("aria-label")
-    assert "\n" not in svg and "\n" not in chart_html(FIGURES[name]())
+    _, svgs = _page(chart_html(FIGURES[name]()))
+    assert svgs[WIDTHS.index(880)] == svg.replace('class="pbip-chart-svg"', 'class="pbip-chart-svg w880"').replace(
+        'id="cclip"', 'id="cw880clip"').replace("url(#cclip)", "url(#cw880clip)")
 
 
 def test_the_legend_names_every_trace_plotly_would_name_in_order():
@@ -95,9 +119,9 @@ def test_the_legend_names_every_trace_plotly_would_name_in_order():
 
 
 def test_each_point_says_its_month_value_and_rule_when_the_pointer_rests_on_it():
-    """Every marker of every point type carries the words plotly's hover shows, as its <title>."""
+    """Every marker of every point type has the words plotly's hover shows, as its tooltip."""
     figure = _xmr()
-    titles = _titles(_parse(figure_svg(figure)))
+    titles = _hovers(figure)
     for trace in figure["data"]:
         if trace.get("mode") == "markers" and trace["name"] in {w for _, _, w in POINT_STYLES.values()}:
             for i, row in enumerate(trace["customdata"]):
@@ -109,22 +133,19 @@ def test_each_point_says_its_month_value_and_rule_when_the_pointer_rests_on_it()
 
 
 def test_points_are_placed_by_their_values_and_months():
-    """Higher values are drawn higher, later months further right: the picture is the data."""
+    """Higher values are drawn higher, later months further right, and each marker is where its tooltip is."""
     figure = _xmr()
-    root = _parse(figure_svg(figure, width=900))
-    centres = {}
-    for marker in root.iter():
-        title = marker.find(f"{SVG}title")
-        if title is None or not title.text.startswith("York "):
-            continue
-        if marker.tag == f"{SVG}circle":
-            centre = (float(marker.get("cx")), float(marker.get("cy")))
-        else:  # a diamond, square or triangle: the middle of its corners
-            numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", marker.get("d"))]
-            xs, ys = numbers[0::2], numbers[1::2]
-            centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
-        centres[title.text.split("\n")[0]] = centre
+    drawn = picture(figure, width=900)
+    root = _parse(drawn.svg)
+    markers = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(f"{SVG}circle")]
+    markers += [((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2) for p in root.iter(f"{SVG}path")
+                if p.get("d", "").endswith("Z") and p.get("stroke-width") == "1"
+                for numbers in [[float(n) for n in re.findall(r"-?\d+\.?\d*", p.get("d"))]]
+                for xs, ys in [(numbers[0::2], numbers[1::2])]]
+    centres = {words.split("\n")[0]: (x, y) for x, y, _, words in drawn.hovers if words.startswith("York ")}
     assert len(centres) == 24
+    for x, y in centres.values():
+        assert any(math.isclose(x, mx, abs_tol=0.2) and math.isclose(y, my, abs_tol=0.2) for mx, my in markers)
     jan, feb, dec = centres["York January 2017"], centres["York February 2017"], centres["York December 2018"]
     assert jan[0] < feb[0] < dec[0]
     assert feb[1] < jan[1]  # 11 above 9
@@ -177,7 +198,7 @@ def test_the_funnel_is_drawn_on_a_log_axis_with_the_figures_ticks():
     figure = _funnel()
     root = _parse(figure_svg(figure))
     assert _texts(root, "xtick") == figure["layout"]["xaxis"]["ticktext"]
-    assert any(t.startswith("Council 1\n") for t in _titles(root))
+    assert any(t.startswith("Council 1\n") for t in _hovers(figure))
 
 
 def test_the_timeline_names_each_rag_at_its_start_alternately_above_and_below_the_line():
@@ -187,11 +208,21 @@ def test_the_timeline_names_each_rag_at_its_start_alternately_above_and_below_th
     assert y["Red"] < line < y["Amber"] and y["Green"] < line
 
 
-def test_the_page_gets_one_picture_per_width_each_with_its_own_ids():
-    html = chart_html(_xmr(), ids="a")
-    assert [f"w{w}" for w in WIDTHS] == re.findall(r'class="pbip-chart-svg (w\d+)"', html)
-    ids = re.findall(r'id="([^"]+)"', html)
+def test_the_page_gets_one_picture_per_width_each_with_its_own_ids_and_tooltips_where_its_points_are():
+    figure = _xmr()
+    tree, svgs = _page(chart_html(figure, ids="a"))
+    pictures = [d for d in tree.iter("div") if "pbip-picture" in (d.get("class") or "")]
+    assert [d.get("class").split()[1] for d in pictures] == [f"w{w}" for w in WIDTHS]
+    ids = [i for svg in svgs for i in re.findall(r'id="([^"]+)"', svg)]
     assert len(ids) == len(set(ids)) == len(WIDTHS)
+    for width, shown in zip(WIDTHS, pictures, strict=True):
+        drawn = picture(figure, width=width)
+        spots = shown.findall("span")
+        assert [s.get("title") for s in spots] == [words for *_, words in drawn.hovers]
+        first_x, first_y, _, _ = drawn.hovers[0]
+        left, top = (float(v.strip().rstrip("%")) for v in re.findall(r"(?:left|top):([\d.]+%)", spots[0].get("style")))
+        assert math.isclose(left, first_x / drawn.width * 100, abs_tol=0.01)
+        assert math.isclose(top, first_y / drawn.height * 100, abs_tol=0.01)
 
 
 def test_a_straight_run_of_a_line_keeps_only_its_ends_and_a_line_that_turns_keeps_every_turn():
@@ -242,18 +273,18 @@ def test_a_picture_for_paper_keeps_its_size_with_the_legend_inside():
 
 
 def test_words_from_people_are_only_words_in_the_picture():
-    """An event's label, an area's name and a unit typed by someone reach the page as text: no HTML, and nothing
-    a page's Markdown (or Streamlit's maths, colours and icons) would read, yet the picture shows them as typed."""
+    """An event's label, an area's name and a unit typed by someone reach the page as text: no HTML of theirs in
+    the page or in the picture, which shows them as typed."""
     hostile = "![i](https://evil.example/i.png) [l](x) :red[c] $x^2$ <b>h</b> *s* _u_ `c` ~t~ \\"
     events = pd.DataFrame({"event_date": [pd.Timestamp("2017-06-01")], "end_date": [pd.NaT], "label": [hostile]})
     values = np.r_[np.tile([9.0, 11.0], 12)]
     figure = xmr_figure(spc.xmr(pd.Series(values, index=MONTHS), "decrease"), area_name=hostile, unit=hostile,
                         value_kind="count", events=events)
-    html = chart_html(figure, words=hostile)
-    for marker in ("![i](", "[l](", ":red[", "$x^2$", "<b>", "*s*", "_u_", "`c`", "~t~", "\\"):
-        assert marker not in html
-    root = _parse(figure_svg(figure, words=hostile))
+    tree, svgs = _page(chart_html(figure, words=hostile))
+    assert not list(tree.iter("b")) and {img.get("alt") for img in tree.iter("img")} == {hostile}
+    assert {s.get("title") for s in tree.iter("span")} >= {h for h in _hovers(figure, 480)}
+    root = _parse(svgs[0])
     assert root.get("aria-label") == hostile
     assert f"1: {hostile} (Jun 2017)" in _texts(root, "traces")
     # A tooltip leaves out the bold plotly would have drawn for <b>, and shows every other character.
-    assert any(t.startswith(hostile.replace("<b>", "").replace("</b>", "") + " ") for t in _titles(root))
+    assert any(t.startswith(hostile.replace("<b>", "").replace("</b>", "") + " ") for t in _hovers(figure))

@@ -170,7 +170,7 @@ class TestIndicatorPage:
         """A picture by default (no plotly for the browser to load); the sidebar's switch brings plotly's hover and
         zoom for the rest of the session, on this page and the next; off again, a picture."""
         at = open_page(monkeypatch, small_store_db, "pages/indicator.py", indicator="dtoc_18")
-        assert [c.type for c in charts_of(at)] == ["markdown"]
+        assert [c.type for c in charts_of(at)] == ["html"]
         toggle = next(t for t in at.sidebar.toggle if t.label == "Interactive charts")
         toggle.set_value(True).run()
         assert [c.type for c in charts_of(at)] == ["plotly_chart"] and not at.exception
@@ -179,7 +179,7 @@ class TestIndicatorPage:
         at.run()
         assert {c.type for c in charts_of(at)} == {"plotly_chart"}
         next(t for t in at.sidebar.toggle if t.label == "Interactive charts").set_value(False).run()
-        assert {c.type for c in charts_of(at)} == {"markdown"}
+        assert {c.type for c in charts_of(at)} == {"html"}
 
     def test_the_download_is_offered(self, monkeypatch, small_store_db):
         """The data behind the chart can be downloaded as CSV."""

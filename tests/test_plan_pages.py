@@ -428,10 +428,10 @@ class TestRecommendationCharts:
         assert len(names) >= 2
         charts = charts_of(at)
         assert len(charts) == 1
-        first = charts[0].value
+        first = charts[0].proto.body
         at.session_state["recommendation_chart_R10"] = names[1]
         at.run()
         charts = charts_of(at)
-        assert len(charts) == 1 and charts[0].value != first
+        assert len(charts) == 1 and charts[0].proto.body != first
         # Each indicator's summary line stays on the page whichever chart is open.
         assert sum("**Compared:**" in element.value for element in at.markdown) == len(names)

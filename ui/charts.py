@@ -1,7 +1,7 @@
 """Drawing a chart built as plain data (charts/figure.py) on a page, and keeping it until the store changes.
 
-A chart is drawn as a picture (charts/svg.py): the page carries it as text, with each point's words as its
-tooltip, and the browser loads no chart library. A visitor who wants plotly's hover and zoom turns on
+A chart is drawn as a picture (charts/svg.py): the page carries it as an image the browser draws itself, with
+each point's words as its tooltip, and loads no chart library. A visitor who wants plotly's hover and zoom turns on
 "Interactive charts" in the sidebar (:func:`interactive_toggle`), for the session; plotly then draws the
 same figure.
 
@@ -92,7 +92,7 @@ def chart(figure: dict, place=None, *, kept: tuple | None = None, words: str | N
                                 digest_size=4).hexdigest()
     html = context.keep(("picture", *kept), lambda: chart_html(figure, words=words, ids=ids)) if kept \
         else chart_html(figure, words=words, ids=ids)
-    return where.markdown(html, unsafe_allow_html=True)
+    return where.html(html)
 
 
 def kept_figure(key: tuple, build: Callable[..., dict], /, *args, **kwargs) -> dict:
