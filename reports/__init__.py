@@ -12,6 +12,7 @@ this file on every visit, pays for them only when someone makes a pack.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -69,7 +70,10 @@ def render(pack: BoardPack, formats: Sequence[str], progress: Callable[[str], No
         for process in apart.values():
             process.send(kind, key, picture)
 
-    drawn = pictures(assessments, progress, funnel=pack.funnel, as_drawn=send if apart else None)
+    # The command line (which lays formats out apart) also draws its charts two at a time, on a machine of two
+    # cores or more; a server's page draws them in its own process.
+    drawers = min(2, os.cpu_count() or 1) if apart else 1
+    drawn = pictures(assessments, progress, funnel=pack.funnel, as_drawn=send if apart else None, drawers=drawers)
     here = {}
     for name in formats:
         if name not in elsewhere:

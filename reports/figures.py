@@ -13,6 +13,7 @@ its pixels: see reports/pdf.py), the legend inside the chart's height (`figure_s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,11 +146,15 @@ def keys(assessments: Sequence[Assessment], funnel: FunnelPage | None = None) ->
 
 def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] | None = None,
              funnel: FunnelPage | None = None,
-             as_drawn: Callable[[str, object, bytes], None] | None = None) -> Pictures:
+             as_drawn: Callable[[str, object, bytes], None] | None = None, drawers: int = 1) -> Pictures:
     """Every chart and every icon the pack shows, drawn here in the order the pages first show them (the icons
     first; :func:`keys`), the funnel's chart (when the pack has one) under the key :data:`FUNNEL`. `progress`
     is told what is about to be drawn, `as_drawn` is given each picture, ("icon" or "chart", key, PNG), as soon
-    as it is drawn (to send it on to a copy of this process laying out a format: reports/layout_process.py)."""
+    as it is drawn (to send it on to a copy of this process laying out a format: reports/layout_process.py).
+
+    With `drawers` above one (the command line, on Linux), the charts are drawn by that many copies of this
+    process at once, each given a chart's SVG and giving back its PNG: resvg holds the interpreter while it
+    draws, and the charts are most of a pack's time. A server (the board view) draws in its own process."""
     def tell(kind: str, key, picture: bytes) -> bytes:
         if as_drawn:
             as_drawn(kind, key, picture)
@@ -162,8 +167,24 @@ def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] 
     if funnel is not None:
         figures[FUNNEL] = ("funnel of every council", lambda: funnel_chart(funnel))
     charts = {}
+    if drawers > 1 and hasattr(os, "fork"):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if progress:
+            progress(f"{len(figures)} charts, {drawers} at a time")
+        svgs = {key: chart_svg(figure()) for key, (_, figure) in figures.items()}
+        with ProcessPoolExecutor(max_workers=drawers, mp_context=multiprocessing.get_context("fork")) as copies:
+            for key, drawn in zip(svgs, copies.map(_chart_png, svgs.values()), strict=True):
+                charts[key] = tell("chart", key, drawn)
+        return Pictures(charts, icons)
     for key, (name, figure) in figures.items():
         if progress:
             progress(name)
         charts[key] = tell("chart", key, png(chart_svg(figure()), CHART_SCALE))
     return Pictures(charts, icons)
+
+
+def _chart_png(svg: str) -> bytes:
+    """A chart's SVG as the pack's PNG (in a copy of the process drawing charts side by side)."""
+    return png(svg, CHART_SCALE)

@@ -285,6 +285,14 @@ class TestPictures:
         legend = re.findall(r'<g class="legend">.*?</g></g>', svg)[0]
         assert max(float(y) for y in re.findall(r' y="([\d.]+)"', legend)) <= 500
 
+    def test_charts_drawn_two_at_a_time_are_the_charts_drawn_one_by_one(self, york):
+        pack, _ = york
+        assessments = [page.assessment for page in pack.pages]
+        one = figures.pictures(assessments, funnel=pack.funnel)
+        two = figures.pictures(assessments, funnel=pack.funnel, drawers=2)
+        assert list(two.charts) == list(one.charts) and dict(two.charts) == dict(one.charts)
+        assert dict(two.icons) == dict(one.icons)
+
     def test_traces_are_clipped_once(self, york):
         """The traces share one clipped group: resvg draws each clipped group on a canvas of its own."""
         pack, _ = york
@@ -429,13 +437,15 @@ class TestCommandLine:
 
     def test_both_formats_from_one_command_draw_each_picture_once(self, bundled_db, tmp_path, monkeypatch, capsys):
         """`--format pdf --out ... --format pptx --out ...` writes both files from one set of pictures, drawn
-        in the command (the copies laying the formats out get them through their pipes): once per chart, once
-        for the funnel, once per icon."""
-        drawn = []
+        in the command (the copies laying the formats out get them through their pipes; the charts by copies
+        drawing two at a time, so each drawing is counted in a file): once per chart, once for the funnel, once
+        per icon."""
+        tally = tmp_path / "drawn.txt"
         png = figures.png
 
         def counted(svg, scale):
-            drawn.append(scale)
+            with tally.open("a") as lines:
+                lines.write(f"{scale}\n")
             return png(svg, scale)
 
         monkeypatch.setattr(figures, "png", counted)
@@ -445,6 +455,7 @@ class TestCommandLine:
         pack = make_pack(bundled_db, YORK)
         icons, charts = figures.keys([page.assessment for page in pack.pages], pack.funnel)
         assert len(charts) == len(pack.pages) + (pack.funnel is not None)
+        drawn = [float(line) for line in tally.read_text().split()]
         assert sorted(drawn) == sorted([figures.CHART_SCALE] * len(charts) + [figures.ICON_SCALE] * len(icons))
         assert "Delayed transfers of care" in pdf_text(paper_file)
         assert Presentation(str(deck_file)).slides[0].shapes[0].text_frame.text == "PBIP performance: board pack"
