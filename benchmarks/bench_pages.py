@@ -39,7 +39,7 @@ PAGES = [
     ("about", "pages/about.py", {}),
 ]
 EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty")\n'
-NAVIGATION = "\n])\nnavigation.run()"
+NAVIGATION = "\n])\n"  # the end of st.navigation([...]): an empty page is added before it
 
 
 def app_with_empty_page() -> tuple[Path, Path]:
