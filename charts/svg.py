@@ -144,10 +144,6 @@ def _month_ticks(low: float, high: float, every: int, start: datetime) -> list[d
         k += 1
 
 
-def _strftime(when: datetime, spec: str) -> str:
-    return when.strftime(spec)
-
-
 def date_ticks(axis_layout: dict, low: float, high: float, room: float, size: float) -> list[tuple[float, str]]:
     """The date axis's ticks (days, words): plotly's ``dtick: "M<n>"`` and ``tickformat`` where the figure sets them,
     otherwise days, months or years, as many as fit in `room` pixels."""
@@ -174,7 +170,7 @@ def date_ticks(axis_layout: dict, low: float, high: float, room: float, size: fl
                     break
             chosen = _month_ticks(low, high, months, datetime(2000, 1, 1))
             spec = spec or ("%Y" if months >= 12 else "%b %Y")
-    return [(_days(when), _strftime(when, spec)) for when in chosen]
+    return [(_days(when), when.strftime(spec)) for when in chosen]
 
 
 def _thin(ticks: list[tuple[float, str]], axis: _Axis, size: float) -> list[tuple[float, str]]:
@@ -287,8 +283,8 @@ def _axis_layout(layout: dict, name: str) -> dict:
     return layout.get(("xaxis" if name.startswith("x") else "yaxis") + name[1:], {})
 
 
-def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, css_class: str = "pbip-chart-svg",
-               ids: str = "c", fixed_size: bool = False) -> str:
+def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, ids: str = "c",
+               fixed_size: bool = False) -> str:
     """`figure` (``{"data": [...], "layout": {...}}``) drawn `width` pixels wide (the layout's own width, where it
     sets one, wins) as SVG text; `words` describe it for screen readers; `ids` prefixes the picture's internal ids
     (a page holding several pictures gives each its own).
@@ -297,17 +293,17 @@ def figure_svg(figure: dict, *, width: float = 900, words: str | None = None, cs
     for paper) it is exactly the layout's width and height in pixels and, as plotly does, the bottom margin grows
     to hold the legend, the plot giving up that height."""
     if not fixed_size:
-        return picture(figure, width=width, words=words, css_class=css_class, ids=ids).svg
+        return picture(figure, width=width, words=words, ids=ids).svg
     layout = figure.get("layout", {})
     height = float(layout.get("height") or DEFAULT_HEIGHT)
     bottom = float({**DEFAULT_MARGIN, **layout.get("margin", {})}["b"])
-    svg, total, _ = _drawn(figure, width, words, css_class, ids)
+    svg, total, _ = _drawn(figure, width, words, ids)
     for _ in range(3):  # the plot's new height can move its ticks, so the legend once more; it settles at once
         if total <= height:
             break
         bottom += total - height
         svg, total, _ = _drawn({**figure, "layout": {**layout, "margin": {**layout.get("margin", {}), "b": bottom}}},
-                               width, words, css_class, ids)
+                               width, words, ids)
     picture_width = float(layout.get("width") or width)
     head = svg[:svg.index(">") + 1]
     sized = (head.replace(f' {total:.0f}" ', f' {height:g}" ', 1)
@@ -326,14 +322,13 @@ class Picture:
     hovers: tuple[tuple[float, float, float, str], ...]
 
 
-def picture(figure: dict, *, width: float = 900, words: str | None = None, css_class: str = "pbip-chart-svg",
-            ids: str = "c") -> Picture:
+def picture(figure: dict, *, width: float = 900, words: str | None = None, ids: str = "c") -> Picture:
     """`figure` drawn as :func:`figure_svg` draws it for a page, with its size and its points' hover words."""
-    svg, total, hovers = _drawn(figure, width, words, css_class, ids)
+    svg, total, hovers = _drawn(figure, width, words, ids)
     return Picture(svg, float(figure.get("layout", {}).get("width") or width), total, tuple(hovers))
 
 
-def _drawn(figure: dict, width: float, words: str | None, css_class: str,
+def _drawn(figure: dict, width: float, words: str | None,
            ids: str) -> tuple[str, float, list[tuple[float, float, float, str]]]:
     """The picture as :func:`figure_svg` draws it for a page, its height and its points' hover words."""
     layout = figure.get("layout", {})
@@ -454,7 +449,7 @@ def _drawn(figure: dict, width: float, words: str | None, css_class: str,
     total = max(height, legend_bottom + 8)
     body = "".join(parts).replace("{HEIGHT}", f"{total:.0f}", 1)
     label = _words(words or title.get("text") or "Chart")
-    return (f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {total:.0f}" '
+    return (f'<svg class="pbip-chart-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {total:.0f}" '
             f'width="100%" role="img" aria-label="{label}" font-family="{escape(font["family"], True)}">'
             f"{body}</svg>"), float(f"{total:.0f}"), hovers
 
@@ -576,15 +571,9 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict, hovers:
     return "".join(out)
 
 
-# Characters a page's Markdown (or Streamlit's extensions of it: maths, colours, icons) might read as its own,
-# written as references, which a browser shows as the characters themselves; a newline too, which Markdown
-# would take for the end of the HTML.
-_MARKUP = str.maketrans({c: f"&#{ord(c)};" for c in "$:[]*_`~\\\n"})
-
-
 def _words(text: str) -> str:
     """Words from data or people (names, labels, units), as text in the picture and nothing else."""
-    return escape(str(text), True).translate(_MARKUP)
+    return escape(str(text), True)
 
 
 def line_corners(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -726,10 +715,10 @@ def chart_html(figure: dict, *, words: str | None = None, ids: str = "c") -> str
     the browser draws itself, under a tooltip for each point (its hover words, where it is); a container query
     shows the one for the column's width. `words` name each image for screen readers; `ids` as in
     :func:`figure_svg`."""
+    label = escape(words or figure.get("layout", {}).get("title", {}).get("text") or "Chart", True)
     drawn = []
     for width in WIDTHS:
-        shown = picture(figure, width=width, words=words, css_class=f"pbip-chart-svg w{width}", ids=f"{ids}w{width}")
-        label = escape(words or figure.get("layout", {}).get("title", {}).get("text") or "Chart", True)
+        shown = picture(figure, width=width, words=words, ids=f"{ids}w{width}")
         spots = "".join(
             f'<span style="left:{x / shown.width * 100:.2f}%;top:{y / shown.height * 100:.2f}%;'
             f'width:{max(size, HOVER_SIZE) / shown.width * 100:.2f}%" title="{escape(hover, True)}"></span>'

@@ -44,8 +44,6 @@ FONT_FILES = (
     ("DejaVu Sans", ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                      "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")),
 )
-# A few pixels of a chart's legend may fall below its height after the bottom margin is grown: so few that
-# they are cut rather than the chart drawn again.
 
 
 @dataclass(frozen=True)
@@ -59,8 +57,7 @@ class Pictures:
 
     def each(self) -> Iterator[tuple[str, object, bytes]]:
         """Every picture, ("icon", key, PNG) then ("chart", key, PNG), in the order the pages first show them:
-        for a thread that readies them beside a layout (the PDF's) or sends them on to a format laid out in a
-        copy of this process (reports/layout_process.py)."""
+        for the thread that readies them beside the PDF's layout (reports/pdf.py)."""
         for kind, drawn in (("icon", self.icons), ("chart", self.charts)):
             for key in drawn:
                 yield kind, key, drawn[key]

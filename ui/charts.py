@@ -16,7 +16,6 @@ that gives that dict back as it is. What reaches the browser is the same JSON as
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -88,10 +87,9 @@ def chart(figure: dict, place=None, *, kept: tuple | None = None, words: str | N
     if interactive():
         prepared = context.keep(("expanded", *kept), lambda: expanded(figure)) if kept else figure
         return plotly_chart(prepared, place, **plotly_options)
-    ids = "c" + hashlib.blake2s(repr(kept or plotly_options.get("key") or id(figure)).encode(),
-                                digest_size=4).hexdigest()
-    html = context.keep(("picture", *kept), lambda: chart_html(figure, words=words, ids=ids)) if kept \
-        else chart_html(figure, words=words, ids=ids)
+    # Each picture is an image, a document of its own: its ids need not differ from another chart's.
+    html = context.keep(("picture", *kept), lambda: chart_html(figure, words=words)) if kept \
+        else chart_html(figure, words=words)
     return where.html(html)
 
 
