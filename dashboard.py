@@ -14,7 +14,7 @@ from loaders.build import ensure_store
 from store import audit
 from store.door import archive_dir_of
 from store.settings import StoreLocation
-from ui import context
+from ui import context, memory
 from ui.charts import interactive_toggle
 
 st.set_page_config(
@@ -30,7 +30,8 @@ st.set_page_config(
 
 @st.cache_resource(show_spinner="Preparing the database (first start only)…")
 def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None]:
-    """Once per server: create or recover the store and check the audit's hash chain.
+    """Once per server: create or recover the store, check the audit's hash chain, and settle the process's
+    memory (ui/memory.py: what the start built is kept out of later garbage collections).
 
     Returns what was done to the store, in a sentence (None if nothing), and the first broken audit
     line (None when the chain is whole). Later breaks are found by the About page, which checks on
@@ -40,7 +41,9 @@ def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None
     if hint := first_account_hint():  # for whoever started the server, on its console
         print(hint, file=sys.stderr, flush=True)
     con = context.connection()
-    return started, audit.verify(con, archive_dir_of(con))
+    verified = audit.verify(con, archive_dir_of(con))
+    memory.settle()
+    return started, verified
 
 
 @st.cache_resource

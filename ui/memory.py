@@ -1,4 +1,8 @@
-"""Giving a large upload's memory back to the operating system once the page has finished with it.
+"""The server's memory: settled once after the start, and a large upload's given back to the operating system.
+
+`settle` collects once and freezes what the start built (modules, the store, the caches' code) out of
+Python's later collections: a full collection of a warm server walks about 170,000 objects, 140 ms with the
+interpreter held. Streamlit's collection after every run is off (.streamlit/config.toml, `postScriptGC`).
 
 A million-row upload builds frames of several hundred megabytes. Python frees them, but glibc's
 allocator keeps the freed pages in the process, so a server that handled one upload stayed near 1 GB.
@@ -13,6 +17,17 @@ import ctypes.util
 import gc
 
 _libc = None
+_settled = False
+
+
+def settle() -> None:
+    """Once per process: collect the start's garbage, then freeze what is left (gc.freeze), so later collections
+    walk only what pages make. Frozen objects are never collected; they live as long as the server anyway."""
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.collect()
+        gc.freeze()
 
 
 def give_back() -> None:

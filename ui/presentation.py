@@ -101,6 +101,7 @@ def presentation_mode() -> bool:
                       help="Large type for a projector or a shared screen; the link keeps this setting.")
     if on:
         st.query_params[QUERY_KEY] = "1"
-        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-    st.markdown(PRINT_CSS + ACCESSIBLE_CSS, unsafe_allow_html=True)
+        st.html(PRESENTATION_CSS)
+    # st.html, not Markdown: style alone goes to Streamlit's hidden event container, parsed by no Markdown reader.
+    st.html(PRINT_CSS + ACCESSIBLE_CSS)
     return on
