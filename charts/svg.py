@@ -448,7 +448,7 @@ def _drawn(figure: dict, width: float, words: str | None,
     parts.append(legend)
     total = max(height, legend_bottom + 8)
     body = "".join(parts).replace("{HEIGHT}", f"{total:.0f}", 1)
-    label = _words(words or title.get("text") or "Chart")
+    label = _label(figure, words)
     return (f'<svg class="pbip-chart-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {total:.0f}" '
             f'width="100%" role="img" aria-label="{label}" font-family="{escape(font["family"], True)}">'
             f"{body}</svg>"), float(f"{total:.0f}"), hovers
@@ -574,6 +574,11 @@ def _trace(trace: dict, number: int, axes: dict[str, _Axis], font: dict, hovers:
 def _words(text: str) -> str:
     """Words from data or people (names, labels, units), as text in the picture and nothing else."""
     return escape(str(text), True)
+
+
+def _label(figure: dict, words: str | None) -> str:
+    """What the picture is called for screen readers: `words`, else the figure's title, escaped."""
+    return _words(words or figure.get("layout", {}).get("title", {}).get("text") or "Chart")
 
 
 def line_corners(run: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -715,7 +720,7 @@ def chart_html(figure: dict, *, words: str | None = None, ids: str = "c") -> str
     the browser draws itself, under a tooltip for each point (its hover words, where it is); a container query
     shows the one for the column's width. `words` name each image for screen readers; `ids` as in
     :func:`figure_svg`."""
-    label = escape(words or figure.get("layout", {}).get("title", {}).get("text") or "Chart", True)
+    label = _label(figure, words)
     drawn = []
     for width in WIDTHS:
         shown = picture(figure, width=width, words=words, ids=f"{ids}w{width}")

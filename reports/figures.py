@@ -178,10 +178,10 @@ def pictures(assessments: Sequence[Assessment], progress: Callable[[str], None] 
     for key, (name, figure) in figures.items():
         if progress:
             progress(name)
-        charts[key] = tell("chart", key, png(chart_svg(figure()), CHART_SCALE))
+        charts[key] = tell("chart", key, _chart_png(chart_svg(figure())))
     return Pictures(charts, icons)
 
 
 def _chart_png(svg: str) -> bytes:
-    """A chart's SVG as the pack's PNG (in a copy of the process drawing charts side by side)."""
+    """A chart's SVG as the pack's PNG (here, or in a copy of the process drawing charts side by side)."""
     return png(svg, CHART_SCALE)
