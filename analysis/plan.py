@@ -90,6 +90,35 @@ def rag_counts(actions: pd.DataFrame, by: str, as_at: date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[by, *RAG_STATUSES, "Total", "Overdue", "Roll-up"])
 
 
+# How the action grid can be ordered (the page's "Order by"): the plan's own order, then what a board asks.
+# "Most urgent first" reads each action's status (overdue is Red): off track, at risk, not started, on track,
+# complete; within a status, the earliest date for completion first.
+ACTION_ORDERS = ("Ref", "RAG, most urgent first", "Date for completion", "Lead")
+_URGENCY = {"Red": 0, "Amber": 1, "Grey": 2, "Green": 3, "Blue": 4}
+
+
+def ordered_actions(actions: pd.DataFrame, order: str) -> pd.DataFrame:
+    """`actions` (with `ref`, and `status`, `due_date` or `lead` as `order` needs) in one of
+    :data:`ACTION_ORDERS`; ties, and blank dates or leads (last), in plan order."""
+    if order not in ACTION_ORDERS:
+        raise ValueError(f"unknown order {order!r}; expected one of {', '.join(ACTION_ORDERS)}")
+    refs = [_ref_key(ref) for ref in actions["ref"]]
+    if order == "Ref":
+        keys = refs
+    elif order == "Date for completion":
+        due = pd.to_datetime(actions["due_date"])
+        keys = [(pd.isna(d), d if not pd.isna(d) else pd.Timestamp.max, r) for d, r in zip(due, refs, strict=True)]
+    elif order == "Lead":
+        keys = [(not isinstance(lead, str), str(lead).casefold() if isinstance(lead, str) else "", r)
+                for lead, r in zip(actions["lead"], refs, strict=True)]
+    else:
+        due = pd.to_datetime(actions["due_date"])
+        keys = [(_URGENCY.get(state, len(_URGENCY)), pd.isna(d), d if not pd.isna(d) else pd.Timestamp.max, r)
+                for state, d, r in zip(actions["status"], due, refs, strict=True)]
+    positions = sorted(range(len(keys)), key=keys.__getitem__)
+    return actions.iloc[positions]
+
+
 # --- Validation of one action as a person enters it -----------------------------------------------
 
 

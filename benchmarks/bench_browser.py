@@ -1,7 +1,7 @@
 """Time to the last drawn chart in a real browser (Debian's chromium): each page's first and second visit
 beside an empty Streamlit app, normal and presentation mode, York's store and a national one.
 
-    .venv/bin/python benchmarks/bench_browser.py [--runs 3] [--national]
+    .venv/bin/python benchmarks/bench_browser.py [--runs 3] [--national] [--pages peers improvement]
 
 Serves `streamlit run` of dashboard.py's copy with an empty page added to its navigation (as
 `bench_pages.py` does; its row is the dashboard's own start, sidebar and navigation with nothing drawn) on the
@@ -255,13 +255,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--national", action="store_true", help="also measure a national store")
+    parser.add_argument("--pages", nargs="+", metavar="NAME",
+                        help="only the pages whose name starts with one of these (the empty page is always measured)")
     args = parser.parse_args()
     from bench_pages import app_with_empty_page  # beside this script
 
     # dashboard.py's copy with an empty page in its navigation, served for every page: the empty page's row is
     # what the dashboard's own start, sidebar and navigation cost before any page draws anything.
     app, empty_page = app_with_empty_page()
-    pages = [("dashboard's empty page", f"/{empty_page.stem}", "Empty"), *PAGES]
+    chosen = [p for p in PAGES if not args.pages or p[0].startswith(tuple(args.pages))]
+    pages = [("dashboard's empty page", f"/{empty_page.stem}", "Empty"), *chosen]
     try:
         measure_all(app, pages, args)
     finally:

@@ -48,6 +48,8 @@ BOARD_CSS = """
   .pbip-indicators th, .pbip-indicators td { padding-left: 0.15em; padding-right: 0.15em; }
 }
 .pbip-indicators .icon img { margin: 0 auto; }
+.pbip-scroll { overflow: auto; }
+.pbip-scroll thead th { position: sticky; top: 0; background: #ffffff; }
 .pbip-rag { display: inline-block; padding: 0.05em 0.4em; border-radius: 0.3em; font-weight: 700; }
 </style>
 """

@@ -1,5 +1,5 @@
 """Pictures, tables and safe text for the improvement plan pages: results in, plotly figures (plain data),
-styled tables and strings out.
+readable tables and strings out (charts/html_table.py draws the tables).
 
 RAG is never colour alone: every RAG cell says its word and meaning ("Red: off track") on a swatch
 of its colour, in black or white text, whichever contrasts more (always at least WCAG 2.2 AA's
@@ -8,18 +8,13 @@ of its colour, in black or white text, whichever contrasts more (always at least
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from analysis.plan import RAG_MEANING, status_label
+from charts.cells import cell_text
 from charts.figure import iso, scatter
 from charts.text import plain
 from charts.xmr import TICK_FONT
-
-if TYPE_CHECKING:  # pandas' Styler (and jinja2 with it) loads when a page first styles a table, not on import
-    from pandas.io.formats.style import Styler
 
 # The colours boards use for RAG ratings (Blue = complete, Grey = not started).
 RAG_COLOURS = {"Red": "#d5281b", "Amber": "#ffb81c", "Green": "#009639", "Blue": "#005eb8",
@@ -85,61 +80,17 @@ def readable_actions(actions: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def last_updates(actions: pd.DataFrame) -> list[str]:
+    """Each action's last change in words, "10 Jan 2019 09:30, Ann Analyst" (the time only when there is one);
+    blank where the plan holds neither."""
+    return [", ".join(part for part in (cell_text(at), cell_text(by)) if part)
+            for at, by in zip(actions["updated_at"], actions["updated_by"], strict=True)]
+
+
 def readable_rags(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """`frame` with each RAG in `columns` as its word and meaning; other values (a date, "No actions")
     as they are."""
     return frame.assign(**{column: frame[column].map(rag_label) for column in columns})
-
-
-def _cell_text(value) -> str:
-    if _blank(value):
-        return ""
-    if isinstance(value, (pd.Timestamp, datetime)):
-        stamp = pd.Timestamp(value)
-        return f"{stamp:%d %b %Y}" if stamp == stamp.normalize() else f"{stamp:%d %b %Y %H:%M}"
-    if isinstance(value, date):
-        return f"{value:%d %b %Y}"
-    return str(value)
-
-
-def rag_of_text(value) -> str | None:
-    """The RAG a cell's text names ("Red", "Green: on track", "Red: overdue (reported Green)"), or None."""
-    if not isinstance(value, str):
-        return None
-    word = value.split(":", 1)[0].strip()
-    return word if word in RAG_COLOURS else None
-
-
-_RAG_CSS = {rag: f"background-color: {colour}; color: {RAG_TEXT_COLOURS[rag]}; font-weight: 600"
-            for rag, colour in RAG_COLOURS.items()}
-
-
-def _rag_css(frame: pd.DataFrame, rag_columns: list[str], source: pd.DataFrame) -> pd.DataFrame:
-    """CSS for each cell of `frame`: a RAG swatch with contrasting text where `source` holds a RAG."""
-    css = pd.DataFrame("", index=frame.index, columns=frame.columns)
-    for column in rag_columns:
-        if column in frame:
-            # A whole column at once: setting cell by cell cost more than the rest of a plan table's drawing.
-            css[column] = [_RAG_CSS.get(rag_of_text(value), "") for value in source[column]]
-    return css
-
-
-def rag_styler(frame: pd.DataFrame, rag_columns: list[str]) -> Styler:
-    """`frame` for st.dataframe: each RAG cell on its colour with contrasting text, dates written out,
-    blanks blank. The data underneath is unchanged, so sorting still sorts dates as dates."""
-    styler = frame.style.format(_cell_text)
-    return styler.apply(lambda shown: _rag_css(shown, rag_columns, frame), axis=None)
-
-
-def projector_table(frame: pd.DataFrame, rag_columns: list[str]) -> Styler:
-    """`frame` for st.table in presentation mode, which the projector CSS enlarges.
-
-    Every cell becomes text escaped for Markdown (st.table renders Markdown in cells), so a note
-    holding `<script>` or a link is shown as typed; RAG cells keep their swatch and word. Column
-    headings are the page's own and are left as they are.
-    """
-    text = frame.map(lambda value: markdown_text(_cell_text(value)))
-    return text.style.apply(lambda shown: _rag_css(shown, rag_columns, frame), axis=None)
 
 
 def rag_timeline(timeline: pd.DataFrame, ref: str, *, presentation: bool = False) -> dict:

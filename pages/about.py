@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.periods import period_label
 from analysis.staleness import COLLECTION_ENDED, staleness
+from charts.text import plain
 from store import audit, queries
 from store import indicators as store_indicators
 from store.door import archive_dir_of
@@ -20,7 +21,7 @@ area = context.area_name(settings.area_code)
 
 st.title("About this dashboard")
 st.markdown(
-    f"This dashboard shows how {area}'s health and care system is doing on the indicators the Care Quality "
+    f"This dashboard shows how {plain(area)}'s health and care system is doing on the indicators the Care Quality "
     "Commission tracked in its local system review (October/November 2017) and progress review (November "
     "2018), compared with England. It is maintained for the **York Place Based Improvement Partnership "
     "(PBIP)** by the partnership's analysts; questions and corrections go to the PBIP programme support team.")

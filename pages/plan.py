@@ -9,6 +9,7 @@ import streamlit as st
 from analysis import plan as rules
 from charts import plan as plan_charts
 from charts.board import rag_counts_html
+from charts.html_table import table_html
 from charts.text import plain
 from loaders.errors import LoadError
 from loaders.plan import read_action_workbook
@@ -20,14 +21,14 @@ from ui.download import XLSX_MIME, safe_csv, safe_xlsx
 
 NEW = "New action"
 OTHER_LEAD = "Someone else (type below)"
-# RAG and overdue come straight after the ref, so they are on screen without scrolling the grid sideways.
-GRID_LABELS = {"ref": "Ref", "recommendation_ref": "Recommendation", "rag": "RAG", "is_overdue": "Overdue",
-               "description": "Action", "lead": "Lead", "due_date": "Date for completion", "progress": "Progress",
-               "updated_by": "Last updated by", "updated_at": "Last updated at", "data": "Data"}
+# RAG and overdue come straight after the ref. The ref names its recommendation (R10.2 is R10's), so the
+# grid has no column for it; who last changed an action, and when, is one column.
+GRID_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
+               "due_date": "Date for completion", "progress": "Progress", "last_update": "Last update",
+               "data": "Data"}
 COUNT_LABELS = {"project_title": "Project", "recommendation_ref": "Recommendation"}
-# Left off the projector so the grid fits the screen at 22 px: the ref names the recommendation, and the
-# last update is in each action's history.
-NOT_PROJECTED = ("recommendation_ref", "updated_by", "updated_at")
+# Left off the projector so the grid fits the screen at 22 px: the last update is in each action's history.
+NOT_PROJECTED = ("last_update",)
 
 con = context.connection()
 st.title("The improvement plan: actions and RAG")
@@ -44,17 +45,12 @@ recommendations = context.kept(plan.recommendations)
 refs = recommendations["ref"].tolist()
 
 
-def show_table(frame: pd.DataFrame, *, rag_columns: tuple[str, ...] = (), labels: dict | None = None,
-               key: str | None = None) -> None:
-    """A plan table with readable RAG: st.table in presentation mode (the projector CSS enlarges it,
-    unlike st.dataframe's canvas), st.dataframe otherwise."""
+def show_table(frame: pd.DataFrame, *, rag_columns: tuple[str, ...] = (), labels: dict | None = None) -> None:
+    """A plan table in HTML, the same on a screen and the projector (whose CSS enlarges it): every word of an
+    action and its progress on screen, wrapped between words (a grid's canvas cut them short and loaded a
+    grid's code first), each RAG its words on its swatch."""
     labels = labels or {}
-    if presenting:
-        st.table(plan_charts.projector_table(frame.rename(columns=labels), [labels.get(c, c) for c in rag_columns]),
-                 hide_index=True)
-    else:
-        st.dataframe(plan_charts.rag_styler(frame, list(rag_columns)), hide_index=True, width="stretch", key=key,
-                     column_config={column: label for column, label in labels.items() if column in frame})
+    st.html(table_html(frame.rename(columns=labels), rag_columns=[labels.get(c, c) for c in rag_columns]))
 
 
 def _editor_values(ref: str) -> dict:
@@ -109,6 +105,7 @@ as_at = st.sidebar.date_input("Overdue as at", value=today, key="plan_as_at",
                                    "and then reads Red.")
 actions = rules.with_status(actions, as_at)
 actions["data"] = actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""})
+actions["last_update"] = plan_charts.last_updates(actions)
 st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
 if not can_edit and not presenting:
     who = f"You are signed in as {plain(user.name)}, a {user.role}. " if user else ""
@@ -127,12 +124,16 @@ with grid_tab:
         project_names = (recommendations.drop_duplicates("project_number")
                          .assign(label=lambda f: "Project " + f["project_number"].astype(str) + ": "
                                  + f["project_title"]))
-        columns = st.columns(5)
+        # Two rows of three: six in a row were too narrow to read their labels at 1024 px beside the sidebar.
+        columns = [*st.columns(3), *st.columns(3, vertical_alignment="bottom")]
         chosen_projects = columns[0].multiselect("Project", project_names["label"].tolist(), key="plan_f_project")
         chosen_recs = columns[1].multiselect("Recommendation", refs, key="plan_f_rec")
         chosen_leads = columns[2].multiselect("Lead", sorted(actions["lead"].dropna().unique()), key="plan_f_lead")
         chosen_rags = columns[3].multiselect("RAG", list(rules.RAG_STATUSES), key="plan_f_rag")
-        only_overdue = columns[4].checkbox("Overdue only", key="plan_f_overdue")
+        order = columns[4].selectbox("Order by", rules.ACTION_ORDERS, key="plan_order",
+                                     help="Most urgent first: off track (overdue included), at risk, not started, "
+                                          "on track, complete; the earliest date first within each.")
+        only_overdue = columns[5].checkbox("Overdue only", key="plan_f_overdue")
         shown = actions
         if chosen_projects:
             numbers = project_names.loc[project_names["label"].isin(chosen_projects), "project_number"]
@@ -145,12 +146,13 @@ with grid_tab:
             shown = shown[shown["rag"].isin(chosen_rags)]
         if only_overdue:
             shown = shown[shown["is_overdue"]]
-        # On the projector a Data column saying the same of every row is left to the notice above the grid.
+        # A Data column saying the same of every row is left to the notice above the grid (or to nothing, when
+        # no action is invented).
         same_data = shown["data"].nunique() <= 1
         grid_columns = [column for column in GRID_LABELS
-                        if not (presenting and (column in NOT_PROJECTED or (column == "data" and same_data)))]
-        show_table(plan_charts.readable_actions(shown[grid_columns]), rag_columns=("rag",), labels=GRID_LABELS,
-                   key="plan_grid")
+                        if not ((presenting and column in NOT_PROJECTED) or (column == "data" and same_data))]
+        show_table(plan_charts.readable_actions(rules.ordered_actions(shown, order)[grid_columns]),
+                   rag_columns=("rag",), labels=GRID_LABELS)
         st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
                    f"{as_at:%d %B %Y}.")
         # One above the other, each whole: its nine columns need the page's width (side by side, the roll-up
@@ -178,8 +180,7 @@ with board_tab:
             column.metric(change, count)
         st.caption(f"{board.line}.")
         show_table(plan_charts.readable_rags(since, ["from", "to"]).rename(
-            columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}), rag_columns=("From", "To"),
-            key="plan_since")
+            columns={"ref": "Action", "change": "Change", "from": "From", "to": "To"}), rag_columns=("From", "To"))
         st.subheader("RAG history of one action")
         timeline_ref = st.selectbox("Action", actions["ref"].tolist(), key="plan_timeline_ref")
         if timeline_ref:
@@ -188,7 +189,7 @@ with board_tab:
                   words=f"RAG of action {timeline_ref} over time", key="plan_timeline_chart")
             show_table(plan_charts.readable_rags(timeline, ["old_value", "new_value"]).rename(
                 columns={"changed_at": "When", "changed_by": "By", "old_value": "From", "new_value": "To"}),
-                rag_columns=("From", "To"), key="plan_timeline")
+                rag_columns=("From", "To"))
 
 
 def export_files() -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis import plan as rules
 from charts import plan as plan_charts
+from charts.html_table import table_html
 from charts.plan import markdown_text
 from charts.xmr import assessment_figure
 from store import plan
@@ -18,7 +19,7 @@ from ui.charts import chart, kept_figure
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
 ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
                  "due_date": "Date for completion", "completed_on": "Completed", "progress": "Progress",
-                 "updated_by": "Last updated by", "updated_at": "Last updated at", "data": "Data"}
+                 "last_update": "Last update", "data": "Data"}
 
 con = context.connection()
 settings = context.settings()
@@ -77,18 +78,19 @@ if actions["is_demonstration"].any():
                "tables are empty).", icon=":material/warning:")
 st.caption(f"Roll-up: **{plan_charts.rag_label(rules.roll_up(actions['status']))}**. {rules.ROLL_UP_RULE}")
 table = plan_charts.readable_actions(
-    actions.assign(data=actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""}))
+    actions.assign(data=actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""}),
+                   last_update=plan_charts.last_updates(actions))
 )[list(ACTION_LABELS)]
+# In HTML, on a screen as on the projector (whose CSS enlarges it): every word of each action wrapped, not cut
+# short by a grid's canvas. On the projector the last update, and a Data column saying the same of every row
+# (the notice above says it), are left off so the table fits the screen at 22 px.
 if presenting:
-    # st.dataframe draws on a canvas the projector CSS cannot enlarge; st.table can be. The last update, and
-    # a Data column saying the same of every row (the notice above says it), are left off so the table fits
-    # the screen at 22 px.
     uniform = ["data"] if table["data"].nunique() <= 1 else []
-    projected = table.drop(columns=["updated_by", "updated_at", *uniform]).rename(columns=ACTION_LABELS)
-    st.table(plan_charts.projector_table(projected, ["RAG"]), hide_index=True)
+    table = table.drop(columns=["last_update", *uniform])
+if table.empty:
+    st.caption("No actions are recorded for this recommendation.")
 else:
-    st.dataframe(plan_charts.rag_styler(table, ["rag"]), hide_index=True, width="stretch",
-                 key="recommendation_actions", column_config=ACTION_LABELS)
+    st.html(table_html(table.rename(columns=ACTION_LABELS), rag_columns=["RAG"]))
 
 st.subheader("Indicators this recommendation is meant to move")
 links = context.kept(plan.indicator_links, ref)

@@ -48,6 +48,20 @@ def html_of(at: AppTest) -> str:
     return "\n".join(element.proto.body for element in at.get("html"))
 
 
+def html_tables(at: AppTest) -> list:
+    """Every HTML table on the page (st.html) as a frame: each cell's text as shown, its headings the columns."""
+    import lxml.html
+    import pandas as pd
+
+    tables = []
+    for element in at.get("html"):
+        for table in lxml.html.fromstring(f"<div>{element.proto.body}</div>").iter("table"):
+            headings = [th.text_content() for th in table.iter("th")]
+            tables.append(pd.DataFrame([[td.text_content() for td in tr.findall("td")] for tr in table.find("tbody")],
+                                       columns=headings))
+    return tables
+
+
 def overview_tables(at) -> list:
     """The overview page's HTML tables read back as frames, one per table: each cell's text, an "Open"
     column holding the link of the indicator's name and "Details" the words under it (unit, kind of data)."""

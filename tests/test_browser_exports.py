@@ -92,10 +92,10 @@ def hostile_server(bundled_db, tmp_path_factory, listener):
         yield served
 
 
-def _finished(page) -> None:
+def _finished(page, last_text: str = "RAG by recommendation") -> None:
     from playwright.sync_api import expect
 
-    expect(page.get_by_test_id("stMain").get_by_text("RAG by recommendation").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stMain").get_by_text(last_text).first).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
 
@@ -146,11 +146,12 @@ def _number(cell: str) -> bool:
 
 
 def test_no_table_offers_streamlits_own_download(page, hostile_server):
-    """Hovering the action grid shows its toolbar without "Download as CSV", which would skip the escaping."""
+    """Hovering a grid (the About page's sources) shows its toolbar without "Download as CSV", which would skip
+    the escaping."""
     from playwright.sync_api import expect
 
-    page.goto(hostile_server + "/plan")
-    _finished(page)
+    page.goto(hostile_server + "/about")
+    _finished(page, "Data status")
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid.locator("canvas").first).to_be_attached(timeout=90_000)
     grid.hover()
@@ -207,12 +208,17 @@ def test_the_indicator_download_escapes_a_formula_in_an_area_name(page, hostile_
     assert "'" + area_payload(url) + " value" in rows[0]
 
 
-@pytest.mark.parametrize("path", ["/", "/indicator?indicator=dtoc_18"], ids=["overview", "indicator"])
+AREA_PAGES = {"overview": "/", "board": "/board", "indicator": "/indicator?indicator=dtoc_18", "peers": "/peers",
+              "plan": "/plan", "recommendation": "/recommendation?ref=R10", "upload": "/upload", "about": "/about"}
+
+
+@pytest.mark.parametrize("path", list(AREA_PAGES.values()), ids=list(AREA_PAGES))
 def test_markdown_in_an_area_name_makes_the_browser_fetch_nothing(page, hostile_server, listener, path):
-    """An area name holding a Markdown image is shown as text on the overview and indicator pages."""
+    """An area name holding a Markdown image is shown as text on every page (the About page once drew it)."""
     from playwright.sync_api import expect
 
     url, requests = listener
+    requests.clear()  # what this page asks for, not an earlier test's
     page.goto(hostile_server + path)
     expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)

@@ -12,7 +12,7 @@ import store
 from store import indicators as store_indicators
 from store.roles import User
 from tests import small_store as small
-from tests.page_text import as_read, charts_of, open_page, overview_tables, text_of
+from tests.page_text import as_read, charts_of, html_tables, open_page, overview_tables, text_of
 
 SMALL_INDICATORS = ["length_of_stay_65", "ae_attendances_65", "dtoc_18", "falls_admissions_65"]
 PAGES = ["pages/overview.py", "pages/board.py", "pages/plan.py", "pages/upload.py", "pages/about.py"]
@@ -220,10 +220,13 @@ class TestBoardViewOnTheSmallStore:
 
 class TestPlanPagesOnTheSmallStore:
     def test_the_grid_lists_the_five_actions(self, monkeypatch, small_db):
-        """The plan grid lists the five actions the analyst added, with their RAG in words."""
+        """The plan grid lists the five actions the analyst added, with their RAG in words and who last changed
+        each, and no Data column (none is invented)."""
         at = open_page(monkeypatch, small_db, "pages/plan.py")
-        grid = next(e.value for e in at.dataframe if {"ref", "updated_by"} <= set(e.value.columns))
-        assert list(grid["ref"]) == ["R1.1", "R1.2", "R1.3", "R2.1", "R2.2"]
+        grid = next(t for t in html_tables(at) if {"Ref", "Last update"} <= set(t.columns))
+        assert list(grid["Ref"]) == ["R1.1", "R1.2", "R1.3", "R2.1", "R2.2"]
+        assert all(rag.split(":")[0] in {"Red", "Amber", "Green", "Blue", "Grey"} for rag in grid["RAG"])
+        assert all(update.strip() for update in grid["Last update"]) and "Data" not in grid.columns
 
     def test_a_recommendation_shows_its_finding_actions_and_indicator(self, monkeypatch, small_db):
         """R1 shows the CQC finding, rolls its actions up to Red and gives York's length of stay against England."""

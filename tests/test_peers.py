@@ -18,7 +18,7 @@ from loaders.groups import read_groups
 from store import groups
 from store.assessment import assessment_inputs, assessment_inputs_many
 from tests.assessments import verdict
-from tests.page_text import charts_of, open_page, text_of
+from tests.page_text import charts_of, html_tables, open_page, text_of
 
 ENGLAND = "E92000001"
 YORK = "E06000014"
@@ -228,11 +228,17 @@ class TestThePeersPage:
         adjusted = open_page(monkeypatch, built_db, "pages/peers.py", indicator="dtoc_18", limits="adjusted")
         unadjusted = open_page(monkeypatch, built_db, "pages/peers.py", indicator="dtoc_18", limits="unadjusted")
         assert unadjusted.query_params.get("limits") in ("unadjusted", ["unadjusted"])
-        tables = [at.dataframe[0].value for at in (adjusted, unadjusted)]
+        tables = [next(t for t in html_tables(at) if "Direction" in t.columns) for at in (adjusted, unadjusted)]
         assert len(tables[1]) > len(tables[0]) > 0
         assert list(tables[1].columns) == ["Area", "Value", "Population", "Limit", "Direction"]
         assert set(tables[1]["Direction"]) <= {"above", "below"}
         assert set(tables[1]["Limit"]) <= {"95%", "99.8%"}
+        # The furthest out first: outside 99.8% before 95%, above before below, the highest value first.
+        order = [(["99.8%", "95%"].index(limit), ["above", "below"].index(direction), -float(value))
+                 for limit, direction, value in zip(tables[1]["Limit"], tables[1]["Direction"], tables[1]["Value"],
+                                                    strict=True)]
+        assert order == sorted(order)
+        assert all(population.replace(",", "").isdigit() for population in tables[1]["Population"])
         assert "Shown: the unadjusted limits" in text_of(unadjusted)
 
     def test_the_indicator_page_finds_the_region_by_typing_its_name(self, monkeypatch, built_db):

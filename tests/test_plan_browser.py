@@ -29,14 +29,15 @@ def test_presentation_tables_are_projector_sized_with_rag_words(page, server, pa
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(server + path)
     expect(page.get_by_test_id("stMain").get_by_text(table_text).first).to_be_visible(timeout=90_000)
-    table = page.get_by_test_id("stTable").first
+    # The actions' table: the one with a Progress column.
+    table = page.locator("table.pbip-board").filter(has=page.locator("th", has_text="Progress")).first
     expect(table.locator("td").first).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
     assert page.get_by_test_id("stDataFrame").count() == 0
     size = table.locator("td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= PROJECTOR_MIN_PX
     # A Red cell: "Red: off track", or an overdue action's "Red: overdue (reported Green)" (one rule for both).
-    red = table.locator("td", has_text="Red:").first
+    red = table.locator("td span.pbip-rag", has_text="Red:").first
     expect(red).to_be_visible()
     assert red.evaluate("e => getComputedStyle(e).backgroundColor") == _rgb(RAG_COLOURS["Red"])
     assert red.evaluate("e => getComputedStyle(e).color") == _rgb(RAG_TEXT_COLOURS["Red"])
@@ -46,27 +47,38 @@ def test_presentation_tables_are_projector_sized_with_rag_words(page, server, pa
     page.screenshot(path=str(ARTIFACTS / f"{name}_tables_presentation_1920x1080.png"))
 
 
-def test_the_normal_grid_is_drawn(page, server):
-    """In normal mode the grid is st.dataframe, drawn rather than a loading placeholder, and the finished
-    page is saved as a screenshot (look at it: the RAG column is the third, on screen)."""
+def test_the_normal_grid_is_whole_on_the_page(page, server):
+    """In normal mode the grid is an HTML table like the projector's (no grid's canvas to load): every action's
+    words wrapped on the page, RAG a swatch, no table wider than the page beside the sidebar at 1280 and 1024
+    px, and the finished page is saved as a screenshot (look at it: RAG is the third column)."""
     from playwright.sync_api import expect
 
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(server + "/plan")
-    grid = page.get_by_test_id("stDataFrame").first
-    expect(grid.locator("canvas").first).to_be_attached(timeout=90_000)
-    # Streamlit draws a placeholder (stSkeleton) until each element's code has loaded.
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=90_000)
+    expect(page.get_by_test_id("stMain").get_by_text("RAG by recommendation")).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    assert page.get_by_test_id("stDataFrame").count() == 0
+    grid = page.locator("table.pbip-board").filter(has=page.locator("th", has_text="Progress")).first
+    expect(grid.locator("tbody tr")).to_have_count(38)
+    expect(grid.locator("td span.pbip-rag").first).to_be_visible()
+    # Whole words: no cell of the grid cuts its text off (a canvas grid ended long progress notes in "…").
+    clipped = grid.evaluate("t => [...t.querySelectorAll('td')].filter(td => td.scrollWidth > td.clientWidth + 1)"
+                            ".length")
+    assert clipped == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    grid.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "plan_grid_normal_1280x720.png"))
-    # The RAG counts are whole tables, each as wide as the page: no column (the roll-up) scrolled out of sight,
-    # beside the sidebar at 1024 px too.
+    # The grid and the RAG counts are whole tables at 1280 px, each as wide as the page at most: no column (the
+    # roll-up) scrolled out of sight. At 1024 px beside the sidebar the grid's words need more room than there
+    # is: it scrolls sideways in its own box, and the page never does.
     for width, height in ((1280, 720), (1024, 768)):
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(300)  # the layout follows the window
         widths = page.evaluate("() => { const main = document.querySelector('[data-testid=stMain]')"
                                ".getBoundingClientRect(); return [...document.querySelectorAll('table.pbip-board')]"
-                               ".map(t => [t.getBoundingClientRect().right, main.right]); }")
-        assert len(widths) == 2 and all(right <= room + 1 for right, room in widths), (width, widths)
+                               ".map(t => [t.getBoundingClientRect().right, t.parentElement.getBoundingClientRect()"
+                               ".right, main.right]); }")
+        assert len(widths) == 3, widths
+        assert all(box <= room + 1 for _, box, room in widths), (width, widths)
+        if width == 1280:
+            assert all(right <= room + 1 for right, _, room in widths), (width, widths)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -11,6 +11,7 @@ import pytest
 
 from analysis import plan as rules
 from charts import plan as plan_charts
+from charts.html_table import table_html
 
 SCRIPT = "<script>alert('owned')</script>"
 
@@ -24,16 +25,6 @@ def actions(**overrides) -> pd.DataFrame:
             "updated_at": [datetime(2019, 1, 10, 9, 30), datetime(2019, 2, 1), datetime(2019, 2, 1)]}
     rows.update(overrides)
     return pd.DataFrame(rows)
-
-
-def css_of(styler) -> pd.DataFrame:
-    """The CSS a Styler gives each cell, as a frame shaped like its data."""
-    styler._compute()
-    css = pd.DataFrame("", index=range(len(styler.data)), columns=range(len(styler.data.columns)))
-    for (row, column), props in styler.ctx.items():
-        css.iloc[row, column] = "; ".join(f"{name}: {value}" for name, value in props)
-    css.columns = styler.data.columns
-    return css
 
 
 class TestContrast:
@@ -91,63 +82,50 @@ class TestReadableActions:
         assert table.find(".//b") is None
 
 
-class TestProjectorTable:
-    def table(self):
+class TestActionTable:
+    """The plan's tables as the pages draw them (charts.html_table.table_html), on a screen and the projector."""
+
+    def cells(self) -> tuple[list[str], list[list]]:
+        import lxml.html
+
         frame = plan_charts.readable_actions(actions()).rename(columns={"rag": "RAG", "is_overdue": "Overdue"})
-        return plan_charts.projector_table(frame, ["RAG"])
+        table = lxml.html.fromstring(table_html(frame, rag_columns=["RAG"])).find(".//table")
+        return [th.text_content() for th in table.iter("th")], [tr.findall("td") for tr in table.find("tbody")]
+
+    def column(self, name: str) -> list:
+        headings, rows = self.cells()
+        return [row[headings.index(name)] for row in rows]
 
     def test_rag_cells_say_the_word_on_a_coloured_swatch(self):
         """Each RAG cell holds its word and meaning, on its colour, with contrasting text."""
-        styler = self.table()
-        assert styler.data["RAG"].tolist() == [plan_charts.markdown_text(label) for label in
-                                               ("Red: overdue", "Blue: complete",
-                                                "Red: overdue (reported Grey)")]
-        css = css_of(styler)["RAG"].tolist()
-        for rag, cell in zip(("Red", "Blue", "Red"), css, strict=True):
-            assert f"background-color: {plan_charts.RAG_COLOURS[rag]}" in cell
-            assert f"color: {plan_charts.RAG_TEXT_COLOURS[rag]}" in cell
+        cells = self.column("RAG")
+        assert [cell.text_content() for cell in cells] == ["Red: overdue", "Blue: complete",
+                                                           "Red: overdue (reported Grey)"]
+        for rag, cell in zip(("Red", "Blue", "Red"), cells, strict=True):
+            style = cell.find("span").get("style")
+            assert plan_charts.RAG_COLOURS[rag] in style and f"color:{plan_charts.RAG_TEXT_COLOURS[rag]}" in style
 
     def test_only_rag_cells_are_coloured(self):
-        """Cells outside the RAG columns carry no colour."""
-        css = css_of(self.table())
-        assert (css.drop(columns="RAG") == "").all().all()
+        """Cells outside the RAG column carry no swatch."""
+        headings, rows = self.cells()
+        assert not [cell for row in rows for heading, cell in zip(headings, row, strict=True)
+                    if heading != "RAG" and cell.find(".//span") is not None]
 
     def test_overdue_is_the_word_overdue(self):
         """The overdue column says "Overdue", never a tick or True."""
-        assert self.table().data["Overdue"].tolist() == ["Overdue", "", "Overdue"]
+        assert [cell.text_content() for cell in self.column("Overdue")] == ["Overdue", "", "Overdue"]
 
-    def test_user_text_is_escaped_and_shown_as_typed(self):
-        """A script tag, a Markdown link and bold in user text are escaped, so st.table shows them as typed."""
-        data = self.table().data
-        assert data.loc[0, "progress"] == r"\<script\>alert\(\'owned\'\)\<\/script\>"
-        assert data.loc[1, "description"] == r"\[click\]\(javascript\:alert\(1\)\)"
-        assert data.loc[1, "lead"] == r"\*\*Bold\*\* lead"
-        every_cell = " ".join(data.astype(str).to_numpy().ravel())
-        assert "<script" not in every_cell.replace("\\<", "")
+    def test_user_text_is_shown_as_typed(self):
+        """A script tag, a Markdown link and bold in user text are escaped HTML: shown as typed, never a tag."""
+        assert self.column("progress")[0].text_content() == SCRIPT and self.column("progress")[0].find("script") is None
+        assert self.column("description")[1].text_content() == "[click](javascript:alert(1))"
+        assert self.column("lead")[1].text_content() == "**Bold** lead"
 
     def test_dates_are_written_out_and_blanks_are_blank(self):
         """Dates read as "31 Mar 2019" (with the time when there is one); a missing value is empty."""
-        data = self.table().data
-        assert data["due_date"].tolist() == ["31 Mar 2019", "", "30 Jun 2019"]
-        assert data.loc[0, "updated_at"] == r"10 Jan 2019 09\:30"
-        assert data.loc[1, "progress"] == ""
-
-
-class TestRagStyler:
-    def test_the_data_is_unchanged_and_rag_cells_are_coloured(self):
-        """For st.dataframe the data keeps its values and types; RAG cells get a swatch and contrasting text."""
-        frame = plan_charts.readable_actions(actions())
-        styler = plan_charts.rag_styler(frame, ["rag"])
-        pd.testing.assert_frame_equal(styler.data, frame)
-        css = css_of(styler)
-        assert f"background-color: {plan_charts.RAG_COLOURS['Red']}" in css.loc[0, "rag"]
-        assert (css.drop(columns="rag") == "").all().all()
-
-    def test_the_shown_text_has_no_none_or_nan(self):
-        """Missing values are shown empty, dates written out."""
-        styler = plan_charts.rag_styler(plan_charts.readable_actions(actions()), ["rag"])
-        shown = styler.to_html()
-        assert "None" not in shown and "nan" not in shown and "31 Mar 2019" in shown
+        assert [cell.text_content() for cell in self.column("due_date")] == ["31 Mar 2019", "", "30 Jun 2019"]
+        assert self.column("updated_at")[0].text_content() == "10 Jan 2019 09:30"
+        assert self.column("progress")[1].text_content() == ""
 
 
 class TestRagTimeline:

@@ -19,7 +19,7 @@ from loaders.plan import read_action_workbook, write_action_workbook
 from store import plan
 from store.roles import User
 from store.settings import PROJECT_ROOT
-from tests.page_text import charts_of
+from tests.page_text import charts_of, html_tables
 
 PAGES = PROJECT_ROOT / "pages"
 SCRIPT = "<script>alert('owned')</script>"
@@ -42,20 +42,33 @@ def open_page(monkeypatch, db: Path, page: str, *, signed_in: tuple[str, str] | 
     return at
 
 
+# The plan tables' headings (pages/plan.py GRID_LABELS, pages/recommendation.py ACTION_LABELS) read back as the
+# plan's column names.
+HEADING_NAMES = {"Ref": "ref", "Recommendation": "recommendation_ref", "RAG": "rag", "Overdue": "is_overdue",
+                 "Action": "description", "Lead": "lead", "Date for completion": "due_date",
+                 "Completed": "completed_on", "Progress": "progress", "Last update": "last_update",
+                 "Data": "data"}
+
+
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    """The first table on the page that has all these columns (AppTest does not expose table keys)."""
+    """The first table on the page that has all these columns: an st.dataframe's, or an HTML table's with its
+    headings read as the plan's column names (AppTest does not expose table keys)."""
     for element in at.dataframe:
         if set(columns) <= set(element.value.columns):
             return element.value
+    for table in html_tables(at):
+        named = table.rename(columns=HEADING_NAMES)
+        if set(columns) <= set(named.columns):
+            return named
     raise AssertionError(f"no table with columns {columns}")
 
 
-def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    """The first st.table (presentation mode) that has all these columns."""
-    for element in at.table:
-        if set(columns) <= set(element.value.columns):
-            return element.value
-    raise AssertionError(f"no st.table with columns {columns}")
+def table_with(at: AppTest, *headings: str) -> pd.DataFrame:
+    """The first HTML table with all these headings, as shown."""
+    for table in html_tables(at):
+        if set(headings) <= set(table.columns):
+            return table
+    raise AssertionError(f"no HTML table with headings {headings}")
 
 
 def counts_with(at: AppTest, first_column: str) -> pd.DataFrame:
@@ -95,8 +108,9 @@ class TestGrid:
     def test_grid_lists_every_action_labelled_as_demonstration(self, monkeypatch, built_db):
         """The grid shows all demonstration actions, each labelled, under a demonstration notice."""
         at = open_page(monkeypatch, built_db, "plan.py")
-        grid = frame_with(at, "updated_by", "is_overdue")
-        assert len(grid) == 38 and (grid["data"] == rules.DEMONSTRATION_LABEL).all()
+        grid = frame_with(at, "last_update", "is_overdue")
+        # Every action is invented, which the notice says once rather than a column on every row.
+        assert len(grid) == 38 and "data" not in grid.columns
         assert any("Demonstration data" in warning.value for warning in at.warning)
         assert any("Roll-up rule" in caption.value for caption in at.caption)
 
@@ -104,16 +118,16 @@ class TestGrid:
         """Filtering by recommendation and RAG shows only the matching actions."""
         at = open_page(monkeypatch, built_db, "plan.py")
         at.multiselect(key="plan_f_rec").set_value(["R10"]).run()
-        grid = frame_with(at, "updated_by", "is_overdue")
-        assert set(grid["recommendation_ref"]) == {"R10"} and len(grid) == 4
+        grid = frame_with(at, "last_update", "is_overdue")
+        assert grid["ref"].str.startswith("R10.").all() and len(grid) == 4
         at.checkbox(key="plan_f_overdue").check().run()
-        assert (frame_with(at, "updated_by", "is_overdue")["is_overdue"] == "Overdue").all()
+        assert (frame_with(at, "last_update", "is_overdue")["is_overdue"] == "Overdue").all()
 
     def test_rag_and_overdue_are_words(self, monkeypatch, built_db):
         """Every RAG cell of the grid says its word and meaning, and overdue is the word "Overdue"; an overdue
         action reads "Red: overdue", never "on track"."""
         at = open_page(monkeypatch, built_db, "plan.py")
-        grid = frame_with(at, "updated_by", "is_overdue")
+        grid = frame_with(at, "last_update", "is_overdue")
         meanings = set(rules.RAG_MEANING.values())
         assert set(grid["rag"]) <= meanings | {rules.OVERDUE_MEANING, *(f"{rules.OVERDUE_MEANING} (reported {rag})"
                                                                       for rag in rules.RAG_STATUSES)}
@@ -125,6 +139,25 @@ class TestGrid:
         roll_ups = counts_with(at, "Project")["Roll-up"]
         assert set(roll_ups) <= {*rules.RAG_MEANING.values(), rules.NO_ACTIONS}
         assert not [frame for frame in at.dataframe if "Roll-up" in frame.value.columns]
+
+    def test_the_grid_can_be_ordered_most_urgent_first_or_by_date(self, monkeypatch, built_db):
+        """"Order by" reorders the whole grid: most urgent first puts every off-track (overdue) action before
+        any at risk, and those before any complete; by date, the dates run from the earliest."""
+        at = open_page(monkeypatch, built_db, "plan.py")
+        assert frame_with(at, "last_update", "is_overdue")["ref"].tolist()[:2] == ["R1.1", "R1.2"]
+        at.date_input(key="plan_as_at").set_value(date(2018, 12, 1))  # before most dates: every status held
+        at.selectbox(key="plan_order").set_value("RAG, most urgent first").run()
+        grid = frame_with(at, "last_update", "is_overdue")
+        assert len(grid) == 38
+        words = [rag.split(":")[0] for rag in grid["rag"]]
+        ranks = [["Red", "Amber", "Grey", "Green", "Blue"].index(word) for word in words]
+        assert ranks == sorted(ranks) and len(set(ranks)) > 2
+        at.selectbox(key="plan_order").set_value("Date for completion").run()
+        due = pd.to_datetime(frame_with(at, "last_update", "is_overdue")["due_date"], format="%d %b %Y",
+                             errors="coerce")
+        held = due.dropna()
+        assert held.is_monotonic_increasing and len(held) > 10 and due.isna().sum() == 38 - len(held)
+        assert due.iloc[len(held):].isna().all()  # blank dates last
 
     def test_the_counts_say_the_overdue_as_at_date(self, monkeypatch, built_db):
         """The grid's count of overdue actions names the date it is counted at."""
@@ -149,13 +182,13 @@ class TestWhoMayChangeThePlan:
         """Nobody signed in, or a viewer, gets the grid, the board view and the exports, and no editor or
         import, with a sentence saying who may change the plan."""
         at = open_page(monkeypatch, built_db, "plan.py", signed_in=signed_in)
-        assert len(frame_with(at, "updated_by", "is_overdue")) == 38
+        assert len(frame_with(at, "last_update", "is_overdue")) == 38
         assert [tab.label for tab in at.tabs] == ["Action grid", "Since the last board", "Excel export"]
         at.session_state["tab"] = "Since the last board"
         at.run()
         assert "Change" in frame_with(at, "Change").columns
         # Only the open tab is drawn: the grid's tables are not behind the board's tab.
-        assert not [frame for frame in at.dataframe if "is_overdue" in frame.value.columns]
+        assert not [table for table in html_tables(at) if "Last update" in table.columns]
         # The export files are built only once their tab is open (the tab is kept in the URL as ?tab=…).
         assert not {b.key for b in at.get("download_button")}
         at.session_state["tab"] = "Excel export"
@@ -201,6 +234,10 @@ class TestEditor:
         rows = history(built_db, "R5.9")
         assert {"description", "lead", "due_date", "rag"} <= set(rows["field"])
         assert set(rows["changed_by"]) == {"Ann Analyst"}
+        # A real action among invented ones: the grid now labels each row, and says who added this one.
+        grid = frame_with(at, "last_update", "is_overdue").set_index("ref")
+        assert grid.loc["R5.9", "data"] == "" and (grid.drop(index="R5.9")["data"] == rules.DEMONSTRATION_LABEL).all()
+        assert grid.loc["R5.9", "last_update"].endswith(", Ann Analyst")
 
     def test_a_missing_description_is_refused(self, monkeypatch, built_db):
         """An action with no description is not saved and the page says why."""
@@ -226,12 +263,12 @@ class TestEditor:
     def test_closing_an_action_makes_it_blue(self, monkeypatch, built_db):
         """Closing an action records the RAG change to Blue and removes it from the overdue list."""
         at = edit_page(monkeypatch, built_db)
-        open_ref = frame_with(at, "updated_by", "is_overdue").query("rag != 'Blue: complete'")["ref"].iloc[0]
+        open_ref = frame_with(at, "last_update", "is_overdue").query("rag != 'Blue: complete'")["ref"].iloc[0]
         at.selectbox(key="plan_edit_ref").set_value(open_ref).run()
         at.button(key="plan_close").click().run()
         rows = history(built_db, open_ref).query("changed_by == 'Ann Analyst'")
         assert rows.loc[rows["field"] == "rag", "new_value"].tolist() == ["Blue"]
-        grid = frame_with(at, "updated_by", "is_overdue").set_index("ref")
+        grid = frame_with(at, "last_update", "is_overdue").set_index("ref")
         assert grid.loc[open_ref, "rag"] == "Blue: complete" and grid.loc[open_ref, "is_overdue"] == ""
 
     def test_a_script_in_a_note_is_shown_as_text(self, monkeypatch, built_db):
@@ -240,21 +277,19 @@ class TestEditor:
         at.selectbox(key="plan_edit_ref").set_value("R10.1").run()
         at.text_area(key="plan_progress_R10.1").set_value(SCRIPT)
         at.button(key="plan_save").click().run()
-        assert frame_with(at, "updated_by", "is_overdue").set_index("ref").loc["R10.1", "progress"] == SCRIPT
+        assert frame_with(at, "last_update", "is_overdue").set_index("ref").loc["R10.1", "progress"] == SCRIPT
         rec = open_page(monkeypatch, built_db, "recommendation.py", ref="R10")
         assert SCRIPT in frame_with(rec, "completed_on")["progress"].tolist()
         for page in (at, rec):
             for element in page.markdown:
                 assert "<script" not in element.value or not element.allow_html
-        # st.table renders Markdown in its cells: in presentation mode the note is escaped, shown as typed.
-        escaped = markdown_text(SCRIPT)
+        # On the projector too the note is shown as typed, and no page's HTML holds it as a tag.
         shown = open_page(monkeypatch, built_db, "plan.py", presentation="1")
-        assert table_with(shown, "Progress", "Overdue").set_index("Ref").loc["R10\\.1", "Progress"] == escaped
+        assert table_with(shown, "Progress", "Overdue").set_index("Ref").loc["R10.1", "Progress"] == SCRIPT
         shown_rec = open_page(monkeypatch, built_db, "recommendation.py", presentation="1", ref="R10")
-        assert escaped in table_with(shown_rec, "Completed")["Progress"].tolist()
-        for page in (shown, shown_rec):
-            for element in page.table:
-                assert not element.value.map(lambda cell: "<script" in cell.replace("\\<", "")).any().any()
+        assert SCRIPT in table_with(shown_rec, "Completed")["Progress"].tolist()
+        for page in (at, rec, shown, shown_rec):
+            assert not [html for html in page.get("html") if "<script" in html.proto.body]
 
     def test_no_plan_page_allows_raw_html(self):
         """Neither plan page ever asks Streamlit to render HTML."""
@@ -350,29 +385,31 @@ class TestPresentationMode:
             assert at.sidebar.toggle(key="presentation_toggle").value
 
     def test_the_plan_tables_are_drawn_as_enlargeable_tables(self, monkeypatch, built_db):
-        """In presentation mode the action grid is st.table and both RAG count tables HTML (which the
-        projector CSS enlarges), with RAG words and "Overdue" as a word, and not st.dataframe."""
+        """In presentation mode the action grid and both RAG count tables are HTML (which the projector CSS
+        enlarges), with RAG words and "Overdue" as a word, no grid's canvas, and without the columns left
+        off the projector."""
         at = open_page(monkeypatch, built_db, "plan.py", presentation="1")
         grid = table_with(at, "Ref", "RAG", "Overdue", "Progress")
         assert len(grid) == 38
+        assert not {"Last update", "Data"} & set(grid.columns)
         late = grid["Overdue"] == "Overdue"
-        assert set(grid.loc[~late, "RAG"]) <= {markdown_text(label) for label in rules.RAG_MEANING.values()}
-        assert grid.loc[late, "RAG"].str.startswith(markdown_text(rules.OVERDUE_MEANING)).all()
+        assert set(grid.loc[~late, "RAG"]) <= set(rules.RAG_MEANING.values())
+        assert grid.loc[late, "RAG"].str.startswith(rules.OVERDUE_MEANING).all()
         assert late.any()
         for by in ("Project", "Recommendation"):
             counts = counts_with(at, by)
             assert set(counts["Roll-up"]) <= set(rules.RAG_MEANING.values())
-        assert not [frame for frame in at.dataframe if {"updated_by", "Roll-up"} & set(frame.value.columns)]
+        assert not at.dataframe
 
     def test_the_recommendation_actions_are_a_table_in_presentation_mode(self, monkeypatch, built_db):
-        """A recommendation's actions are an st.table in presentation mode, RAG as a word."""
+        """A recommendation's actions are an HTML table in presentation mode, RAG as a word."""
         at = open_page(monkeypatch, built_db, "recommendation.py", presentation="1", ref="R10")
         actions = table_with(at, "Ref", "RAG", "Completed")
-        assert len(actions) == 4
-        assert all(text.split("\\:")[0] in rules.RAG_STATUSES for text in actions["RAG"])
+        assert len(actions) == 4 and "Last update" not in actions.columns
+        assert all(text.split(":")[0] in rules.RAG_STATUSES for text in actions["RAG"])
         assert not any("on track" in text for text, late in zip(actions["RAG"], actions["Overdue"], strict=True)
                        if late == "Overdue")
-        assert not [frame for frame in at.dataframe if "completed_on" in frame.value.columns]
+        assert not at.dataframe
 
 
 IMAGE = "![x](http://127.0.0.1:9/x)"
@@ -403,8 +440,8 @@ class TestMarkdownFromData:
         pages.append(editor)
         for at in pages:
             assert not [text for text in markdown_shown(at) if "![" in text or "](" in text]
-        shown = table_with(pages[1], "Progress", "Overdue").set_index("Ref").loc["R10\\.1"]
-        assert shown["Action"] == markdown_text(IMAGE)
+        shown = table_with(pages[1], "Progress", "Overdue").set_index("Ref").loc["R10.1"]
+        assert shown["Action"] == IMAGE  # in HTML, which reads no Markdown: as typed
 
     def test_an_uploaded_file_name_is_shown_as_text(self, monkeypatch, built_db):
         """A workbook whose name is a Markdown image is named as text, both when it is refused and when read."""

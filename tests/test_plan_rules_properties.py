@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,48 @@ class TestOneSinceTheLastBoard:
         assert board_view.counts == plan_page.counts == rules.change_counts(pack.plan.changes)
         assert pack.plan.changes_line == board_view.line == plan_page.line
         assert board_view.counts["Completed"] <= board_view.counts["RAG changed"]
+
+
+@st.composite
+def grids(draw):
+    """Actions as the grid holds them: a ref, a status, maybe a date for completion, maybe a lead."""
+    n = draw(st.integers(min_value=0, max_value=25))
+    refs = draw(st.lists(st.tuples(st.integers(1, 13), st.integers(1, 12)), min_size=n, max_size=n, unique=True))
+    return pd.DataFrame({
+        "ref": [f"R{r}.{k}" for r, k in refs],
+        "status": draw(st.lists(RAGS, min_size=n, max_size=n)),
+        "due_date": [START + timedelta(days=d) if d is not None else None
+                     for d in draw(st.lists(st.none() | DAYS, min_size=n, max_size=n))],
+        "lead": draw(st.lists(st.none() | st.sampled_from(["b lead", "A lead", "c lead"]), min_size=n, max_size=n)),
+    })
+
+
+URGENCY = ["Red", "Amber", "Grey", "Green", "Blue"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.sampled_from(rules.ACTION_ORDERS))
+def test_every_order_shows_every_action_once_in_its_order(grid, order):
+    """Each "Order by" keeps every action once, rows whole; ties (and blanks, last) in plan order."""
+    shown = rules.ordered_actions(grid, order)
+    assert sorted(shown.index) == sorted(grid.index)
+    pd.testing.assert_frame_equal(shown, grid.loc[shown.index])
+    plan_order = [rules._ref_key(ref) for ref in shown["ref"]]
+    if order == "Ref":
+        assert plan_order == sorted(plan_order)
+    elif order == "RAG, most urgent first":
+        keys = [(URGENCY.index(s), d is None, d or date.max, r)
+                for s, d, r in zip(shown["status"], shown["due_date"], plan_order, strict=True)]
+        assert keys == sorted(keys)
+    elif order == "Date for completion":
+        keys = [(d is None, d or date.max, r) for d, r in zip(shown["due_date"], plan_order, strict=True)]
+        assert keys == sorted(keys)
+    else:
+        keys = [(not isinstance(lead, str), lead.casefold() if isinstance(lead, str) else "", r)
+                for lead, r in zip(shown["lead"], plan_order, strict=True)]
+        assert keys == sorted(keys)
+
+
+def test_an_unknown_order_is_refused():
+    with pytest.raises(ValueError, match="unknown order"):
+        rules.ordered_actions(pd.DataFrame({"ref": []}), "Colour")

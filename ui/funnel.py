@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.funnel import Funnel, FunnelView, funnel
+from charts.html_table import table_html
 from store import groups as store_groups
 from store import indicators as store_indicators
 from ui import context
@@ -44,7 +45,7 @@ def funnel_limits_choice(plot: Funnel) -> bool:
 
 
 def outliers_table(container, view: FunnelView, *, unit: str, kind: str, denominator: str, file_stem: str) -> None:
-    """The councils outside the 95 % limits as a sortable table (click a heading) and a formula-safe CSV."""
+    """The councils outside the 95 % limits, the furthest out first, as a table and a formula-safe CSV."""
     outliers = view.outliers
     which = "adjusted " if view.adjusted else ""
     container.markdown(f"**Outside the 95% {which}limits: {len(outliers)} councils**")
@@ -55,12 +56,11 @@ def outliers_table(container, view: FunnelView, *, unit: str, kind: str, denomin
     shown = outliers.rename(columns={"area_name": "Area", "value": "Value", "denominator": count_word,
                                      "limit": "Limit", "direction": "Direction"})
     shown = shown[["Area", "Value", count_word, "Limit", "Direction"]]
-    container.caption(f"Value: {unit}. {count_word}: {denominator}. Click a heading to sort.")
-    container.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)),
-                        column_config={"Value": st.column_config.NumberColumn(format="%.1f", width="small"),
-                                       count_word: st.column_config.NumberColumn(format="localized", width="small"),
-                                       "Limit": st.column_config.TextColumn(width="small"),
-                                       "Direction": st.column_config.TextColumn(width="small")})
+    container.caption(f"Value: {unit}. {count_word}: {denominator}. Outside the 99.8% limits first, then the "
+                      "95%; above before below; the highest value first.")
+    # HTML, not a grid: a few dozen rows need no grid's code loaded first, and the projector's CSS enlarges it.
+    container.html(table_html(shown, numbers={"Value": lambda v: f"{v:.1f}", count_word: lambda n: f"{n:,.0f}"},
+                              scroll=("420px", "Councils outside the 95% limits")))
     container.download_button("Councils outside the limits (.csv)", safe_csv(shown), file_name=f"{file_stem}.csv",
                               mime="text/csv", on_click="ignore", key="peers_outliers_csv")
 
