@@ -82,3 +82,21 @@ def test_the_normal_grid_is_whole_on_the_page(page, server):
         if width == 1280:
             assert all(right <= room + 1 for right, _, room in widths), (width, widths)
         assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_a_long_table_scrolls_on_screen_and_prints_whole(page, server):
+    """The councils outside chance-alone limits are more than their 420 px box holds: on screen the box scrolls
+    (its headings kept in view); printed, the whole table is on the paper, no row cut off."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(server + "/peers?limits=unadjusted")
+    box = page.locator("div.pbip-scroll[role=region]").first
+    expect(box.locator("tbody tr").first).to_be_attached(timeout=90_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    sizes = "b => [b.scrollHeight, b.clientHeight]"
+    whole, shown = box.evaluate(sizes)
+    assert whole > shown + 50, (whole, shown)
+    page.emulate_media(media="print")
+    whole, shown = box.evaluate(sizes)
+    assert whole <= shown + 1, (whole, shown)

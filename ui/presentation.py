@@ -68,6 +68,8 @@ PRINT_CSS = """
     max-width: 100% !important; padding: 0 !important; margin: 0 !important; }
   table { page-break-inside: auto; width: 100% !important; }
   tr { page-break-inside: avoid; }
+  /* A table that scrolls in its box on screen (the councils outside a funnel's limits) prints whole. */
+  .pbip-scroll { max-height: none !important; overflow: visible !important; }
 }
 </style>
 """
