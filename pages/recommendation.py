@@ -82,11 +82,10 @@ table = plan_charts.readable_actions(
                    last_update=plan_charts.last_updates(actions))
 )[list(ACTION_LABELS)]
 # In HTML, on a screen as on the projector (whose CSS enlarges it): every word of each action wrapped, not cut
-# short by a grid's canvas. On the projector the last update, and a Data column saying the same of every row
-# (the notice above says it), are left off so the table fits the screen at 22 px.
-if presenting:
-    uniform = ["data"] if table["data"].nunique() <= 1 else []
-    table = table.drop(columns=["last_update", *uniform])
+# short by a grid's canvas. A Data column saying the same of every row is left to the notice above; the last
+# update is left off the projector, so the table fits the screen at 22 px.
+uniform = ["data"] if table["data"].nunique() <= 1 else []
+table = table.drop(columns=[*uniform, *(["last_update"] if presenting else [])])
 if table.empty:
     st.caption("No actions are recorded for this recommendation.")
 else:

@@ -367,7 +367,10 @@ class TestRecommendationPage:
         headings = [s.value for s in at.subheader]
         assert "CQC progress review said (20 November 2018)" in headings
         assert {"Aim", "Objectives", "Actions"} <= set(headings)
-        assert set(frame_with(at, "completed_on")["ref"]) == {f"R10.{k}" for k in range(1, 5)}
+        actions = frame_with(at, "completed_on")
+        assert set(actions["ref"]) == {f"R10.{k}" for k in range(1, 5)}
+        # Every action is invented: the notice says so once, not a Data column on each row.
+        assert "data" not in actions.columns and actions["last_update"].str.contains("Demonstration").all()
         assert any("**Variation:**" in str(m.value) for m in at.markdown)
         assert any("Demonstration data" in w.value for w in at.warning)
 
