@@ -95,10 +95,12 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
 today = date.today()
 actions = context.kept(plan.actions)
 if actions["is_demonstration"].any():
-    st.warning("**Demonstration data**: the plan's action tables are empty in the document, so the actions "
-               "marked \"Demonstration data\" are invented for demonstration, to show how the grid works "
-               "(no public action plan with its actions exists). Import the real action plan to replace them.",
-               icon=":material/warning:")
+    # Every action invented: the grid has no Data column to mark them (it would say the same on every row).
+    which = ("every action here is invented" if actions["is_demonstration"].all()
+             else "the actions marked \"Demonstration data\" are invented")
+    st.warning(f"**Demonstration data**: the plan's action tables are empty in the document, so {which} for "
+               "demonstration, to show how the grid works (no public action plan with its actions exists). "
+               "Import the real action plan to replace them.", icon=":material/warning:")
 
 as_at = st.sidebar.date_input("Overdue as at", value=today, key="plan_as_at",
                               help="An action not complete (Blue) is overdue from the day after its date, "

@@ -111,6 +111,7 @@ class TestGrid:
         grid = frame_with(at, "last_update", "is_overdue")
         # Every action is invented, which the notice says once rather than a column on every row.
         assert len(grid) == 38 and "data" not in grid.columns
+        assert any("every action here is invented" in warning.value for warning in at.warning)
         assert any("Demonstration data" in warning.value for warning in at.warning)
         assert any("Roll-up rule" in caption.value for caption in at.caption)
 
@@ -238,6 +239,7 @@ class TestEditor:
         grid = frame_with(at, "last_update", "is_overdue").set_index("ref")
         assert grid.loc["R5.9", "data"] == "" and (grid.drop(index="R5.9")["data"] == rules.DEMONSTRATION_LABEL).all()
         assert grid.loc["R5.9", "last_update"].endswith(", Ann Analyst")
+        assert any('the actions marked "Demonstration data" are invented' in w.value for w in at.warning)
 
     def test_a_missing_description_is_refused(self, monkeypatch, built_db):
         """An action with no description is not saved and the page says why."""
