@@ -105,16 +105,14 @@ def ordered_actions(actions: pd.DataFrame, order: str) -> pd.DataFrame:
     refs = [_ref_key(ref) for ref in actions["ref"]]
     if order == "Ref":
         keys = refs
-    elif order == "Date for completion":
-        due = pd.to_datetime(actions["due_date"])
-        keys = [(pd.isna(d), d if not pd.isna(d) else pd.Timestamp.max, r) for d, r in zip(due, refs, strict=True)]
     elif order == "Lead":
-        keys = [(not isinstance(lead, str), str(lead).casefold() if isinstance(lead, str) else "", r)
+        keys = [(not isinstance(lead, str), lead.casefold() if isinstance(lead, str) else "", r)
                 for lead, r in zip(actions["lead"], refs, strict=True)]
-    else:
-        due = pd.to_datetime(actions["due_date"])
-        keys = [(_URGENCY.get(state, len(_URGENCY)), pd.isna(d), d if not pd.isna(d) else pd.Timestamp.max, r)
-                for state, d, r in zip(actions["status"], due, refs, strict=True)]
+    else:  # by date, within each status when most urgent first; a blank date after every date
+        dates = [(True, pd.Timestamp.max) if pd.isna(d) else (False, d) for d in pd.to_datetime(actions["due_date"])]
+        urgency = ([_URGENCY.get(state, len(_URGENCY)) for state in actions["status"]]
+                   if order == "RAG, most urgent first" else [0] * len(refs))
+        keys = list(zip(urgency, dates, refs, strict=True))
     positions = sorted(range(len(keys)), key=keys.__getitem__)
     return actions.iloc[positions]
 
@@ -261,6 +259,11 @@ def _ref_sort_key(column: pd.Series) -> pd.Series:
 DEMONSTRATION_LABEL = "Demonstration data"
 
 
+def demonstration_labels(actions: pd.DataFrame) -> pd.Series:
+    """Each action's Data cell: "Demonstration data" for an invented action, blank for a real one."""
+    return actions["is_demonstration"].map({True: DEMONSTRATION_LABEL, False: ""})
+
+
 def export_frame(actions: pd.DataFrame, as_at: date) -> pd.DataFrame:
     """The action plan as the board sees it: the plan's Excel columns first, then status columns.
 
@@ -272,7 +275,7 @@ def export_frame(actions: pd.DataFrame, as_at: date) -> pd.DataFrame:
     frame["Overdue"] = overdue_flags(actions, as_at).map({True: "Overdue", False: ""})
     frame["Updated by"] = actions["updated_by"]
     frame["Updated at"] = pd.to_datetime(actions["updated_at"])
-    frame["Data"] = actions["is_demonstration"].map({True: DEMONSTRATION_LABEL, False: ""})
+    frame["Data"] = demonstration_labels(actions)
     return frame.reset_index(drop=True)
 
 

@@ -8,9 +8,11 @@ of its colour, in black or white text, whichever contrasts more (always at least
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 import pandas as pd
 
-from analysis.plan import RAG_MEANING, status_label
+from analysis.plan import RAG_MEANING, demonstration_labels, status_label
 from charts.cells import cell_text
 from charts.figure import iso, scatter
 from charts.text import plain
@@ -85,6 +87,19 @@ def last_updates(actions: pd.DataFrame) -> list[str]:
     blank where the plan holds neither."""
     return [", ".join(part for part in (cell_text(at), cell_text(by)) if part)
             for at, by in zip(actions["updated_at"], actions["updated_by"], strict=True)]
+
+
+def action_table(actions: pd.DataFrame, columns: Iterable[str], *, left_off: Collection[str] = ()) -> pd.DataFrame:
+    """The actions as the plan's tables show them (`readable_actions`), with their Data cell and last update
+    (`last_updates`) as the columns `data` and `last_update`: of `columns`, those not `left_off`, in that order.
+
+    A Data column saying the same of every row is left off too: the notice above the table says it (and when
+    no action is invented there is nothing to say).
+    """
+    frame = actions.assign(data=demonstration_labels(actions), last_update=last_updates(actions))
+    same_data = frame["data"].nunique() <= 1
+    return readable_actions(frame[[column for column in columns
+                                   if column not in left_off and not (column == "data" and same_data)]])
 
 
 def readable_rags(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -106,8 +106,6 @@ as_at = st.sidebar.date_input("Overdue as at", value=today, key="plan_as_at",
                               help="An action not complete (Blue) is overdue from the day after its date, "
                                    "and then reads Red.")
 actions = rules.with_status(actions, as_at)
-actions["data"] = actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""})
-actions["last_update"] = plan_charts.last_updates(actions)
 st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
 if not can_edit and not presenting:
     who = f"You are signed in as {plain(user.name)}, a {user.role}. " if user else ""
@@ -148,12 +146,8 @@ with grid_tab:
             shown = shown[shown["rag"].isin(chosen_rags)]
         if only_overdue:
             shown = shown[shown["is_overdue"]]
-        # A Data column saying the same of every row is left to the notice above the grid (or to nothing, when
-        # no action is invented).
-        same_data = shown["data"].nunique() <= 1
-        grid_columns = [column for column in GRID_LABELS
-                        if not ((presenting and column in NOT_PROJECTED) or (column == "data" and same_data))]
-        show_table(plan_charts.readable_actions(rules.ordered_actions(shown, order)[grid_columns]),
+        show_table(plan_charts.action_table(rules.ordered_actions(shown, order), GRID_LABELS,
+                                            left_off=NOT_PROJECTED if presenting else ()),
                    rag_columns=("rag",), labels=GRID_LABELS)
         st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
                    f"{as_at:%d %B %Y}.")

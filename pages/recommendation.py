@@ -77,15 +77,9 @@ if actions["is_demonstration"].any():
     st.warning("**Demonstration data**: these actions are invented for demonstration (the plan's action "
                "tables are empty).", icon=":material/warning:")
 st.caption(f"Roll-up: **{plan_charts.rag_label(rules.roll_up(actions['status']))}**. {rules.ROLL_UP_RULE}")
-table = plan_charts.readable_actions(
-    actions.assign(data=actions["is_demonstration"].map({True: rules.DEMONSTRATION_LABEL, False: ""}),
-                   last_update=plan_charts.last_updates(actions))
-)[list(ACTION_LABELS)]
 # In HTML, on a screen as on the projector (whose CSS enlarges it): every word of each action wrapped, not cut
-# short by a grid's canvas. A Data column saying the same of every row is left to the notice above; the last
-# update is left off the projector, so the table fits the screen at 22 px.
-uniform = ["data"] if table["data"].nunique() <= 1 else []
-table = table.drop(columns=[*uniform, *(["last_update"] if presenting else [])])
+# short by a grid's canvas. The last update is left off the projector, so the table fits the screen at 22 px.
+table = plan_charts.action_table(actions, ACTION_LABELS, left_off=("last_update",) if presenting else ())
 if table.empty:
     st.caption("No actions are recorded for this recommendation.")
 else:

@@ -120,4 +120,3 @@ class TestImportPreview:
         changed = preview[preview["change"] == "changed"]
         assert changed[["ref", "field", "old_value", "new_value"]].values.tolist() == [["R1.1", "rag", "Green", "Red"]]
         assert set(preview.loc[preview["change"] == "new action", "ref"]) == {"R1.2"}
-
