@@ -16,6 +16,7 @@ from store.door import archive_dir_of
 from store.settings import StoreLocation
 from ui import context, memory
 from ui.charts import interactive_toggle
+from ui.navigation import navigation_pages
 
 st.set_page_config(
     page_title="York PBIP performance dashboard", page_icon="📈", layout="wide",
@@ -71,16 +72,7 @@ if broken:
     st.error(f"The audit trail has been tampered with. {broken.sentence} See the About page.",
              icon=":material/gpp_bad:")
 
-navigation = st.navigation([
-    st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True),
-    st.Page("pages/board.py", title="Board view", icon=":material/co_present:", url_path="board"),
-    st.Page("pages/indicator.py", title="Indicator", icon=":material/monitoring:", url_path="indicator"),
-    st.Page("pages/peers.py", title="Among its peers", icon=":material/groups:", url_path="peers"),
-    st.Page("pages/plan.py", title="Improvement plan", icon=":material/checklist:", url_path="plan"),
-    st.Page("pages/recommendation.py", title="A recommendation", icon=":material/flag:", url_path="recommendation"),
-    st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:", url_path="upload"),
-    st.Page("pages/about.py", title="About this dashboard", icon=":material/info:", url_path="about"),
-])
+navigation = st.navigation(navigation_pages())
 # Every page's sidebar, so the choice holds from page to page for the session.
 interactive_toggle()
 navigation.run()

@@ -3,10 +3,11 @@ beside an empty Streamlit app, normal and presentation mode, York's store and a 
 
     .venv/bin/python benchmarks/bench_browser.py [--runs 3] [--national] [--pages peers improvement]
 
-Serves `streamlit run` of dashboard.py's copy with an empty page added to its navigation (as
+Serves the dashboard as users get it, `streamlit run server.py` (st.App: the session routes and each page's
+address with the server's written in), with an empty page added to dashboard.py's navigation (as
 `bench_pages.py` does; its row is the dashboard's own start, sidebar and navigation with nothing drawn) on the
-bundled store (built into a temporary folder), and a one-line Streamlit app the same way (same command, same
-flags), on free ports. Each page is opened in a fresh browser context ("first visit") and again in the same
+bundled store (built into a temporary folder), and a one-line Streamlit app the same way (an st.App, the same
+command and flags), on free ports. Each page is opened in a fresh browser context ("first visit") and again in the same
 context ("second visit"). The clock runs from navigation until the page has finished (its last text visible,
 Streamlit's running indicator gone) AND everything it draws is drawn, checked at every animation frame: every
 visible chart's picture (charts/svg.py) laid out, every visible plotly chart's SVG (`.main-svg`) holding its
@@ -50,6 +51,9 @@ PAGES = [
     ("recommendation (R10)", "/recommendation?ref=R10", "Indicators this recommendation is meant to move"),
 ]
 EMPTY_APP = 'import streamlit as st\nst.title("Empty")\nst.write("Loaded")\n'
+EMPTY_SERVER = 'import streamlit as st\n\napp = st.App("empty_app.py")\n'
+# server.py's app and its page addresses: the copy serves dashboard.py's copy, and the empty page's address too.
+SERVED_APP, SERVED_PATHS = 'st.App("dashboard.py"', "url_paths()"
 GOAL_FIRST, GOAL_SECOND = 2.0, 1.5
 
 # True once every visible chart and table on the page is drawn: no skeleton left (Streamlit's stand-in while
@@ -263,13 +267,26 @@ def main() -> None:
     # dashboard.py's copy with an empty page in its navigation, served for every page: the empty page's row is
     # what the dashboard's own start, sidebar and navigation cost before any page draws anything.
     app, empty_page = app_with_empty_page()
+    server = served_copy(app, empty_page)
     chosen = [p for p in PAGES if not args.pages or p[0].startswith(tuple(args.pages))]
     pages = [("dashboard's empty page", f"/{empty_page.stem}", "Empty"), *chosen]
     try:
-        measure_all(app, pages, args)
+        measure_all(server, pages, args)
     finally:
-        app.unlink(missing_ok=True)
-        empty_page.unlink(missing_ok=True)
+        for path in (server, app, empty_page):
+            path.unlink(missing_ok=True)
+
+
+def served_copy(app: Path, empty_page: Path) -> Path:
+    """server.py's copy beside it, serving `app` (dashboard.py's copy) and the empty page's address too."""
+    source = (ROOT / "server.py").read_text(encoding="utf-8")
+    if SERVED_APP not in source or SERVED_PATHS not in source:
+        raise SystemExit("server.py has changed: update SERVED_APP and SERVED_PATHS in benchmarks/bench_browser.py")
+    handle, name = tempfile.mkstemp(prefix="bench_server_", suffix=".py", dir=ROOT)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(source.replace(SERVED_APP, f'st.App("{app.name}"')
+                  .replace(SERVED_PATHS, f'[*url_paths(), "{empty_page.stem}"]'))
+    return Path(name)
 
 
 def measure_all(app: Path, pages: list[tuple[str, str, str]], args: argparse.Namespace) -> None:
@@ -280,8 +297,9 @@ def measure_all(app: Path, pages: list[tuple[str, str, str]], args: argparse.Nam
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "pbip.duckdb"
         build(db)
-        empty_script = Path(folder) / "empty_app.py"
-        empty_script.write_text(EMPTY_APP)
+        (Path(folder) / "empty_app.py").write_text(EMPTY_APP)
+        empty_script = Path(folder) / "empty_server.py"
+        empty_script.write_text(EMPTY_SERVER)
         stores = [("York's store (the bundled data)", db)]
         if args.national:
             national = Path(folder) / "national" / "pbip.duckdb"

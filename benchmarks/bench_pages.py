@@ -40,7 +40,7 @@ PAGES = [
     ("about", "pages/about.py", {}),
 ]
 EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty")\n'
-NAVIGATION = "\n])\n"  # the end of st.navigation([...]): an empty page is added before it
+NAVIGATION = "st.navigation(navigation_pages())"  # dashboard.py's navigation: an empty page is added at its end
 
 
 def app_with_empty_page() -> tuple[Path, Path]:
@@ -56,8 +56,8 @@ def app_with_empty_page() -> tuple[Path, Path]:
             out.write(text)
         files.append(Path(name))
     empty, app = files
-    app.write_text(source.replace(NAVIGATION, f'\n    st.Page("pages/{empty.name}", title="Empty"),'
-                                              f'{NAVIGATION}'), encoding="utf-8")
+    app.write_text(source.replace(NAVIGATION, f'st.navigation([*navigation_pages(), st.Page("pages/{empty.name}", '
+                                              f'title="Empty")])'), encoding="utf-8")
     return app, empty
 
 
