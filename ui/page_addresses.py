@@ -7,7 +7,7 @@ second visit to the plan took 0.8 s, an empty app's 0.3 s). Streamlit reads the 
 `window.__streamlit.BACKEND_BASE_URL` when a host sets it; these routes serve index.html with it set, for the
 overview and each page of the navigation (ui/navigation.py). The browser works the address out from its own
 location, the page's path taken off the end, so it holds behind a proxy that serves the dashboard under a prefix.
-An address that is no page (a typo) is left to Streamlit, which finds its server the slow way and says so.
+An address that is no page (a typo) is left to Streamlit: it finds its server the slow way and opens the overview.
 """
 
 from __future__ import annotations
