@@ -74,11 +74,15 @@ def started(command: list[str], env: dict, log: Path, urls: list[str]) -> Iterat
 
 
 @contextlib.contextmanager
-def serving(db: Path, log: Path, *, script: str = "dashboard.py", env: dict | None = None) -> Iterator[str]:
-    """`streamlit run <script>` on a free port against the store file `db`; its URL."""
+def serving(db: Path, log: Path, *, script: str = "dashboard.py", env: dict | None = None,
+            base_url_path: str = "") -> Iterator[str]:
+    """`streamlit run <script>` on a free port against the store file `db`, under `base_url_path` if given (as
+    behind a proxy's prefix); its URL (without the base path)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [str(STREAMLIT), "run", script, "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1"]
-    with started(command, {"PBIP_DB_PATH": str(db), **(env or {})}, log, [url]):
+    if base_url_path:
+        command += ["--server.baseUrlPath", base_url_path]
+    with started(command, {"PBIP_DB_PATH": str(db), **(env or {})}, log, [f"{url}/{base_url_path}".rstrip("/")]):
         yield url

@@ -6,16 +6,19 @@ from __future__ import annotations
 import asyncio
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from starlette.requests import Request
 from starlette.routing import Match
 
-from tests.servers import STREAMLIT, free_port, serving, started
+from tests.browsing import wait_until_drawn
+from tests.servers import serving
 from ui import page_addresses
 from ui.navigation import PAGES, url_paths
 
 STREAMLIT_SCRIPT = '<script type="module"'
+PAGES_FOLDER = Path(__file__).resolve().parent.parent / "pages"
 
 
 def _scope(path: str, method: str = "GET") -> dict:
@@ -39,8 +42,9 @@ class TestRoutes:
         routes = page_addresses.routes(url_paths(), "")
         assert [route.path for route in routes] == ["/", "/board", "/indicator", "/peers", "/plan",
                                                      "/recommendation", "/upload", "/about"]
-        # The navigation is built from the same list: the overview is the default, every other page at its path.
-        assert [page.url_path for page in PAGES] == url_paths()
+        # Every page script is in the list (a page left out would be neither in the sidebar nor served here).
+        scripts = sorted(f"pages/{path.name}" for path in PAGES_FOLDER.glob("*.py"))
+        assert sorted(page.script for page in PAGES) == scripts
 
     def test_under_a_base_path(self):
         routes = page_addresses.routes(["", "plan"], "/pbip/")
@@ -107,10 +111,11 @@ def served(bundled_db, tmp_path_factory):
 
 
 def _drawn(page) -> None:
+    """The page's title is shown (its run has begun) and the page has finished drawing."""
     from playwright.sync_api import expect
 
     expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible(timeout=90_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    wait_until_drawn(page)
 
 
 def _health_asked(page) -> list[str]:
@@ -146,10 +151,7 @@ def served_under_a_prefix(bundled_db, tmp_path_factory):
     """server.py with `server.baseUrlPath` set, as behind a proxy that serves the dashboard at /pbip."""
     folder = tmp_path_factory.mktemp("page_addresses_prefix")
     shutil.copyfile(bundled_db, folder / "pbip.duckdb")
-    url = f"http://127.0.0.1:{free_port()}"
-    command = [str(STREAMLIT), "run", "server.py", "--server.headless", "true", "--server.port", url.rsplit(":", 1)[1],
-               "--server.address", "127.0.0.1", "--server.baseUrlPath", "pbip"]
-    with started(command, {"PBIP_DB_PATH": str(folder / "pbip.duckdb")}, folder / "streamlit.log", [f"{url}/pbip"]):
+    with serving(folder / "pbip.duckdb", folder / "streamlit.log", script="server.py", base_url_path="pbip") as url:
         yield url
 
 

@@ -16,13 +16,12 @@ import json
 from functools import cache
 from pathlib import Path
 
-import streamlit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
-from streamlit import config
+from streamlit import config, file_util
 
-INDEX_HTML = Path(streamlit.__file__).parent / "static" / "index.html"
+INDEX_HTML = Path(file_util.get_static_dir()) / "index.html"
 HEAD = "<head>"
 
 # Runs before Streamlit's own code (a module script, which waits for the page to be read).
