@@ -7,6 +7,7 @@ the first analyst account while there is none, then serves the pages.
 
 import sys
 
+import duckdb
 import streamlit as st
 
 from accounts.users import first_account_hint
@@ -62,7 +63,18 @@ def _in_words(started: str) -> str:
             "the demonstration series.")
 
 
-started, broken = _start(context.settings().store)
+try:
+    started, broken = _start(context.settings().store)
+except duckdb.IOException as error:
+    # A file of something else where the store should be: not ours to move or build over (an empty database is
+    # built over: loaders/build.py), so every page says so in words, and the console says which file.
+    if "not a valid DuckDB database" not in str(error):
+        raise
+    print(f"The store cannot be opened: {error}", file=sys.stderr, flush=True)
+    st.error("The dashboard's database cannot be opened: the file it is set to use is not a database, so no page "
+             "can be shown. Whoever runs the dashboard can see which file on its console; move that file away "
+             "(a new database is then built) or point the dashboard at its database.", icon=":material/error:")
+    st.stop()
 notice = _start_notice(context.settings().store)
 # Never on the projector: a board does not need to hear how the database was made.
 if started and not notice["told"] and st.query_params.get("presentation") != "1":

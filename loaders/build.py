@@ -259,16 +259,34 @@ def ensure_store(db_path: StoreLocation | Path | str) -> str | None:
         build(location)
         return f"The shared store {location} held no loads, so it was built from the bundled data."
     db_path = location.path
-    if db_path.exists():
+    if not db_path.exists():
+        found = f"No store was found at {db_path}"
+    elif _holds_no_tables(db_path):  # a database opened at the path (by any program) and never built
+        found = f"The database at {db_path} held no tables"
+    else:
         return _replace_a_stranger(db_path)
     standing = store_archive.standing(archive_dir_for(db_path))
     if standing:
         count = recover_from_archive(db_path)
-        return (f"No store was found at {db_path}, so it was rebuilt from its archive "
+        return (f"{found}, so it was rebuilt from its archive "
                 f"({archive_dir_for(db_path)}): {count} loads replayed. Plan edits made since the last "
                 "build are not in the archive and must be made again.")
     build(db_path)
-    return f"No store was found at {db_path}, so it was built from the bundled data."
+    return f"{found}, so it was built from the bundled data."
+
+
+def _holds_no_tables(db_path: Path) -> bool:
+    """Whether the file is a DuckDB database with no table or view in it: nothing to keep, so the store is made
+    in its place. A file in use, or not a database, is left to `_replace_a_stranger`."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return con.execute("SELECT (SELECT count(*) FROM duckdb_tables()) "
+                           "+ (SELECT count(*) FROM duckdb_views() WHERE NOT internal)").fetchone()[0] == 0
+    finally:
+        con.close()
 
 
 def _replace_a_stranger(db_path: Path) -> str | None:

@@ -127,6 +127,41 @@ class TestRecovery:
         assert list(bundled_copy.parent.glob("pbip.duckdb.wal.lost-*"))
         store.connect(bundled_copy).close()
 
+    def test_an_empty_database_at_its_path_is_rebuilt_from_its_archive(self, bundled_copy, tmp_path):
+        """A database opened at the store's path and never built (no table in it) is no store: the start replays
+        the archive into its place, as for a lost file, rather than failing on a missing table."""
+        kept = load_file(tidy(tmp_path, "kept.csv"), bundled_copy, "ana")
+        bundled_copy.unlink()
+        duckdb.connect(str(bundled_copy)).close()
+        said = ensure_store(bundled_copy)
+        assert "held no tables" in said and "rebuilt from its archive" in said
+        assert f"{kept.load_id} loads replayed" in said
+        con = duckdb.connect(str(bundled_copy), read_only=True)
+        try:
+            assert con.execute("SELECT numerator FROM observations WHERE indicator_id = 'dtoc_18' AND "
+                               "area_code = 'E06000014' AND period_start = '2020-01-01'").fetchone() == (30,)
+        finally:
+            con.close()
+
+    def test_an_empty_database_with_no_archive_becomes_the_bundled_store(self, tmp_path):
+        db = tmp_path / "pbip.duckdb"
+        duckdb.connect(str(db)).close()
+        said = ensure_store(db)
+        assert "held no tables" in said and "built from the bundled data" in said
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            assert con.execute("SELECT count(*) FROM observations WHERE area_code = 'E06000014'").fetchone()[0] > 0
+        finally:
+            con.close()
+        assert ensure_store(db) is None  # and the next start finds it
+
+    def test_a_file_that_is_no_database_is_not_built_over(self, tmp_path):
+        """Only an empty database is built over: a file of something else is left where it is."""
+        db = tmp_path / "pbip.duckdb"
+        db.write_text("area_code,value\n", encoding="utf-8")
+        ensure_store(db)
+        assert db.read_text(encoding="utf-8") == "area_code,value\n"
+
     def test_an_existing_store_is_left_alone(self, built_db):
         """A start that finds its store does nothing and says nothing."""
         assert ensure_store(built_db) is None
@@ -148,3 +183,18 @@ def test_the_upload_page_refuses_to_store_into_a_deleted_file(monkeypatch, built
     next(button for button in at.button if button.label == "Confirm and store").click().run()
     assert not at.exception, at.exception
     assert any("has been deleted" in str(error.value) for error in at.error)
+
+
+def test_a_file_that_is_no_database_gets_a_message_on_every_page_not_an_error(monkeypatch, tmp_path):
+    """Where the store should be, a file of something else: each page says so in words (no file name), and the
+    file is left as it was."""
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "pbip.duckdb"
+    db.write_text("area_code,value\n", encoding="utf-8")
+    monkeypatch.setenv("PBIP_DB_PATH", str(db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert "is not a database" in error.value and str(tmp_path) not in error.value
+    assert db.read_text(encoding="utf-8") == "area_code,value\n"
