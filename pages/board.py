@@ -38,28 +38,33 @@ if not presenting:
                "comparisons at "
                "95% (99.8% shown where it differs); variation and assurance icons as NHS England's Making Data Count "
                "sets them out.")
-plan_invented = context.kept(plan.has_plan) and bool(context.kept(plan.actions)["is_demonstration"].any())
+plan_invented = context.keep(("plan_invented",), lambda: context.kept(plan.has_plan)
+                             and bool(context.kept(plan.actions)["is_demonstration"].any()))
 with notice:
     context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration], short=presenting,
                                  plan_actions=presenting and plan_invented)
 executive_summary(con, assessments, area_code=settings.area_code, events=context.kept(store_indicators.events),
                   today=today, user=auth.signed_in(), presenting=presenting, place=buttons)
-st.html(board_table_html(board_rows(assessments, plan_state.indicator_rags(today)), area_name=area,
-                         comparator_name=benchmark))
+# Kept per store version and day (the plan's RAG is today's), as the tables below: a second visit builds none.
+st.html(context.keep(("board_table", settings.area_code, settings.benchmark_code),
+                     lambda: board_table_html(board_rows(assessments, plan_state.indicator_rags(today)),
+                                              area_name=area, comparator_name=benchmark)))
 now_section(settings.area_code, settings.benchmark_code, presenting=presenting, with_funnel=not presenting,
             place=buttons)
 
 if context.kept(plan.has_plan):
-    actions = context.kept(plan.actions)
     # The last marked event before today stands for the last board; without one, the last quarter.
     since = plan_state.since_previous_board(today)
-    projects = rag_by_project(context.kept(plan.projects), context.kept(plan.recommendations), actions, today)
-    if presenting:
+
+    def projects_html() -> str:
+        projects = rag_by_project(context.kept(plan.projects), context.kept(plan.recommendations),
+                                  context.kept(plan.actions), today)
         # On the projector each project is one line, so the whole board fits one 1280 x 720 screen.
-        st.html(projects_lines_html(projects))
-    else:
+        return projects_lines_html(projects) if presenting else projects_table_html(projects)
+
+    if not presenting:
         st.subheader("The improvement plan by project")
-        st.html(projects_table_html(projects))
+    st.html(context.keep(("board_projects", presenting), projects_html))
     if plan_invented and not presenting:
         st.caption("The plan's actions are invented for demonstration: the plan's action tables are empty.")
     # On the projector one line: the board's date without the event's name.

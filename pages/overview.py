@@ -30,19 +30,23 @@ ids = context.kept(store_indicators.definitions)["indicator_id"].tolist()
 assessments = default_assessments(ids, settings.area_code, settings.benchmark_code)
 core = [a for a in assessments if a.is_cqc_indicator]
 related = [a for a in assessments if not a.is_cqc_indicator]
-rag = plan_state.indicator_rags(date.today())
 
 st.markdown(headline(core, area_name=plain(area), comparator_name=plain(benchmark)))
 context.demonstration_notice([a.short_name for a in assessments if a.is_demonstration])
 
 
-def show(table):
-    # HTML, not st.dataframe: every column on screen, wrapped between words, at 1280 x 800 and on the projector.
-    st.html(overview_html(table, value_columns=(area, benchmark), presentation=presenting))
+def show(which: str, shown: list) -> None:
+    """The table of `shown` assessments in HTML, not st.dataframe: every column on screen, wrapped between words,
+    at 1280 x 800 and on the projector. Kept per store version and day (the RAG reads today's plan): building it
+    cost more than the rest of the page's run."""
+    st.html(context.keep(("overview_table", which, settings.area_code, settings.benchmark_code, presenting),
+                         lambda: overview_html(overview_table(shown, area_name=area, comparator_name=benchmark,
+                                                              rag=plan_state.indicator_rags(date.today())),
+                                               value_columns=(area, benchmark), presentation=presenting)))
 
 
 st.subheader(f"{count_words(len(core))} indicators CQC tracked")
-show(overview_table(core, area_name=area, comparator_name=benchmark, rag=rag))
+show("cqc", core)
 now_section(settings.area_code, settings.benchmark_code, presenting=presenting)
 st.subheader("Related and proxy measures")
 st.caption("Proxies are published measures that stand near an indicator with no public data; each "
@@ -50,7 +54,7 @@ st.caption("Proxies are published measures that stand near an indicator with no 
 # A measure with no data for the area would be a row of "no data" in every cell: it is left out, in one line.
 empty = [a for a in related if not a.has_data]
 if len(empty) < len(related):
-    show(overview_table([a for a in related if a.has_data], area_name=area, comparator_name=benchmark, rag=rag))
+    show("related", [a for a in related if a.has_data])
 if empty:
     st.caption(f"Not shown: {plain(names_in_words([a.short_name for a in empty]))}, which "
                f"{'has' if len(empty) == 1 else 'have'} no data for {plain(area)} in this dashboard yet (an analyst "

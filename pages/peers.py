@@ -103,13 +103,21 @@ if funnel_ids:
         st.markdown(f"**Rank among English councils, latest period:** {plain(a.rank_england.text)}.")
 
 st.subheader(f"{plain(area)}, {plain(group_names.get(group, group))}, the region and England")
-areas = matrix_areas(area_code, members["area_code"].tolist(), region, settings.benchmark_code)
-comparator_for = {code: (settings.benchmark_code if code != settings.benchmark_code else None) for code in areas}
-assessed = assessments_many(indicator_ids["indicator_id"].tolist(), areas, comparator_for)
-member_names = dict(zip(members["area_code"], members["area_name"], strict=True))
-area_names = {code: member_names.get(code) or group_names.get(code) or context.area_name(code) for code in areas}
-st.html(matrix_html(matrix_cells(assessed), areas=[(code, area_names[code]) for code in areas],
-                    indicators=list(names.items()), highlight=area_code))
+
+
+def matrix() -> str:
+    """The matrix of the group's assessments in HTML, kept per store version and group: assessing a group's every
+    indicator and writing its cells cost most of the page's run."""
+    areas = matrix_areas(area_code, members["area_code"].tolist(), region, settings.benchmark_code)
+    comparator_for = {code: (settings.benchmark_code if code != settings.benchmark_code else None) for code in areas}
+    assessed = assessments_many(indicator_ids["indicator_id"].tolist(), areas, comparator_for)
+    member_names = dict(zip(members["area_code"], members["area_name"], strict=True))
+    area_names = {code: member_names.get(code) or group_names.get(code) or context.area_name(code) for code in areas}
+    return matrix_html(matrix_cells(assessed), areas=[(code, area_names[code]) for code in areas],
+                       indicators=list(names.items()), highlight=area_code)
+
+
+st.html(context.keep(("peers_matrix", area_code, group, settings.benchmark_code), matrix))
 if not presenting:
     benchmark = context.area_name(settings.benchmark_code)
     st.caption(f"Each cell: the latest value, the comparison with {plain(benchmark)} at 95%, and the Making Data "

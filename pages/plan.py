@@ -93,7 +93,10 @@ def _save(ref: str, editor: User, close: bool = False) -> None:
 
 
 today = date.today()
-actions = context.kept(plan.actions)
+as_at = st.sidebar.date_input("Overdue as at", value=today, key="plan_as_at",
+                              help="An action not complete (Blue) is overdue from the day after its date, "
+                                   "and then reads Red.")
+actions = plan_state.actions(as_at)
 if actions["is_demonstration"].any():
     # Every action invented: the grid has no Data column to mark them (it would say the same on every row).
     which = ("every action here is invented" if actions["is_demonstration"].all()
@@ -102,15 +105,38 @@ if actions["is_demonstration"].any():
                "demonstration, to show how the grid works (no public action plan with its actions exists). "
                "Import the real action plan to replace them.", icon=":material/warning:")
 
-as_at = st.sidebar.date_input("Overdue as at", value=today, key="plan_as_at",
-                              help="An action not complete (Blue) is overdue from the day after its date, "
-                                   "and then reads Red.")
-actions = rules.with_status(actions, as_at)
 st.caption(rules.ROLL_UP_RULE + " RAG: " + ", ".join(rules.RAG_MEANING.values()) + ".")
 if not can_edit and not presenting:
     who = f"You are signed in as {plain(user.name)}, a {user.role}. " if user else ""
     st.caption(f"{who}Only analysts can add, edit or close actions or import a plan; sign in as an analyst "
                "in the sidebar to change the plan.")
+
+
+def action_grid(actions: pd.DataFrame, project_names: pd.DataFrame, chosen_projects: list, chosen_recs: list,
+                chosen_leads: list, chosen_rags: list, only_overdue: bool, order: str) -> tuple[str, str, str, str]:
+    """The grid of the actions the filters keep, in `order`, with its count and the two RAG roll-ups (HTML)."""
+    shown = actions
+    if chosen_projects:
+        numbers = project_names.loc[project_names["label"].isin(chosen_projects), "project_number"]
+        shown = shown[shown["project_number"].isin(numbers)]
+    if chosen_recs:
+        shown = shown[shown["recommendation_ref"].isin(chosen_recs)]
+    if chosen_leads:
+        shown = shown[shown["lead"].isin(chosen_leads)]
+    if chosen_rags:
+        shown = shown[shown["rag"].isin(chosen_rags)]
+    if only_overdue:
+        shown = shown[shown["is_overdue"]]
+    grid = plan_charts.action_table(rules.ordered_actions(shown, order), GRID_LABELS,
+                                    left_off=NOT_PROJECTED if presenting else ())
+    counted = (f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
+               f"{as_at:%d %B %Y}.")
+    by_project, by_recommendation = (
+        rag_counts_html(rules.rag_counts(shown, by, as_at).rename(columns=COUNT_LABELS), meanings=True)
+        for by in ("project_title", "recommendation_ref"))
+    return (table_html(grid.rename(columns=GRID_LABELS), rag_columns=[GRID_LABELS["rag"]]), counted, by_project,
+            by_recommendation)
+
 
 tab_names = ["Action grid", "Since the last board", "Excel import and export" if can_edit else "Excel export"]
 if can_edit:
@@ -134,28 +160,19 @@ with grid_tab:
                                      help="Most urgent first: off track (overdue included), at risk, not started, "
                                           "on track, complete; the earliest date first within each.")
         only_overdue = columns[5].checkbox("Overdue only", key="plan_f_overdue")
-        shown = actions
-        if chosen_projects:
-            numbers = project_names.loc[project_names["label"].isin(chosen_projects), "project_number"]
-            shown = shown[shown["project_number"].isin(numbers)]
-        if chosen_recs:
-            shown = shown[shown["recommendation_ref"].isin(chosen_recs)]
-        if chosen_leads:
-            shown = shown[shown["lead"].isin(chosen_leads)]
-        if chosen_rags:
-            shown = shown[shown["rag"].isin(chosen_rags)]
-        if only_overdue:
-            shown = shown[shown["is_overdue"]]
-        show_table(plan_charts.action_table(rules.ordered_actions(shown, order), GRID_LABELS,
-                                            left_off=NOT_PROJECTED if presenting else ()),
-                   rag_columns=("rag",), labels=GRID_LABELS)
-        st.caption(f"{len(shown)} of {len(actions)} actions; {int(shown['is_overdue'].sum())} overdue as at "
-                   f"{as_at:%d %B %Y}.")
+        filters = (tuple(chosen_projects), tuple(chosen_recs), tuple(chosen_leads), tuple(chosen_rags), order,
+                   only_overdue, as_at, presenting)
+        # Kept per store version and day for each choice of filters: a second visit builds no table.
+        grid, counted, by_project, by_recommendation = context.keep(("plan_grid", *filters), lambda: action_grid(
+            actions, project_names, chosen_projects, chosen_recs, chosen_leads, chosen_rags, only_overdue, order))
+        st.html(grid)
+        st.caption(counted)
         # One above the other, each whole: its nine columns need the page's width (side by side, the roll-up
         # scrolled out of sight). HTML tables, as on the board view: a few rows need no scrolling grid.
-        for by, heading in (("project_title", "RAG by project"), ("recommendation_ref", "RAG by recommendation")):
-            st.subheader(heading)
-            st.html(rag_counts_html(rules.rag_counts(shown, by, as_at).rename(columns=COUNT_LABELS), meanings=True))
+        st.subheader("RAG by project")
+        st.html(by_project)
+        st.subheader("RAG by recommendation")
+        st.html(by_recommendation)
 
 with board_tab:
     if board_tab.open:

@@ -79,17 +79,20 @@ if actions["is_demonstration"].any():
 st.caption(f"Roll-up: **{plan_charts.rag_label(rules.roll_up(actions['status']))}**. {rules.ROLL_UP_RULE}")
 # In HTML, on a screen as on the projector (whose CSS enlarges it): every word of each action wrapped, not cut
 # short by a grid's canvas. The last update is left off the projector, so the table fits the screen at 22 px.
-table = plan_charts.action_table(actions, ACTION_LABELS, left_off=("last_update",) if presenting else ())
-if table.empty:
+# Kept per store version and day, as the plan's grid: a second visit builds no table.
+table = context.keep(("recommendation_actions", ref, presenting), lambda: None if actions.empty else table_html(
+    plan_charts.action_table(actions, ACTION_LABELS, left_off=("last_update",) if presenting else ()).rename(
+        columns=ACTION_LABELS), rag_columns=["RAG"]))
+if table is None:
     st.caption("No actions are recorded for this recommendation.")
 else:
-    st.html(table_html(table.rename(columns=ACTION_LABELS), rag_columns=["RAG"]))
+    st.html(table)
 
 st.subheader("Indicators this recommendation is meant to move")
 links = context.kept(plan.indicator_links, ref)
 if links.empty:
     st.caption("The plan ties no indicator to this recommendation.")
-completions = rules.completion_events(actions)
+completions = context.keep(("recommendation_completions", ref), lambda: rules.completion_events(actions))
 charted = []
 # Assessed in one batch, as the board view's (one cached read, not one per indicator).
 assessed = dict(zip(links["indicator_id"], default_assessments(links["indicator_id"].tolist(), settings.area_code,

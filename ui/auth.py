@@ -41,6 +41,11 @@ NO_MATCH = "That user name and password do not match an account."
 
 
 def _oidc_configured() -> bool:
+    # Once a run: Streamlit reads the secrets files again on every question while there are none.
+    return context.once_per_run(("oidc_configured",), _secrets_name_auth)
+
+
+def _secrets_name_auth() -> bool:
     try:
         return "auth" in st.secrets
     except Exception:  # no secrets file at all: Streamlit raises rather than answering False
@@ -123,8 +128,14 @@ def signed_in() -> User | None:
     """Who is signed in, drawing nothing: for pages that only show or hide an analyst's controls."""
     if _oidc_configured():
         return _oidc_user()
+    held = st.session_state.get(_SESSION_KEY)
+    cookie = None if held else st.context.cookies.get(session.SESSION_COOKIE)
+    # Once a run for what the session holds: a page asks up to three times, and each asks the accounts.
+    return context.once_per_run(("signed_in", repr(held), cookie), lambda: _signed_in(held, cookie))
+
+
+def _signed_in(held: tuple | None, cookie: str | None) -> User | None:
     state = st.session_state
-    held = state.get(_SESSION_KEY)
     if held:
         # (name, role, session id, indicators led): rechecked below against the accounts and the sign-outs.
         user = current(User(held[0], held[1], tuple(held[3]) if len(held) > 3 else (),
@@ -136,7 +147,7 @@ def signed_in() -> User | None:
             return None
         state[_SESSION_KEY] = (user.name, user.role, user.session, user.leads)
         return user
-    user = session.session_user(st.context.cookies.get(session.SESSION_COOKIE))
+    user = session.session_user(cookie)
     if user is not None:
         state[_SESSION_KEY] = (user.name, user.role, user.session, user.leads)
     return user

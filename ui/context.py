@@ -132,6 +132,15 @@ def _hold(name: tuple, held: bytes) -> None:
             _kept_bytes -= len(_KEPT.popitem(last=False)[1])
 
 
+def once_per_run(name: tuple, make: Callable[[], T]) -> T:
+    """`make()`, made once in this script run under `name` (every call outside Streamlit): for what several parts
+    of a page ask and cannot change within a run (who is signed in, whether sign-in is by OIDC)."""
+    memo = _this_run()
+    if name not in memo:
+        memo[name] = make()
+    return memo[name]
+
+
 def _this_run() -> dict:
     """A dict that lasts one script run (empty outside Streamlit, so nothing is remembered there)."""
     ctx = get_script_run_ctx(suppress_warning=True)

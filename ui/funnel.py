@@ -45,24 +45,40 @@ def funnel_limits_choice(plot: Funnel) -> bool:
 
 
 def outliers_table(container, view: FunnelView, *, unit: str, kind: str, denominator: str, file_stem: str) -> None:
-    """The councils outside the 95 % limits, the furthest out first, as a table and a formula-safe CSV."""
-    outliers = view.outliers
+    """The councils outside the 95 % limits, the furthest out first, as a table and a formula-safe CSV.
+
+    Both are kept per store version under `file_stem` (the indicator and period) and the limits: building the
+    table and its CSV cost more than the rest of the peers page's run."""
     which = "adjusted " if view.adjusted else ""
-    container.markdown(f"**Outside the 95% {which}limits: {len(outliers)} councils**")
-    if outliers.empty:
+    count, table, csv = context.keep(("peers_outliers", file_stem, view.adjusted),
+                                     lambda: _outliers(view, unit=unit, kind=kind, denominator=denominator))
+    container.markdown(f"**Outside the 95% {which}limits: {count} councils**")
+    if table is None:
         container.markdown("No council lies outside the 95% limits.")
         return
+    caption, html = table
+    container.caption(caption)
+    container.html(html)
+    container.download_button("Councils outside the limits (.csv)", csv, file_name=f"{file_stem}.csv",
+                              mime="text/csv", on_click="ignore", key="peers_outliers_csv")
+
+
+def _outliers(view: FunnelView, *, unit: str, kind: str, denominator: str
+              ) -> tuple[int, tuple[str, str] | None, bytes | None]:
+    """How many councils lie outside, the table's caption and HTML, and its CSV (None and None when none do)."""
+    outliers = view.outliers
+    if outliers.empty:
+        return 0, None, None
     count_word = "Population" if kind in ("rate", "published") else "Denominator"
     shown = outliers.rename(columns={"area_name": "Area", "value": "Value", "denominator": count_word,
                                      "limit": "Limit", "direction": "Direction"})
     shown = shown[["Area", "Value", count_word, "Limit", "Direction"]]
-    container.caption(f"Value: {unit}. {count_word}: {denominator}. Outside the 99.8% limits first, then the "
-                      "95%; above before below; the highest value first.")
+    caption = (f"Value: {unit}. {count_word}: {denominator}. Outside the 99.8% limits first, then the 95%; above "
+               "before below; the highest value first.")
     # HTML, not a grid: a few dozen rows need no grid's code loaded first, and the projector's CSS enlarges it.
-    container.html(table_html(shown, numbers={"Value": lambda v: f"{v:.1f}", count_word: lambda n: f"{n:,.0f}"},
-                              scroll=("420px", "Councils outside the 95% limits")))
-    container.download_button("Councils outside the limits (.csv)", safe_csv(shown), file_name=f"{file_stem}.csv",
-                              mime="text/csv", on_click="ignore", key="peers_outliers_csv")
+    html = table_html(shown, numbers={"Value": lambda v: f"{v:.1f}", count_word: lambda n: f"{n:,.0f}"},
+                      scroll=("420px", "Councils outside the 95% limits"))
+    return len(outliers), (caption, html), safe_csv(shown)
 
 
 __all__ = ["LIMIT_CHOICES", "funnel_limits_choice", "outliers_table"]

@@ -20,7 +20,7 @@ from ui import context
 
 def actions(as_at: date) -> pd.DataFrame:
     """Today's actions with `is_overdue` on `as_at` and the `status` each reads as."""
-    return rules.with_status(context.kept(plan.actions), as_at)
+    return context.keep(("actions_with_status", as_at), lambda: rules.with_status(context.kept(plan.actions), as_at))
 
 
 def indicator_rags(as_at: date) -> pd.DataFrame:
