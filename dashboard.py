@@ -10,14 +10,10 @@ import sys
 import duckdb
 import streamlit as st
 
-from accounts.users import first_account_hint
-from loaders.build import ensure_store
-from store import audit
-from store.door import archive_dir_of
-from store.settings import StoreLocation
-from ui import context, memory
+from ui import context
 from ui.charts import interactive_toggle
 from ui.navigation import navigation_pages
+from ui.start import start, start_notice
 
 st.set_page_config(
     page_title="York PBIP performance dashboard", page_icon="📈", layout="wide",
@@ -30,30 +26,6 @@ st.set_page_config(
 )
 
 
-@st.cache_resource(show_spinner="Preparing the database (first start only)…")
-def _start(location: StoreLocation) -> tuple[str | None, audit.AuditBreak | None]:
-    """Once per server: create or recover the store, check the audit's hash chain, and settle the process's
-    memory (ui/memory.py: what the start built is kept out of later garbage collections).
-
-    Returns what was done to the store, in a sentence (None if nothing), and the first broken audit
-    line (None when the chain is whole). Later breaks are found by the About page, which checks on
-    every visit, and by `python -m loaders audit --verify`; not on every page run.
-    """
-    started = ensure_store(location)
-    if hint := first_account_hint():  # for whoever started the server, on its console
-        print(hint, file=sys.stderr, flush=True)
-    con = context.connection()
-    verified = audit.verify(con, archive_dir_of(con))
-    memory.settle()
-    return started, verified
-
-
-@st.cache_resource
-def _start_notice(location: StoreLocation) -> dict:
-    """Whether this server has told anyone how its database came to be: said once, not to every session."""
-    return {"told": False}
-
-
 def _in_words(started: str) -> str:
     """What the start did, for the people using the dashboard: no file or folder names."""
     if "archive" in started:
@@ -64,7 +36,7 @@ def _in_words(started: str) -> str:
 
 
 try:
-    started, broken = _start(context.settings().store)
+    started, broken = start(context.settings().store)
 except duckdb.IOException as error:
     # A file of something else where the store should be: not ours to move or build over (an empty database is
     # built over: loaders/build.py), so every page says so in words, and the console says which file.
@@ -75,7 +47,7 @@ except duckdb.IOException as error:
              "can be shown. Whoever runs the dashboard can see which file on its console; move that file away "
              "(a new database is then built) or point the dashboard at its database.", icon=":material/error:")
     st.stop()
-notice = _start_notice(context.settings().store)
+notice = start_notice(context.settings().store)
 # Never on the projector: a board does not need to hear how the database was made.
 if started and not notice["told"] and st.query_params.get("presentation") != "1":
     notice["told"] = True

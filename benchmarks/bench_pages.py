@@ -8,7 +8,9 @@ so every page, the empty one included, pays the same start: settings, the store,
 a server's after its first request (`as_served`). A visit is AppTest's run of the page in a session that has
 already shown the overview; the first visit is the page's first run in that session, the second its rerun
 (what a widget change or a return costs). Each figure is the median over `--runs` fresh sessions; the
-process's caches are warm after the first. Goal (issue 25): every page ≤ 1.5× the empty page. Ratios are
+process's caches are warm after the first. Beside each page, how many elements and layout blocks it drew (the
+sidebar's included); the floor's rows are the empty page with 10, 20 and 40 lines of constant text more, what
+that many elements cost when nothing is read or computed. Goal (issue 25): every page ≤ 1.5× the empty page. Ratios are
 only comparable within one run: the load average is printed beside them; CPU time is the steadier figure on
 a busy machine.
 """
@@ -40,25 +42,42 @@ PAGES = [
     ("about", "pages/about.py", {}),
 ]
 EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty")\n'
+# The floor: the empty page with this many elements more, each a line of constant text (nothing read, nothing
+# computed), timed the same way. What a page's count of elements alone costs, whatever the page does.
+FLOOR = (10, 20, 40)
 NAVIGATION = "st.navigation(navigation_pages())"  # dashboard.py's navigation: an empty page is added at its end
 
 
-def app_with_empty_page() -> tuple[Path, Path]:
-    """dashboard.py's copy, written beside it (so its pages resolve), whose navigation also holds an empty page in
-    pages/. (AppTest shows the overview instead of a page elsewhere, or one with its own url_path.)"""
+def floor_page(elements: int) -> str:
+    return EMPTY_PAGE + "".join(f'st.markdown("Line {i} of constant text.")\n' for i in range(elements))
+
+
+def app_with_empty_page() -> tuple[Path, list[Path]]:
+    """dashboard.py's copy, written beside it (so its pages resolve), whose navigation also holds an empty page and
+    the floor's pages, in pages/. (AppTest shows the overview instead of a page elsewhere, or one with its own
+    url_path.) Returns the app and the added pages, the empty page first."""
     source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
     if NAVIGATION not in source:
         raise SystemExit("dashboard.py's navigation has changed: update NAVIGATION in benchmarks/bench_pages.py")
-    files = []
-    for text, folder in ((EMPTY_PAGE, ROOT / "pages"), (source, ROOT)):
-        handle, name = tempfile.mkstemp(prefix="bench_pages_", suffix=".py", dir=folder)
+    added = []
+    for text in (EMPTY_PAGE, *(floor_page(n) for n in FLOOR)):
+        handle, name = tempfile.mkstemp(prefix="bench_pages_", suffix=".py", dir=ROOT / "pages")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        files.append(Path(name))
-    empty, app = files
-    app.write_text(source.replace(NAVIGATION, f'st.navigation([*navigation_pages(), st.Page("pages/{empty.name}", '
-                                              f'title="Empty")])'), encoding="utf-8")
-    return app, empty
+        added.append(Path(name))
+    handle, name = tempfile.mkstemp(prefix="bench_pages_", suffix=".py", dir=ROOT)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        pages = ", ".join(f'st.Page("pages/{page.name}", title="Empty {i}")' for i, page in enumerate(added))
+        out.write(source.replace(NAVIGATION, f"st.navigation([*navigation_pages(), {pages}])"))
+    return Path(name), added
+
+
+def elements(at) -> int:
+    """How many elements and layout blocks the run drew, in the page and the sidebar (each a message to send)."""
+    def count(node) -> int:
+        children = getattr(node, "children", None) or {}
+        return 1 + sum(count(child) for child in children.values())
+    return sum(count(block) - 1 for block in at._tree.children.values())
 
 
 def as_served() -> None:
@@ -80,7 +99,7 @@ def as_served() -> None:
     PagesManager.__init__ = made_as_served
 
 
-def visits(app: Path, page: str, query: dict[str, str], runs: int) -> tuple[float, float, float, float]:
+def visits(app: Path, page: str, query: dict[str, str], runs: int) -> tuple[tuple[float, float, float, float], int]:
     """Median seconds of the page's first and second run in a session that began on the overview, on the clock and
     in CPU (the process's: the script's thread does the work, AppTest's own thread mostly waits). CPU time hardly
     moves with other work on the machine; the clock does. The page's own title is checked, so a page AppTest could
@@ -101,9 +120,10 @@ def visits(app: Path, page: str, query: dict[str, str], runs: int) -> tuple[floa
             assert not at.exception, at.exception
         if Path(page).name.startswith("bench_pages_"):
             assert [title.value for title in at.title] == ["Empty"], "AppTest did not show the empty page"
+        drawn = elements(at)
         # dashboard.py's own sidebar switch: the page ran through its navigation.
         assert "Interactive charts" in [toggle.label for toggle in at.sidebar.toggle], "not through dashboard.py"
-    return tuple(statistics.median(values) for values in (first, second, first_cpu, second_cpu))
+    return tuple(statistics.median(values) for values in (first, second, first_cpu, second_cpu)), drawn
 
 
 def load() -> str:
@@ -125,26 +145,28 @@ def main() -> None:
         db = Path(folder) / "pbip.duckdb"
         build(db)
         os.environ["PBIP_DB_PATH"] = str(db)
-        app, empty = app_with_empty_page()
+        app, added = app_with_empty_page()
+        empty, floor = added[0], added[1:]
         try:
             visits(app, f"pages/{empty.name}", {}, 2)  # the process's first run pays imports and caches: not counted
             print(f"load average (1/5/15 min) at start: {load()}; median of {args.runs} sessions each")
-            anchor = visits(app, f"pages/{empty.name}", {}, args.runs)
-            print(f"{'':<28}{'clock, s (×empty)':^32}{'CPU, s (×empty)':^32}")
-            print(f"{'page':<28}{'1st visit':>16}{'2nd visit':>16}{'1st visit':>16}{'2nd visit':>16}  "
+            anchor, drawn = visits(app, f"pages/{empty.name}", {}, args.runs)
+            print(f"{'':<28}{'':>9}{'clock, s (×empty)':^32}{'CPU, s (×empty)':^32}")
+            print(f"{'page':<28}{'elements':>9}{'1st visit':>16}{'2nd visit':>16}{'1st visit':>16}{'2nd visit':>16}  "
                   f"goal ≤ {GOAL}× empty")
-            print(f"{'empty page (anchor)':<28}" + "".join(f"{value:>8.3f}{'':>8}" for value in anchor))
-            for name, path, query in chosen:
-                figures = visits(app, path, query, args.runs)
+            print(f"{'empty page (anchor)':<28}{drawn:>9}" + "".join(f"{value:>8.3f}{'':>8}" for value in anchor))
+            rows = [(f"empty page + {n} lines", f"pages/{page.name}", {}) for n, page in zip(FLOOR, floor, strict=True)]
+            for name, path, query in [*rows, *chosen]:
+                figures, drawn = visits(app, path, query, args.runs)
                 ratios = [value / base for value, base in zip(figures, anchor, strict=True)]
-                verdict = "met" if max(ratios) <= GOAL else "MISSED"
-                print(f"{name:<28}" + "".join(f"{value:>8.3f}{f'({ratio:.1f})':>8}"
-                                              for value, ratio in zip(figures, ratios, strict=True)) + f"  {verdict}")
+                verdict = "" if name.startswith("empty page") else "met" if max(ratios) <= GOAL else "MISSED"
+                print(f"{name:<28}{drawn:>9}" + "".join(f"{value:>8.3f}{f'({ratio:.1f})':>8}"
+                                                        for value, ratio in zip(figures, ratios, strict=True))
+                      + f"  {verdict}")
             print(f"load average at end: {load()}")
         finally:
-            app.unlink(missing_ok=True)
-            empty.unlink(missing_ok=True)
-
+            for path in (app, *added):
+                path.unlink(missing_ok=True)
 
 if __name__ == "__main__":
     main()

@@ -80,3 +80,53 @@ def test_it_holds_at_most_so_many_bytes_dropping_the_oldest(store, monkeypatch):
     monkeypatch.setattr(context, "_KEPT_MOST_BYTES", 1)  # smaller than any result: the newest is still kept
     context.kept(actions, "R9")
     assert list(context._KEPT) == [k for k in context._KEPT if "R9" in str(k)] and len(context._KEPT) == 1
+
+
+@pytest.fixture
+def shared_store(store, monkeypatch):
+    monkeypatch.setattr(context, "_SHARED", type(context._SHARED)())
+    return store
+
+
+def test_shared_hands_out_the_same_object_until_the_store_changes(shared_store):
+    made = []
+
+    def make():
+        made.append(shared_store.version)
+        return {"version": shared_store.version}
+
+    first = context.shared(("assessment", "dtoc_18"), make)
+    assert context.shared(("assessment", "dtoc_18"), make) is first and made == ["1"]  # held as it is, not copied
+    assert context.shared(("assessment", "los_65"), make) is not first  # another name is another result
+    shared_store.version = "2"
+    assert context.shared(("assessment", "dtoc_18"), make) == {"version": "2"} and made == ["1", "1", "2"]
+
+
+def test_shared_holds_at_most_so_many_dropping_the_least_recently_used(shared_store, monkeypatch):
+    monkeypatch.setattr(context, "_SHARED_MOST", 2)
+    made = []
+    for name in ("R1", "R2", "R1", "R3", "R1", "R2"):  # R2 is the least recently used when R3 comes
+        context.shared((name,), lambda name=name: made.append(name) or name)
+    assert made == ["R1", "R2", "R3", "R2"] and len(context._SHARED) == 2
+
+
+def test_a_start_that_fails_is_tried_again(monkeypatch, tmp_path):
+    """ui/start.py holds a start that worked, once per location, but not one that failed."""
+    from store.settings import StoreLocation
+    from ui import start
+
+    location = StoreLocation("duckdb", tmp_path / "pbip.duckdb")
+    calls = []
+
+    def first_start(where):
+        calls.append(where)
+        if len(calls) == 1:
+            raise OSError("not a database")
+        return "built", None
+
+    monkeypatch.setattr(start, "_first_start", first_start)
+    monkeypatch.setattr(start, "_STARTED", {})
+    with pytest.raises(OSError):
+        start.start(location)
+    assert start.start(location) == ("built", None) and start.start(location) == ("built", None)
+    assert calls == [location, location]

@@ -49,14 +49,20 @@ def settings() -> Settings:
     return memo["settings"]
 
 
-@st.cache_resource(show_spinner=False)
-def _open_store(location: StoreLocation) -> store.Store:
-    return store.open_existing(location)
+_STORES: dict[StoreLocation, store.Store] = {}
+_STORES_LOCK = threading.Lock()
 
 
 def open_store() -> store.Store:
-    """The store, the door every write from the dashboard goes through (one per server process)."""
-    return _open_store(settings().store)
+    """The store, the door every write from the dashboard goes through (one per server process and location)."""
+    location = settings().store
+    held = _STORES.get(location)
+    if held is None:
+        with _STORES_LOCK:  # two first sessions at once open it once
+            held = _STORES.get(location)
+            if held is None:
+                held = _STORES[location] = store.open_existing(location)
+    return held
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -90,6 +96,9 @@ _KEPT_LOCK = threading.Lock()  # server sessions run in threads
 _KEPT_MOST = 1024
 _KEPT_MOST_BYTES = 256 * 2**20
 _kept_bytes = 0
+# What `shared` holds, as it is: an assessment is a few kilobytes, the peers matrix's every cell a few hundred.
+_SHARED: OrderedDict[tuple, object] = OrderedDict()
+_SHARED_MOST = 2048
 
 
 def kept(read: Callable[..., T], /, *args, key: tuple | None = None, **kwargs) -> T:
@@ -119,6 +128,26 @@ def keep(name: tuple, make: Callable[[], T]) -> T:
         held = pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
         _hold(name, held)
     return pickle.loads(held)
+
+
+def shared(name: tuple, make: Callable[[], T]) -> T:
+    """`make()`, kept per store and store version and day under `name` as it is, not copied: for results no page
+    changes (frozen assessments, the trust's latest month), held for every session of the server.
+
+    Not st.cache_resource, which reads the function's source and signature and hashes every argument with its own
+    hasher on every call (a millisecond or more a call, several calls a page). The newest _SHARED_MOST are kept.
+    """
+    name = (str(settings().store), store_version(), date.today(), *name)
+    with _KEPT_LOCK:
+        if name in _SHARED:
+            _SHARED.move_to_end(name)
+            return _SHARED[name]
+    made = make()  # outside the lock: another session may make the same meanwhile, and one of them is kept
+    with _KEPT_LOCK:
+        _SHARED[name] = made
+        while len(_SHARED) > _SHARED_MOST:
+            _SHARED.popitem(last=False)
+    return made
 
 
 def _hold(name: tuple, held: bytes) -> None:
