@@ -13,6 +13,7 @@ from ui import auth, context, plan_state, presentation
 from ui.assessments import default_assessments
 from ui.board_pack import board_pack_controls
 from ui.executive_summary import executive_summary
+from ui.html_block import html_block
 from ui.trust_now import now_section
 
 presenting = presentation.presentation_mode()
@@ -46,7 +47,7 @@ with notice:
 executive_summary(con, assessments, area_code=settings.area_code, events=context.kept(store_indicators.events),
                   today=today, user=auth.signed_in(), presenting=presenting, place=buttons)
 # Kept per store version and day (the plan's RAG is today's), as the tables below: a second visit builds none.
-st.html(context.keep(("board_table", settings.area_code, settings.benchmark_code),
+html_block(context.keep(("board_table", settings.area_code, settings.benchmark_code),
                      lambda: board_table_html(board_rows(assessments, plan_state.indicator_rags(today)),
                                               area_name=area, comparator_name=benchmark)))
 now_section(settings.area_code, settings.benchmark_code, presenting=presenting, with_funnel=not presenting,
@@ -64,7 +65,7 @@ if context.kept(plan.has_plan):
 
     if not presenting:
         st.subheader("The improvement plan by project")
-    st.html(context.keep(("board_projects", presenting), projects_html))
+    html_block(context.keep(("board_projects", presenting), projects_html))
     if plan_invented and not presenting:
         st.caption("The plan's actions are invented for demonstration: the plan's action tables are empty.")
     # On the projector one line: the board's date without the event's name.

@@ -49,7 +49,7 @@ st.query_params["indicator"] = indicator_id
 definition = context.kept(store_indicators.indicator, indicator_id)
 st.title(plain(definition["name"]))
 
-subject, subject_name = subject_of(con, indicator_id, area_code)
+subject, subject_name = context.kept(subject_of, indicator_id, area_code)
 if subject != area_code:
     st.caption(f"Measured for {plain(subject_name)} ({plain(subject)}), the organisation that serves {plain(area)}.")
 

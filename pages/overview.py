@@ -12,6 +12,7 @@ from charts.text import plain
 from store import indicators as store_indicators
 from ui import context, plan_state, presentation
 from ui.assessments import default_assessments
+from ui.html_block import html_block
 from ui.trust_now import now_section
 
 presenting = presentation.presentation_mode()
@@ -39,7 +40,7 @@ def show(which: str, shown: list) -> None:
     """The table of `shown` assessments in HTML, not st.dataframe: every column on screen, wrapped between words,
     at 1280 x 800 and on the projector. Kept per store version and day (the RAG reads today's plan): building it
     cost more than the rest of the page's run."""
-    st.html(context.keep(("overview_table", which, settings.area_code, settings.benchmark_code, presenting),
+    html_block(context.keep(("overview_table", which, settings.area_code, settings.benchmark_code, presenting),
                          lambda: overview_html(overview_table(shown, area_name=area, comparator_name=benchmark,
                                                               rag=plan_state.indicator_rags(date.today())),
                                                value_columns=(area, benchmark), presentation=presenting)))

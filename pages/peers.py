@@ -18,6 +18,7 @@ from ui import context, presentation
 from ui.assessments import assessment, assessments_many
 from ui.charts import chart, kept_figure
 from ui.funnel import england_funnel, funnel_limits_choice, outliers_table
+from ui.html_block import html_block
 
 presenting = presentation.presentation_mode()
 settings = context.settings()
@@ -117,7 +118,7 @@ def matrix() -> str:
                        indicators=list(names.items()), highlight=area_code)
 
 
-st.html(context.keep(("peers_matrix", area_code, group, settings.benchmark_code), matrix))
+html_block(context.keep(("peers_matrix", area_code, group, settings.benchmark_code), matrix))
 if not presenting:
     benchmark = context.area_name(settings.benchmark_code)
     st.caption(f"Each cell: the latest value, the comparison with {plain(benchmark)} at 95%, and the Making Data "

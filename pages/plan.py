@@ -18,6 +18,7 @@ from store.roles import User
 from ui import auth, context, plan_state, presentation
 from ui.charts import chart
 from ui.download import XLSX_MIME, safe_csv, safe_xlsx
+from ui.html_block import html_block
 
 NEW = "New action"
 OTHER_LEAD = "Someone else (type below)"
@@ -50,7 +51,7 @@ def show_table(frame: pd.DataFrame, *, rag_columns: tuple[str, ...] = (), labels
     action and its progress on screen, wrapped between words (a grid's canvas cut them short and loaded a
     grid's code first), each RAG its words on its swatch."""
     labels = labels or {}
-    st.html(table_html(frame.rename(columns=labels), rag_columns=[labels.get(c, c) for c in rag_columns]))
+    html_block(table_html(frame.rename(columns=labels), rag_columns=[labels.get(c, c) for c in rag_columns]))
 
 
 def _editor_values(ref: str) -> dict:
@@ -165,14 +166,14 @@ with grid_tab:
         # Kept per store version and day for each choice of filters: a second visit builds no table.
         grid, counted, by_project, by_recommendation = context.keep(("plan_grid", *filters), lambda: action_grid(
             actions, project_names, chosen_projects, chosen_recs, chosen_leads, chosen_rags, only_overdue, order))
-        st.html(grid)
+        html_block(grid)
         st.caption(counted)
         # One above the other, each whole: its nine columns need the page's width (side by side, the roll-up
         # scrolled out of sight). HTML tables, as on the board view: a few rows need no scrolling grid.
         st.subheader("RAG by project")
-        st.html(by_project)
+        html_block(by_project)
         st.subheader("RAG by recommendation")
-        st.html(by_recommendation)
+        html_block(by_recommendation)
 
 with board_tab:
     if board_tab.open:

@@ -15,6 +15,7 @@ from store import plan
 from ui import context, plan_state, presentation
 from ui.assessments import default_assessments
 from ui.charts import chart, kept_figure
+from ui.html_block import html_block
 
 # RAG and overdue come straight after the ref, so they are on screen without scrolling the table sideways.
 ACTION_LABELS = {"ref": "Ref", "rag": "RAG", "is_overdue": "Overdue", "description": "Action", "lead": "Lead",
@@ -86,7 +87,7 @@ table = context.keep(("recommendation_actions", ref, presenting), lambda: None i
 if table is None:
     st.caption("No actions are recorded for this recommendation.")
 else:
-    st.html(table)
+    html_block(table)
 
 st.subheader("Indicators this recommendation is meant to move")
 links = context.kept(plan.indicator_links, ref)

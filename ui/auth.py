@@ -129,12 +129,12 @@ def signed_in() -> User | None:
     if _oidc_configured():
         return _oidc_user()
     held = st.session_state.get(_SESSION_KEY)
-    cookie = None if held else st.context.cookies.get(session.SESSION_COOKIE)
-    # Once a run for what the session holds: a page asks up to three times, and each asks the accounts.
-    return context.once_per_run(("signed_in", repr(held), cookie), lambda: _signed_in(held, cookie))
+    # Once a run for what the session holds (the browser's cookie cannot change within a run): a page asks up to
+    # three times, and each asked the accounts.
+    return context.once_per_run(("signed_in", repr(held)), lambda: _signed_in(held))
 
 
-def _signed_in(held: tuple | None, cookie: str | None) -> User | None:
+def _signed_in(held: tuple | None) -> User | None:
     state = st.session_state
     if held:
         # (name, role, session id, indicators led): rechecked below against the accounts and the sign-outs.
@@ -147,7 +147,7 @@ def _signed_in(held: tuple | None, cookie: str | None) -> User | None:
             return None
         state[_SESSION_KEY] = (user.name, user.role, user.session, user.leads)
         return user
-    user = session.session_user(cookie)
+    user = session.session_user(st.context.cookies.get(session.SESSION_COOKIE))
     if user is not None:
         state[_SESSION_KEY] = (user.name, user.role, user.session, user.leads)
     return user

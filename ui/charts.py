@@ -24,6 +24,7 @@ import streamlit as st
 
 from charts.svg import chart_html
 from ui import context
+from ui.html_block import html_block
 
 INTERACTIVE_KEY = "interactive_charts"
 
@@ -90,7 +91,7 @@ def chart(figure: dict, place=None, *, kept: tuple | None = None, words: str | N
     # Each picture is an image, a document of its own: its ids need not differ from another chart's.
     html = context.keep(("picture", *kept), lambda: chart_html(figure, words=words)) if kept \
         else chart_html(figure, words=words)
-    return where.html(html)
+    return html_block(html, where)
 
 
 def kept_figure(key: tuple, build: Callable[..., dict], /, *args, **kwargs) -> dict:

@@ -14,6 +14,7 @@ from store import groups as store_groups
 from store import indicators as store_indicators
 from ui import context
 from ui.download import safe_csv
+from ui.html_block import html_block
 
 LIMIT_CHOICES = ("adjusted", "unadjusted")
 _LIMIT_WORDS = {"adjusted": "Adjusted for variation between councils", "unadjusted": "Chance alone (unadjusted)"}
@@ -58,7 +59,7 @@ def outliers_table(container, view: FunnelView, *, unit: str, kind: str, denomin
         return
     caption, html = table
     container.caption(caption)
-    container.html(html)
+    html_block(html, container)
     container.download_button("Councils outside the limits (.csv)", csv, file_name=f"{file_stem}.csv",
                               mime="text/csv", on_click="ignore", key="peers_outliers_csv")
 

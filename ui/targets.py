@@ -26,6 +26,8 @@ from loaders.targets import LAYOUT, targets_csv
 from store import targets as store_targets
 from store.primitives import RetryWrite
 from store.roles import User
+from ui import context
+from ui.html_block import html_block
 
 PAGE_FILE = "target set on the indicator page.csv"
 # A file's columns as the page's form names them, for the page's error messages.
@@ -78,7 +80,9 @@ def targets_section(con, a: Assessment, *, analyst: User | None, presenting: boo
         for line in target_lines(a):
             st.markdown(plain(line))
         if a.targets:
-            st.html(table_html(targets_table(a), links=("Link",)))
+            # Kept per store version (the targets are the store's): a second visit builds no table.
+            html_block(context.keep(("targets_table", a.indicator_id, a.area_code),
+                                    lambda: table_html(targets_table(a), links=("Link",))))
         if not a.trajectory.empty:
             st.caption("Trajectory (planned values): " + "; ".join(
                 f"{when:%b %Y} {format_value(value, a.value_kind)}" for when, value in a.trajectory.items()) + ".")

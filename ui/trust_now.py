@@ -12,6 +12,7 @@ from store import trusts as store_trusts
 from ui import context
 from ui.assessments import default_assessments
 from ui.charts import chart, kept_figure
+from ui.html_block import html_block
 
 
 def _made(area_code: str, benchmark_code: str):
@@ -68,7 +69,7 @@ def _now(now, inputs, area_code: str, *, presenting: bool, with_funnel: bool) ->
 
 
 def _table(now, *, presenting: bool) -> None:
-    st.html(now_table_html(now))
+    html_block(now_table_html(now))
     if not presenting:
         st.caption(plain(f"{MONTHLY_METHOD} {READY_NOT_REMAINING} {AE_GAP} Region: the trusts of NHS England's "
                          f"{now.region or 'region'} region, ranked best first. Funnel: every English trust's "
