@@ -68,8 +68,10 @@ if funnel_ids:
     ends = dict(zip(starts, periods["period_end"], strict=True))
     asked_period = pd.to_datetime(st.query_params.get("period"), errors="coerce", format="%Y-%m-%d")
     chosen = asked_period if not pd.isna(asked_period) and asked_period in starts else starts[0]
-    period_start = st.sidebar.selectbox("Funnel period", starts, index=starts.index(chosen),
-                                        format_func=lambda p: period_label(p, ends[p]), key="peers_period")
+    # Each period's words made once per store version: the list names every period of every council's series.
+    labels = context.keep(("peers_period_labels", indicator_id), lambda: {p: period_label(p, ends[p]) for p in starts})
+    period_start = st.sidebar.selectbox("Funnel period", starts, index=starts.index(chosen), format_func=labels.get,
+                                        key="peers_period")
     st.query_params["period"] = f"{period_start:%Y-%m-%d}"
     plot = england_funnel(indicator_id, period_start)
     if plot is None:

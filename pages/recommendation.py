@@ -60,16 +60,28 @@ if detail.get("measurable_outcomes"):
 with st.expander("CQC said (Local System Review, 2017)"):
     bullets(detail["cqc_said"])
 
-findings = context.kept(plan.findings, ref)
-review_date = (pd.Timestamp(findings["review_date"].iloc[0]).strftime("%-d %B %Y") if len(findings)
-               else "20 November 2018")
+
+
+def review_said() -> tuple[str, list[tuple[str, str]]]:
+    """The progress review's date and, per section, its heading and findings in Markdown."""
+    findings = context.kept(plan.findings, ref)
+    review_date = (pd.Timestamp(findings["review_date"].iloc[0]).strftime("%-d %B %Y") if len(findings)
+                   else "20 November 2018")
+    return review_date, [
+        (f"**{markdown_text(section)}**",
+         "\n".join(f"- {markdown_text(row.finding)} *({row.finding_id}, {markdown_text(row.area)})*"
+                   for row in group.itertuples()))
+        for section, group in findings.groupby("section", sort=False)]
+
+
+# Kept per store version: writing out the findings cost more than showing them.
+review_date, sections = context.keep(("recommendation_findings", ref), review_said)
 st.subheader(f"CQC progress review said ({review_date})")
-if findings.empty:
+if not sections:
     st.caption("The progress report has no finding on this recommendation.")
-for section, group in findings.groupby("section", sort=False):
-    st.markdown(f"**{markdown_text(section)}**")
-    st.markdown("\n".join(f"- {markdown_text(row.finding)} *({row.finding_id}, {markdown_text(row.area)})*"
-                          for row in group.itertuples()))
+for heading, findings in sections:
+    st.markdown(heading)
+    st.markdown(findings)
 
 st.subheader("Actions")
 actions = plan_state.actions(date.today())
