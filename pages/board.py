@@ -71,5 +71,6 @@ if context.kept(plan.has_plan):
     # On the projector one line: the board's date without the event's name.
     changed = (f"What changed since the board of {since.meeting:%-d %B %Y}" if presenting
                else f"What changed {since.heading}")
-    st.markdown(f"**{plain(changed)}:** {since.line}.")
+    # Counted once per store version and day, as `since` itself is kept.
+    st.markdown(f"**{plain(changed)}:** {context.keep(('since_line',), lambda: since.line)}.")
 board_pack_controls(presenting)

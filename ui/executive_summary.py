@@ -71,8 +71,9 @@ def _summary(con, assessments, listed, found, *, area_code, events, today, user,
                    if item.overdue_actions else "")
         st.markdown(f"- **{plain(item.name)}**: {plain(item.reason_text)}.  \n"
                     f"  *Commentary:* {plain(item.commentary)}.{overdue}")
-    _asks(con, area_code=area_code, default_day=latest_board_date(events) or today, user=user,
-          presenting=presenting)
+    # Kept per store version and day (the events are the store's): working it out cost more than the asks.
+    board_day = context.keep(("latest_board_date",), lambda: latest_board_date(events)) or today
+    _asks(con, area_code=area_code, default_day=board_day, user=user, presenting=presenting)
     st.html(legend_html())
     if not presenting:
         with st.expander("Commentary on every indicator"):

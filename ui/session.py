@@ -63,7 +63,7 @@ def session_cookie(user: User, *, now: float | None = None) -> str:
 
 
 def _claims(value: str | None) -> dict | None:
-    if not value:
+    if not value or not isinstance(value, str):  # no cookie (or, under AppTest, a stand-in for one)
         return None
     try:
         claims = _serializer().loads(value)
