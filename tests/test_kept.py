@@ -100,6 +100,18 @@ def test_shared_hands_out_the_same_object_until_the_store_changes(shared_store):
     assert context.shared(("assessment", "los_65"), make) is not first  # another name is another result
     shared_store.version = "2"
     assert context.shared(("assessment", "dtoc_18"), make) == {"version": "2"} and made == ["1", "1", "2"]
+    # The first version's results are let go once the second's are made; another store's are not.
+    assert [key[1] for key in context._SHARED] == ["2"]
+
+
+def test_shared_lets_go_of_a_stores_earlier_versions_only(shared_store, monkeypatch):
+    context.shared(("a",), lambda: 1)
+    monkeypatch.setattr(context, "settings", lambda: SimpleNamespace(store="another-store"))
+    context.shared(("a",), lambda: 2)
+    monkeypatch.setattr(context, "settings", lambda: SimpleNamespace(store="test-store"))
+    shared_store.version = "2"
+    context.shared(("a",), lambda: 3)
+    assert sorted((key[0], key[1]) for key in context._SHARED) == [("another-store", "1"), ("test-store", "2")]
 
 
 def test_shared_holds_at_most_so_many_dropping_the_least_recently_used(shared_store, monkeypatch):

@@ -144,6 +144,10 @@ def shared(name: tuple, make: Callable[[], T]) -> T:
             return _SHARED[name]
     made = make()  # outside the lock: another session may make the same meanwhile, and one of them is kept
     with _KEPT_LOCK:
+        # What an earlier version or day of this store holds is never asked for again (the version only moves
+        # on): let it go now, not when the count runs out (a peers matrix of the national store is megabytes).
+        for old in [key for key in _SHARED if key[0] == name[0] and key[1:3] != name[1:3]]:
+            del _SHARED[old]
         _SHARED[name] = made
         while len(_SHARED) > _SHARED_MOST:
             _SHARED.popitem(last=False)
