@@ -266,26 +266,30 @@ def main() -> None:
 
     # dashboard.py's copy with an empty page in its navigation, served for every page: the empty page's row is
     # what the dashboard's own start, sidebar and navigation cost before any page draws anything.
-    app, empty_page = app_with_empty_page()
-    server = served_copy(app, empty_page)
+    # The floor: the empty page with 40 lines of constant text more (bench_pages.FLOOR's last), about as many
+    # elements as a page with content draws, and nothing read or computed.
+    app, added = app_with_empty_page()
+    empty_page, floor_page = added[0], added[-1]
+    server = served_copy(app, [empty_page, floor_page])
     chosen = [p for p in PAGES if not args.pages or p[0].startswith(tuple(args.pages))]
-    pages = [("dashboard's empty page", f"/{empty_page.stem}", "Empty"), *chosen]
+    pages = [("dashboard's empty page", f"/{empty_page.stem}", "Empty"),
+             ("empty page + 40 lines", f"/{floor_page.stem}", "Line 39 of constant text."), *chosen]
     try:
         measure_all(server, pages, args)
     finally:
-        for path in (server, app, empty_page):
+        for path in (server, app, *added):
             path.unlink(missing_ok=True)
 
 
-def served_copy(app: Path, empty_page: Path) -> Path:
-    """server.py's copy beside it, serving `app` (dashboard.py's copy) and the empty page's address too."""
+def served_copy(app: Path, added: list[Path]) -> Path:
+    """server.py's copy beside it, serving `app` (dashboard.py's copy) and the added pages' addresses too."""
     source = (ROOT / "server.py").read_text(encoding="utf-8")
     if SERVED_APP not in source or SERVED_PATHS not in source:
         raise SystemExit("server.py has changed: update SERVED_APP and SERVED_PATHS in benchmarks/bench_browser.py")
     handle, name = tempfile.mkstemp(prefix="bench_server_", suffix=".py", dir=ROOT)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(source.replace(SERVED_APP, f'st.App("{app.name}"')
-                  .replace(SERVED_PATHS, f'[*url_paths(), "{empty_page.stem}"]'))
+                  .replace(SERVED_PATHS, "[*url_paths(), " + ", ".join(f'"{page.stem}"' for page in added) + "]"))
     return Path(name)
 
 
