@@ -268,12 +268,14 @@ def main() -> None:
     # what the dashboard's own start, sidebar and navigation cost before any page draws anything.
     # The floor: the empty page with 40 lines of constant text more (bench_pages.FLOOR's last), about as many
     # elements as a page with content draws, and nothing read or computed.
+    # The floor of kinds (bench_pages.KINDS_PAGE): one of each kind of element the pages draw, all constant.
     app, added = app_with_empty_page()
-    empty_page, floor_page = added[0], added[-1]
-    server = served_copy(app, [empty_page, floor_page])
+    empty_page, floor_page, kinds_page = added[0], added[-2], added[-1]
+    server = served_copy(app, [empty_page, floor_page, kinds_page])
     chosen = [p for p in PAGES if not args.pages or p[0].startswith(tuple(args.pages))]
     pages = [("dashboard's empty page", f"/{empty_page.stem}", "Empty"),
-             ("empty page + 40 lines", f"/{floor_page.stem}", "Line 39 of constant text."), *chosen]
+             ("empty page + 40 lines", f"/{floor_page.stem}", "Line 39 of constant text."),
+             ("empty page + each kind", f"/{kinds_page.stem}", "Last line of constant text."), *chosen]
     try:
         measure_all(server, pages, args)
     finally:

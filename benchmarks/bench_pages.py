@@ -10,9 +10,10 @@ already shown the overview; the first visit is the page's first run in that sess
 (what a widget change or a return costs). Each figure is the median over `--runs` fresh sessions; the
 process's caches are warm after the first. Beside each page, how many elements and layout blocks it drew (the
 sidebar's included); the floor's rows are the empty page with 10, 20 and 40 lines of constant text more, what
-that many elements cost when nothing is read or computed. Goal (issue 25): every page ≤ 1.5× the empty page. Ratios are
-only comparable within one run: the load average is printed beside them; CPU time is the steadier figure on
-a busy machine.
+that many elements cost when nothing is read or computed, and with one of each kind of element the pages draw
+(KINDS_PAGE), what those kinds cost. A server compiles each script once; so does the run here (`as_served`).
+Goal (issue 25): every page ≤ 1.5× the empty page. Ratios are only comparable within one run: the load
+average is printed beside them; CPU time is the steadier figure on a busy machine.
 """
 
 from __future__ import annotations
@@ -45,6 +46,38 @@ EMPTY_PAGE = 'import streamlit as st\n\nst.title("Empty")\n'
 # The floor: the empty page with this many elements more, each a line of constant text (nothing read, nothing
 # computed), timed the same way. What a page's count of elements alone costs, whatever the page does.
 FLOOR = (10, 20, 40)
+# The floor of kinds: the empty page with one or more of each kind of element the pages draw (metrics in columns, a
+# picture, an expander, a download, tabs, a table, a multiselect, a date, the sidebar's choices and a form), all
+# constant. Streamlit sends each kind's own code to the browser and draws it its own way, so a page of these costs
+# more than lines of text; this is that cost when nothing is read or computed.
+KINDS_PAGE = EMPTY_PAGE + """import datetime
+
+left, middle, right = st.columns(3)
+left.metric("York", "12.5", "1.2")
+middle.metric("England", "10.8")
+right.metric("Compared", "Higher")
+st.markdown("**Constant text** in bold.")
+st.html('<img alt="A constant picture" src="data:image/svg+xml;base64,'
+        'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSI0MDAiIGhlaWdodD0iMTAwIi8+">')
+st.caption("A constant caption.")
+st.subheader("A constant subheader")
+with st.expander("A constant expander"):
+    st.markdown("Inside the expander.")
+st.download_button("Download the data (CSV)", "a,b\\n1,2\\n", file_name="constant.csv")
+one, two = st.tabs(["One", "Two"])
+one.markdown("In the first tab.")
+two.markdown("In the second tab.")
+st.dataframe({"Action": [f"Action {i}" for i in range(12)], "RAG": ["Green"] * 12}, hide_index=True)
+st.multiselect("Projects", ["Project 1", "Project 2", "Project 3"], default=["Project 1"])
+st.date_input("Overdue as at", datetime.date(2026, 1, 1))
+st.sidebar.selectbox("Indicator", ["One", "Two", "Three"])
+st.sidebar.select_slider("Periods shown", options=[12, 24, 36, 60], value=36)
+with st.sidebar.form("constant_form"):
+    st.text_input("User name")
+    st.text_input("Password", type="password")
+    st.form_submit_button("Sign in")
+st.markdown("Last line of constant text.")
+"""
 NAVIGATION = "st.navigation(navigation_pages())"  # dashboard.py's navigation: an empty page is added at its end
 
 
@@ -55,12 +88,12 @@ def floor_page(elements: int) -> str:
 def app_with_empty_page() -> tuple[Path, list[Path]]:
     """dashboard.py's copy, written beside it (so its pages resolve), whose navigation also holds an empty page and
     the floor's pages, in pages/. (AppTest shows the overview instead of a page elsewhere, or one with its own
-    url_path.) Returns the app and the added pages, the empty page first."""
+    url_path.) Returns the app and the added pages: the empty page first, the floor of kinds last."""
     source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
     if NAVIGATION not in source:
         raise SystemExit("dashboard.py's navigation has changed: update NAVIGATION in benchmarks/bench_pages.py")
     added = []
-    for text in (EMPTY_PAGE, *(floor_page(n) for n in FLOOR)):
+    for text in (EMPTY_PAGE, *(floor_page(n) for n in FLOOR), KINDS_PAGE):
         handle, name = tempfile.mkstemp(prefix="bench_pages_", suffix=".py", dir=ROOT / "pages")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
@@ -89,6 +122,8 @@ def as_served() -> None:
     timed without dashboard.py at all. A server leaves legacy mode on its first request, for good.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     made = PagesManager.__init__
 
@@ -97,6 +132,11 @@ def as_served() -> None:
         PagesManager.uses_pages_directory = False
 
     PagesManager.__init__ = made_as_served
+    # A server compiles each script once, into its runtime's cache, for every session and run; AppTest makes a new
+    # cache for every run, so it compiled dashboard.py and the page each time (2 ms for the plan, 0 for the empty
+    # page): a cost that grew with a page's source, not with what it shows.
+    served = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: served
 
 
 def visits(app: Path, page: str, query: dict[str, str], runs: int) -> tuple[tuple[float, float, float, float], int]:
@@ -146,7 +186,7 @@ def main() -> None:
         build(db)
         os.environ["PBIP_DB_PATH"] = str(db)
         app, added = app_with_empty_page()
-        empty, floor = added[0], added[1:]
+        empty, floor, kinds = added[0], added[1:-1], added[-1]
         try:
             visits(app, f"pages/{empty.name}", {}, 2)  # the process's first run pays imports and caches: not counted
             print(f"load average (1/5/15 min) at start: {load()}; median of {args.runs} sessions each")
@@ -156,6 +196,7 @@ def main() -> None:
                   f"goal ≤ {GOAL}× empty")
             print(f"{'empty page (anchor)':<28}{drawn:>9}" + "".join(f"{value:>8.3f}{'':>8}" for value in anchor))
             rows = [(f"empty page + {n} lines", f"pages/{page.name}", {}) for n, page in zip(FLOOR, floor, strict=True)]
+            rows.append(("empty page + each kind", f"pages/{kinds.name}", {}))
             for name, path, query in [*rows, *chosen]:
                 figures, drawn = visits(app, path, query, args.runs)
                 ratios = [value / base for value, base in zip(figures, anchor, strict=True)]
