@@ -22,7 +22,7 @@ area = context.area_name(settings.area_code)
 benchmark = context.area_name(settings.benchmark_code)
 
 st.title(f"{plain(area)} health and care: the CQC indicators")
-st.caption(f"{plain(area)} ({settings.area_code}) compared with {plain(benchmark)} ({settings.benchmark_code}), "
+st.caption(f"{context.area_label(settings.area_code)} compared with {context.area_label(settings.benchmark_code)}, "
            "latest period held for each indicator.")
 
 context.stop_when_empty()

@@ -55,6 +55,12 @@ class TestOverview:
         at = run_dashboard(monkeypatch, empty_db)
         assert "No data has been loaded" in text_of(at)
         assert len(at.dataframe) == 0
+        # The store knows no area's name: each code is said once, not "E06000014 (E06000014)".
+        assert as_read(at.caption[0].value).startswith("E06000014 compared with E92000001,")
+
+    def test_the_caption_names_each_area_with_its_code(self, monkeypatch, built_db):
+        at = run_dashboard(monkeypatch, built_db)
+        assert as_read(at.caption[0].value).startswith("York (E06000014) compared with England (E92000001),")
 
     def test_a_missing_store_is_built_on_first_start(self, monkeypatch, tmp_path):
         """When the database file is missing, the first start builds it from the bundled data."""

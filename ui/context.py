@@ -212,6 +212,13 @@ def area_name(code: str) -> str:
     return kept(queries.area_name, code) or code
 
 
+def area_label(code: str) -> str:
+    """The area's name and code, "York (E06000014)", for text: the code alone when the store does not know the
+    area (an empty store), not the code twice."""
+    name = area_name(code)
+    return f"{plain(name)} ({code})" if name != code else code
+
+
 def stop_when_empty() -> None:
     """End the page with a sentence when the store holds no observations at all."""
     if kept(queries.observation_count) == 0:
